@@ -1,0 +1,75 @@
+# smokewatch — developer entry points. `make demo` and `make test` work on a fresh clone:
+# they bootstrap uv (pinned) into .tools/, create .venv from uv.lock, then do their job.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(BIN)/smokewatch: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
+	@touch $@
+
+.PHONY: install
+install: $(BIN)/smokewatch ## create .venv from the lock file (all extras)
+
+.PHONY: lock
+lock: $(UV) ## re-resolve uv.lock after changing dependencies
+	$(UV) lock --python $(PYTHON)
+
+.PHONY: lint
+lint: install ## ruff lint + format check
+	$(BIN)/ruff check src tests contrib
+	$(BIN)/ruff format --check src tests contrib
+
+.PHONY: typecheck
+typecheck: install ## mypy --strict on src/
+	$(BIN)/mypy
+
+.PHONY: contracts
+contracts: install ## import-linter layer contracts
+	$(BIN)/lint-imports
+
+.PHONY: pytest
+pytest: install ## the test suite (Spark/PostgreSQL tests need SMOKEWATCH_TEST_* set)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: test
+test: lint typecheck contracts pytest ## everything CI checks
+
+.PHONY: check
+check: test
+
+.PHONY: format
+format: install ## apply ruff formatting and safe fixes
+	$(BIN)/ruff check --fix src tests contrib
+	$(BIN)/ruff format src tests contrib
+
+.PHONY: demo
+demo: install ## generate the demo workspace, run the pipeline, serve the API on :8000
+	$(BIN)/smokewatch demo init $(DEMO_DIR) --force
+	$(BIN)/smokewatch serve --workspace $(DEMO_DIR) --host 127.0.0.1 --port $(PORT)
+
+.PHONY: bench-registry
+bench-registry: install ## 1M-enterprise ingest + name/scope detector benchmark (DuckDB, Spark)
+	$(BIN)/python contrib/bench/registry.py --rows 1000000 --out bench-out/registry
+
+.PHONY: clean
+clean: ## remove build artefacts and caches (keeps .venv)
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+"""Cases: the multi-agency workflow (later issues)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The command line (Typer): a thin edge over the service core."""
+
+from __future__ import annotations

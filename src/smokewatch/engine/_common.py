@@ -1,0 +1,61 @@
+"""Helpers shared by the engine implementations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import pyarrow as pa
+
+from smokewatch.errors import EngineError, InvalidInput, SmokewatchError
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+T = TypeVar("T")
+
+
+def check_name(name: str) -> str:
+    """Table names are plain identifiers; anything else is refused before it reaches SQL."""
+    if not _NAME.match(name):
+        raise InvalidInput(f"not a valid table name: {name!r}")
+    return name
+
+
+@contextmanager
+def engine_errors(engine: str, step: str, sql: str | None = None) -> Iterator[None]:
+    """Re-raise backend failures as :class:`EngineError` with the step and the SQL."""
+    try:
+        yield
+    except SmokewatchError:
+        raise
+    except Exception as exc:
+        raise EngineError(
+            f"{type(exc).__name__}: {exc}", engine=engine, step=step, sql=sql
+        ) from exc
+
+
+def guarded(engine: str, step: str, fn: Callable[[], T], sql: str | None = None) -> T:
+    """Call ``fn`` inside :func:`engine_errors`."""
+    with engine_errors(engine, step, sql):
+        return fn()
+
+
+def _normal_type(dtype: pa.DataType) -> pa.DataType:
+    if pa.types.is_timestamp(dtype) and dtype.tz is None:
+        # Spark returns session-time-zone (UTC) timestamps without a zone.
+        return pa.timestamp(dtype.unit, tz="UTC")
+    if pa.types.is_timestamp(dtype) and dtype.tz not in {"UTC", "Etc/UTC"}:
+        return pa.timestamp(dtype.unit, tz="UTC")
+    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
+        return pa.list_(_normal_type(dtype.value_type))
+    return dtype
+
+
+def normalise_arrow(table: pa.Table) -> pa.Table:
+    """One Arrow shape for every engine: UTC timestamps, ``item``-named list children."""
+    schema = pa.schema([pa.field(f.name, _normal_type(f.type), f.nullable) for f in table.schema])
+    return table if schema.equals(table.schema) else table.cast(schema)
+
+
+__all__ = ["check_name", "engine_errors", "guarded", "normalise_arrow"]

@@ -1,0 +1,207 @@
+"""Apache Spark: the scale-out engine (``spark://local[2]`` or a cluster master URL).
+
+Persistent tables are Parquet folders under the engine's data directory, one version folder
+per write (``<table>/v000007/``) and a ``_CURRENT`` pointer file that is replaced atomically,
+so readers never see a half-written table and a crash leaves the previous version in place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from smokewatch.engine._common import check_name, engine_errors, guarded, normalise_arrow
+from smokewatch.engine.base import BatchFn, Capability
+from smokewatch.engine.sql import CompiledSql
+from smokewatch.errors import MissingExtra
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from smokewatch.settings import EngineSettings
+
+_POINTER = "_CURRENT"
+_KEEP_VERSIONS = 2
+
+
+class SparkEngine:
+    """Spark through ibis's PySpark backend; Python steps run as ``mapInArrow``."""
+
+    name = "spark"
+    dialect = "spark"
+    capabilities = frozenset({Capability.REGEX, Capability.DISTRIBUTED})
+
+    def __init__(self, master: str, data_dir: Path, settings: EngineSettings) -> None:
+        try:
+            import ibis  # noqa: PLC0415
+            from pyspark.sql import SparkSession  # noqa: PLC0415
+        except ImportError as exc:
+            raise MissingExtra("the Spark engine", "spark") from exc
+        self.url = f"spark://{master}"
+        self._data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # Python workers must run the interpreter that has smokewatch installed.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        builder = (
+            SparkSession.builder.master(master)
+            .appName("smokewatch")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", str(settings.spark_shuffle_partitions))
+            .config("spark.driver.memory", settings.spark_driver_memory)
+            .config("spark.sql.warehouse.dir", str(data_dir / "_spark_warehouse"))
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        )
+        if master.startswith("local"):
+            # Offline machines: never try to resolve the host name.
+            builder = builder.config("spark.driver.host", "127.0.0.1").config(
+                "spark.driver.bindAddress", "127.0.0.1"
+            )
+        with engine_errors(self.name, "connect"):
+            self._session = builder.getOrCreate()
+            self._session.sparkContext.setLogLevel("ERROR")
+            self._con = ibis.pyspark.connect(self._session)
+        self._counter = itertools.count()
+        self._session_tables: set[str] = set()
+        self._exposed: set[str] = set()
+        for table_dir in sorted(data_dir.iterdir()):
+            if (table_dir / _POINTER).exists():
+                self._expose(table_dir.name)
+
+    # -- storage -------------------------------------------------------------------------
+
+    def _current(self, name: str) -> Path | None:
+        pointer = self._data_dir / name / _POINTER
+        if not pointer.exists():
+            return None
+        return self._data_dir / name / pointer.read_text(encoding="utf-8").strip()
+
+    def _expose(self, name: str) -> None:
+        path = self._current(name)
+        if path is not None:
+            self._session.read.parquet(str(path)).createOrReplaceTempView(name)
+            self._exposed.add(name)
+
+    def _next_version(self, name: str) -> Path:
+        folder = self._data_dir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        versions = [int(p.name[1:]) for p in folder.glob("v*") if p.name[1:].isdigit()]
+        return folder / f"v{max(versions, default=0) + 1:06d}"
+
+    def _write_version(self, name: str, data: pa.Table | ir.Table) -> Path:
+        target = self._next_version(name)
+        if isinstance(data, pa.Table):
+            target.mkdir()
+            pq.write_table(data, target / "part-00000.parquet")
+        else:
+            sql = str(self._con.compile(data))
+            with engine_errors(self.name, f"write {name}", sql):
+                self._session.sql(sql).write.mode("error").parquet(str(target))
+        return target
+
+    def _publish(self, name: str, version: Path) -> None:
+        pointer = self._data_dir / name / _POINTER
+        tmp = pointer.with_suffix(".tmp")
+        tmp.write_text(version.name, encoding="utf-8")
+        os.replace(tmp, pointer)  # atomic on POSIX file systems
+        self._expose(name)
+        old = sorted(p for p in (self._data_dir / name).glob("v*") if p != version)
+        for stale in old[: max(0, len(old) - (_KEEP_VERSIONS - 1))]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+    # -- protocol ------------------------------------------------------------------------
+
+    def version(self) -> str:
+        """Spark version of the running session."""
+        return str(self._session.version)
+
+    def list_tables(self) -> list[str]:
+        """Persistent tables and session views."""
+        persistent = {p.parent.name for p in self._data_dir.glob(f"*/{_POINTER}")}
+        return sorted(persistent | self._session_tables)
+
+    def has_table(self, name: str) -> bool:
+        """Whether ``name`` exists."""
+        return name in self.list_tables()
+
+    def table(self, name: str) -> ir.Table:
+        """An ibis expression over ``name``."""
+        check_name(name)
+        return guarded(self.name, f"table {name}", lambda: self._con.table(name))
+
+    def ensure_table(self, name: str, schema: pa.Schema) -> None:
+        """Create an empty table with ``schema`` unless it exists."""
+        check_name(name)
+        if self._current(name) is None:
+            self._publish(name, self._write_version(name, schema.empty_table()))
+
+    def register(self, name: str, data: pa.Table) -> ir.Table:
+        """Expose Arrow data as a session view."""
+        check_name(name)
+        with engine_errors(self.name, f"register {name}"):
+            frame = self._session.createDataFrame(data)
+            frame.createOrReplaceTempView(name)
+        self._session_tables.add(name)
+        return self.table(name)
+
+    def replace_tables(self, tables: Mapping[str, pa.Table | ir.Table]) -> None:
+        """Write new versions of every table first, then flip each pointer."""
+        written = {
+            check_name(name): self._write_version(name, data) for name, data in tables.items()
+        }
+        for name, version in written.items():
+            self._publish(name, version)
+
+    def sql(self, query: CompiledSql) -> ir.Table:
+        """An ibis expression over a compiled query."""
+        return guarded(self.name, query.step, lambda: self._con.sql(query.sql), query.sql)
+
+    def to_arrow(self, expr: ir.Table, *, step: str = "query") -> pa.Table:
+        """Execute and fetch as Arrow."""
+        return normalise_arrow(guarded(self.name, step, lambda: self._con.to_pyarrow(expr)))
+
+    def count(self, expr: ir.Table, *, step: str = "count") -> int:
+        """Row count of an expression."""
+        return int(guarded(self.name, step, lambda: self._con.execute(expr.count())))
+
+    def map_batches(self, expr: ir.Table, fn: BatchFn, schema: pa.Schema, *, name: str) -> ir.Table:
+        """Run ``fn`` on the executors with ``mapInArrow``; the result is checkpointed."""
+        from pyspark.sql.pandas.types import from_arrow_schema  # noqa: PLC0415
+
+        check_name(name)
+        sql = str(self._con.compile(expr))
+        with engine_errors(self.name, f"map_batches {name}", sql):
+            frame: Any = self._session.sql(sql).mapInArrow(
+                cast("Any", fn), from_arrow_schema(schema)
+            )
+            frame.localCheckpoint(eager=True).createOrReplaceTempView(name)
+        self._session_tables.add(name)
+        return self.table(name)
+
+    def drop_table(self, name: str) -> None:
+        """Drop a table (all versions) or a session view."""
+        check_name(name)
+        self._session.catalog.dropTempView(name)
+        self._session_tables.discard(name)
+        self._exposed.discard(name)
+        shutil.rmtree(self._data_dir / name, ignore_errors=True)
+
+    def close(self) -> None:
+        """Drop this engine's views; the Spark session itself is shared per process."""
+        for name in self._session_tables | self._exposed:
+            self._session.catalog.dropTempView(name)
+        self._session_tables.clear()
+        self._exposed.clear()
+
+
+__all__ = ["SparkEngine"]

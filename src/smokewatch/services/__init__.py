@@ -1,0 +1,3 @@
+"""The service core every edge calls: workspaces, pipeline runs, queries."""
+
+from __future__ import annotations
