@@ -57,6 +57,10 @@ def main(root: Path) -> None:
     current_counties: set[str] = set()
     for row in _read(modood / "areas.csv"):
         current_counties.add(row["code"])
+        if row["code"] == row["cityCode"] + "00":
+            # Prefectures without counties (东莞, 中山, 儋州) list themselves as their only
+            # county; their townships hang directly under the city.
+            continue
         add(row["code"], row["name"], "county", row["cityCode"] + "00")
     for row in _read(modood / "streets.csv"):
         add(row["code"], row["name"], "township", row["areaCode"])

@@ -26,10 +26,10 @@ class Progress(Protocol):
 
 
 class _NoProgress:
-    def start(self, task: str, total: int | None = None) -> None:  # noqa: ARG002
+    def start(self, task: str, total: int | None = None) -> None:
         return None
 
-    def advance(self, units: int = 1) -> None:  # noqa: ARG002
+    def advance(self, units: int = 1) -> None:
         return None
 
     def finish(self) -> None:

@@ -86,6 +86,17 @@ class ApiSettings(_Section):
     """TCP port."""
 
 
+class JurisdictionSettings(_Section):
+    """Whom the workspace serves: the area its lead department watches."""
+
+    name: str = ""
+    """Display name, e.g. 芜湖市地方金融管理局."""
+
+    adcode: str | None = Field(default=None, pattern=r"^\d{6}(\d{3})?$")
+    """Division code of the watched area (e.g. ``340200``); breaks ties when an address
+    names a place that exists in several provinces."""
+
+
 class LoggingSettings(_Section):
     """Structured logging."""
 
@@ -115,6 +126,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     detect: DetectSettings = Field(default_factory=DetectSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    jurisdiction: JurisdictionSettings = Field(default_factory=JurisdictionSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod
@@ -229,6 +241,7 @@ __all__ = [
     "DetectSettings",
     "EngineSettings",
     "IngestSettings",
+    "JurisdictionSettings",
     "LoggingSettings",
     "Settings",
     "StoreSettings",

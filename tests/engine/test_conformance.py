@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -21,9 +22,7 @@ ROWS = pa.table(
         "name": ["芜湖财富管理有限公司", "芜湖商贸有限公司", "P2P金融信息服务有限公司"],
         "capital": pa.array([Decimal("100000000.00"), None, Decimal("0.50")], pa.decimal128(20, 2)),
         "on": pa.array([date(2020, 1, 2), date(2021, 3, 4), None]),
-        "seen": pa.array(
-            [datetime(2024, 1, 1, tzinfo=UTC)] * 3, pa.timestamp("us", tz="UTC")
-        ),
+        "seen": pa.array([datetime(2024, 1, 1, tzinfo=UTC)] * 3, pa.timestamp("us", tz="UTC")),
         "names": pa.array([["旧名"], [], None], pa.list_(pa.string())),
     }
 )
@@ -57,10 +56,8 @@ def test_failed_replace_leaves_previous_contents(engine: Engine) -> None:
         compile_sql(parse("select 1/0 as x from rows"), {}, engine.dialect, step="bad")
     )
     broken = {"rows": ROWS.slice(0, 1), "other": bad.mutate(y=bad.x.cast("int64"))}
-    try:
+    with contextlib.suppress(EngineError):
         engine.replace_tables(broken)
-    except EngineError:
-        pass
     # Either the whole replace failed (DuckDB/ANSI Spark error) or it succeeded; it must
     # never leave `rows` half-replaced.
     count = engine.count(engine.table("rows"))

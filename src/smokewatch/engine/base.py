@@ -78,6 +78,14 @@ class Engine(Protocol):
         """An ibis expression over a compiled (bound, transpiled) SQL query."""
         ...
 
+    def compile(self, expr: ir.Table) -> str:
+        """The SQL of an expression in this engine's dialect (for logs and errors)."""
+        ...
+
+    def create_view(self, name: str, expr: ir.Table) -> ir.Table:
+        """A session view (not materialised) over an expression, usable by name in SQL."""
+        ...
+
     def to_arrow(self, expr: ir.Table, *, step: str = "query") -> pa.Table:
         """Execute an expression and return its result as Arrow."""
         ...

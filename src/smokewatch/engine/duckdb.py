@@ -132,6 +132,18 @@ class DuckDBEngine:
         """An ibis expression over a compiled query."""
         return guarded(self.name, query.step, lambda: self._con.sql(query.sql), query.sql)
 
+    def compile(self, expr: ir.Table) -> str:
+        """SQL of an expression in DuckDB's dialect."""
+        return str(self._con.compile(expr))
+
+    def create_view(self, name: str, expr: ir.Table) -> ir.Table:
+        """A temporary view over an expression (never written to the database file)."""
+        check_name(name)
+        sql = self.compile(expr)
+        with engine_errors(self.name, f"view {name}", sql):
+            self._raw.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}')
+        return self.table(name)
+
     def to_arrow(self, expr: ir.Table, *, step: str = "query") -> pa.Table:
         """Execute and fetch as Arrow."""
         return normalise_arrow(guarded(self.name, step, lambda: self._con.to_pyarrow(expr)))
@@ -163,7 +175,14 @@ class DuckDBEngine:
             if name in self._registered:
                 self._raw.unregister(name)
                 del self._registered[name]
-            self._raw.execute(f'DROP TABLE IF EXISTS "{name}"')
+                return
+            kind = self._raw.execute(
+                "SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? "
+                "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ?",
+                [name, name],
+            ).fetchone()
+            if kind is not None:
+                self._raw.execute(f'DROP {kind[0]} IF EXISTS "{name}"')
 
     def close(self) -> None:
         """Close the connection."""

@@ -7,6 +7,7 @@ so readers never see a half-written table and a crash leaves the previous versio
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -166,6 +167,19 @@ class SparkEngine:
         """An ibis expression over a compiled query."""
         return guarded(self.name, query.step, lambda: self._con.sql(query.sql), query.sql)
 
+    def compile(self, expr: ir.Table) -> str:
+        """SQL of an expression in Spark's dialect."""
+        return str(self._con.compile(expr))
+
+    def create_view(self, name: str, expr: ir.Table) -> ir.Table:
+        """A temporary view over an expression."""
+        check_name(name)
+        sql = self.compile(expr)
+        with engine_errors(self.name, f"view {name}", sql):
+            self._session.sql(sql).createOrReplaceTempView(name)
+        self._session_tables.add(name)
+        return self.table(name)
+
     def to_arrow(self, expr: ir.Table, *, step: str = "query") -> pa.Table:
         """Execute and fetch as Arrow."""
         return normalise_arrow(guarded(self.name, step, lambda: self._con.to_pyarrow(expr)))
@@ -179,6 +193,7 @@ class SparkEngine:
         from pyspark.sql.pandas.types import from_arrow_schema  # noqa: PLC0415
 
         check_name(name)
+        _ship_by_value(fn)
         sql = str(self._con.compile(expr))
         with engine_errors(self.name, f"map_batches {name}", sql):
             frame: Any = self._session.sql(sql).mapInArrow(
@@ -189,10 +204,15 @@ class SparkEngine:
         return self.table(name)
 
     def drop_table(self, name: str) -> None:
-        """Drop a table (all versions) or a session view."""
+        """Drop a session view, or else a persistent table with all its versions."""
         check_name(name)
         self._session.catalog.dropTempView(name)
-        self._session_tables.discard(name)
+        if name in self._session_tables:
+            # A session table may shadow a persistent one of the same name: only the session
+            # table goes, and the persistent table becomes visible again.
+            self._session_tables.discard(name)
+            self._expose(name)
+            return
         self._exposed.discard(name)
         shutil.rmtree(self._data_dir / name, ignore_errors=True)
 
@@ -202,6 +222,20 @@ class SparkEngine:
             self._session.catalog.dropTempView(name)
         self._session_tables.clear()
         self._exposed.clear()
+
+
+def _ship_by_value(fn: BatchFn) -> None:
+    """Modules loaded from a rule folder are not importable on executors: pickle them by value.
+
+    Such modules carry ``__smokewatch_by_value__ = True`` (set by the rule loader).
+    """
+    target = fn.func if isinstance(fn, functools.partial) else fn
+    module = sys.modules.get(getattr(target, "__module__", "") or "")
+    if module is not None and getattr(module, "__smokewatch_by_value__", False):
+        from pyspark import cloudpickle  # noqa: PLC0415
+
+        register: Any = cloudpickle.register_pickle_by_value
+        register(module)
 
 
 __all__ = ["SparkEngine"]

@@ -1,3 +1,23 @@
-"""The operational store: SQLAlchemy 2 ORM, unit of work and Alembic migrations."""
+"""The operational store: SQLAlchemy 2 ORM, unit of work and Alembic migrations.
+
+Runs, ingest rejects, findings, the published-rule registry and scores live here, in SQLite
+(embedded default) or PostgreSQL. Open a :class:`Store` from a URL, call
+:meth:`Store.upgrade` once, and do each piece of work in :meth:`Store.unit_of_work`, passing
+the session to the functions of :mod:`smokewatch.store.repos`.
+"""
 
 from __future__ import annotations
+
+from smokewatch.store.db import Store
+from smokewatch.store.orm import Finding, IngestReject, RuleVersion, Run, RunKind, RunStatus, Score
+
+__all__ = [
+    "Finding",
+    "IngestReject",
+    "RuleVersion",
+    "Run",
+    "RunKind",
+    "RunStatus",
+    "Score",
+    "Store",
+]

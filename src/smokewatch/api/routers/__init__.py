@@ -1,0 +1,3 @@
+"""API routers, one per resource."""
+
+from __future__ import annotations

@@ -1,0 +1,105 @@
+"""``/api/v1``: health, overview, runs, findings and rules."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from smokewatch import __version__
+from smokewatch.api import schemas
+from smokewatch.api.deps import SettingsDep, StoreDep
+from smokewatch.services import queries
+from smokewatch.services import rules as rules_service
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/health", tags=["system"], operation_id="system-health")
+def health(settings: SettingsDep, store: StoreDep) -> schemas.Health:
+    """Liveness: version, workspace and store."""
+    return schemas.Health(
+        status="ok", version=__version__, workspace=str(settings.workspace), store=store.url
+    )
+
+
+@router.get("/overview", tags=["overview"], operation_id="overview-get")
+def overview(settings: SettingsDep, store: StoreDep) -> schemas.Overview:
+    """Headline figures: findings of the latest detect run by rule and severity."""
+    return schemas.Overview(**queries.overview(store, settings.jurisdiction))
+
+
+@router.get("/runs", tags=["runs"], operation_id="runs-list")
+def list_runs(
+    store: StoreDep,
+    kind: Annotated[str | None, Query(description="ingest | detect | score | demo")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> list[schemas.Run]:
+    """Recent runs, newest first."""
+    return [schemas.Run(**r) for r in queries.list_runs(store, kind=kind, limit=limit)]
+
+
+@router.get("/runs/{run_id}", tags=["runs"], operation_id="runs-get")
+def get_run(store: StoreDep, run_id: str) -> schemas.RunDetail:
+    """One run: inputs, statistics and its first rejected rows."""
+    return schemas.RunDetail(**queries.get_run(store, run_id))
+
+
+@router.get("/runs/{run_id}/rejects", tags=["runs"], operation_id="runs-rejects")
+def list_rejects(
+    store: StoreDep,
+    run_id: str,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[schemas.Reject]:
+    """A page of the rows a run rejected, with their reasons."""
+    rows = queries.list_rejects(store, run_id, limit=limit, offset=offset)
+    return [schemas.Reject(**r) for r in rows]
+
+
+@router.get("/findings", tags=["findings"], operation_id="findings-list")
+def list_findings(
+    store: StoreDep,
+    rule_id: str | None = None,
+    subject_id: str | None = None,
+    band: str | None = None,
+    severity: str | None = None,
+    run_id: Annotated[str | None, Query(description="Default: the latest detect run.")] = None,
+    include_shadow: bool = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> schemas.FindingPage:
+    """Findings with their reasons, metrics and evidence."""
+    page = queries.list_findings(
+        store,
+        rule_id=rule_id,
+        subject_id=subject_id,
+        band=band,
+        severity=severity,
+        run_id=run_id,
+        include_shadow=include_shadow,
+        limit=limit,
+        offset=offset,
+    )
+    return schemas.FindingPage(
+        total=page.total, run_id=page.run_id, items=[schemas.Finding(**f) for f in page.items]
+    )
+
+
+@router.get("/rules", tags=["rules"], operation_id="rules-list")
+def list_rules(settings: SettingsDep) -> list[schemas.Rule]:
+    """Every rule: built-in and the workspace's."""
+    return [_rule(rules_service.describe(r)) for r in rules_service.catalogue(settings)]
+
+
+@router.get("/rules/{rule_id}", tags=["rules"], operation_id="rules-get")
+def get_rule(settings: SettingsDep, rule_id: str) -> schemas.Rule:
+    """What a rule checks, its legal basis, parameters, bands and body."""
+    return _rule(rules_service.describe(rules_service.get_rule(settings, rule_id)))
+
+
+def _rule(info: dict[str, Any]) -> schemas.Rule:
+    return schemas.Rule(**info)
+
+
+__all__ = ["router"]

@@ -1,0 +1,120 @@
+"""``smokewatch init``, ``db upgrade``, ``serve`` and ``demo init``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from smokewatch.cli.render import out, progress_bars
+from smokewatch.cli.state import CliState, WorkspaceOption
+from smokewatch.cli.summary import render_demo
+from smokewatch.services import workspace as workspace_service
+from smokewatch.services.demo import DEMO_SEED, init_demo
+
+db_app = typer.Typer(help="The operational store.", no_args_is_help=True)
+demo_app = typer.Typer(
+    help="The synthetic demo city (芜湖市) with planted cases.", no_args_is_help=True
+)
+
+
+def _state(ctx: typer.Context) -> CliState:
+    state: CliState = ctx.obj
+    return state
+
+
+def init(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to create (or re-initialise).")
+    ] = Path(),
+    name: Annotated[
+        str, typer.Option("--name", help="Whom the workspace serves.")
+    ] = "smokewatch workspace",
+    adcode: Annotated[
+        str, typer.Option("--adcode", help="Division code watched, e.g. 340200.")
+    ] = "",
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-initialise an existing workspace.")
+    ] = False,
+) -> None:
+    """Create a workspace: settings, sources/, rules/, scorecards/, lexicons/, store."""
+    created = workspace_service.init_workspace(directory, title=name, adcode=adcode, force=force)
+    settings = _state(ctx).settings(created.root)
+    with workspace_service.open_store(settings), workspace_service.open_engine(settings):
+        pass  # creates the SQLite store (migrated) and the DuckDB analytics file
+    out.print(f"workspace ready: {created.root}")
+    out.print("next: add sources/<id>/source.yml, then `smokewatch ingest` and `smokewatch detect`")
+
+
+@db_app.command("upgrade")
+def upgrade(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+    """Migrate the workspace's store to the latest schema."""
+    settings = _state(ctx).settings(workspace)
+    workspace_service.open_workspace(settings)
+    with workspace_service.open_store(settings) as store:
+        out.print(f"store at revision {store.current_revision()}: {store.url}")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Interface (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (default 8000).")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Serve the REST API (and, in a later version, the dashboard) for a workspace."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from smokewatch.api.app import create_app  # noqa: PLC0415
+
+    settings = _state(ctx).settings(workspace)
+    workspace_service.open_workspace(settings)
+    bind_host = host or settings.api.host
+    bind_port = port or settings.api.port
+    out.print(f"serving {settings.workspace} on http://{bind_host}:{bind_port} (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+
+
+@demo_app.command("init")
+def demo_init(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path(
+        "demo"
+    ),
+    enterprises: Annotated[
+        int, typer.Option("--enterprises", min=100, help="Size of the city.")
+    ] = 20_000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (same seed, same city).")
+    ] = DEMO_SEED,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild an existing demo workspace.")
+    ] = False,
+) -> None:
+    """Generate the demo workspace and run the whole pipeline (without serving)."""
+    state = _state(ctx)
+    overrides = {"engine": {"url": state.engine}} if state.engine else {}
+    with progress_bars(state.progress) as progress:
+        summary = init_demo(
+            directory,
+            enterprises=enterprises,
+            seed=seed,
+            force=force,
+            overrides=overrides,
+            progress=progress,
+        )
+    render_demo(summary)
+
+
+def register(app: typer.Typer) -> None:
+    """Add workspace commands to the main app."""
+    app.command("init")(init)
+    app.add_typer(db_app, name="db")
+    app.add_typer(demo_app, name="demo")
+    app.command("serve")(serve)
+
+
+__all__ = ["register"]

@@ -1,0 +1,46 @@
+"""The demo workspace generator: a synthetic city of enterprises, seeded, with planted cases.
+
+The demo city is 芜湖市 (Wuhu): ordinary enterprises drawn from our own word pools, planted
+cases for every pattern of the first detector pack, a licence register, and a few bad rows.
+Extend it with your own :class:`Planter`; generate large registry files for benchmarks with
+:func:`write_registry_file`.
+"""
+
+from __future__ import annotations
+
+from smokewatch.demo.bulk import RegistryFile, write_registry_file
+from smokewatch.demo.city import BAD_ROW_KINDS, BadRow, City, bad_row_counts, generate_city
+from smokewatch.demo.planters import builtin_planters
+from smokewatch.demo.planting import (
+    RULE_IDS,
+    Expectation,
+    FunctionPlanter,
+    PlantContext,
+    PlantedCase,
+    Planter,
+    RuleFacts,
+)
+from smokewatch.demo.sources import licence_source_yaml, registry_source_yaml
+from smokewatch.demo.workspace import DemoManifest, write_demo_sources
+
+__all__ = [
+    "BAD_ROW_KINDS",
+    "RULE_IDS",
+    "BadRow",
+    "City",
+    "DemoManifest",
+    "Expectation",
+    "FunctionPlanter",
+    "PlantContext",
+    "PlantedCase",
+    "Planter",
+    "RegistryFile",
+    "RuleFacts",
+    "bad_row_counts",
+    "builtin_planters",
+    "generate_city",
+    "licence_source_yaml",
+    "registry_source_yaml",
+    "write_demo_sources",
+    "write_registry_file",
+]

@@ -1,0 +1,34 @@
+"""The built-in planters: the cases the first detector pack (SW-R-0001…0004) must find."""
+
+from __future__ import annotations
+
+from smokewatch.demo.planters.capital import plant_hollow_capital
+from smokewatch.demo.planters.licensed import plant_licensed_institutions
+from smokewatch.demo.planters.names import (
+    plant_invalid_licences,
+    plant_licensed_names,
+    plant_unlicensed_names,
+)
+from smokewatch.demo.planters.near_miss import plant_near_misses
+from smokewatch.demo.planters.pivot import plant_name_pivots, plant_scope_pivots
+from smokewatch.demo.planters.scope import plant_scope_activities, plant_scope_decoys
+from smokewatch.demo.planting import FunctionPlanter, Planter
+
+
+def builtin_planters() -> tuple[Planter, ...]:
+    """The built-in planters, in planting order. Names are stable: they seed each planter."""
+    return (
+        FunctionPlanter("restricted_name_unlicensed", plant_unlicensed_names),
+        FunctionPlanter("restricted_name_licensed", plant_licensed_names),
+        FunctionPlanter("restricted_name_invalid_licence", plant_invalid_licences),
+        FunctionPlanter("scope_activity", plant_scope_activities),
+        FunctionPlanter("scope_decoy", plant_scope_decoys),
+        FunctionPlanter("hollow_capital", plant_hollow_capital),
+        FunctionPlanter("name_pivot", plant_name_pivots),
+        FunctionPlanter("scope_pivot", plant_scope_pivots),
+        FunctionPlanter("near_miss", plant_near_misses),
+        FunctionPlanter("licensed_institution", plant_licensed_institutions),
+    )
+
+
+__all__ = ["builtin_planters"]

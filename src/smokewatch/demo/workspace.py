@@ -1,0 +1,187 @@
+"""Writing the demo city into a workspace: sources, ground truth and a README.
+
+Layout (relative to the workspace)::
+
+    sources/registry/source.yml            sources/registry/data/enterprises.csv  (GB18030)
+    sources/licences/source.yml            sources/licences/data/licences.xlsx
+    demo/planted.jsonl   demo/rejects.jsonl   demo/README.md
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from smokewatch.demo.city import (
+    BAD_ROW_KINDS,
+    DEFAULT_AS_OF,
+    DEFAULT_BAD_ROW_RATE,
+    DEFAULT_SEED,
+    BadRow,
+    City,
+    generate_city,
+)
+from smokewatch.demo.files import write_csv, write_xlsx
+from smokewatch.demo.planting import RULE_IDS, PlantedCase, Planter
+from smokewatch.demo.sources import (
+    LICENCE_SHEET,
+    LICENCE_SOURCE_ID,
+    REGISTRY_SOURCE_ID,
+    licence_source_yaml,
+    registry_source_yaml,
+)
+from smokewatch.model._yaml import package_dir
+
+REGISTRY_ENCODING = "gb18030"
+"""Encoding of the demo registry CSV (Chinese government exports often use it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoManifest:
+    """What :func:`write_demo_sources` wrote."""
+
+    workspace: Path
+    as_of: date
+    seed: int
+    registry_source: Path
+    registry_file: Path
+    licence_source: Path
+    licence_file: Path
+    planted_file: Path
+    rejects_file: Path
+    readme: Path
+    enterprise_rows: int
+    licence_rows: int
+    bad_rows: Mapping[str, int]
+    """Deliberately bad registry rows by kind (see :data:`~smokewatch.demo.city.BAD_ROW_KINDS`)."""
+    cases: tuple[PlantedCase, ...]
+    rejects: tuple[BadRow, ...]
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file written, in a fixed order."""
+        return (
+            self.registry_source,
+            self.registry_file,
+            self.licence_source,
+            self.licence_file,
+            self.planted_file,
+            self.rejects_file,
+            self.readme,
+        )
+
+
+def _jsonl(path: Path, objects: Iterable[Mapping[str, Any]]) -> None:
+    lines = (json.dumps(obj, ensure_ascii=False) + "\n" for obj in objects)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _pattern_table(cases: Sequence[PlantedCase]) -> str:
+    rows: dict[str, list[PlantedCase]] = {}
+    for case in cases:
+        rows.setdefault(case.pattern, []).append(case)
+    lines = []
+    for pattern, group in rows.items():
+        marks = []
+        for rule in RULE_IDS:
+            fires = {case.fires(rule) for case in group}
+            marks.append("✓" if fires == {True} else "–" if fires == {False} else "±")
+        lines.append(f"| `{pattern}` | {len(group)} | " + " | ".join(marks) + " |")
+    return "\n".join(lines)
+
+
+def _readme(city: City) -> str:
+    template = (package_dir("smokewatch.demo", "data") / "README.template.md").read_text(
+        encoding="utf-8"
+    )
+    counts = Counter(b.kind for b in city.bad_rows)
+    bad_table = "\n".join(f"- `{kind}`: {counts.get(kind, 0)}" for kind in BAD_ROW_KINDS)
+    return Template(template).substitute(
+        seed=city.seed,
+        as_of=city.as_of.isoformat(),
+        enterprises=city.enterprises.num_rows,
+        licences=city.licences.num_rows,
+        cases=len(city.cases),
+        bad_rows=len(city.bad_rows),
+        pattern_table=_pattern_table(city.cases),
+        bad_table=bad_table,
+    )
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_demo_sources(
+    workspace_dir: Path | str,
+    *,
+    enterprises: int = 20_000,
+    seed: int = DEFAULT_SEED,
+    as_of: date = DEFAULT_AS_OF,
+    bad_row_rate: float = DEFAULT_BAD_ROW_RATE,
+    planters: Sequence[Planter] | None = None,
+) -> DemoManifest:
+    """Generate the demo city and write its sources and ground truth into a workspace.
+
+    Existing files of the same names are replaced; nothing else in the workspace is touched.
+    Same arguments ⇒ byte-identical files.
+
+    Args:
+        workspace_dir: the workspace folder (created if missing).
+        enterprises: rows of the registry file (planted and bad rows included).
+        seed: the only source of randomness.
+        as_of: evaluation date the planted cases are built around.
+        bad_row_rate: share of deliberately bad registry rows.
+        planters: planters to run; default the built-in ones.
+
+    Returns:
+        The manifest of what was written.
+    """
+    root = Path(workspace_dir)
+    city = generate_city(
+        enterprises=enterprises,
+        seed=seed,
+        as_of=as_of,
+        bad_row_rate=bad_row_rate,
+        planters=planters,
+    )
+    registry = _folder(root / "sources" / REGISTRY_SOURCE_ID)
+    licences = _folder(root / "sources" / LICENCE_SOURCE_ID)
+    demo = _folder(root / "demo")
+    manifest = DemoManifest(
+        workspace=root,
+        as_of=as_of,
+        seed=seed,
+        registry_source=registry / "source.yml",
+        registry_file=_folder(registry / "data") / "enterprises.csv",
+        licence_source=licences / "source.yml",
+        licence_file=_folder(licences / "data") / "licences.xlsx",
+        planted_file=demo / "planted.jsonl",
+        rejects_file=demo / "rejects.jsonl",
+        readme=demo / "README.md",
+        enterprise_rows=city.enterprises.num_rows,
+        licence_rows=city.licences.num_rows,
+        bad_rows={k: sum(1 for b in city.bad_rows if b.kind == k) for k in BAD_ROW_KINDS},
+        cases=city.cases,
+        rejects=city.bad_rows,
+    )
+    manifest.registry_source.write_text(
+        registry_source_yaml(encoding=REGISTRY_ENCODING), encoding="utf-8"
+    )
+    write_csv(city.enterprises, manifest.registry_file, encoding=REGISTRY_ENCODING)
+    manifest.licence_source.write_text(licence_source_yaml(), encoding="utf-8")
+    write_xlsx(city.licences, manifest.licence_file, sheet=LICENCE_SHEET, created=as_of)
+    _jsonl(manifest.planted_file, (case.to_json() for case in city.cases))
+    _jsonl(manifest.rejects_file, (bad.to_json() for bad in city.bad_rows))
+    manifest.readme.write_text(_readme(city), encoding="utf-8")
+    return manifest
+
+
+__all__ = ["REGISTRY_ENCODING", "DemoManifest", "write_demo_sources"]

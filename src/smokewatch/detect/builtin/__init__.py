@@ -1,0 +1,3 @@
+"""Python bodies of the built-in rule pack (``rulepacks/core``)."""
+
+from __future__ import annotations

@@ -1,0 +1,300 @@
+"""Running rules on an engine and turning their rows into Findings.
+
+The same path serves every rule: the body (SQL or Python) becomes a session view, the band
+``CASE`` is evaluated next to it by the engine, and only banded rows come back as Arrow. Reasons
+are rendered here from the declared metrics and parameters, and every finding carries
+``rule_id@version``, its band, its metrics and its evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pyarrow as pa
+
+from smokewatch.detect.compile import banded_query, json_ready, render_reason
+from smokewatch.detect.rules import Rule
+from smokewatch.detect.spec import RuleSpec, Status
+from smokewatch.engine.sql import compile_sql
+from smokewatch.errors import InvalidInput, RuleError
+from smokewatch.logs import get_logger
+from smokewatch.model.ids import make_id
+from smokewatch.model.tables import get_table
+from smokewatch.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from smokewatch.engine.base import BatchFn, Engine
+
+log = get_logger(__name__)
+
+
+class LexiconTable(Protocol):
+    """What the runner needs of a lexicon: a name and its terms as an Arrow table."""
+
+    @property
+    def name(self) -> str:
+        """The lexicon's name (the table name rules use)."""
+        ...
+
+    def to_arrow(self) -> pa.Table:
+        """One row per term."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorContext:
+    """Everything a Python rule body may touch: declared inputs, parameters, the as-of date.
+
+    A body never receives the engine's other tables; ``table()`` refuses names the rule did
+    not declare, so ``inputs`` in ``rule.yml`` stays the truth about what a rule reads.
+    """
+
+    engine: Engine
+    spec: RuleSpec
+    as_of: date
+    params: Mapping[str, Any]
+    lexicons: Mapping[str, Any]
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Steps shared by the rules of one run (see :meth:`shared`)."""
+
+    def shared(self, key: str, build: Callable[[DetectorContext], ir.Table]) -> ir.Table:
+        """A step several rules need, computed once per run (e.g. restricted-word analysis).
+
+        ``build`` must depend only on the run's inputs and ``as_of``, never on one rule's
+        parameters: the first rule to ask computes it, the others reuse it.
+        """
+        if key not in self.memo:
+            self.memo[key] = build(self)
+        table: ir.Table = self.memo[key]
+        return table
+
+    def table(self, name: str) -> ir.Table:
+        """A declared input table (or lexicon table)."""
+        if name not in self.spec.inputs.tables and name not in self.spec.inputs.lexicons:
+            raise RuleError(f"{self.spec.ref} reads {name!r}, which its inputs do not declare")
+        return self.engine.table(name)
+
+    def lexicon(self, name: str) -> Any:
+        """A declared lexicon as a Python object (for matchers)."""
+        if name not in self.spec.inputs.lexicons:
+            raise RuleError(f"{self.spec.ref} uses lexicon {name!r} without declaring it")
+        return self.lexicons[name]
+
+    def map_batches(self, expr: ir.Table, fn: BatchFn, schema: pa.Schema, *, step: str) -> ir.Table:
+        """Run a Python step over Arrow batches (in process on DuckDB, on executors on Spark)."""
+        return self.engine.map_batches(expr, fn, schema, name=f"{_slug(self.spec)}_{step}")
+
+
+def _slug(spec: RuleSpec) -> str:
+    return "__sw_" + spec.id.replace("-", "_").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """What one rule did in a run."""
+
+    rule_id: str
+    version: int
+    content_hash: str
+    status: str
+    findings: int
+    bands: Mapping[str, int]
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class DetectResult:
+    """Findings of a detect run (Arrow, in the ``finding`` schema) and per-rule outcomes."""
+
+    run_id: str
+    as_of: date
+    engine: str
+    findings: pa.Table
+    outcomes: tuple[RuleOutcome, ...] = field(default_factory=tuple)
+
+
+def prepare_inputs(engine: Engine, spec: RuleSpec, lexicons: Mapping[str, LexiconTable]) -> None:
+    """Make sure every declared input exists: typed tables (empty if never loaded), lexicons."""
+    for name in spec.inputs.tables:
+        try:
+            schema = get_table(name).arrow_schema()
+        except KeyError as exc:
+            raise RuleError(f"{spec.ref}: unknown input table {name!r}") from exc
+        if not engine.has_table(name):
+            engine.ensure_table(name, schema)
+    for name in spec.inputs.lexicons:
+        if name not in lexicons:
+            raise RuleError(f"{spec.ref}: lexicon {name!r} is not available")
+        engine.register(name, lexicons[name].to_arrow())
+
+
+def _body(engine: Engine, rule: Rule, ctx: DetectorContext) -> ir.Table:
+    spec = rule.spec
+    if rule.sql_tree is not None:
+        params = {**ctx.params, "as_of": ctx.as_of}
+        return engine.sql(compile_sql(rule.sql_tree, params, engine.dialect, step=spec.ref))
+    func = rule.load_function()
+    result = func(ctx)
+    if result is None:
+        raise RuleError(f"{spec.ref}: the Python body returned nothing")
+    return result
+
+
+def run_rule(
+    engine: Engine,
+    rule: Rule,
+    *,
+    as_of: date,
+    run_id: str,
+    lexicons: Mapping[str, LexiconTable],
+    overrides: Mapping[str, Any] | None = None,
+    memo: dict[str, Any] | None = None,
+) -> pa.Table:
+    """Run one rule and return its findings in the ``finding`` schema.
+
+    ``memo`` carries shared steps between the rules of one run; a lone rule gets a fresh one.
+    """
+    spec = rule.spec
+    try:
+        params = spec.bind_parameters(dict(overrides or {}))
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+    prepare_inputs(engine, spec, lexicons)
+    ctx = DetectorContext(engine, spec, as_of, params, lexicons, memo if memo is not None else {})
+    view = f"{_slug(spec)}_body"
+    engine.create_view(view, _body(engine, rule, ctx))
+    try:
+        query = compile_sql(
+            banded_query(spec, view),
+            {**params, "as_of": as_of},
+            engine.dialect,
+            step=f"{spec.ref} bands",
+        )
+        rows = engine.to_arrow(engine.sql(query), step=f"{spec.ref} findings")
+    finally:
+        engine.drop_table(view)
+    return findings_table(rows, rule, params=params, as_of=as_of, run_id=run_id, engine=engine.name)
+
+
+def _evidence(value: Any) -> str:
+    if value is None:
+        items: list[Any] = []
+    elif isinstance(value, str):
+        parsed = json.loads(value)
+        items = parsed if isinstance(parsed, list) else [parsed]
+    else:
+        items = list(value) if isinstance(value, list | tuple) else [value]
+    items = [json_ready(i) for i in items]
+    items.sort(key=lambda i: json.dumps(i, ensure_ascii=False, sort_keys=True))
+    return json.dumps(items, ensure_ascii=False, sort_keys=True)
+
+
+def findings_table(
+    rows: pa.Table, rule: Rule, *, params: Mapping[str, Any], as_of: date, run_id: str, engine: str
+) -> pa.Table:
+    """Turn banded body rows into Findings: reasons rendered, metrics and evidence as JSON."""
+    spec = rule.spec
+    bands = {b.code: b for b in spec.bands}
+    missing = {"subject_id", *spec.metrics} - set(rows.column_names)
+    if missing:
+        raise RuleError(f"{spec.ref}: the body does not output {sorted(missing)}")
+    subjects = rows.column("subject_id").to_pylist()
+    if len(subjects) != len(set(subjects)):
+        dupes = sorted({s for s in subjects if subjects.count(s) > 1})[:5]
+        raise RuleError(f"{spec.ref}: the body must output one row per subject; repeated: {dupes}")
+    out: dict[str, list[Any]] = {c: [] for c in get_table("finding").column_names}
+    for row in rows.to_pylist():
+        band = bands[row["band"]]
+        metrics = {name: row[name] for name in spec.metrics}
+        values = {**params, **metrics, "as_of": as_of}
+        out["id"].append(
+            make_id("fnd", spec.id, spec.version, row["subject_id"], as_of.isoformat())
+        )
+        out["subject_id"].append(row["subject_id"])
+        out["subject_table"].append(spec.subject)
+        out["subject_name"].append(row.get("subject_name"))
+        out["rule_id"].append(spec.id)
+        out["rule_version"].append(spec.version)
+        out["severity"].append(str(band.severity or spec.severity))
+        out["band"].append(band.code)
+        out["reason_zh"].append(render_reason(band.reason.zh, values, "zh"))
+        out["reason_en"].append(render_reason(band.reason.en, values, "en"))
+        out["metrics"].append(json.dumps(json_ready(metrics), ensure_ascii=False, sort_keys=True))
+        out["evidence"].append(_evidence(row.get("evidence")))
+        out["as_of"].append(as_of)
+        out["shadow"].append(spec.status == Status.TESTING)
+        out["run_id"].append(run_id)
+        out["engine"].append(engine)
+    schema = get_table("finding").arrow_schema()
+    table = pa.table({f.name: pa.array(out[f.name], f.type) for f in schema}, schema=schema)
+    return table.sort_by([("subject_id", "ascending")])
+
+
+def run_rules(
+    engine: Engine,
+    rules: Sequence[Rule],
+    *,
+    as_of: date,
+    run_id: str,
+    lexicons: Mapping[str, LexiconTable],
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> DetectResult:
+    """Run every rule that runs in production (active, and testing in shadow)."""
+    overrides = overrides or {}
+    runnable = [r for r in rules if r.spec.runs_in_production]
+    tables: list[pa.Table] = []
+    outcomes: list[RuleOutcome] = []
+    memo: dict[str, Any] = {}
+    progress.start("detect", total=len(runnable))
+    for rule in runnable:
+        started = time.perf_counter()
+        found = run_rule(
+            engine,
+            rule,
+            as_of=as_of,
+            run_id=run_id,
+            lexicons=lexicons,
+            overrides=overrides.get(rule.id),
+            memo=memo,
+        )
+        duration = time.perf_counter() - started
+        bands = Counter(found.column("band").to_pylist())
+        outcomes.append(
+            RuleOutcome(
+                rule.id,
+                rule.spec.version,
+                rule.content_hash,
+                str(rule.spec.status),
+                found.num_rows,
+                dict(sorted(bands.items())),
+                round(duration, 3),
+            )
+        )
+        log.info("rule_done", rule=rule.ref, findings=found.num_rows, seconds=round(duration, 3))
+        tables.append(found)
+        progress.advance()
+    progress.finish()
+    schema = get_table("finding").arrow_schema()
+    findings = pa.concat_tables(tables) if tables else schema.empty_table()
+    return DetectResult(run_id, as_of, engine.name, findings, tuple(outcomes))
+
+
+__all__ = [
+    "DetectResult",
+    "DetectorContext",
+    "LexiconTable",
+    "RuleOutcome",
+    "findings_table",
+    "prepare_inputs",
+    "run_rule",
+    "run_rules",
+]

@@ -1,0 +1,236 @@
+"""CSV: encoding detection and Arrow's streaming CSV reader with exact row numbers.
+
+Encodings: ``auto`` checks that the whole file decodes as UTF-8 (with or without a BOM), else
+as GB18030 (which covers GBK and GB2312); an explicit encoding is checked the same way, so a
+wrong one fails before anything is loaded.
+
+The header (and any title rows above it) is read with the ``csv`` module; Arrow then parses
+the data from the byte offset after it, serially, because only then does it report the
+record number of each malformed row. Those numbers let every later row keep its exact
+number even though Arrow drops the malformed rows from its batches.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from smokewatch.errors import InvalidInput
+from smokewatch.ingest.raw import (
+    RawBatch,
+    ReadOptions,
+    SourceFile,
+    check_header,
+    drop_blank_rows,
+    normalise_name,
+    record_json,
+    slice_batches,
+)
+from smokewatch.ingest.rejects import RowReject
+
+_BOM = codecs.BOM_UTF8
+_CHUNK = 4 << 20
+_HEAD = 4 << 20
+
+
+def detect_encoding(path: Path, declared: str) -> str:
+    """The codec that decodes the whole file.
+
+    ``declared`` when given (checked); for ``auto``, UTF-8 (``utf-8-sig`` with a BOM), else
+    GB18030, which also decodes GBK and GB2312.
+    """
+    if declared != "auto":
+        failure = _decode_failure(path, declared)
+        if failure is not None:
+            raise InvalidInput(
+                f"{path.name} is not valid {declared} text ({failure}); "
+                "check the encoding in source.yml"
+            )
+        return declared
+    with path.open("rb") as fh:
+        has_bom = fh.read(len(_BOM)) == _BOM
+    utf8 = _decode_failure(path, "utf-8")
+    if utf8 is None:
+        return "utf-8-sig" if has_bom else "utf-8"
+    if not has_bom and _decode_failure(path, "gb18030") is None:
+        return "gb18030"
+    raise InvalidInput(
+        f"{path.name} decodes neither as UTF-8 ({utf8}) nor as GB18030/GBK; "
+        "set encoding in source.yml (e.g. big5, utf-16)"
+    )
+
+
+def _decode_failure(path: Path, encoding: str) -> str | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+                offset += len(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return f"undecodable bytes near byte {offset + max(exc.start, 0)}"
+    return None
+
+
+def open_csv(path: Path, options: ReadOptions, wanted: list[str]) -> SourceFile:
+    """Open a CSV file: detect its encoding, read its header, check the mapped columns."""
+    encoding = detect_encoding(path, options.encoding)
+    header, data_offset, row_bytes = _csv_header(path, encoding, options)
+    check_header(path, header, wanted)
+    block = int(min(max(row_bytes * options.batch_size, 1 << 20), 1 << 28))
+
+    def stream() -> Iterator[RawBatch]:
+        return _csv_batches(
+            path, encoding=encoding, header=header, offset=data_offset, block=block, options=options
+        )
+
+    return SourceFile(path, "csv", encoding, header, stream)
+
+
+def _csv_header(
+    path: Path, encoding: str, options: ReadOptions
+) -> tuple[tuple[str, ...], int, float]:
+    """Header names, byte offset of the first data row and the mean bytes per row."""
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD)
+        complete = not fh.read(1)
+    text = codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
+    consumed = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=options.delimiter)
+    cells: list[str] = []
+    try:
+        for _ in range(options.header_row):
+            cells = next(reader, [])
+    except csv.Error as exc:
+        raise InvalidInput(f"{path.name}: cannot read the header: {exc}") from exc
+    if not cells or (consumed >= len(text) and not complete):
+        raise InvalidInput(f"{path.name}: no header in row {options.header_row}")
+    prefix = text[:consumed]
+    base = "utf-8" if codecs.lookup(encoding).name == "utf-8-sig" else encoding
+    offset = len(prefix.encode(base)) + (
+        len(_BOM) if head.startswith(_BOM) and base != encoding else 0
+    )
+    try:
+        sample = sum(1 for _ in reader)
+    except csv.Error:  # the sample may end inside a quoted value
+        sample = 0
+    row_bytes = (len(head) - offset) / sample if sample else 350.0
+    return tuple(normalise_name(c) for c in cells), offset, row_bytes
+
+
+class _Numbering:
+    """Assigns row numbers to the good rows of Arrow's batches, skipping malformed rows."""
+
+    def __init__(self, first: int) -> None:
+        self._next = 1  # record number after the header, as Arrow counts
+        self._first = first
+        self._pending: list[int] = []
+
+    def skip(self, record: int) -> int:
+        self._pending.append(record)
+        return self._first - 1 + record
+
+    def assign(self, count: int) -> pa.Array:
+        pending = np.array(sorted(self._pending), dtype=np.int64)
+        candidates = np.arange(self._next, self._next + count + len(pending), dtype=np.int64)
+        if len(pending):
+            candidates = candidates[~np.isin(candidates, pending)]
+        records = candidates[:count]
+        if count:
+            self._next = int(records[-1]) + 1
+        self._pending = [p for p in self._pending if p >= self._next]
+        return pa.array(records + (self._first - 1))
+
+
+def _csv_batches(
+    path: Path,
+    *,
+    encoding: str,
+    header: tuple[str, ...],
+    offset: int,
+    block: int,
+    options: ReadOptions,
+) -> Iterator[RawBatch]:
+    names = [f"f{i}" for i in range(len(header))]
+    invalid: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(row)
+        return "skip"
+
+    codec = codecs.lookup(encoding).name
+    arrow_encoding = "utf8" if codec in {"utf-8", "utf-8-sig"} else encoding
+    numbering = _Numbering(options.header_row + 1)
+    if path.stat().st_size <= offset:
+        return  # a header and nothing else
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        try:
+            reader = pacsv.open_csv(
+                fh,
+                read_options=pacsv.ReadOptions(
+                    use_threads=False, block_size=block, column_names=names, encoding=arrow_encoding
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=options.delimiter,
+                    newlines_in_values=True,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    batch = pa.RecordBatch.from_pylist([], schema=reader.schema)
+                    done = True
+                else:
+                    done = False
+                rejects = [_field_count_reject(row, numbering, header, options) for row in invalid]
+                invalid.clear()
+                numbers = numbering.assign(batch.num_rows)
+                data = pa.RecordBatch.from_arrays(batch.columns, names=list(header))
+                data, numbers = drop_blank_rows(data, numbers)
+                yield from slice_batches(data, numbers, rejects, options.batch_size)
+                if done:
+                    return
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"{path.name}: cannot parse as CSV: {exc}") from exc
+
+
+def _field_count_reject(
+    row: Any, numbering: _Numbering, header: tuple[str, ...], options: ReadOptions
+) -> RowReject:
+    number = numbering.skip(int(row.number))
+    fields = next(csv.reader([row.text], delimiter=options.delimiter), [])
+    return RowReject(
+        row_number=number,
+        column=None,
+        reason=f"row has {row.actual_columns} fields, the header has {row.expected_columns}",
+        raw=record_json(header, list(fields)),
+    )
+
+
+__all__ = ["detect_encoding", "open_csv"]

@@ -1,0 +1,122 @@
+"""Rules as the edges show them: catalogue, description, lint and fixture tests."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from smokewatch.detect.lint import Issue, LintContext, lint_rules
+from smokewatch.detect.rules import Rule, load_rules
+from smokewatch.detect.testing import FixtureOutcome, run_fixtures
+from smokewatch.engine import connect
+from smokewatch.errors import NotFound
+from smokewatch.services.workspace import Workspace
+from smokewatch.settings import Settings
+from smokewatch.text.lexicon import Lexicon, load_lexicons
+
+
+def _workspace(settings: Settings | None) -> Workspace | None:
+    if settings is None:
+        return None
+    workspace = Workspace(settings.workspace)
+    return workspace if workspace.settings_file.exists() else None
+
+
+def catalogue(settings: Settings | None) -> list[Rule]:
+    """Built-in rules, overlaid with the workspace's when ``settings`` name a workspace."""
+    workspace = _workspace(settings)
+    return load_rules([workspace.rules_dir] if workspace else [])
+
+
+def lexicons(settings: Settings | None) -> dict[str, Lexicon]:
+    """Built-in lexicons, overlaid with the workspace's."""
+    workspace = _workspace(settings)
+    return dict(load_lexicons([workspace.lexicons_dir] if workspace else []))
+
+
+def get_rule(settings: Settings | None, rule_id: str) -> Rule:
+    """One rule by id.
+
+    Raises:
+        NotFound: naming the known ids.
+    """
+    rules = {r.id: r for r in catalogue(settings)}
+    if rule_id not in rules:
+        raise NotFound(f"no rule {rule_id!r}; known: {', '.join(sorted(rules))}")
+    return rules[rule_id]
+
+
+def describe(rule: Rule) -> dict[str, Any]:
+    """Everything an analyst needs to know about a rule, as plain data."""
+    spec = rule.spec
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "ref": spec.ref,
+        "name": spec.name,
+        "title": spec.title.model_dump(),
+        "status": str(spec.status),
+        "severity": str(spec.severity),
+        "subject": spec.subject,
+        "typology": spec.typology,
+        "description": spec.description.model_dump(),
+        "references": [
+            r.model_dump(exclude_none=True) | {"cite": r.cite()} for r in spec.references
+        ],
+        "inputs": spec.inputs.model_dump(),
+        "parameters": {k: v.model_dump(exclude_none=True) for k, v in spec.parameters.items()},
+        "metrics": {k: v.model_dump() for k, v in spec.metrics.items()},
+        "bands": [
+            {
+                "code": b.code,
+                "when": b.when,
+                "severity": str(b.severity or spec.severity),
+                "reason": b.reason.model_dump(),
+            }
+            for b in spec.bands
+        ],
+        "falsepositives": spec.falsepositives,
+        "logic": "sql" if spec.logic.sql else "python",
+        "body": rule.sql_text if rule.sql_text is not None else spec.logic.python,
+        "origin": rule.origin,
+        "content_hash": rule.content_hash,
+        "fixtures": [
+            {"name": f.name, "kind": f.kind, "description": f.fixture.description}
+            for f in rule.fixtures
+        ],
+    }
+
+
+def lint(settings: Settings | None) -> list[Issue]:
+    """Lint every rule (built-in and workspace)."""
+    rules = catalogue(settings)
+    return lint_rules(rules, LintContext.default(lexicons(settings)))
+
+
+def test_rules(
+    settings: Settings | None,
+    *,
+    rule_ids: Sequence[str] = (),
+    engine_url: str = "duckdb://:memory:",
+) -> list[FixtureOutcome]:
+    """Run the fixtures of the given rules (default all) on a scratch engine."""
+    rules = catalogue(settings)
+    if rule_ids:
+        wanted = set(rule_ids)
+        unknown = wanted - {r.id for r in rules}
+        if unknown:
+            raise NotFound(f"unknown rules: {', '.join(sorted(unknown))}")
+        rules = [r for r in rules if r.id in wanted]
+    lex = lexicons(settings)
+    engine_settings = settings.engine if settings else Settings().engine
+    with tempfile.TemporaryDirectory(prefix="sw-rules-test-") as scratch:
+        engine = connect(engine_url, engine_settings, data_dir=Path(scratch))
+        try:
+            return [o for rule in rules for o in run_fixtures(engine, rule, lex)]
+        finally:
+            engine.close()
+
+
+__all__ = ["catalogue", "describe", "get_rule", "lexicons", "lint", "test_rules"]

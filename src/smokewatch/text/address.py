@@ -1,0 +1,458 @@
+"""Address → administrative division code (adcode), with the shipped division table.
+
+Chinese addresses name their divisions from the top down (安徽省芜湖市镜湖区范罗山街道…), often
+leave some out (芜湖市镜湖区…, 镜湖区…), shorten them (安徽芜湖…), use names that were
+abolished (芜湖县…) and mention other places on the way (…北京路8号). The resolver finds every
+division name in the text with one Aho-Corasick pass and picks the most specific division that
+the other mentions agree with:
+
+* every full name is a keyword, and so is the short form of a province, city or county (芜湖,
+  镜湖, 安徽, 内蒙古, 延边); an ambiguous short form (通州: Beijing or Nantong; 桥西: three
+  cities) counts only for the divisions whose city or province the address also names, and
+  so do generic names such as 城区;
+* a short form followed by a street word (北京路, 中山北路, 人民大道) is a street, not a place;
+* a candidate division is supported by each mention of itself or one of its ancestors; the
+  best candidate has the most support, includes the first mention (addresses start with the
+  registered place), is the most specific, is current rather than abolished and, when a
+  workspace's own division is given as ``within``, lies closest to it;
+* candidates that are still tied (城关镇 exists 88 times) resolve to their deepest common
+  ancestor, or to nothing.
+
+Build the resolver once per process with :func:`get_address_resolver`; it takes about a
+second and nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from smokewatch.model.divisions import Division, Divisions, Level, load_divisions
+
+_RANK: Mapping[Level, int] = {
+    Level.PROVINCE: 1,
+    Level.CITY: 2,
+    Level.COUNTY: 3,
+    Level.TOWNSHIP: 4,
+}
+
+_ETHNIC = sorted(
+    [
+        *("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白"),
+        *("土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "拉祜", "水", "东乡", "纳西"),
+        *("景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯"),
+        *("阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固"),
+        *("京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各"),
+    ],
+    key=len,
+    reverse=True,
+)
+"""Ethnic groups named in autonomous divisions (延边朝鲜族自治州 → 延边), longest first."""
+_AUTONOMOUS = re.compile(r"(自治区|自治州|自治县|自治旗)$")
+_SUFFIX = {
+    Level.PROVINCE: re.compile(r"(省|市|特别行政区)$"),
+    Level.CITY: re.compile(r"(市|地区|盟)$"),
+    Level.COUNTY: re.compile(r"(新区|林区|特区|区|县|市|旗)$"),
+}
+_NO_SHORT_FORM = re.compile(
+    r"开发区|园区|产业|高新|示范区|试验区|管理区|管委会|新城|矿区|城区|郊区"
+)
+_STREET_AFTER = re.compile(
+    r"[东西南北中]?(?:路|街|大街|大道|道|巷|弄|胡同|里|大厦|广场|花园|小区|公寓|新村|商城|中心|公园"
+    r"|家园|世纪城|名城|大楼|商厦|酒店|宾馆)"
+)
+_GENERIC = frozenset({"城区", "郊区", "矿区", "市中区"})
+"""Full names that are also ordinary words; they count only when a parent is mentioned."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyword:
+    codes: tuple[str, ...]
+    short: bool
+    needs_parent: bool
+    """Ambiguous short forms (桥西, 长安) and generic names (城区) only count for the
+    divisions whose city or province the address also names."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddressMatch:
+    """The division an address resolves to.
+
+    ``start``/``end`` delimit (end exclusive) the part of the address that names the division
+    and the ancestors that support it, e.g. ``安徽省芜湖市镜湖区`` in a longer address.
+    """
+
+    code: str
+    level: Level
+    path_names: tuple[str, ...]
+    start: int
+    end: int
+    is_current: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    code: str
+    name: str
+    level: Level
+    chain: tuple[str, ...]  # ancestors from the province down, ending with the node itself
+    current: bool
+    placeholder: bool
+    path_names: tuple[str, ...]
+    chain_set: frozenset[str]
+    ancestors: frozenset[str]
+    city: str | None
+
+
+_Token = tuple[int, int, tuple[str, ...], bool]
+"""A mention: start, end (exclusive), candidate division codes, whether it needs a parent."""
+
+
+def short_form(name: str, level: Level) -> str | None:
+    """The usual short form of a province, city or county name, or ``None``.
+
+    Examples:
+        >>> short_form("芜湖市", Level.CITY), short_form("广西壮族自治区", Level.PROVINCE)
+        ('芜湖', '广西')
+        >>> short_form("延边朝鲜族自治州", Level.CITY), short_form("和县", Level.COUNTY) is None
+        ('延边', True)
+    """
+    if level is Level.TOWNSHIP or _NO_SHORT_FORM.search(name):
+        return None
+    stem = _AUTONOMOUS.sub("", name)
+    stem = _strip_ethnic(stem) if stem != name else _SUFFIX[level].sub("", name)
+    return stem if len(stem) >= 2 and stem != name else None
+
+
+def _strip_ethnic(stem: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for group in _ETHNIC:
+            for ending in (group + "族", group):
+                if stem.endswith(ending) and len(stem) - len(ending) >= 2:
+                    stem = stem[: -len(ending)]
+                    changed = True
+                    break
+            if changed:
+                break
+    return stem
+
+
+class AddressResolver:
+    """Resolves address strings to division codes (see the module documentation)."""
+
+    def __init__(self, divisions: Divisions, *, cache_size: int = 200_000) -> None:
+        self._nodes = _build_nodes(divisions)
+        automaton = ahocorasick.Automaton()
+        for word, keyword in _keywords(self._nodes).items():
+            automaton.add_word(
+                _symbols(word), (len(word), keyword.codes, keyword.short, keyword.needs_parent)
+            )
+        automaton.make_automaton()
+        self._automaton = automaton
+        # Registry addresses repeat the same few division mentions; the choice depends only
+        # on the mentioned codes (and ``within``), so it is cached on them.
+        self._choices: dict[tuple[object, ...], tuple[str, tuple[int, ...]] | None] = {}
+        self._cache_size = cache_size
+
+    def resolve(self, address: str, *, within: str | None = None) -> AddressMatch | None:
+        """The most specific division the address names consistently, or ``None``.
+
+        ``within`` is the code of the workspace's own division (e.g. ``"340200"``); it breaks
+        ties between places of the same name (城关镇, 鼓楼区, 新华街道).
+
+        Examples:
+            >>> resolver = get_address_resolver()
+            >>> match = resolver.resolve("安徽省芜湖市镜湖区北京路8号")
+            >>> match.code, match.path_names
+            ('340202', ('安徽省', '芜湖市', '镜湖区'))
+            >>> resolver.resolve("鼓楼区中山路1号", within="320100").code
+            '320106'
+        """
+        tokens = self._tokens(address)
+        choice = self._cached_choice(tokens, within) if tokens else None
+        if choice is None:
+            return None
+        code, span_tokens = choice
+        node = self._nodes[code]
+        return AddressMatch(
+            code=code,
+            level=node.level,
+            path_names=node.path_names,
+            start=min(tokens[i][0] for i in span_tokens),
+            end=max(tokens[i][1] for i in span_tokens),
+            is_current=node.current,
+        )
+
+    def code_of(self, address: str, *, within: str | None = None) -> str | None:
+        """Just the code of :meth:`resolve` (the fast path for bulk ingest).
+
+        Examples:
+            >>> get_address_resolver().code_of("芜湖市镜湖区")
+            '340202'
+        """
+        tokens = self._tokens(address)
+        choice = self._cached_choice(tokens, within) if tokens else None
+        return None if choice is None else choice[0]
+
+    def _cached_choice(
+        self, tokens: list[_Token], within: str | None
+    ) -> tuple[str, tuple[int, ...]] | None:
+        key = (within, *(t[2] for t in tokens))
+        if key in self._choices:
+            return self._choices[key]
+        choice = self._choose(tokens, within)
+        if len(self._choices) >= self._cache_size:
+            self._choices.clear()
+        self._choices[key] = choice
+        return choice
+
+    def _tokens(self, address: str) -> list[_Token]:
+        """Leftmost-longest division mentions, street names (北京路) left out."""
+        symbols = _symbols(address)
+        tokens = self._longest(address, symbols)
+        if tokens is None:
+            tokens = self._all_aligned(address, symbols)
+        if not any(t[3] for t in tokens):
+            return tokens
+        mentioned = {code for t in tokens for code in t[2]}
+        kept: list[_Token] = []
+        for start, end, codes, needs_parent in tokens:
+            placed = (
+                tuple(c for c in codes if self._parent_mentioned(c, mentioned))
+                if needs_parent
+                else codes
+            )
+            if placed:
+                kept.append((start, end, placed, needs_parent))
+        return kept
+
+    def _longest(self, address: str, symbols: str) -> list[_Token] | None:
+        """The fast path: the automaton's own leftmost-longest scan.
+
+        ``None`` when the scan met a match across character boundaries or a street name,
+        which may hide another mention; :meth:`_all_aligned` then decides.
+        """
+        tokens: list[_Token] = []
+        for last, (length, codes, is_short, needs_parent) in self._automaton.iter_long(symbols):
+            start = last + 1 - 2 * length
+            end = (last + 1) // 2
+            if start % 2 or len(symbols) != 2 * len(address):
+                return None
+            if is_short and _STREET_AFTER.match(address, end):
+                return None
+            tokens.append((start // 2, end, codes, needs_parent))
+        return tokens
+
+    def _all_aligned(self, address: str, symbols: str) -> list[_Token]:
+        found: list[tuple[int, int, tuple[str, ...], bool, bool]] = []
+        for last, (length, codes, is_short, needs_parent) in self._automaton.iter(symbols):
+            start = last + 1 - 2 * length
+            if start % 2 == 0:  # a match across character boundaries is no match
+                found.append((start // 2, length, codes, is_short, needs_parent))
+        if len(address) * 2 != len(symbols):
+            found = _char_positions(address, found)
+        found.sort(key=lambda m: (m[0], -m[1]))
+        tokens: list[_Token] = []
+        position = 0
+        for start, length, codes, is_short, needs_parent in found:
+            end = start + length
+            if start < position or (is_short and _STREET_AFTER.match(address, end)):
+                continue
+            tokens.append((start, end, codes, needs_parent))
+            position = end
+        return tokens
+
+    def _parent_mentioned(self, code: str, mentioned: set[str]) -> bool:
+        return not self._nodes[code].ancestors.isdisjoint(mentioned)
+
+    def _choose(
+        self, tokens: list[_Token], within: str | None
+    ) -> tuple[str, tuple[int, ...]] | None:
+        within_chain = self._nodes[within].chain_set if within in self._nodes else None
+        scored = {code: self._score(code, tokens, within_chain) for t in tokens for code in t[2]}
+        best = max(scored.values())
+        tied = sorted(code for code, score in scored.items() if score == best)
+        code = tied[0] if len(tied) == 1 else self._common_ancestor(tied)
+        if code is None:
+            return None
+        chain = self._nodes[code].chain_set
+        spans = tuple(i for i, t in enumerate(tokens) if not chain.isdisjoint(t[2]))
+        # A common ancestor that no mention names would be a guess from ``within``.
+        return (code, spans) if spans else None
+
+    def _score(
+        self, code: str, tokens: list[_Token], within_chain: frozenset[str] | None
+    ) -> tuple[float, bool, int, bool, int, int]:
+        node = self._nodes[code]
+        support = 0.0
+        first_index = own_index = len(tokens)
+        for index, (_, _, codes, _) in enumerate(tokens):
+            if not node.chain_set.isdisjoint(codes):
+                support += 1
+                first_index = min(first_index, index)
+                own_index = min(own_index, index) if code in codes else own_index
+            elif node.city is not None and any(self._is_obsolete_in(c, node.city) for c in codes):
+                support += 0.5  # an abolished county's successor lies in the same city
+        proximity = len(node.chain_set & within_chain) if within_chain else 0
+        return (
+            support,
+            first_index == 0,
+            _RANK[node.level],
+            node.current,
+            proximity,
+            -own_index,  # of two places, the one named first (鸠江区…镜湖家园 is in 鸠江区)
+        )
+
+    def _is_obsolete_in(self, code: str, city: str) -> bool:
+        node = self._nodes[code]
+        return not node.current and node.city == city
+
+    def _common_ancestor(self, codes: list[str]) -> str | None:
+        chains = [self._nodes[c].chain for c in codes]
+        common: str | None = None
+        for level_codes in zip(*chains, strict=False):
+            if len(set(level_codes)) != 1:
+                break
+            if not self._nodes[level_codes[0]].placeholder:
+                common = level_codes[0]
+        return common
+
+
+def _symbols(text: str) -> str:
+    """Text as UTF-16 byte pairs, one latin-1 symbol per byte.
+
+    Division names use about 3,000 distinct characters, and pyahocorasick scans a node's
+    children linearly: over characters, every character of an address costs a scan of the
+    root's 3,000 children. Over byte pairs no node has more than 256 children, which makes
+    resolving an address several times faster.
+    """
+    return text.encode("utf-16-be").decode("latin-1")
+
+
+def _char_positions(
+    text: str, found: list[tuple[int, int, tuple[str, ...], bool, bool]]
+) -> list[tuple[int, int, tuple[str, ...], bool, bool]]:
+    """Turn UTF-16 unit positions into character positions (text beyond the BMP)."""
+    char_at: list[int] = []
+    for index, char in enumerate(text):
+        char_at.extend([index] * (2 if ord(char) > 0xFFFF else 1))
+    char_at.append(len(text))
+    return [(char_at[s], n, c, short, g) for s, n, c, short, g in found]
+
+
+def _parent_of(division: Division) -> str | None:
+    if division.parent == division.code:
+        # Prefecture-level cities without counties (东莞, 中山, 儋州) appear twice in the
+        # table, as city and as their own county; keep them as cities under the province.
+        return division.code[:2] + "0000"
+    return division.parent
+
+
+def _build_nodes(divisions: Divisions) -> dict[str, _Node]:
+    by_code = {d.code: d for d in divisions}
+    parents: dict[str, str | None] = {d.code: _parent_of(d) for d in divisions}
+    nodes: dict[str, _Node] = {}
+    for division in divisions:
+        chain: list[str] = [division.code]
+        parent = parents[division.code]
+        while parent is not None and parent in parents and parent not in chain:
+            chain.append(parent)
+            parent = parents[parent]
+        chain.reverse()
+        names: list[str] = []
+        for code in chain:
+            part = by_code[code]
+            if part.status != "placeholder" and (not names or names[-1] != part.name):
+                names.append(part.name)
+        nodes[division.code] = _Node(
+            code=division.code,
+            name=division.name,
+            level=Level.CITY if division.parent == division.code else division.level,
+            chain=tuple(chain),
+            current=division.status != "obsolete",
+            placeholder=division.status == "placeholder",
+            path_names=tuple(names),
+            chain_set=frozenset(chain),
+            ancestors=frozenset(chain[:-1]),
+            city=chain[1] if len(chain) > 1 else None,
+        )
+    return nodes
+
+
+def _keywords(nodes: Mapping[str, _Node]) -> dict[str, _Keyword]:
+    """Every full name, and the short forms that no full name already claims."""
+    real = [n for n in nodes.values() if not n.placeholder]
+    renamed = _renamed_counties(real)
+    full: dict[str, list[str]] = {}
+    for node in real:
+        full.setdefault(node.name, []).append(renamed.get(node.code, node.code))
+    shorts: dict[str, list[_Node]] = {}
+    for node in real:
+        short = short_form(node.name, node.level)
+        if short is not None and node.code not in renamed:
+            shorts.setdefault(short, []).append(node)
+    keywords = {
+        name: _Keyword(tuple(sorted(set(codes))), short=False, needs_parent=name in _GENERIC)
+        for name, codes in full.items()
+    }
+    for short, candidates in shorts.items():
+        if short in keywords:
+            continue
+        best = _unique_best(candidates)
+        if best is not None:
+            keywords[short] = _Keyword(best, short=True, needs_parent=False)
+        else:
+            codes = tuple(sorted(n.code for n in candidates))
+            keywords[short] = _Keyword(codes, short=True, needs_parent=True)
+    return keywords
+
+
+def _unique_best(candidates: list[_Node]) -> tuple[str, ...] | None:
+    """The one division a short form stands for (higher level first, then current).
+
+    A municipality's province and city share their name (北京市), so 北京 stands for both,
+    exactly as the full name does.
+    """
+    ranked = sorted(candidates, key=lambda n: (_RANK[n.level], not n.current, n.code))
+    top = ranked[0]
+    rest = [n for n in ranked[1:] if not (n.name == top.name and top.code in n.chain_set)]
+    if rest and _RANK[rest[0].level] == _RANK[top.level] and rest[0].current == top.current:
+        return None
+    same = [n.code for n in ranked if n.name == top.name and top.code in n.chain_set]
+    return tuple(sorted(same))
+
+
+def _renamed_counties(nodes: Iterable[_Node]) -> dict[str, str]:
+    """Abolished county code → the current county of the same short name in the same city.
+
+    繁昌县 became 繁昌区 and 无为县 became 无为市: an address using the old name belongs to
+    the current division. 芜湖县 became 湾沚区 and stays an (abolished) division of its own.
+    """
+    current: dict[tuple[str, str], str] = {}
+    for node in nodes:
+        short = short_form(node.name, node.level)
+        if node.level is Level.COUNTY and node.current and short and len(node.chain) > 1:
+            current[(node.chain[1], short)] = node.code
+    renamed: dict[str, str] = {}
+    for node in nodes:
+        short = short_form(node.name, node.level)
+        if node.level is Level.COUNTY and not node.current and short and len(node.chain) > 1:
+            successor = current.get((node.chain[1], short))
+            if successor is not None:
+                renamed[node.code] = successor
+    return renamed
+
+
+@cache
+def get_address_resolver() -> AddressResolver:
+    """The resolver over the shipped division table, built on first use and cached."""
+    return AddressResolver(load_divisions())
+
+
+__all__ = ["AddressMatch", "AddressResolver", "get_address_resolver", "short_form"]

@@ -1,0 +1,38 @@
+"""The one error → HTTP status table."""
+
+from __future__ import annotations
+
+import pytest
+
+from smokewatch.api.errors import status_for
+from smokewatch.errors import (
+    ConfigError,
+    Conflict,
+    EngineError,
+    IngestRunFailed,
+    InvalidInput,
+    InvalidTransition,
+    MissingExtra,
+    NotFound,
+    RuleError,
+    SmokewatchError,
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (InvalidInput("bad"), 422),
+        (NotFound("gone"), 404),
+        (Conflict("clash"), 409),
+        (InvalidTransition("no"), 409),
+        (ConfigError("yaml"), 500),
+        (RuleError("rule"), 500),
+        (EngineError("boom", engine="duckdb", step="s"), 500),
+        (IngestRunFailed("crash"), 500),
+        (MissingExtra("Spark", "spark"), 500),
+        (SmokewatchError("other"), 500),
+    ],
+)
+def test_every_error_kind_has_its_status(error: SmokewatchError, status: int) -> None:
+    assert status_for(error) == status

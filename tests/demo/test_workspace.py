@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from smokewatch.demo import RULE_IDS, DemoManifest, write_demo_sources
+from smokewatch.demo.records import LICENCE_HEADERS, REGISTRY_HEADERS
+from smokewatch.ingest.spec import discover_sources
+from smokewatch.model.tables import get_table
+from tests.demo.conftest import read_licences, read_registry
+from tests.demo.oracle import active_licences, rule_hits
+
+
+def _bytes(manifest: DemoManifest) -> dict[str, bytes]:
+    return {str(p.relative_to(manifest.workspace)): p.read_bytes() for p in manifest.paths}
+
+
+def test_the_same_seed_writes_byte_identical_files(workspace: DemoManifest, tmp_path: Path) -> None:
+    again = write_demo_sources(tmp_path / "again")
+    assert _bytes(again) == _bytes(workspace)
+
+
+def test_another_seed_writes_another_city(tmp_path: Path) -> None:
+    one = write_demo_sources(tmp_path / "one", enterprises=2_000, seed=1)
+    two = write_demo_sources(tmp_path / "two", enterprises=2_000, seed=2)
+    assert one.registry_file.read_bytes() != two.registry_file.read_bytes()
+
+
+def test_the_workspace_has_the_documented_layout(workspace: DemoManifest) -> None:
+    relative = {str(p.relative_to(workspace.workspace)) for p in workspace.paths}
+    assert relative == {
+        "sources/registry/source.yml",
+        "sources/registry/data/enterprises.csv",
+        "sources/licences/source.yml",
+        "sources/licences/data/licences.xlsx",
+        "demo/planted.jsonl",
+        "demo/rejects.jsonl",
+        "demo/README.md",
+    }
+
+
+def test_the_registry_file_is_gb18030_and_not_utf8(workspace: DemoManifest) -> None:
+    raw = workspace.registry_file.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert raw.decode("gb18030").startswith('"统一社会信用代码","企业名称"')
+
+
+def test_the_registry_file_has_the_requested_rows_and_headers(
+    workspace: DemoManifest, registry_rows: list[dict[str, str]]
+) -> None:
+    assert len(registry_rows) == workspace.enterprise_rows == 20_000
+    assert tuple(registry_rows[0]) == REGISTRY_HEADERS
+
+
+def test_the_licence_workbook_has_the_register_headers(
+    workspace: DemoManifest, licence_rows: list[dict[str, object]]
+) -> None:
+    assert len(licence_rows) == workspace.licence_rows > 0
+    assert tuple(licence_rows[0]) == LICENCE_HEADERS
+
+
+def test_the_manifest_counts_bad_rows_at_the_default_rate(workspace: DemoManifest) -> None:
+    assert workspace.bad_rows == {
+        "bad_check_char": 10,
+        "bad_date": 10,
+        "unknown_status": 10,
+        "duplicate_uscc": 10,
+    }
+
+
+def test_planted_jsonl_lists_every_case_with_an_expectation_per_rule(
+    workspace: DemoManifest,
+) -> None:
+    lines = workspace.planted_file.read_text(encoding="utf-8").splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert len(objects) == len(workspace.cases)
+    assert all(set(o) == {"pattern", "uscc", "name", "expect", "note"} for o in objects)
+    assert all([e["rule_id"] for e in o["expect"]] == list(RULE_IDS) for o in objects)
+
+
+def test_every_planted_case_is_a_registry_row_with_its_name(
+    workspace: DemoManifest, rows_by_uscc: dict[str, dict[str, str]]
+) -> None:
+    assert all(rows_by_uscc[c.uscc]["企业名称"] == c.name for c in workspace.cases)
+
+
+def test_planted_cases_carry_what_their_expectations_claim(
+    workspace: DemoManifest,
+    rows_by_uscc: dict[str, dict[str, str]],
+    licence_rows: list[dict[str, object]],
+) -> None:
+    licences = active_licences(licence_rows, workspace.as_of)
+    wrong = [
+        (case.pattern, case.name, rule)
+        for case in workspace.cases
+        for rule, fires in rule_hits(
+            rows_by_uscc[case.uscc], licences.get(case.uscc, []), workspace.as_of
+        ).items()
+        if case.fires(rule) is not fires
+    ]
+    assert wrong == []
+
+
+def test_no_ordinary_enterprise_fires_any_rule(
+    workspace: DemoManifest,
+    registry_rows: list[dict[str, str]],
+    licence_rows: list[dict[str, object]],
+) -> None:
+    planted = {c.uscc for c in workspace.cases}
+    bad_lines = {b.row for b in workspace.rejects}
+    licences = active_licences(licence_rows, workspace.as_of)
+    hits = [
+        row["企业名称"]
+        for line, row in enumerate(registry_rows, start=2)
+        if row["统一社会信用代码"] not in planted and line not in bad_lines
+        if any(rule_hits(row, licences.get(row["统一社会信用代码"], []), workspace.as_of).values())
+    ]
+    assert hits == []
+
+
+def test_every_pattern_of_the_first_pack_is_planted(workspace: DemoManifest) -> None:
+    fired = Counter(rule for c in workspace.cases for rule in RULE_IDS if c.fires(rule))
+    spared = Counter(rule for c in workspace.cases for rule in RULE_IDS if not c.fires(rule))
+    assert all(fired[rule] >= 3 and spared[rule] >= 3 for rule in RULE_IDS)
+
+
+def test_rejects_jsonl_points_at_the_bad_lines(
+    workspace: DemoManifest, registry_rows: list[dict[str, str]]
+) -> None:
+    rejects = [
+        json.loads(line) for line in workspace.rejects_file.read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(rejects) == 40
+    assert all(registry_rows[r["row"] - 2]["企业名称"] == r["name"] for r in rejects)
+
+
+@pytest.mark.parametrize(
+    ("source", "table"), [("registry_source", "enterprise"), ("licence_source", "licence")]
+)
+def test_source_yml_maps_headers_to_columns_of_its_table(
+    workspace: DemoManifest, source: str, table: str
+) -> None:
+    spec = yaml.safe_load(getattr(workspace, source).read_text(encoding="utf-8"))
+    columns = set(get_table(table).column_names)
+    named = set(spec["columns"]) | set(spec.get("defaults", {})) | set(spec.get("lookups", {}))
+    assert spec["table"] == table
+    assert named <= columns
+
+
+def test_source_yml_files_pass_the_ingest_spec_loader(workspace: DemoManifest) -> None:
+    specs = discover_sources(workspace.workspace / "sources")
+    assert {s.id: s.table for s in specs.values()} == {
+        "registry": "enterprise",
+        "licences": "licence",
+    }
+
+
+def test_source_yml_locations_point_at_the_written_files(workspace: DemoManifest) -> None:
+    for source, data in (
+        (workspace.registry_source, workspace.registry_file),
+        (workspace.licence_source, workspace.licence_file),
+    ):
+        spec = yaml.safe_load(source.read_text(encoding="utf-8"))
+        assert (source.parent / spec["location"]).resolve() == data.resolve()
+
+
+def test_readme_explains_the_city_in_chinese_and_english(workspace: DemoManifest) -> None:
+    text = workspace.readme.read_text(encoding="utf-8")
+    assert "芜湖市" in text
+    assert "The demo city" in text
+    assert "`name.binding_word_unlicensed`" in text
+
+
+def test_workspace_can_be_written_for_another_as_of_date(tmp_path: Path) -> None:
+    manifest = write_demo_sources(tmp_path, enterprises=1_500, as_of=date(2025, 6, 30))
+    rows = read_registry(manifest.registry_file)
+    assert max(r["成立日期"] for r in rows if r["成立日期"][:4].isdigit()) <= "2025-06-30"
+    assert read_licences(manifest.licence_file)
