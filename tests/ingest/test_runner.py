@@ -138,6 +138,13 @@ def test_rows_of_other_sources_are_left_alone(engine: Engine, tmp_path: Path) ->
     ]
 
 
+def test_a_snapshot_with_only_a_header_empties_the_source(engine: Engine, tmp_path: Path) -> None:
+    _ingest(engine, _registry(tmp_path, [registry_row(1)]))
+    result = _ingest(engine, _registry(tmp_path, []), run_id="run-2")
+    assert (result.rows_read, result.rows_removed) == (0, 1)
+    assert _rows(engine) == []
+
+
 class _FailAfter:
     """Progress that breaks after some batches, like an interrupted run."""
 

@@ -32,13 +32,15 @@ from smokewatch.ingest.raw import (
     drop_blank_rows,
     normalise_name,
     record_json,
-    slice_batches,
 )
 from smokewatch.ingest.rejects import RowReject
 
 _BOM = codecs.BOM_UTF8
 _CHUNK = 4 << 20
-_HEAD = 4 << 20
+_HEAD = 1 << 20
+_BLOCK = 2 << 20
+"""Arrow's CSV block: its streaming reader reads about 16 blocks ahead, so blocks stay small
+and :class:`_Regroup` joins them into batches of the requested number of rows."""
 
 
 def detect_encoding(path: Path, declared: str) -> str:
@@ -85,22 +87,19 @@ def _decode_failure(path: Path, encoding: str) -> str | None:
 def open_csv(path: Path, options: ReadOptions, wanted: list[str]) -> SourceFile:
     """Open a CSV file: detect its encoding, read its header, check the mapped columns."""
     encoding = detect_encoding(path, options.encoding)
-    header, data_offset, row_bytes = _csv_header(path, encoding, options)
+    header, data_offset = _csv_header(path, encoding, options)
     check_header(path, header, wanted)
-    block = int(min(max(row_bytes * options.batch_size, 1 << 20), 1 << 28))
 
     def stream() -> Iterator[RawBatch]:
         return _csv_batches(
-            path, encoding=encoding, header=header, offset=data_offset, block=block, options=options
+            path, encoding=encoding, header=header, offset=data_offset, options=options
         )
 
     return SourceFile(path, "csv", encoding, header, stream)
 
 
-def _csv_header(
-    path: Path, encoding: str, options: ReadOptions
-) -> tuple[tuple[str, ...], int, float]:
-    """Header names, byte offset of the first data row and the mean bytes per row."""
+def _csv_header(path: Path, encoding: str, options: ReadOptions) -> tuple[tuple[str, ...], int]:
+    """Header names and the byte offset of the first data row."""
     with path.open("rb") as fh:
         head = fh.read(_HEAD)
         complete = not fh.read(1)
@@ -127,12 +126,7 @@ def _csv_header(
     offset = len(prefix.encode(base)) + (
         len(_BOM) if head.startswith(_BOM) and base != encoding else 0
     )
-    try:
-        sample = sum(1 for _ in reader)
-    except csv.Error:  # the sample may end inside a quoted value
-        sample = 0
-    row_bytes = (len(head) - offset) / sample if sample else 350.0
-    return tuple(normalise_name(c) for c in cells), offset, row_bytes
+    return tuple(normalise_name(c) for c in cells), offset
 
 
 class _Numbering:
@@ -165,7 +159,6 @@ def _csv_batches(
     encoding: str,
     header: tuple[str, ...],
     offset: int,
-    block: int,
     options: ReadOptions,
 ) -> Iterator[RawBatch]:
     names = [f"f{i}" for i in range(len(header))]
@@ -178,6 +171,7 @@ def _csv_batches(
     codec = codecs.lookup(encoding).name
     arrow_encoding = "utf8" if codec in {"utf-8", "utf-8-sig"} else encoding
     numbering = _Numbering(options.header_row + 1)
+    regroup = _Regroup(header, options.batch_size)
     if path.stat().st_size <= offset:
         return  # a header and nothing else
     with path.open("rb") as fh:
@@ -186,7 +180,10 @@ def _csv_batches(
             reader = pacsv.open_csv(
                 fh,
                 read_options=pacsv.ReadOptions(
-                    use_threads=False, block_size=block, column_names=names, encoding=arrow_encoding
+                    use_threads=False,
+                    block_size=_BLOCK,
+                    column_names=names,
+                    encoding=arrow_encoding,
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=options.delimiter,
@@ -212,12 +209,55 @@ def _csv_batches(
                 invalid.clear()
                 numbers = numbering.assign(batch.num_rows)
                 data = pa.RecordBatch.from_arrays(batch.columns, names=list(header))
-                data, numbers = drop_blank_rows(data, numbers)
-                yield from slice_batches(data, numbers, rejects, options.batch_size)
+                yield from regroup.add(*drop_blank_rows(data, numbers), rejects)
                 if done:
+                    yield from regroup.flush()
                     return
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise InvalidInput(f"{path.name}: cannot parse as CSV: {exc}") from exc
+
+
+class _Regroup:
+    """Collects Arrow's block-sized batches into batches of ``size`` rows."""
+
+    def __init__(self, header: tuple[str, ...], size: int) -> None:
+        self._header = list(header)
+        self._size = size
+        self._data: list[pa.RecordBatch] = []
+        self._numbers: list[pa.Array] = []
+        self._rejects: list[RowReject] = []
+        self._rows = 0
+
+    def add(
+        self, data: pa.RecordBatch, numbers: pa.Array, rejects: list[RowReject]
+    ) -> Iterator[RawBatch]:
+        if data.num_rows:
+            self._data.append(data)
+            self._numbers.append(numbers)
+            self._rows += data.num_rows
+        self._rejects.extend(rejects)
+        while self._rows >= self._size:
+            yield self._take(self._size)
+
+    def flush(self) -> Iterator[RawBatch]:
+        if self._rows or self._rejects:
+            yield self._take(self._rows)
+
+    def _take(self, count: int) -> RawBatch:
+        if self._data:
+            data = pa.concat_batches(self._data) if len(self._data) > 1 else self._data[0]
+            numbers = pa.concat_arrays(self._numbers)
+        else:
+            empty = [pa.array([], pa.string()) for _ in self._header]
+            data = pa.RecordBatch.from_arrays(empty, names=self._header)
+            numbers = pa.array([], pa.int64())
+        batch = RawBatch(data.slice(0, count), numbers.slice(0, count), tuple(self._rejects))
+        rest = data.num_rows - count
+        self._data = [data.slice(count)] if rest else []
+        self._numbers = [numbers.slice(count)] if rest else []
+        self._rows = rest
+        self._rejects = []
+        return batch
 
 
 def _field_count_reject(

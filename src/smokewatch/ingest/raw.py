@@ -104,22 +104,6 @@ def record_json(header: tuple[str, ...], fields: list[Any]) -> str:
     return json.dumps(row, ensure_ascii=False, default=str)
 
 
-def slice_batches(
-    data: pa.RecordBatch, numbers: pa.Array, rejects: list[RowReject], size: int
-) -> Iterator[RawBatch]:
-    """Cut rows into batches of at most ``size``; the rejects travel with the first."""
-    if data.num_rows == 0:
-        if rejects:
-            yield RawBatch(data, numbers, tuple(rejects))
-        return
-    for start in range(0, data.num_rows, size):
-        yield RawBatch(
-            data.slice(start, size),
-            numbers.slice(start, size),
-            tuple(rejects) if start == 0 else (),
-        )
-
-
 def drop_blank_rows(data: pa.RecordBatch, numbers: pa.Array) -> tuple[pa.RecordBatch, pa.Array]:
     """Remove rows whose cells are all empty (they are neither loaded nor rejected)."""
     if data.num_columns == 0 or data.num_rows == 0:
@@ -142,5 +126,4 @@ __all__ = [
     "drop_blank_rows",
     "normalise_name",
     "record_json",
-    "slice_batches",
 ]

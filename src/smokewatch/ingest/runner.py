@@ -22,6 +22,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -177,23 +178,21 @@ def _run(
     engine.ensure_table(spec.table, spec.target.arrow_schema())
     engine.ensure_table(STATE_TABLE, STATE_SCHEMA)
     state = engine.to_arrow(engine.table(STATE_TABLE), step="read ingest state")
+    result = partial(
+        IngestResult, run_id, spec.id, spec.table, file=path, content_hash=content_hash
+    )
     if _already_loaded(state, spec, content_hash, config_hash):
         _log.info("ingest_unchanged", content_hash=content_hash)
-        return IngestResult(
-            run_id,
-            spec.id,
-            spec.table,
-            IngestStatus.UNCHANGED,
-            path,
-            content_hash,
-            None,
-            0,
-            0,
-            0,
-            REJECTS_SCHEMA.empty_table(),
-            {},
-            0,
-            time.perf_counter() - started,
+        return result(
+            status=IngestStatus.UNCHANGED,
+            encoding=None,
+            rows_read=0,
+            rows_loaded=0,
+            rows_rejected=0,
+            rejects=REJECTS_SCHEMA.empty_table(),
+            nulls_coerced={},
+            rows_removed=0,
+            duration_s=time.perf_counter() - started,
         )
     resolver = get_address_resolver() if derives_adcode(spec.target) else None
     mapper = Mapper(spec, MappingContext(spec.id, run_id, now, within_adcode, resolver))
@@ -201,40 +200,18 @@ def _run(
         spec.format, spec.encoding, spec.delimiter, spec.sheet, spec.header_row, batch_size
     )
     source = open_source_file(path, options, columns=mapper.source_columns)
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sw-ingest-")))
-        staged, collected = _stage(source, mapper, folder / "rows.arrow", progress)
-        superseded = _superseded(collected)
-        collected.rejects.extend(_duplicate_rejects(source, superseded))
-        stage_name = f"_sw_stage_{spec.id}"[:63]
-        stack.enter_context(_registered(engine, stage_name, staged))
-        fresh = engine.table(stage_name)
-        if superseded:
-            gone = pa.table({"source_row": pa.array(list(superseded), pa.int64())})
-            stack.enter_context(_registered(engine, f"{stage_name}_dup"[:63], gone))
-            dup = engine.table(f"{stage_name}_dup"[:63])
-            fresh = fresh.anti_join(dup, fresh.source_row == dup.source_row)
-        new_table, removed = _new_table(engine, spec, fresh)
-        new_state = _new_state(
-            state, spec, content_hash=content_hash, config_hash=config_hash, run_id=run_id, now=now
-        )
-        engine.replace_tables({spec.table: new_table, STATE_TABLE: new_state})
+    new_state = _new_state(
+        state, spec, content_hash=content_hash, config_hash=config_hash, run_id=run_id, now=now
+    )
+    collected, removed = _load(
+        engine, spec, source=source, mapper=mapper, new_state=new_state, progress=progress
+    )
     rejects = rejects_table(collected.rejects)
     rows_rejected = len(pc.unique(rejects.column("row_number"))) if rejects.num_rows else 0
     duration = time.perf_counter() - started
-    _log.info(
-        "ingest_loaded",
-        rows_read=collected.rows_read,
-        rows_rejected=rows_rejected,
-        seconds=round(duration, 3),
-    )
-    return IngestResult(
-        run_id=run_id,
-        source_id=spec.id,
-        table=spec.table,
+    _log.info("ingest_loaded", rows=collected.rows_read, rejected=rows_rejected, seconds=duration)
+    return result(
         status=IngestStatus.LOADED,
-        file=path,
-        content_hash=content_hash,
         encoding=source.encoding,
         rows_read=collected.rows_read,
         rows_loaded=collected.rows_read - rows_rejected,
@@ -244,6 +221,34 @@ def _run(
         rows_removed=removed,
         duration_s=duration,
     )
+
+
+def _load(
+    engine: Engine,
+    spec: SourceSpec,
+    *,
+    source: SourceFile,
+    mapper: Mapper,
+    new_state: pa.Table,
+    progress: Progress,
+) -> tuple[_Collected, int]:
+    """Stage the file's rows, settle duplicates and switch both tables in one call."""
+    # Session tables are named after the source, so runs of different sources never clash.
+    tag = hashlib.sha1(spec.id.encode(), usedforsecurity=False).hexdigest()[:12]
+    with ExitStack() as stack:
+        staging = tempfile.TemporaryDirectory(prefix="sw-ingest-", ignore_cleanup_errors=True)
+        folder = Path(stack.enter_context(staging))
+        staged, collected = _stage(source, mapper, folder / "rows.arrow", progress)
+        superseded = _superseded(collected)
+        collected.rejects.extend(_duplicate_rejects(source, superseded))
+        fresh = stack.enter_context(_registered(engine, f"_sw_stage_{tag}", staged))
+        if superseded:
+            rows = pa.table({"source_row": pa.array(list(superseded), pa.int64())})
+            dup = stack.enter_context(_registered(engine, f"_sw_superseded_{tag}", rows))
+            fresh = fresh.anti_join(dup, fresh.source_row == dup.source_row)
+        new_table, removed = _new_table(engine, spec, fresh)
+        engine.replace_tables({spec.table: new_table, STATE_TABLE: new_state})
+    return collected, removed
 
 
 def _config_hash(spec: SourceSpec, within_adcode: str | None) -> str:
@@ -279,6 +284,8 @@ def _stage(
             progress.advance(read)
     progress.finish()
     staged = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+    if staged.num_rows == 0:
+        staged = schema.empty_table()  # one empty chunk per column: Spark refuses none
     return staged, collected
 
 
@@ -318,10 +325,10 @@ def _duplicate_rejects(source: SourceFile, superseded: Mapping[int, int]) -> lis
 
 
 @contextmanager
-def _registered(engine: Engine, name: str, data: pa.Table) -> Iterator[None]:
-    engine.register(name, data)
+def _registered(engine: Engine, name: str, data: pa.Table) -> Iterator[ir.Table]:
+    table = engine.register(name, data)
     try:
-        yield
+        yield table
     finally:
         engine.drop_table(name)
 
