@@ -109,3 +109,10 @@ def test_engine_failures_carry_step_and_sql(engine: Engine) -> None:
 def test_table_names_are_identifiers_only(engine: Engine) -> None:
     with pytest.raises(InvalidInput):
         engine.table('rows"; drop table x; --')
+
+
+def test_empty_arrow_tables_register_with_their_schema(engine: Engine) -> None:
+    empty = pa.Table.from_batches([], schema=ROWS.schema)
+    table = engine.register("nothing", empty)
+    assert engine.count(table) == 0
+    assert engine.to_arrow(table).schema.names == ROWS.schema.names

@@ -150,7 +150,13 @@ class SparkEngine:
         """Expose Arrow data as a session view."""
         check_name(name)
         with engine_errors(self.name, f"register {name}"):
-            frame = self._session.createDataFrame(data)
+            if data.num_rows == 0:
+                # createDataFrame cannot infer anything from an empty (chunkless) table.
+                from pyspark.sql.pandas.types import from_arrow_schema  # noqa: PLC0415
+
+                frame = self._session.createDataFrame([], schema=from_arrow_schema(data.schema))
+            else:
+                frame = self._session.createDataFrame(data)
             frame.createOrReplaceTempView(name)
         self._session_tables.add(name)
         return self.table(name)
