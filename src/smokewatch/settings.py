@@ -44,6 +44,10 @@ class EngineSettings(_Section):
     threads: int | None = Field(default=None, ge=1)
     """DuckDB worker threads; default is DuckDB's own (all cores)."""
 
+    python_workers: int | None = Field(default=None, ge=1)
+    """Processes that run Python steps (text analysis) on DuckDB; default: one per CPU.
+    ``1`` keeps everything in the engine's own process."""
+
     spark_shuffle_partitions: int = Field(default=8, ge=1)
     """``spark.sql.shuffle.partitions``; small values suit ``local[N]`` sessions."""
 

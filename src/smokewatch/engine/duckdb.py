@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from smokewatch.engine._common import check_name, engine_errors, guarded, normalise_arrow
 from smokewatch.engine.base import BatchFn, Capability
+from smokewatch.engine.python_steps import PythonSteps, default_workers
 from smokewatch.engine.sql import CompiledSql
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from smokewatch.settings import EngineSettings
 
 _STAGING_PREFIX = "__sw_new_"
+PYTHON_BATCH_ROWS = 8_192
+"""Rows per batch handed to Python steps: small enough that a few tens of thousands of
+candidate rows still spread over every worker."""
 
 
 class DuckDBEngine:
@@ -46,6 +50,7 @@ class DuckDBEngine:
             self._raw.execute("SET TimeZone = 'UTC'")
         self._registered: dict[str, pa.Table] = {}
         self._counter = itertools.count()
+        self._python = PythonSteps(settings.python_workers or default_workers())
 
     def version(self) -> str:
         """DuckDB library version."""
@@ -160,9 +165,9 @@ class DuckDBEngine:
         """
         check_name(name)
         with engine_errors(self.name, f"map_batches {name}"):
-            reader = self._con.to_pyarrow_batches(expr, chunk_size=65_536)
+            reader = self._con.to_pyarrow_batches(expr, chunk_size=PYTHON_BATCH_ROWS)
             try:
-                out = [b for b in fn(iter(reader)) if b.num_rows]
+                out = [b for b in self._python.run(fn, iter(reader)) if b.num_rows]
             finally:
                 reader.close()
             result = pa.Table.from_batches(out, schema=schema) if out else schema.empty_table()
@@ -185,7 +190,8 @@ class DuckDBEngine:
                 self._raw.execute(f'DROP {kind[0]} IF EXISTS "{name}"')
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection and stop Python workers."""
+        self._python.close()
         self._registered.clear()
         self._con.disconnect()
 
