@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlglot import exp
@@ -79,69 +81,90 @@ _LIST_SEP = {"zh": "、", "en": ", "}
 _NONE = {"zh": "—", "en": "n/a"}
 
 
-class _ReasonFormatter(string.Formatter):
-    """Formats reason fields per language.
+@dataclass(frozen=True, slots=True)
+class ReasonTemplate:
+    """A reason template parsed once: literal text and ``{field:spec}`` placeholders.
 
-    Lists are joined per language, ``None`` shows as —/n/a even when the template gives a
-    number format, and unknown fields stay visible as ``{name}``.
+    Rendering joins lists with 、 (zh) or ", " (en), shows ``None`` as —/n/a even when a
+    number format is given, and leaves a field without a value visible as ``{name}``.
     """
 
-    def __init__(self, lang: str) -> None:
-        self.lang = "zh" if lang.startswith("zh") else "en"
+    lang: str
+    parts: tuple[tuple[str, str | None, str], ...]
 
-    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
-        if isinstance(key, str) and key not in kwargs:
-            return _Missing(key)
-        return super().get_value(key, args, kwargs)
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, _Missing):
-            return "{" + value.key + "}"
-        if value is None:
-            return _NONE[self.lang]
-        if isinstance(value, list | tuple):
-            return _LIST_SEP[self.lang].join(self.format_field(v, "") for v in value)
-        if isinstance(value, datetime | date):
-            return value.isoformat()
-        try:
-            formatted: str = super().format_field(value, format_spec)
-        except (TypeError, ValueError):
-            return str(value)
-        return formatted
+    def render(self, values: Mapping[str, Any]) -> str:
+        """The reason for one finding."""
+        out: list[str] = []
+        for literal, field_name, spec in self.parts:
+            out.append(literal)
+            if field_name is not None:
+                if field_name in values:
+                    out.append(_format(values[field_name], spec, self.lang))
+                else:
+                    out.append("{" + field_name + "}")
+        return "".join(out)
 
 
-class _Missing:
-    def __init__(self, key: str) -> None:
-        self.key = key
+def _format(value: Any, spec: str, lang: str) -> str:
+    if value is None:
+        return _NONE[lang]
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return _LIST_SEP[lang].join(_format(v, "", lang) for v in value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    try:
+        return format(value, spec)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@lru_cache(maxsize=1024)
+def compile_reason(template: str, lang: str) -> ReasonTemplate:
+    """Parse a reason template once (``zh`` or any ``zh-*``, else English)."""
+    parts = tuple(
+        (literal, field.split(".")[0].split("[")[0] if field is not None else None, spec or "")
+        for literal, field, spec, _ in string.Formatter().parse(template)
+    )
+    return ReasonTemplate("zh" if lang.startswith("zh") else "en", parts)
 
 
 def render_reason(template: str, values: Mapping[str, Any], lang: str) -> str:
     """Render a reason template for one finding.
-
-    Lists are joined with 、 (zh) or ", " (en); ``None`` renders as — / n/a; format specs
-    such as ``{capital:,.0f}`` apply to numbers; a field without a value stays visible.
 
     Examples:
         >>> render_reason("名称含“{words}”", {"words": ["理财", "金融"]}, "zh")
         '名称含“理财、金融”'
         >>> render_reason("实缴{paid:,.0f}万元", {"paid": None}, "zh")
         '实缴—万元'
+        >>> render_reason("{missing}", {}, "en")
+        '{missing}'
     """
-    rendered: str = _ReasonFormatter(lang).vformat(template, (), dict(values))
-    return rendered
+    return compile_reason(template, lang).render(values)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def json_ready(value: Any) -> Any:
-    """Plain JSON values for metrics: Decimal → int/float, dates → ISO, sorted lists."""
+    """Plain JSON values for metrics: Decimal → int/float, dates → ISO, word lists sorted.
+
+    Lists of strings are sorted so that every engine, whatever order its aggregates return,
+    produces the same metrics.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        items = [v if type(v) in _SCALARS else json_ready(v) for v in value]
+        if items and all(type(i) is str for i in items):
+            return sorted(items)
+        return items
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, list | tuple):
-        items = [json_ready(v) for v in value]
-        if all(isinstance(v, str) for v in items):
-            return sorted(items)
-        return items
     if isinstance(value, dict):
         return {k: json_ready(v) for k, v in value.items()}
     return value
@@ -161,8 +184,10 @@ def transpiles(tree: exp.Expression, dialects: Sequence[str]) -> dict[str, str]:
 __all__ = [
     "BUILTIN_PARAMS",
     "CANONICAL_DIALECT",
+    "ReasonTemplate",
     "band_condition",
     "banded_query",
+    "compile_reason",
     "condition_columns",
     "condition_parameters",
     "json_ready",

@@ -8,17 +8,19 @@ are rendered here from the declared metrics and parameters, and every finding ca
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from smokewatch.detect.compile import banded_query, json_ready, render_reason
+from smokewatch.detect.compile import banded_query, compile_reason, json_ready
 from smokewatch.detect.rules import Rule
 from smokewatch.detect.spec import RuleSpec, Status
 from smokewatch.engine.sql import compile_sql
@@ -170,7 +172,8 @@ def run_rule(
     prepare_inputs(engine, spec, lexicons)
     ctx = DetectorContext(engine, spec, as_of, params, lexicons, memo if memo is not None else {})
     view = f"{_slug(spec)}_body"
-    engine.create_view(view, _body(engine, rule, ctx))
+    body = engine.create_view(view, _body(engine, rule, ctx))
+    _check_output(spec, body.columns)
     try:
         query = compile_sql(
             banded_query(spec, view),
@@ -178,64 +181,142 @@ def run_rule(
             engine.dialect,
             step=f"{spec.ref} bands",
         )
-        rows = engine.to_arrow(engine.sql(query), step=f"{spec.ref} findings")
+        step = functools.partial(
+            finding_batches,
+            spec=spec,
+            params=params,
+            as_of=as_of,
+            run_id=run_id,
+            engine=engine.name,
+            canonical_evidence=rule.sql_tree is not None,
+        )
+        expr = engine.map_batches(
+            engine.sql(query), step, finding_step_schema(), name=f"{_slug(spec)}_findings"
+        )
+        findings = engine.to_arrow(expr, step=f"{spec.ref} findings")
     finally:
         engine.drop_table(view)
-    return findings_table(rows, rule, params=params, as_of=as_of, run_id=run_id, engine=engine.name)
+    _check_one_per_subject(spec, findings)
+    # Engines drop NOT NULL on the way back; the contract schema is restored here.
+    contract = get_table("finding").arrow_schema()
+    return findings.cast(contract).sort_by([("subject_id", "ascending")])
 
 
-def _evidence(value: Any) -> str:
+def _evidence(value: Any, *, canonical: bool) -> str:
+    """Evidence as a JSON list.
+
+    SQL bodies build evidence with engine functions (``to_json``, list aggregates) whose
+    formatting and order differ between engines, so their evidence is made canonical: items
+    re-serialised and sorted. Python bodies write their evidence themselves, identically on
+    every engine, and it is kept as written.
+    """
     if value is None:
-        items: list[Any] = []
-    elif isinstance(value, str):
+        return "[]"
+    if isinstance(value, str) and not canonical:
+        return value if value.startswith("[") else "[" + value + "]"
+    if isinstance(value, str):
         parsed = json.loads(value)
         items = parsed if isinstance(parsed, list) else [parsed]
     else:
-        items = list(value) if isinstance(value, list | tuple) else [value]
-    items = [json_ready(i) for i in items]
-    items.sort(key=lambda i: json.dumps(i, ensure_ascii=False, sort_keys=True))
-    return json.dumps(items, ensure_ascii=False, sort_keys=True)
+        items = [json_ready(i) for i in (value if isinstance(value, list | tuple) else [value])]
+    dumped = sorted(json.dumps(i, ensure_ascii=False, sort_keys=True) for i in items)
+    return "[" + ", ".join(dumped) + "]"
 
 
-def findings_table(
-    rows: pa.Table, rule: Rule, *, params: Mapping[str, Any], as_of: date, run_id: str, engine: str
-) -> pa.Table:
-    """Turn banded body rows into Findings: reasons rendered, metrics and evidence as JSON."""
-    spec = rule.spec
-    bands = {b.code: b for b in spec.bands}
-    missing = {"subject_id", *spec.metrics} - set(rows.column_names)
+def finding_step_schema() -> pa.Schema:
+    """The finding columns without NOT NULL flags (engines drop them in transit anyway)."""
+    return pa.schema([pa.field(f.name, f.type) for f in get_table("finding").arrow_schema()])
+
+
+def finding_batches(
+    batches: Iterator[pa.RecordBatch],
+    *,
+    spec: RuleSpec,
+    params: Mapping[str, Any],
+    as_of: date,
+    run_id: str,
+    engine: str,
+    canonical_evidence: bool = True,
+) -> Iterator[pa.RecordBatch]:
+    """Turn banded body rows into Findings (a picklable step that runs next to the data).
+
+    Reasons are rendered from the declared metrics and the parameters; metrics and evidence
+    become canonical JSON. Columns that do not vary per row are built once per batch.
+    """
+    bands = {
+        b.code: (
+            compile_reason(b.reason.zh, "zh"),
+            compile_reason(b.reason.en, "en"),
+            str(b.severity or spec.severity),
+        )
+        for b in spec.bands
+    }
+    schema = finding_step_schema()
+    metric_names = list(spec.metrics)
+    day = as_of.isoformat()
+    for batch in batches:
+        n = batch.num_rows
+        names = batch.schema.names
+        subjects = batch.column("subject_id").to_pylist()
+        band_codes = batch.column("band").to_pylist()
+        metric_columns = [batch.column(m).to_pylist() for m in metric_names]
+        evidence = batch.column("evidence").to_pylist() if "evidence" in names else [None] * n
+        ids, severities, zh_reasons, en_reasons, metrics_json, evidence_json = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        for i in range(n):
+            zh, en, severity = bands[band_codes[i]]
+            metrics = {m: col[i] for m, col in zip(metric_names, metric_columns, strict=True)}
+            values = {**params, **metrics, "as_of": as_of}
+            ids.append(make_id("fnd", spec.id, spec.version, subjects[i], day))
+            severities.append(severity)
+            zh_reasons.append(zh.render(values))
+            en_reasons.append(en.render(values))
+            metrics_json.append(json.dumps(json_ready(metrics), ensure_ascii=False, sort_keys=True))
+            evidence_json.append(_evidence(evidence[i], canonical=canonical_evidence))
+        columns = {
+            "id": pa.array(ids, pa.string()),
+            "subject_id": batch.column("subject_id"),
+            "subject_table": pa.array([spec.subject] * n, pa.string()),
+            "subject_name": (
+                batch.column("subject_name")
+                if "subject_name" in names
+                else pa.nulls(n, pa.string())
+            ),
+            "rule_id": pa.array([spec.id] * n, pa.string()),
+            "rule_version": pa.array([spec.version] * n, pa.int64()),
+            "severity": pa.array(severities, pa.string()),
+            "band": batch.column("band"),
+            "reason_zh": pa.array(zh_reasons, pa.string()),
+            "reason_en": pa.array(en_reasons, pa.string()),
+            "metrics": pa.array(metrics_json, pa.string()),
+            "evidence": pa.array(evidence_json, pa.string()),
+            "as_of": pa.array([as_of] * n, pa.date32()),
+            "shadow": pa.array([spec.status == Status.TESTING] * n, pa.bool_()),
+            "run_id": pa.array([run_id] * n, pa.string()),
+            "engine": pa.array([engine] * n, pa.string()),
+        }
+        arrays = [columns[f.name].cast(f.type) for f in schema]
+        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _check_output(spec: RuleSpec, columns: Sequence[str]) -> None:
+    missing = {"subject_id", *spec.metrics} - set(columns)
     if missing:
         raise RuleError(f"{spec.ref}: the body does not output {sorted(missing)}")
-    subjects = rows.column("subject_id").to_pylist()
-    if len(subjects) != len(set(subjects)):
-        dupes = sorted({s for s in subjects if subjects.count(s) > 1})[:5]
+
+
+def _check_one_per_subject(spec: RuleSpec, findings: pa.Table) -> None:
+    subjects = findings.column("subject_id")
+    if pc.count_distinct(subjects).as_py() != len(subjects):
+        counts = pc.value_counts(subjects).to_pylist()
+        dupes = sorted(c["values"] for c in counts if c["counts"] > 1)[:5]
         raise RuleError(f"{spec.ref}: the body must output one row per subject; repeated: {dupes}")
-    out: dict[str, list[Any]] = {c: [] for c in get_table("finding").column_names}
-    for row in rows.to_pylist():
-        band = bands[row["band"]]
-        metrics = {name: row[name] for name in spec.metrics}
-        values = {**params, **metrics, "as_of": as_of}
-        out["id"].append(
-            make_id("fnd", spec.id, spec.version, row["subject_id"], as_of.isoformat())
-        )
-        out["subject_id"].append(row["subject_id"])
-        out["subject_table"].append(spec.subject)
-        out["subject_name"].append(row.get("subject_name"))
-        out["rule_id"].append(spec.id)
-        out["rule_version"].append(spec.version)
-        out["severity"].append(str(band.severity or spec.severity))
-        out["band"].append(band.code)
-        out["reason_zh"].append(render_reason(band.reason.zh, values, "zh"))
-        out["reason_en"].append(render_reason(band.reason.en, values, "en"))
-        out["metrics"].append(json.dumps(json_ready(metrics), ensure_ascii=False, sort_keys=True))
-        out["evidence"].append(_evidence(row.get("evidence")))
-        out["as_of"].append(as_of)
-        out["shadow"].append(spec.status == Status.TESTING)
-        out["run_id"].append(run_id)
-        out["engine"].append(engine)
-    schema = get_table("finding").arrow_schema()
-    table = pa.table({f.name: pa.array(out[f.name], f.type) for f in schema}, schema=schema)
-    return table.sort_by([("subject_id", "ascending")])
 
 
 def run_rules(
@@ -293,7 +374,8 @@ __all__ = [
     "DetectorContext",
     "LexiconTable",
     "RuleOutcome",
-    "findings_table",
+    "finding_batches",
+    "finding_step_schema",
     "prepare_inputs",
     "run_rule",
     "run_rules",

@@ -50,40 +50,54 @@ def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
     )
 
 
-def _lapsed_labels(lapsed: tuple[dict[str, Any], ...], lang: str) -> list[str]:
-    vocab = get_vocabulary("licence_kind")
-    labels = []
-    for lic in lapsed:
-        kind = vocab.terms.get(str(lic["kind"]))
+class _Facts:
+    """What the word rules say about a set of words, computed once per distinct set.
+
+    Tiers, legal basis and required licence kinds depend only on the words, and the same few
+    word sets recur across thousands of enterprises: they are cached per process.
+    """
+
+    def __init__(self, lexicon: Lexicon, authorises: Mapping[str, frozenset[str]]) -> None:
+        self.lexicon = lexicon
+        self.authorises = authorises
+        self._words: dict[tuple[str, ...], dict[str, Any]] = {}
+        self._kinds = get_vocabulary("licence_kind").terms
+
+    def words(self, words: list[str]) -> dict[str, Any]:
+        key = tuple(words)
+        cached = self._words.get(key)
+        if cached is None:
+            binding = tier_of(words, self.lexicon, "binding")
+            cached = {
+                "binding_words": binding,
+                "n_binding": len(binding),
+                "n_rectification": len(tier_of(words, self.lexicon, "rectification")),
+                "n_notice": len(tier_of(words, self.lexicon, "notice")),
+                "required_licences_zh": required_licences(words, self.authorises, "zh"),
+                "required_licences_en": required_licences(words, self.authorises, "en"),
+                "basis": citations(words, self.lexicon),
+            }
+            self._words[key] = cached
+        return cached
+
+    def lapsed(self, lapsed: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+        return {
+            "n_lapsed": len(lapsed),
+            "lapsed_licences_zh": [self._describe(lic, "zh") for lic in lapsed],
+            "lapsed_licences_en": [self._describe(lic, "en") for lic in lapsed],
+        }
+
+    def _describe(self, lic: Mapping[str, Any], lang: str) -> str:
+        kind = self._kinds.get(str(lic["kind"]))
         label = kind.label(lang) if kind else str(lic["kind"])
-        until = lic.get("valid_to")
-        status = lic.get("status")
+        until, status = lic.get("valid_to"), lic.get("status")
         if lang == "zh":
-            labels.append(f"{label}，状态{status}" + (f"，有效期至{until}" if until else ""))
-        else:
-            labels.append(f"{label}, status {status}" + (f", valid to {until}" if until else ""))
-    return labels
+            return f"{label}，状态{status}" + (f"，有效期至{until}" if until else "")
+        return f"{label}, status {status}" + (f", valid to {until}" if until else "")
 
 
-def _word_facts(
-    words: list[str],
-    lapsed: tuple[dict[str, Any], ...],
-    lexicon: Lexicon,
-    authorises: Mapping[str, frozenset[str]],
-) -> dict[str, Any]:
-    """Metrics shared by the word rules: tiers, legal basis, required and lapsed licences."""
-    return {
-        "binding_words": tier_of(words, lexicon, "binding"),
-        "n_binding": len(tier_of(words, lexicon, "binding")),
-        "n_rectification": len(tier_of(words, lexicon, "rectification")),
-        "n_notice": len(tier_of(words, lexicon, "notice")),
-        "n_lapsed": len(lapsed),
-        "lapsed_licences_zh": _lapsed_labels(lapsed, "zh"),
-        "lapsed_licences_en": _lapsed_labels(lapsed, "en"),
-        "required_licences_zh": required_licences(words, authorises, "zh"),
-        "required_licences_en": required_licences(words, authorises, "en"),
-        "basis": citations(words, lexicon),
-    }
+def _facts(ctx: DetectorContext) -> _Facts:
+    return _Facts(ctx.lexicon(LEXICON), authorisations())
 
 
 _WORD_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
@@ -113,14 +127,8 @@ def _finish(
 NAME_SCHEMA = _schema(("name", pa.string()), ("words", _STR_LIST), *_WORD_FIELDS)
 
 
-def _name_row(
-    row: Mapping[str, Any],
-    *,
-    as_of: date,
-    lexicon: Lexicon,
-    authorises: Mapping[str, frozenset[str]],
-) -> dict[str, Any] | None:
-    status = licence_status(row["name_terms"], row["licences"], as_of, authorises)
+def _name_row(row: Mapping[str, Any], *, as_of: date, facts: _Facts) -> dict[str, Any] | None:
+    status = licence_status(row["name_terms"], row["licences"], as_of, facts.authorises)
     words = list(status.unauthorised)
     if not words:
         return None
@@ -131,7 +139,8 @@ def _name_row(
         "subject_name": row["subject_name"],
         "name": row["subject_name"],
         "words": words,
-        **_word_facts(words, status.lapsed, lexicon, authorises),
+        **facts.words(words),
+        **facts.lapsed(status.lapsed),
         "evidence": json.dumps(evidence, ensure_ascii=False),
     }
 
@@ -146,9 +155,7 @@ def restricted_word_in_name_without_licence(ctx: DetectorContext) -> ir.Table:
     named = cand.filter(cand.name_terms.length() > 0).select(
         "subject_id", "subject_name", "name_terms", "name_hits"
     )
-    row_fn = functools.partial(
-        _name_row, as_of=ctx.as_of, lexicon=ctx.lexicon(LEXICON), authorises=authorisations()
-    )
+    row_fn = functools.partial(_name_row, as_of=ctx.as_of, facts=_facts(ctx))
     step = functools.partial(_finish, row_fn=row_fn, schema=NAME_SCHEMA)
     return ctx.map_batches(with_licences(ctx, named), step, NAME_SCHEMA, step="name")
 
@@ -185,14 +192,8 @@ def _discounted_note(discounted: list[dict[str, Any]], lang: str) -> str:
     return f"; not counted: {parts}"
 
 
-def _scope_row(
-    row: Mapping[str, Any],
-    *,
-    as_of: date,
-    lexicon: Lexicon,
-    authorises: Mapping[str, frozenset[str]],
-) -> dict[str, Any] | None:
-    status = licence_status(row["scope_terms"], row["licences"], as_of, authorises)
+def _scope_row(row: Mapping[str, Any], *, as_of: date, facts: _Facts) -> dict[str, Any] | None:
+    status = licence_status(row["scope_terms"], row["licences"], as_of, facts.authorises)
     words = list(status.unauthorised)
     if not words:
         return None
@@ -212,7 +213,8 @@ def _scope_row(
         "n_discounted": len(discounted),
         "discounted_note_zh": _discounted_note(discounted, "zh"),
         "discounted_note_en": _discounted_note(discounted, "en"),
-        **_word_facts(words, status.lapsed, lexicon, authorises),
+        **facts.words(words),
+        **facts.lapsed(status.lapsed),
         "evidence": json.dumps(evidence, ensure_ascii=False),
     }
 
@@ -227,9 +229,7 @@ def financial_activity_in_scope_without_licence(ctx: DetectorContext) -> ir.Tabl
     scoped = cand.filter(cand.scope_terms.length() > 0).select(
         "subject_id", "subject_name", "scope_terms", "scope_hits", "scope_discounted"
     )
-    row_fn = functools.partial(
-        _scope_row, as_of=ctx.as_of, lexicon=ctx.lexicon(LEXICON), authorises=authorisations()
-    )
+    row_fn = functools.partial(_scope_row, as_of=ctx.as_of, facts=_facts(ctx))
     step = functools.partial(_finish, row_fn=row_fn, schema=SCOPE_SCHEMA)
     return ctx.map_batches(with_licences(ctx, scoped), step, SCOPE_SCHEMA, step="scope")
 

@@ -29,9 +29,9 @@ import pyarrow as pa
 
 from smokewatch.detect.run import DetectorContext
 from smokewatch.model.vocab import get_vocabulary
+from smokewatch.text.boilerplate import load_scope_boilerplate
 from smokewatch.text.lexicon import Lexicon, TextKind
 from smokewatch.text.matcher import LexiconMatcher
-from smokewatch.text.names import analyse_name
 from smokewatch.text.scope import find_scope_activities
 
 if TYPE_CHECKING:
@@ -91,86 +91,106 @@ def prefilter_pattern(lexicon: Lexicon) -> str:
 # -- candidate analysis (runs in Python over Arrow batches, on DuckDB or Spark executors) ----
 
 
-def _tiers(lexicon: Lexicon) -> dict[str, str]:
-    return {t.term: t.tier.value for t in lexicon.terms}
+def _strip_boilerplate(scope: str, phrases: Sequence[str]) -> str:
+    for phrase in phrases:
+        if phrase in scope:
+            scope = scope.replace(phrase, "")
+    return scope
 
 
-def _analyse_row(
-    row: Mapping[str, Any],
-    name_m: LexiconMatcher,
-    scope_m: LexiconMatcher,
-    tiers: Mapping[str, str],
-) -> dict[str, Any] | None:
-    name = row["name"] or ""
-    names = analyse_name(name, name_m)
-    scope = find_scope_activities(row["business_scope"], scope_m)
-    if not names.hits and not scope.activities:
-        return None
-    former = [n for n in (row["former_names"] or []) if n]
-    latest_former = former[-1] if former else None
-    former_terms = sorted({m.term for m in name_m.find(latest_former)}) if latest_former else []
-    name_hits = [
-        {
-            "field": "name",
-            "term": m.term,
-            "start": m.start,
-            "end": m.end,
-            "surface": m.surface,
-            "tier": tiers.get(m.term),
+@dataclass(slots=True)
+class _Reader:
+    """Per-process state of the candidate step: matchers, tiers, boilerplate."""
+
+    name_m: LexiconMatcher
+    scope_m: LexiconMatcher
+    tiers: Mapping[str, str]
+    boilerplate: Sequence[str]
+
+    def row(self, row: Mapping[str, Any]) -> dict[str, Any] | None:
+        name = row["name"] or ""
+        scope_text = row["business_scope"] or ""
+        name_hits = self.name_m.find(name)
+        # Cheap test first: only scopes with a hit outside the standard boilerplate are read
+        # clause by clause (the boilerplate names no activity; see scope_boilerplate.yml).
+        scope_live = bool(self.scope_m.find(_strip_boilerplate(scope_text, self.boilerplate)))
+        scope = find_scope_activities(scope_text, self.scope_m) if scope_live else None
+        if not name_hits and not (scope and scope.activities):
+            return None
+        former = [n for n in (row["former_names"] or []) if n]
+        latest_former = former[-1] if former else None
+        former_terms = (
+            sorted({m.term for m in self.name_m.find(latest_former)}) if latest_former else []
+        )
+        tiers = self.tiers
+        name_json = [
+            {
+                "field": "name",
+                "term": m.term,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "tier": tiers.get(m.term),
+            }
+            for m in name_hits
+        ]
+        activities = scope.activities if scope else ()
+        discounted = scope.discounted if scope else ()
+        scope_json = [
+            {
+                "field": "business_scope",
+                "term": h.match.term,
+                "start": h.match.start,
+                "end": h.match.end,
+                "surface": h.match.surface,
+                "clause": h.clause.text,
+                "tier": tiers.get(h.match.term),
+            }
+            for h in activities
+        ]
+        discounted_json = [
+            {
+                "field": "business_scope",
+                "term": h.match.term,
+                "start": h.match.start,
+                "clause": h.clause.text,
+                "kind": h.reason.kind.value if h.reason else None,
+                "reason_zh": h.reason.zh if h.reason else None,
+                "reason_en": h.reason.en if h.reason else None,
+            }
+            for h in discounted
+        ]
+        return {
+            "subject_id": row["id"],
+            "subject_name": name,
+            "uscc": row["uscc"],
+            "name_terms": list(dict.fromkeys(m.term for m in name_hits)),
+            "name_hits": json.dumps(name_json, ensure_ascii=False),
+            "scope_terms": list(scope.terms) if scope else [],
+            "scope_hits": json.dumps(scope_json, ensure_ascii=False),
+            "scope_discounted": json.dumps(discounted_json, ensure_ascii=False),
+            "scope_summary_zh": scope.describe("zh") if activities and scope else None,
+            "scope_summary_en": scope.describe("en") if activities and scope else None,
+            "former_name": latest_former,
+            "former_name_terms": former_terms,
         }
-        for m in names.hits
-    ]
-    scope_hits = [
-        {
-            "field": "business_scope",
-            "term": h.match.term,
-            "start": h.match.start,
-            "end": h.match.end,
-            "surface": h.match.surface,
-            "clause": h.clause.text,
-            "tier": tiers.get(h.match.term),
-        }
-        for h in scope.activities
-    ]
-    discounted = [
-        {
-            "field": "business_scope",
-            "term": h.match.term,
-            "start": h.match.start,
-            "clause": h.clause.text,
-            "kind": h.reason.kind.value if h.reason else None,
-            "reason_zh": h.reason.zh if h.reason else None,
-            "reason_en": h.reason.en if h.reason else None,
-        }
-        for h in scope.discounted
-    ]
-    return {
-        "subject_id": row["id"],
-        "subject_name": name,
-        "uscc": row["uscc"],
-        "name_terms": list(names.terms),
-        "name_hits": json.dumps(name_hits, ensure_ascii=False),
-        "scope_terms": list(scope.terms),
-        "scope_hits": json.dumps(scope_hits, ensure_ascii=False),
-        "scope_discounted": json.dumps(discounted, ensure_ascii=False),
-        "scope_summary_zh": scope.describe("zh") if scope.activities else None,
-        "scope_summary_en": scope.describe("en") if scope.activities else None,
-        "former_name": latest_former,
-        "former_name_terms": former_terms,
-    }
 
 
 def analyse_candidates(
     batches: Iterator[pa.RecordBatch], lexicon: Lexicon
 ) -> Iterator[pa.RecordBatch]:
     """Read names, scopes and former names of candidate enterprises (a picklable step)."""
-    name_m = lexicon.matcher(TextKind.NAME)
-    scope_m = lexicon.matcher(TextKind.SCOPE)
-    tiers = _tiers(lexicon)
+    reader = _Reader(
+        lexicon.matcher(TextKind.NAME),
+        lexicon.matcher(TextKind.SCOPE),
+        {t.term: t.tier.value for t in lexicon.terms},
+        load_scope_boilerplate(),
+    )
     for batch in batches:
-        rows = [_analyse_row(r, name_m, scope_m, tiers) for r in batch.to_pylist()]
-        kept = [r for r in rows if r is not None]
-        yield pa.RecordBatch.from_pylist(kept, schema=CANDIDATE_SCHEMA)
+        rows = [reader.row(r) for r in batch.to_pylist()]
+        yield pa.RecordBatch.from_pylist(
+            [r for r in rows if r is not None], schema=CANDIDATE_SCHEMA
+        )
 
 
 def _build_candidates(ctx: DetectorContext) -> ir.Table:
