@@ -13,6 +13,9 @@ DEMO_DIR ?= demo
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Byte-compile at install: some machines set PYTHONDONTWRITEBYTECODE, and then every process
+# (CLI runs, Python-step workers, Spark's Python workers) would recompile every module.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: help
 help: ## list targets
@@ -24,6 +27,7 @@ $(UV):
 
 $(BIN)/smokewatch: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --all-extras --python $(PYTHON)
+	$(BIN)/python -m compileall -q src
 	@touch $@
 
 .PHONY: install
