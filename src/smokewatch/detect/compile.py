@@ -111,6 +111,8 @@ def _format(value: Any, spec: str, lang: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list | tuple):
+        if all(type(v) is str for v in value):
+            return _LIST_SEP[lang].join(value)
         return _LIST_SEP[lang].join(_format(v, "", lang) for v in value)
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -223,6 +223,11 @@ def _evidence(value: Any, *, canonical: bool) -> str:
     return "[" + ", ".join(dumped) + "]"
 
 
+def _json_default(value: Any) -> Any:
+    """JSON for the few non-JSON values Python bodies emit (dates, decimals)."""
+    return json_ready(value)
+
+
 def finding_step_schema() -> pa.Schema:
     """The finding columns without NOT NULL flags (engines drop them in transit anyway)."""
     return pa.schema([pa.field(f.name, f.type) for f in get_table("finding").arrow_schema()])
@@ -240,8 +245,10 @@ def finding_batches(
 ) -> Iterator[pa.RecordBatch]:
     """Turn banded body rows into Findings (a picklable step that runs next to the data).
 
-    Reasons are rendered from the declared metrics and the parameters; metrics and evidence
-    become canonical JSON. Columns that do not vary per row are built once per batch.
+    Reasons are rendered from the declared metrics and the parameters. Metrics and evidence
+    of SQL bodies are made canonical (lists sorted), because engines aggregate in different
+    orders; Python bodies produce them deterministically and they are kept as produced.
+    Columns that do not vary per row are built once per batch.
     """
     bands = {
         b.code: (
@@ -277,7 +284,10 @@ def finding_batches(
             severities.append(severity)
             zh_reasons.append(zh.render(values))
             en_reasons.append(en.render(values))
-            metrics_json.append(json.dumps(json_ready(metrics), ensure_ascii=False, sort_keys=True))
+            plain = json_ready(metrics) if canonical_evidence else metrics
+            metrics_json.append(
+                json.dumps(plain, ensure_ascii=False, sort_keys=True, default=_json_default)
+            )
             evidence_json.append(_evidence(evidence[i], canonical=canonical_evidence))
         columns = {
             "id": pa.array(ids, pa.string()),
