@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.text import Text
 
@@ -88,24 +87,20 @@ commands_screen.register(app)
 
 
 def _error(message: str) -> None:
-    err.print(Text.assemble(("error: ", "bold red"), message))
+    err.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
     sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``smokewatch`` and ``sw`` scripts."""
+    """Entry point of the ``smokewatch`` and ``sw`` scripts.
+
+    Typer handles usage errors itself (exit 2 with its message); this function maps the
+    errors smokewatch raises on purpose to exit 1 with a one-line message.
+    """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app(args=args, prog_name="smokewatch", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err.print("aborted")
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        app(args=args, prog_name="smokewatch")
     except ConfigError as exc:
         if debug:
             raise
@@ -114,7 +109,6 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         _error(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-    sys.exit(0)
 
 
 __all__ = ["app", "main"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from smokewatch.services.runs import recorded_run
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
 from smokewatch.store import repos
-from smokewatch.store.db import Store
+from smokewatch.store.db import RawJson, Store
 from smokewatch.text.lexicon import Lexicon, load_lexicons
 
 FINDING_TABLE = "finding"
@@ -107,11 +106,11 @@ def _merge_findings(engine: Engine, new: pa.Table, ran: Sequence[str]) -> pa.Tab
 
 
 def store_rows(findings: pa.Table) -> list[dict[str, Any]]:
-    """Findings as store rows: JSON columns decoded into objects."""
+    """Findings as store rows; the JSON columns go in as the engine wrote them."""
     rows: list[dict[str, Any]] = findings.to_pylist()
     for row in rows:
-        row["metrics"] = json.loads(row["metrics"])
-        row["evidence"] = json.loads(row["evidence"])
+        row["metrics"] = RawJson(row["metrics"])
+        row["evidence"] = RawJson(row["evidence"])
     return rows
 
 

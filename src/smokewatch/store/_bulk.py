@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 CHUNK_SIZE: Final = 5_000
 """Rows per ``executemany`` call on SQLite."""
@@ -31,7 +32,7 @@ def insert(session: Session, table: sa.Table, columns: Sequence[str], rows: Iter
     if connection.dialect.name == "postgresql":
         return _copy(connection, table, table.name, columns, rows)
     statement = sa.insert(table)
-    return _executemany(connection, statement, rows)
+    return _executemany(connection, statement, rows, table=table, columns=columns)
 
 
 def upsert(
@@ -56,16 +57,48 @@ def upsert(
     statement = statement.on_conflict_do_update(
         index_elements=[key], set_={c: statement.excluded[c] for c in updated}
     )
-    return _executemany(connection, statement, rows)
+    return _executemany(connection, statement, rows, table=table, columns=columns)
 
 
-def _executemany(connection: Connection, statement: sa.Executable, rows: Iterable[Row]) -> int:
+def _executemany(
+    connection: Connection,
+    statement: sa.Executable,
+    rows: Iterable[Row],
+    *,
+    table: sa.Table | None = None,
+    columns: Sequence[str] = (),
+) -> int:
+    """Chunked ``executemany``.
+
+    With ``table`` and ``columns`` given, rows become positional tuples through the columns'
+    own bind processors and go to the driver directly, several times faster than letting
+    SQLAlchemy process a dict per row.
+    """
     written = 0
     iterator = iter(rows)
+    if table is None or not columns:
+        while chunk := list(islice(iterator, CHUNK_SIZE)):
+            connection.execute(statement, chunk)
+            written += len(chunk)
+        return written
+    compiled = cast(
+        "SQLCompiler",
+        cast("sa.ClauseElement", statement).compile(
+            dialect=connection.dialect, column_keys=list(columns)
+        ),
+    )
+    order = list(compiled.positiontup or [])
+    processors = dict(zip(columns, _processors(connection, table, columns), strict=True))
+    sql = str(compiled)
     while chunk := list(islice(iterator, CHUNK_SIZE)):
-        connection.execute(statement, chunk)
+        params = [tuple(_bind(processors[name], row[name]) for name in order) for row in chunk]
+        connection.exec_driver_sql(sql, params)
         written += len(chunk)
     return written
+
+
+def _bind(process: Callable[[Any], Any] | None, value: Any) -> Any:
+    return process(value) if process is not None else value
 
 
 def _processors(

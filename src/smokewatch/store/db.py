@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
@@ -38,8 +39,21 @@ _SQLITE_DRIVERS: Final = frozenset({"sqlite", "sqlite+pysqlite"})
 
 
 def _dumps(value: object) -> str:
+    if isinstance(value, RawJson):  # already JSON text: stored as it is, not encoded again
+        return value.text
     # Chinese text stays readable in the database (and in psql / sqlite3 sessions).
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class RawJson:
+    """A value for a JSON column that is already JSON text (e.g. produced by an engine).
+
+    Writing it skips decoding and re-encoding; reading gives the parsed value as usual. The
+    text must be valid JSON — it is not checked.
+    """
+
+    text: str
 
 
 class Store:
@@ -297,4 +311,4 @@ def _postgres_engine(url: URL, echo: bool) -> Engine:
         raise MissingExtra("PostgreSQL store", "postgres") from error
 
 
-__all__ = ["Store"]
+__all__ = ["RawJson", "Store"]
