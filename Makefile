@@ -60,6 +60,18 @@ test: lint typecheck contracts pytest ## everything CI checks
 .PHONY: check
 check: test
 
+WHEEL_VENV := .tools/wheel-venv
+.PHONY: wheel-check
+wheel-check: install ## build the wheel; run it without extras, then the offline tests against it
+	rm -rf dist $(WHEEL_VENV)
+	$(UV) build --wheel --quiet --out-dir dist
+	$(UV) venv --quiet --python $(PYTHON) $(WHEEL_VENV)
+	$(UV) pip install --quiet --python $(WHEEL_VENV)/bin/python dist/*.whl
+	cd /tmp && $(CURDIR)/$(WHEEL_VENV)/bin/python $(CURDIR)/contrib/wheel_smoke.py
+	$(UV) pip install --quiet --python $(WHEEL_VENV)/bin/python "$$(ls dist/*.whl)[dev]"
+	cd tests/.. && $(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider --import-mode=append \
+		tests/model tests/text tests/detect tests/rulepacks tests/cli tests/docs
+
 .PHONY: format
 format: install ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix src tests contrib

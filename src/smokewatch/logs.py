@@ -15,6 +15,16 @@ from typing import Any
 import structlog
 
 
+class _Stderr:
+    """Standard error as it is when a line is written (tests and servers swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "warning", fmt: str = "console") -> None:
     """Send structured logs to standard error as console lines or JSON objects."""
     renderer: Any = (
@@ -32,7 +42,7 @@ def configure_logging(level: str = "warning", fmt: str = "console") -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_Stderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
 

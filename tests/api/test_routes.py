@@ -125,3 +125,18 @@ def test_rules_are_described_with_their_legal_basis(client: TestClient) -> None:
     rule = client.get(f"/api/v1/rules/{rules[0]['id']}").json()
     assert rule["references"] and rule["bands"]
     assert client.get("/api/v1/rules/SW-R-9999").status_code == 404
+
+
+def test_screening_answers_with_the_verdict_and_the_basis(client: TestClient) -> None:
+    body = client.get("/api/v1/screen", params={"name": "芜湖恒信财富管理有限公司"}).json()
+    assert body["verdict"] == "restricted"
+    assert any("第九条" in b for b in body["findings"][0]["basis"])
+
+
+def test_screening_without_a_name_or_scope_is_422(client: TestClient) -> None:
+    response = client.get("/api/v1/screen")
+    assert response.status_code == 422 and response.json()["error"]["kind"] == "InvalidInput"
+
+
+def test_sources_of_an_empty_workspace_are_an_empty_list(client: TestClient) -> None:
+    assert client.get("/api/v1/sources").json() == []

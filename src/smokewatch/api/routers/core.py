@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -9,8 +10,10 @@ from fastapi import APIRouter, Query
 from smokewatch import __version__
 from smokewatch.api import schemas
 from smokewatch.api.deps import SettingsDep, StoreDep
+from smokewatch.services import ingest as ingest_service
 from smokewatch.services import queries
 from smokewatch.services import rules as rules_service
+from smokewatch.services import screen as screen_service
 
 router = APIRouter(prefix="/api/v1")
 
@@ -96,6 +99,35 @@ def list_rules(settings: SettingsDep) -> list[schemas.Rule]:
 def get_rule(settings: SettingsDep, rule_id: str) -> schemas.Rule:
     """What a rule checks, its legal basis, parameters, bands and body."""
     return _rule(rules_service.describe(rules_service.get_rule(settings, rule_id)))
+
+
+@router.get("/screen", tags=["screen"], operation_id="screen-check")
+def screen_proposal(
+    name: Annotated[
+        str | None, Query(description="Proposed enterprise name (拟设企业名称).")
+    ] = None,
+    scope: Annotated[str | None, Query(description="Proposed business scope (经营范围).")] = None,
+    licence: Annotated[list[str] | None, Query(description="Licence kinds held.")] = None,
+) -> schemas.ScreenResult:
+    """Pre-registration check: restricted words, legal basis and the licence required."""
+    result = screen_service.screen(name, scope, licences=licence or ())
+    return schemas.ScreenResult.model_validate(dataclasses.asdict(result))
+
+
+@router.get("/sources", tags=["sources"], operation_id="sources-list")
+def list_sources(settings: SettingsDep) -> list[schemas.Source]:
+    """The workspace's data sources."""
+    return [
+        schemas.Source(
+            id=spec.id,
+            title=spec.title.model_dump(),
+            table=spec.table,
+            format=str(spec.format),
+            location=spec.location,
+            mode=str(spec.mode),
+        )
+        for spec in ingest_service.list_sources(settings)
+    ]
 
 
 def _rule(info: dict[str, Any]) -> schemas.Rule:
