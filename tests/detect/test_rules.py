@@ -91,3 +91,33 @@ def test_workspace_rules_replace_builtin_rules_with_the_same_id(
     rules = {r.id: r for r in load_rules([tmp_path / "rules"])}
     assert rules["SW-R-0001"].origin.endswith("SW-R-0001")
     assert rules["SW-R-0001"].spec.name == "capital_at_least"
+
+
+def test_a_package_body_is_hashed_by_name_and_audited_by_source(
+    write_rule: WriteRule,
+    sql_rule_spec: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    module = package / "sw_test_body_mod.py"
+    module.write_text("def body(ctx):\n    return None\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(package))
+    spec = dict(sql_rule_spec, logic={"python": "sw_test_body_mod:body"})
+    folder = write_rule(spec, body=None)
+    before = load_rule(folder)
+    module.write_text("def body(ctx):\n    return None  # refactored\n", encoding="utf-8")
+    after = load_rule(folder)
+    assert after.content_hash == before.content_hash  # released code is versioned by its package
+    assert after.body_hash != before.body_hash  # but the audit trail sees the change
+
+
+def test_a_detector_file_in_the_rule_folder_is_part_of_the_content(
+    write_rule: WriteRule, sql_rule_spec: dict[str, Any]
+) -> None:
+    spec = dict(sql_rule_spec, logic={"python": "detector.py:body"})
+    folder = write_rule(spec, body=("detector.py", "def body(ctx):\n    return None\n"))
+    before = load_rule(folder).content_hash
+    (folder / "detector.py").write_text("def body(ctx):\n    return 1\n", encoding="utf-8")
+    assert load_rule(folder).content_hash != before

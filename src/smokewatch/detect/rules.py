@@ -43,7 +43,12 @@ class Rule:
     sql_text: str | None
     sql_tree: exp.Expression | None
     content_hash: str
-    """sha256 of rule.yml and the body source; recorded with every run and finding."""
+    """sha256 of what the rule declares: rule.yml, and the SQL file or the rule folder's own
+    ``detector.py``. Active versions must not change it (the store refuses). A body in an
+    installed package (``package.module:function``) is versioned with that package's release
+    and enters the hash by its name only."""
+    body_hash: str
+    """sha256 of the body's source as it ran (SQL text or Python module), for the audit trail."""
     fixtures: tuple[LoadedFixture, ...]
 
     @property
@@ -167,6 +172,7 @@ def load_rule(folder: Traversable, *, origin: str | None = None) -> Rule:
         raise RuleError(_validation_problems(exc, text, origin_path)) from exc
 
     digest = hashlib.sha256(text.encode("utf-8"))
+    body = hashlib.sha256()
     sql_text: str | None = None
     sql_tree: exp.Expression | None = None
     if spec.logic.sql is not None:
@@ -178,12 +184,17 @@ def load_rule(folder: Traversable, *, origin: str | None = None) -> Rule:
         else:
             sql_text = sql_node.read_text(encoding="utf-8")
             digest.update(sql_text.encode("utf-8"))
+            body.update(sql_text.encode("utf-8"))
             try:
                 sql_tree = parse(sql_text)
             except ParseError as exc:
                 problems.extend(_sql_problems(exc, str(sql_node)))
     else:
-        digest.update(_python_source(folder, spec.logic.python or "", problems, origin_path))
+        target = spec.logic.python or ""
+        source = _python_source(folder, target, problems, origin_path)
+        body.update(source)
+        in_folder = target.partition(":")[0].endswith(".py")
+        digest.update(source if in_folder else target.encode("utf-8"))
     fixtures = _load_fixtures(folder, problems)
     if problems:
         raise RuleError(problems)
@@ -194,6 +205,7 @@ def load_rule(folder: Traversable, *, origin: str | None = None) -> Rule:
         sql_text=sql_text,
         sql_tree=sql_tree,
         content_hash=digest.hexdigest(),
+        body_hash=body.hexdigest(),
         fixtures=fixtures,
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from smokewatch import __version__
 from smokewatch.detect.lint import LintContext, lint_rules
 from smokewatch.detect.rules import Rule, load_rules
 from smokewatch.detect.run import RuleOutcome, run_rules
@@ -131,12 +132,14 @@ def detect(
         _publish(store, rules)
         inputs = {
             "as_of": as_of.isoformat(),
+            "smokewatch_version": __version__,
             "rules": [
                 {
                     "id": r.id,
                     "version": r.spec.version,
                     "status": str(r.spec.status),
                     "content_hash": r.content_hash,
+                    "body_hash": r.body_hash,
                 }
                 for r in rules
                 if r.spec.runs_in_production
