@@ -118,35 +118,6 @@ class Overview(BaseModel):
     last_run_finished: dict[str, datetime | None]
 
 
-class ScreenFinding(BaseModel):
-    """A rule the proposal would trigger: words, legal basis and the licence required."""
-
-    rule_id: str
-    rule_title_zh: str
-    rule_title_en: str
-    band: str
-    severity: str
-    reason_zh: str
-    reason_en: str
-    words: list[str]
-    basis: list[str]
-    required_licences_zh: list[str]
-    required_licences_en: list[str]
-    evidence: list[dict[str, Any]]
-
-
-class ScreenResult(BaseModel):
-    """The answer of the pre-registration check for a proposed name and/or scope."""
-
-    name: str | None
-    scope: str | None
-    as_of: date
-    verdict: str = Field(description="restricted | needs_approval | clear")
-    findings: list[ScreenFinding]
-    discounted: list[dict[str, Any]]
-    licences_held: list[str]
-
-
 class Source(BaseModel):
     """A data source of the workspace."""
 
@@ -181,7 +152,5 @@ __all__ = [
     "Rule",
     "Run",
     "RunDetail",
-    "ScreenFinding",
-    "ScreenResult",
     "Source",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -108,10 +107,9 @@ def screen_proposal(
     ] = None,
     scope: Annotated[str | None, Query(description="Proposed business scope (经营范围).")] = None,
     licence: Annotated[list[str] | None, Query(description="Licence kinds held.")] = None,
-) -> schemas.ScreenResult:
+) -> screen_service.ScreenResult:
     """Pre-registration check: restricted words, legal basis and the licence required."""
-    result = screen_service.screen(name, scope, licences=licence or ())
-    return schemas.ScreenResult.model_validate(dataclasses.asdict(result))
+    return screen_service.screen(name, scope, licences=licence or ())
 
 
 @router.get("/sources", tags=["sources"], operation_id="sources-list")
