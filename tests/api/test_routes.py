@@ -140,3 +140,11 @@ def test_screening_without_a_name_or_scope_is_422(client: TestClient) -> None:
 
 def test_sources_of_an_empty_workspace_are_an_empty_list(client: TestClient) -> None:
     assert client.get("/api/v1/sources").json() == []
+
+
+def test_the_api_docs_load_nothing_from_other_hosts(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "http://" not in page.text and "https://" not in page.text
+    assert client.get("/docs/static/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code == 404

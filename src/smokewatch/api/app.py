@@ -6,6 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from smokewatch import __version__
 from smokewatch.api import errors, schemas
@@ -37,6 +40,8 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
                 app.state.store.dispose()
 
     app = FastAPI(
+        docs_url=None,  # served below from local files: nothing may come from a CDN
+        redoc_url=None,
         title="smokewatch API",
         version=__version__,
         description=(
@@ -49,7 +54,25 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.include_router(core.router)
+    _offline_docs(app)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """Interactive API docs at ``/docs`` with Swagger UI's files served by this app."""
+    import swagger_ui_bundle  # noqa: PLC0415 - only the docs need it
+
+    app.mount("/docs/static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} — docs",
+            swagger_js_url="/docs/static/swagger-ui-bundle.js",
+            swagger_css_url="/docs/static/swagger-ui.css",
+            swagger_favicon_url="/docs/static/favicon-32x32.png",
+        )
 
 
 __all__ = ["create_app"]
