@@ -58,7 +58,13 @@ def table(
     caption: str | None = None,
 ) -> None:
     """Print a table to standard output."""
-    grid = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    grid = Table(
+        title=title,
+        caption=caption,
+        show_lines=False,
+        header_style="bold",
+        show_header=any(columns),
+    )
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
