@@ -73,3 +73,16 @@ def test_saving_replaces_an_existing_artefact_whole(tmp_path: Path) -> None:
     (folder / "stray.txt").write_text("old", encoding="utf-8")
     _save(folder)
     assert not (folder / "stray.txt").exists()
+
+
+def test_native_text_files_are_stored_and_verified(tmp_path: Path) -> None:
+    manifest = Manifest(
+        kind="risk-model", task="t", labels=["0", "1"], features={}, training_data={}, metrics={}
+    )
+    folder = save_artefact(
+        tmp_path / "m", manifest, arrays={}, parts={}, card="#", texts={"model.txt": "tree\n"}
+    )
+    assert load_artefact(folder, kind="risk-model").texts == {"model.txt": "tree\n"}
+    (folder / "model.txt").write_text("tampered\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"model\.txt"):
+        load_artefact(folder, kind="risk-model")

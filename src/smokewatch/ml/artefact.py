@@ -72,6 +72,8 @@ class Artefact:
     manifest: Manifest
     arrays: Mapping[str, np.ndarray]
     parts: Mapping[str, Any]
+    texts: Mapping[str, str] = field(default_factory=dict)
+    """Native text formats (e.g. a LightGBM ``model.txt``), by file name."""
 
 
 def file_sha256(path: Path) -> str:
@@ -101,8 +103,13 @@ def save_artefact(
     arrays: Mapping[str, np.ndarray],
     parts: Mapping[str, Any],
     card: str,
+    texts: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write an artefact folder atomically, replacing an existing one; returns its path."""
+    """Write an artefact folder atomically, replacing an existing one; returns its path.
+
+    ``texts`` are native text formats stored verbatim (``{"model.txt": booster_text}``); like
+    every other file, they are hashed into the manifest.
+    """
     folder = folder.resolve()
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
@@ -114,6 +121,10 @@ def save_artefact(
                 json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8"
             )
         (staging / CARD).write_text(card, encoding="utf-8")
+        for name, text in (texts or {}).items():
+            if "/" in name or name in {MANIFEST, CARD, ARRAYS} or name.endswith(".json"):
+                raise ValueError(f"not a valid native file name: {name!r}")
+            (staging / name).write_text(text, encoding="utf-8")
         hashes = {p.name: file_sha256(p) for p in sorted(staging.iterdir())}
         final = Manifest(**{**asdict(manifest), "files": hashes})
         (staging / MANIFEST).write_text(
@@ -182,7 +193,12 @@ def load_artefact(
         for name in manifest.files
         if name.endswith(".json")
     }
-    return Artefact(folder, manifest, arrays, parts)
+    texts = {
+        name: (folder / name).read_text(encoding="utf-8")
+        for name in manifest.files
+        if name not in {CARD, ARRAYS} and not name.endswith(".json")
+    }
+    return Artefact(folder, manifest, arrays, parts, texts)
 
 
 __all__ = [
