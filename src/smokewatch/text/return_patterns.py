@@ -1,0 +1,452 @@
+"""The grammar of stated returns: regular expressions, their cheap gates, and rate values.
+
+:mod:`smokewatch.text.returns` applies these patterns; this module only builds them. They run
+on a copy of the text whose digits and signs are folded to half-width one character for one
+(:func:`fold_for_returns`), so every offset found is an offset into the original text. Each
+family has a *gate*, a cheap search that must succeed for the family to match at all, so
+that most texts are read by a few fast searches only (the tests check that every gate is a
+necessary condition).
+
+Pattern families, each a compiled expression with named groups:
+
+``rate``
+    a period cue, then a rate: 年化12%, 年化收益率高达18.5%, 月息2分, 日息千分之三,
+    每月返3%, 最高年化15%, 一年期利息8% (a term product quotes a yearly rate).
+``post``
+    a rate, then its cue: 12%的年化收益, 8%-12%不等的年化收益率, 14%-22%的年利息.
+``fen``
+    分 without a period, as lenders say it: 3分利, 2分息 (read as monthly).
+``term_rate``
+    a rate over a stated term: 3个月收益15%, 7天收益20%, 半年收益6%.
+``multiple``
+    doubling: 三个月翻倍, 一年翻一番, 资金翻倍; and 5倍收益.
+``per_period`` / ``term_total`` / ``total_then_principal``
+    amounts against a principal: 每万元每天收益5元, 投资1万元每月返息300元,
+    本金10万元一年后连本带息共12万元, 一年后连本带息返还12万元（本金10万）.
+
+Guards keep dates and other periods out: a period cue (年/月/周/日) is not read after a digit,
+a numeral or a word that makes it a date or a past period (2023年, 3月, 今日, 本周, 去年,
+工作日), and 年化 is not read before 波动率, 通胀 and the like.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from types import MappingProxyType
+from typing import Literal
+
+from smokewatch.text.numerals import CN_DIGITS, CN_NUMERAL_CHARS, parse_number
+
+Scale = Literal["percent", "permille", "per_10k", "fen", "jiao"]
+"""How a rate is written: 12% / 百分之十二 / 12个点; 千分之三 / 3‰; 万分之五; 2分 / 5厘;
+月息一角 / 一毛 (一角 a yuan = 10 %)."""
+
+# ---------------------------------------------------------------- folding
+
+
+def _fold_table() -> dict[int, int]:
+    table = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # full-width digits
+    for wide, narrow in ("％%", "．.", "～~", "－-", "＋+", "—-", "–-", "―-", "﹣-", "〜~", "﹪%"):
+        table[ord(wide)] = ord(narrow)
+    return table
+
+
+_FOLD = _fold_table()
+_NEEDS_FOLD = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+
+
+def fold_for_returns(text: str) -> str:
+    """Fold what the patterns read — digits, %, ., ~, -, + and range dashes — to half-width.
+
+    One character for one, so offsets found in the result are offsets in ``text``. Other
+    full-width punctuation (，：（）) is left alone: the patterns accept both forms, and leaving
+    it spares most texts a translation (nearly every Chinese text has a ，).
+
+    Examples:
+        >>> fold_for_returns("年化８％—１２％，保本")
+        '年化8%-12%，保本'
+    """
+    return text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text
+
+
+# ---------------------------------------------------------------- fragments
+
+_CN_INT = f"[{CN_DIGITS}十百]"
+NUM = rf"(?:\d+(?:\.\d+)?|{_CN_INT}+(?:点[{CN_DIGITS}]+)?)"
+"""A rate number: 12, 18.5, 十二, 一点五 (no 千/万: they start 千分之 and 万分之)."""
+
+AMOUNT = (
+    rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?\s*[十百千万亿]*"
+    rf"|[{CN_NUMERAL_CHARS}]+(?![年天周日季]|个[月星季]|星期)(?:点[{CN_DIGITS}]+[万亿]?)?)"
+    r"\s*(?:元整|元|块钱|块)?"
+)
+"""An amount of money: 300元, 1.2万元, 10万, 十万元, 两千块, 贰拾万元整. A Chinese numeral
+stops before the count of a term: in 投一万一年 the amount is 一万 and the term 一年."""
+
+_SEP = r"\s*(?:-|~|至|到)\s*"
+_PREFIX = r"(?:百分之|千分之|万分之)"
+_SUFFIX = r"\s*(?:%|‰|个点)"
+_FEN = rf"(?:{NUM}分(?!之|钟)(?:[0-9一二两三四五六七八九](?![\d.])|半)?厘?|{NUM}厘(?!米))"
+_JIAO = rf"(?:{NUM}[角毛](?!钱?[^\s,，。；;的利息]))"
+
+VALUE = (
+    "(?:"
+    rf"{NUM}{_SEP}(?:{NUM}{_SUFFIX}|{_FEN})"  # 8-12%, 8至12个点, 1.5-2分
+    rf"|{NUM}{_SUFFIX}{_SEP}{NUM}{_SUFFIX}"  # 8%-12%
+    rf"|{_PREFIX}{NUM}{_SEP}{_PREFIX}?{NUM}(?![\d.%‰])"  # 百分之八到百分之十二, 千分之三到五
+    rf"|{_FEN}{_SEP}{_FEN}"  # 1分5到2分
+    rf"|{_PREFIX}{NUM}|{NUM}{_SUFFIX}|{_FEN}|{_JIAO}"
+    ")"
+)
+"""A rate or a range of rates, in any of the scales of :data:`Scale`."""
+
+TERM = (
+    r"(?:(?P<{g}n>\d{{1,3}}|[一二两三四五六七八九十]{{1,3}}|半)\s*"
+    r"(?P<{g}u>个月|个星期|星期|周|天|年|个季度))"
+)
+"""A term with its count: 3个月, 三个月, 半年, 一年, 7天, 两周, 一个季度 (format with ``g``)."""
+
+QUAL_PRE = "最高可达|最高可享|最高达|最高|高达|最低|最少|至少|不低于|保底|低至|大约|约"
+_QUAL_POST = r"以上|以下|以内|左右|上下|起|\+(?!\w)"
+_CONN = (
+    r"\s|[:：]|[(（](?:单利|年化|年)[)）]|的|为|是|了|达到|达|在|有|能|可以|可|就|将|均|都|仍|也|"
+    r"竟然|竟|居然|更是|甚至|通常|一般|平均|预计|预期|稳定在|稳定|稳|保持在|保持|享受|享|"
+    r"获得|获|拿|按|约为|" + QUAL_PRE + r"|可达|不超过|不高于|超过|高于|超|逾|近|多达|仅|只要|"
+    r"(?:下调|上调|调整|调|下降|降|提高|提升|升)(?:至|到|为)|才|只有|APY|APR"
+)
+CONNECTORS = rf"(?:{_CONN}){{0,4}}"
+"""Words allowed between a cue and its rate (为, 高达, 可达, 稳定在, …), at most four."""
+
+_NOT_PERIOD = (
+    rf"(?<![0-9{CN_NUMERAL_CHARS}今去明前后上下本当全近次首该同个整半每这那某单节生作易末隔元])"
+)
+"""Before 年/月/周/日: not a date (2023年, 3月), a past period (去年) or a compound (工作日)."""
+
+_VERBS = (
+    r"收益率|收益|回报率|回报|利息|利率|分红|返还|返利|返息|返|可得|获得|赚取|赚|拿到|拿|"
+    r"享受|享|领取|领|派息|付息|派发"
+)
+_RATE_NOUN = r"收益率|收益|回报率|回报|利率|利息"
+_NOT_RETURN_AFTER_ANNUAL = r"(?!波动|换手|通胀|增长|增速|涨|跌|费|成本|损失|亏损|超额|夏普|标准差)"
+
+# ---------------------------------------------------------------- families
+
+
+def _rate_pattern() -> str:
+    lead = r"(?P<lead>预期|预计|约定|固定|参考|综合|承诺|保证|许诺|历史|平均|实际)?"
+    year = (
+        rf"(?P<y>年化(?:综合收益率|{_RATE_NOUN}|收益水平)?{_NOT_RETURN_AFTER_ANNUAL}"
+        rf"|{_NOT_PERIOD}年(?:{_RATE_NOUN}|息|利|均收益率|均收益|均回报率|均回报|化率))"
+    )
+    month = (
+        rf"(?P<m>{_NOT_PERIOD}月(?:化收益率|化收益|化回报率|化回报|化|{_RATE_NOUN}|息|利"
+        r"|均收益率|均收益|返利|返息))"
+    )
+    week = rf"(?P<w>{_NOT_PERIOD}周(?:化收益率|化收益|化|{_RATE_NOUN}|息))"
+    day = rf"(?P<d>{_NOT_PERIOD}日(?:化收益率|化收益|化|{_RATE_NOUN}|息|利|返利|返息|赚))"
+    every = (
+        r"(?P<enoun>利息|收益|回报|利率)?(?:是|为)?"
+        r"(?P<every>每年|每个?月|每周|每个?星期|每天|每日|天天|每个?季度?)(?:的)?"
+        rf"(?:可|能|稳|都|均|固定)?(?P<everb>{_VERBS})?(?:本金|投资额|投资款|投资金额)?的?"
+    )
+    term_product = TERM.format(g="p") + rf"期(?:的)?(?:产品)?(?:年化)?(?P<p>{_RATE_NOUN})"
+    unspecified = (
+        r"(?P<u>(?:承诺|保证|许诺|固定|保底|稳定|预期|预计)(?:的|给予|给付|支付)?(?:投资)?"
+        rf"(?:{_RATE_NOUN}))(?P<uper>每年|每个?月|每周|每天|每日)?"
+    )
+    return (
+        rf"(?P<pre>(?:{QUAL_PRE})(?:可享受|可享|可获得|可获|可达|可|享受|享|达)?)?"
+        + lead
+        + f"(?:{year}|{month}|{week}|{day}|{every}|{term_product}|{unspecified})"
+        + rf"(?P<conn>{CONNECTORS})"
+        + rf"(?:(?P<val>{VALUE})|[(（]%[)）]\s*[:：]?\s*(?P<pctval>\d+(?:\.\d+)?)(?![\d%]))"
+        + rf"(?P<post>{_QUAL_POST})?"
+        + rf"(?P<noun>\s*的?(?:高额|固定|稳定|超高)?(?:{_RATE_NOUN}|分红|返利|利润))?"
+    )
+
+
+def _post_pattern() -> str:
+    cue = (
+        rf"(?P<y>年化(?:{_RATE_NOUN})?{_NOT_RETURN_AFTER_ANNUAL}|年(?:{_RATE_NOUN}|息))"
+        rf"|(?P<m>月(?:{_RATE_NOUN}|息))|(?P<w>周(?:{_RATE_NOUN}|息))"
+        rf"|(?P<d>日(?:{_RATE_NOUN}|息))"
+        r"|(?P<u>高息|高额回报|高额收益|高额利息|固定收益|固定回报|固定利息)"
+    )
+    return (
+        rf"(?<![\d.])(?P<pre>(?:{QUAL_PRE}|超过|高于|逾|近)(?:承诺|达)?)?"
+        rf"(?P<vper>{_NOT_PERIOD}[年月周日]|每年|每个?月|每周|每天|每日)?"
+        rf"(?P<val>{VALUE})(?P<post>{_QUAL_POST})?\s*(?:的|不等的)?\s*"
+        r"(?:预期|固定|稳定|超高|高额)?"
+        rf"(?:{cue})"
+    )
+
+
+def _fen_pattern() -> str:
+    return (
+        rf"(?<![\d.分])(?P<val>{NUM}分(?:[0-9一二两三四五六七八九](?!\d)|半)?)"
+        r"的?(?:利息|利|息)(?![率润])"
+    )
+
+
+def _term_rate_pattern() -> str:
+    return (
+        r"(?<![0-9近去前后最第头这那每上下本该过])"
+        + TERM.format(g="t")
+        + r"(?:内|后|到期|期满|下来|之内)?(?:的)?(?:总|累计)?"
+        + r"(?P<cue>收益率|收益|回报率|回报|利息|获利|盈利|赚取|赚|返利|返息|返还|返)"
+        + rf"(?P<conn>{CONNECTORS})(?P<val>{VALUE})(?P<post>{_QUAL_POST})?"
+    )
+
+
+def _term_then(g: str) -> str:
+    """A term and the words that may stand before a doubling (三个月就能让资金…)."""
+    return (
+        TERM.format(g=g)
+        + r"(?:内|后|之内|以内)?[\s,，]*"
+        + r"(?:就能|就可|就|即可|即|便|可以|可|能够|能|实现|轻松|保证|让|使)*\s*"
+        + r"(?:您的|你的)?(?:资金|本金|收益|财富|投资|资产|钱)?(?:就|即可|可|能|将)?\s*"
+    )
+
+
+def _multiple_pattern() -> str:
+    return (
+        rf"(?:{_term_then('t')})?(?P<double>翻了?一倍|翻了?一番|翻倍|翻番)"
+        rf"|(?:{_term_then('q')})?(?P<quad>翻了?两番)"
+        rf"|(?<![\d.])(?P<times>{NUM})倍(?:的)?(?:投资)?(?:收益|回报|利润)(?:率)?"
+    )
+
+
+_PRINCIPAL_CUE = (
+    r"投资|投入|存入|存款|存|出借|借给|借款|借|贷款|认购|购买|买入|买|入股|本金|加盟|每"
+)
+_TOTAL_VERBS = (
+    r"连本带息|连本带利|本息合计|本息共计|本息共|本息|本利合计|本利和|本利|合计|共计|一共|"
+    r"总共|拿回|返还|到手|变成|变为|收回|还款|还|收益|利息|赚取|赚|获利|回报|分红|可得|可拿|"
+    r"拿到"
+)
+
+
+_ADVERB = r"可以|可|能够|能|就|稳|即可|都|均"
+_AMOUNT_QUAL = r"约|高达|达到|达|为|可达|有|是|不低于|至少|最少|最高|多达|超过|近"
+
+
+def _per_period_pattern() -> str:
+    return (
+        rf"(?:(?P<pc>{_PRINCIPAL_CUE})了?)?\s*(?P<principal>{AMOUNT}|万元)(?:的)?(?:本金|资金)?"
+        r"(?:进去|进来)?[\s,，]*(?:的话[\s,，]*)?(?:公司|平台|我们|我司|商家|项目方)?"
+        r"(?P<per>每个?月|每天|每日|每周|每个?星期|每年|每个?季度?|天天|一个月|一天|一周|一年"
+        r"|月|日|周|年)(?:的)?"
+        rf"(?P<verb>(?:{_ADVERB}){{0,2}}"
+        r"(?:获得|拿到|拿|领取|领|得到|得|赚取|赚|收益|返息|返利|返还|返|回报|利息|分红|付息|"
+        rf"派息|获利|收入|有收益|到账|到手|给)(?:{_ADVERB})?(?:{_AMOUNT_QUAL})?)?\s*"
+        rf"(?P<income>{AMOUNT})(?![\d%‰.])"
+        r"(?P<noun>的?(?:收益|利息|回报|分红|返利|利润|收入))?"
+    )
+
+
+def _term_total_pattern() -> str:
+    return (
+        rf"(?P<pc>{_PRINCIPAL_CUE})了?\s*(?P<principal>{AMOUNT})(?:的)?(?:本金)?[\s,，]*"
+        rf"(?:(?:实际)?到手\s*(?P<net>{AMOUNT})[\s,，]*)?(?:的话[\s,，]*)?"
+        + TERM.format(g="t")
+        + r"(?:后|到期后|到期|期满后|期满|内|之后|以后)?[\s,，]*"
+        + r"(?:可以|可|能|就|即可|共|一共|总共)?"
+        + rf"(?P<verb>{_TOTAL_VERBS})"
+        + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|有)?\s*"
+        + rf"(?P<amount>{AMOUNT})(?![\d%‰.])"
+    )
+
+
+def _total_then_principal_pattern() -> str:
+    return (
+        TERM.format(g="t")
+        + r"(?:后|到期后|期满后|到期|期满)[\s,，]*(?:可以|可|能|就|即可)?"
+        + r"(?P<verb>连本带息|连本带利|本息合计|本息共计|本息共|本息|本利合计|本利)"
+        + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|拿回|到手)?\s*"
+        + rf"(?P<amount>{AMOUNT})\s*[(（]?\s*本金\s*(?:为|是|[:：])?\s*"
+        + rf"(?P<principal>{AMOUNT})[)）]?"
+    )
+
+
+FAMILIES = (
+    "rate",
+    "post",
+    "fen",
+    "term_rate",
+    "multiple",
+    "per_period",
+    "term_total",
+    "total_then_principal",
+)
+"""The pattern families, in the order they are read."""
+
+_TERM_END = r"(?:个月|星期|周|天|年|季度)"
+_GATES = {
+    # Necessary conditions, one per family: a family can match only where its gate does.
+    # Each gate is a plain search that costs about a microsecond; most texts that pass the
+    # precheck (numbers in 元, percentages in news) fail most gates, and the family is skipped.
+    "rate": (
+        "年化|年收|年回|年利|年息|年均|月化|月收|月回|月利|月息|月均|月返|周化|周收|周回|周利"
+        "|周息|日化|日收|日回|日利|日息|日返|日赚|每年|每月|每个|每周|每星|每天|每日|天天|每季"
+        "|期的|期产|期年|期收|期回|期利|承诺|保证|许诺|固定|保底|稳定|预期|预计"
+    ),
+    "post": (
+        rf"(?:[%‰点]|分之[{CN_DIGITS}十百点\d.至到~-]{{1,12}})\s*(?:{_QUAL_POST})?\s*"
+        r"(?:的|不等的)?\s*(?:预期|固定|稳定|超高|高额)?(?:年|月|周|日|高息|高额|固定)"
+    ),
+    "fen": r"分[0-9一二两三四五六七八九半]?的?[利息]",
+    "term_rate": (
+        rf"{_TERM_END}(?:内|后|到期|期满|下来|之内)?的?(?:总|累计)?"
+        r"(?:收益|回报|利息|获利|盈利|赚|返)"
+    ),
+    "multiple": "[翻倍]",
+    "per_period": (
+        rf"(?:[月日周年天度期季])的?(?:{_ADVERB}){{0,2}}"
+        r"(?:获得|拿|领|得|赚|收益|返|回报|利息|分红|付息|派息|获利|收入|有收益|到账|到手|给)"
+        r"|[\d元块万千百十]的?(?:收益|利息|回报|分红|返利|利润|收入)"
+    ),
+    "term_total": (
+        rf"{_TERM_END}(?:后|到期后|到期|期满后|期满|内|之后|以后)?[\s,，]*"
+        r"(?:可以|可|能|就|即可|共|一共|总共)?"
+        r"(?:连本|本息|本利|合计|共计|一共|总共|拿回|返还|到手|变成|变为|收回|还|收益|利息|赚"
+        r"|获利|回报|分红|可得|可拿|拿到)"
+    ),
+    "total_then_principal": "本金",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """The compiled pattern families (see the module docstring), their gates, the precheck."""
+
+    precheck: re.Pattern[str]
+    """True for any text that may hold a stated return; run on the unfolded text."""
+    families: Mapping[str, re.Pattern[str]]
+    """Each family of :data:`FAMILIES` by name."""
+    gates: Mapping[str, re.Pattern[str]]
+    """For each family a cheap search that finds something wherever the family matches."""
+    atom: re.Pattern[str]
+    """One rate inside a matched value (see :func:`parse_rate`)."""
+
+
+@cache
+def grammar() -> Grammar:
+    """The compiled grammar, built once per process on first use."""
+    # The precheck must admit every text that a family can match: each family needs a rate
+    # sign, 分/厘 after a number, 翻/倍, or an amount with 元/万/千. It runs on the raw text,
+    # so full-width forms are listed too.
+    precheck = (
+        r"[%％‰﹪翻倍]|个点|分之|[\d０-９一二两三四五六七八九十半][分厘]"
+        r"|[\d０-９一二两三四五六七八九十百千万]\s*[元块]|[\d０-９一二两三四五六七八九十]\s*[万千]"
+        r"|(?:投资?|存|借|贷款|本金|认购|入股)了?\s*[\d０-９]"
+    )
+    builders = {
+        "rate": _rate_pattern,
+        "post": _post_pattern,
+        "fen": _fen_pattern,
+        "term_rate": _term_rate_pattern,
+        "multiple": _multiple_pattern,
+        "per_period": _per_period_pattern,
+        "term_total": _term_total_pattern,
+        "total_then_principal": _total_then_principal_pattern,
+    }
+    return Grammar(
+        precheck=re.compile(precheck),
+        families=MappingProxyType({name: re.compile(builders[name]()) for name in FAMILIES}),
+        gates=MappingProxyType({name: re.compile(_GATES[name]) for name in FAMILIES}),
+        atom=re.compile(
+            rf"(?P<prefix>{_PREFIX})?(?P<num>{NUM})"
+            r"(?P<suffix>\s*(?:%|‰|个点)|分(?P<tenth>[0-9一二两三四五六七八九]|半)?厘?|厘)?"
+        ),
+    )
+
+
+# ---------------------------------------------------------------- rate values
+
+
+@dataclass(frozen=True, slots=True)
+class RateValue:
+    """A rate as written: one number or a range, in one scale.
+
+    ``low`` and ``high`` are in the units of ``scale`` (percent, per mille, per 10,000, or
+    分 — where 5厘 is 0.5 分); they are equal for a single rate.
+    """
+
+    low: Decimal
+    high: Decimal
+    scale: Scale
+
+    @property
+    def is_range(self) -> bool:
+        """Whether the text gave a range (8%–12%)."""
+        return self.low != self.high
+
+
+def _atom_scale(prefix: str | None, suffix: str | None) -> Scale | None:
+    marker = (prefix or "") + (suffix or "").strip()
+    if not marker:
+        return None
+    if marker in {"百分之", "%", "个点"}:
+        return "percent"
+    if marker in {"千分之", "‰"}:
+        return "permille"
+    if marker == "万分之":
+        return "per_10k"
+    return "fen"
+
+
+def parse_rate(text: str) -> RateValue | None:
+    """Read a matched value (``8%-12%``, ``月息1分5``'s ``1分5``, ``千分之三``) or ``None``.
+
+    A bare number in a range takes the scale of the other end (8-12% is 8% to 12%). Returns
+    ``None`` when no end carries a scale, the scales differ, or a number cannot be read.
+
+    Examples:
+        >>> parse_rate("8%-12%")
+        RateValue(low=Decimal('8'), high=Decimal('12'), scale='percent')
+        >>> parse_rate("1分5")
+        RateValue(low=Decimal('1.5'), high=Decimal('1.5'), scale='fen')
+        >>> parse_rate("千分之三到五")
+        RateValue(low=Decimal('3'), high=Decimal('5'), scale='permille')
+    """
+    numbers: list[Decimal] = []
+    scales: list[Scale | None] = []
+    for atom in grammar().atom.finditer(text):
+        try:
+            number = parse_number(atom.group("num"))
+        except ValueError:
+            return None
+        suffix = atom.group("suffix")
+        if suffix is not None and suffix.startswith("厘"):
+            number /= 10
+        elif atom.group("tenth") is not None:
+            tenth = atom.group("tenth")
+            number += Decimal("0.5") if tenth == "半" else parse_number(tenth) / 10
+        numbers.append(number)
+        scales.append(_atom_scale(atom.group("prefix"), suffix))
+    known = {s for s in scales if s is not None}
+    if not numbers or len(numbers) > 2 or len(known) != 1:
+        return None
+    low, high = min(numbers), max(numbers)
+    return RateValue(low, high, known.pop())
+
+
+__all__ = [
+    "AMOUNT",
+    "CONNECTORS",
+    "FAMILIES",
+    "NUM",
+    "QUAL_PRE",
+    "TERM",
+    "VALUE",
+    "Grammar",
+    "RateValue",
+    "Scale",
+    "fold_for_returns",
+    "grammar",
+    "parse_rate",
+]

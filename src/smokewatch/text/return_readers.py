@@ -1,0 +1,516 @@
+"""Reading each pattern family of :mod:`smokewatch.text.return_patterns` into candidates.
+
+A :class:`Candidate` is a return found by one family, with its value, unit, yearly rate and
+basis, before :mod:`smokewatch.text.returns` settles overlaps, kind and negation. Readers
+reject matches that the patterns admit but the numbers or context do not support: a range in
+two scales, 分 after a cue without 息/利, a doubling of sales (销量翻倍), a total that is not
+above the principal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from smokewatch.text.numerals import parse_amount, parse_number
+from smokewatch.text.return_patterns import FAMILIES, RateValue, grammar, parse_rate
+from smokewatch.text.return_units import (
+    Qualifier,
+    ReturnUnit,
+    amount_rate,
+    annualise,
+)
+
+
+def _tidy(number: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (12.000 → 12)."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A return found by one pattern family, before overlaps, kind and negation are settled."""
+
+    start: int
+    end: int
+    priority: int
+    """Lower wins an overlap: explicit rates, then terms and multiples, then amounts."""
+    value: Decimal
+    unit: ReturnUnit
+    basis: str
+    annual: Decimal | None
+    low: Decimal | None = None
+    qualifier: Qualifier | None = None
+    hint: str = "either"
+    """``return``, ``interest`` or ``either``: what the cue word itself says."""
+    strong: bool = False
+    """The hint comes from a principal cue (借 / 投资) and overrides the sentence."""
+    term_months: Decimal | None = None
+    term_days: Decimal | None = None
+
+
+_QUALIFIERS = (
+    ("最高可达", Qualifier.MAX), ("最高可享", Qualifier.MAX), ("最高达", Qualifier.MAX),
+    ("最高", Qualifier.MAX), ("高达", Qualifier.MAX), ("可达", Qualifier.MAX),
+    ("多达", Qualifier.MAX), ("以内", Qualifier.MAX), ("以下", Qualifier.MAX),
+    ("不超过", Qualifier.MAX), ("不高于", Qualifier.MAX),
+    ("不低于", Qualifier.MIN), ("至少", Qualifier.MIN), ("最低", Qualifier.MIN),
+    ("最少", Qualifier.MIN), ("保底", Qualifier.MIN), ("低至", Qualifier.MIN),
+    ("以上", Qualifier.MIN), ("超过", Qualifier.MIN), ("高于", Qualifier.MIN),
+    ("起", Qualifier.MIN), ("+", Qualifier.MIN), ("逾", Qualifier.MIN), ("超", Qualifier.MIN),
+    ("约为", Qualifier.APPROX), ("大约", Qualifier.APPROX), ("约", Qualifier.APPROX),
+    ("左右", Qualifier.APPROX), ("上下", Qualifier.APPROX), ("近", Qualifier.APPROX),
+)  # fmt: skip
+
+
+def _qualifier(*parts: str | None) -> Qualifier | None:
+    """The bounding word that comes first in ``parts`` (最高可达 before 最高 at one place)."""
+    for part in parts:
+        if not part:
+            continue
+        best: tuple[int, Qualifier] | None = None
+        for word, qualifier in _QUALIFIERS:
+            at = part.find(word)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, qualifier)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def _hint(cue: str) -> str:
+    if any(w in cue for w in ("收益", "回报", "分红", "返", "赚", "享", "获", "拿", "领", "得")):
+        return "return"
+    if "息" in cue or "利" in cue:
+        return "interest"
+    return "either"
+
+
+_PER_UNIT = {
+    "year": (ReturnUnit.YEAR, "yearly rate as stated"),
+    "month": (ReturnUnit.MONTH, "monthly × 12 (simple)"),
+    "week": (ReturnUnit.WEEK, "weekly × 52 (simple)"),
+    "day": (ReturnUnit.DAY, "daily × 365 (simple)"),
+}
+_EVERY = {
+    "每年": "year", "每月": "month", "每个月": "month", "每周": "week", "每星期": "week",
+    "每个星期": "week", "每天": "day", "每日": "day", "天天": "day", "每季": "quarter",
+    "每季度": "quarter", "每个季": "quarter", "每个季度": "quarter",
+}  # fmt: skip
+
+
+def _per_period_rate(rate: RateValue, period: str) -> tuple[Decimal, Decimal, str] | None:
+    """(low, high) in percent per period, and a note on the reading, or ``None``."""
+    if rate.scale == "percent":
+        return rate.low, rate.high, ""
+    if rate.scale == "permille":
+        return rate.low / 10, rate.high / 10, "千分之/‰ ÷ 10 = %; "
+    if rate.scale == "per_10k":
+        return rate.low / 100, rate.high / 100, "万分之 ÷ 100 = %; "
+    if period == "year":
+        return rate.low * 10, rate.high * 10, "年息 1 分 = 10 %, 1 厘 = 1 %; "
+    if period == "day":
+        return rate.low, rate.high, "日息 1 分 = 1 %, 1 厘 = 0.1 % a day (lending usage); "
+    if period in {"month", "week"}:
+        return rate.low, rate.high, "1 分 = 1 %, 1 厘 = 0.1 %; "
+    return None
+
+
+def _periodic(
+    start: int,
+    end: int,
+    rate: RateValue,
+    period: str,
+    *,
+    note: str = "",
+    qualifier: Qualifier | None,
+    hint: str,
+    priority: int = 0,
+) -> Candidate | None:
+    """A candidate for a rate per year, month, week, day or quarter."""
+    read = _per_period_rate(rate, period)
+    if read is None:
+        return None
+    low, high, reading = read
+    if high <= 0:
+        return None
+    if period == "quarter":
+        term = Decimal(3)
+        annual = annualise(high, ReturnUnit.TERM, term_months=term)
+        low_annual = annualise(low, ReturnUnit.TERM, term_months=term)
+        return Candidate(
+            start, end, priority, _tidy(high), ReturnUnit.TERM,
+            f"{note}{reading}quarterly × 4 (simple)",
+            annual, low_annual if rate.is_range else None, qualifier, hint, term_months=term,
+        )  # fmt: skip
+    unit, words = _PER_UNIT[period]
+    return Candidate(
+        start, end, priority, _tidy(high), unit, f"{note}{reading}{words}",
+        annualise(high, unit), annualise(low, unit) if rate.is_range else None, qualifier, hint,
+    )  # fmt: skip
+
+
+def _rate_period(m: re.Match[str]) -> tuple[str, str, str] | None:
+    """(period, cue words, reading note) of a ``rate`` match, or ``None`` to drop it."""
+    cue = m.group("lead") or ""
+    for group in "ymwd":
+        if m.group(group):
+            return _GROUP_PERIOD[group], cue + m.group(group), ""
+    if m.group("every"):
+        words = (m.group("enoun") or "") + m.group("every") + (m.group("everb") or "")
+        if not m.group("everb") and not m.group("noun") and not m.group("enoun"):
+            return None  # 每年12% alone may be growth; a return needs 收益/返 or …的收益
+        return _EVERY[m.group("every")], cue + words + (m.group("noun") or ""), ""
+    if m.group("p"):  # a product's rate: the sentence decides the kind
+        return "year", cue + "期", "rate quoted for a term product (…期), read as yearly; "
+    if m.group("uper"):
+        return _EVERY[m.group("uper")], cue + m.group("u"), ""
+    return "year", cue + m.group("u"), "no period stated, read as yearly; "
+
+
+def _from_rate(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["rate"].finditer(folded):
+        found_period = _rate_period(m)
+        if found_period is None:
+            continue
+        period, cue, note = found_period
+        if m.group("pctval"):  # a table header: 年化收益率（%）：7.8
+            number = Decimal(m.group("pctval"))
+            rate: RateValue | None = RateValue(number, number, "percent")
+        else:
+            rate = parse_rate(m.group("val"))
+        if rate is None or (rate.scale == "fen" and "息" not in cue and "利" not in cue):
+            continue
+        bare_every = m.group("every") and not m.group("everb") and not m.group("enoun")
+        end = m.end("noun") if bare_every else max(m.end("val"), m.end("pctval"))
+        end = max(end, m.end("post"))
+        found = _periodic(
+            m.start(), end, rate, period, note=note, hint=_hint(cue),
+            qualifier=_qualifier(m.group("pre"), m.group("u"), m.group("conn"), m.group("post")),
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+_GROUP_PERIOD = {"y": "year", "m": "month", "w": "week", "d": "day"}
+_BEFORE_PERIOD = {"年": "year", "月": "month", "周": "week", "日": "day", "天": "day"}
+
+
+def _from_post(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["post"].finditer(folded):
+        rate = parse_rate(m.group("val"))
+        if rate is None or rate.scale == "fen":
+            continue
+        group = next((g for g in "ymwd" if m.group(g)), None)
+        before = m.group("vper")  # 许以月5%至10%的高额利息: the period stands before the rate
+        if group is not None:
+            period, cue, note = _GROUP_PERIOD[group], m.group(group), ""
+        elif before:
+            period, cue, note = _BEFORE_PERIOD[before[-1]], m.group("u"), ""
+        else:
+            period, cue, note = "year", m.group("u"), "no period stated, read as yearly; "
+        found = _periodic(
+            m.start(), m.end(), rate, period, note=note, hint=_hint(cue),
+            qualifier=_qualifier(m.group("pre"), m.group("post")),
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+def _from_fen(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["fen"].finditer(folded):
+        rate = parse_rate(m.group("val"))
+        if rate is None or rate.scale != "fen":
+            continue
+        found = _periodic(
+            m.start(), m.end(), rate, "month", note="分 without a period, read as monthly; ",
+            qualifier=None, hint="interest",
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+# ---------------------------------------------------------------- terms and multiples
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """A stated term in months (months, quarters, years) or in days (days, weeks)."""
+
+    months: Decimal | None
+    days: Decimal | None
+
+    @property
+    def words(self) -> str:
+        if self.months is not None:
+            return f"{_tidy(self.months)} months"
+        return f"{_tidy(self.days or Decimal(0))} days"
+
+    @property
+    def factor(self) -> str:
+        if self.months is not None:
+            return f"× 12/{_tidy(self.months)} (simple)"
+        return f"× 365/{_tidy(self.days or Decimal(0))} (simple)"
+
+    def annualise(self, value: Decimal) -> Decimal:
+        return annualise(value, ReturnUnit.TERM, term_months=self.months, term_days=self.days)
+
+
+def _term(count: str | None, unit: str | None) -> _Term | None:
+    if count is None or unit is None:
+        return None
+    try:
+        number = Decimal("0.5") if count == "半" else parse_number(count)
+    except ValueError:
+        return None
+    if number <= 0:
+        return None
+    if unit == "个月":
+        return _Term(number, None)
+    if unit == "年":
+        return _Term(number * 12, None) if number <= 50 else None
+    if unit == "个季度":
+        return _Term(number * 3, None)
+    if unit == "天":
+        return _Term(None, number)
+    return _Term(None, number * 7)  # 周, 星期, 个星期
+
+
+def _from_term_rate(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["term_rate"].finditer(folded):
+        term = _term(m.group("tn"), m.group("tu"))
+        rate = parse_rate(m.group("val"))
+        read = _per_period_rate(rate, "term") if rate is not None else None
+        if term is None or rate is None or read is None or read[1] <= 0:
+            continue
+        low, high, reading = read
+        yield Candidate(
+            m.start(), max(m.end("val"), m.end("post")), 1, _tidy(high), ReturnUnit.TERM,
+            f"{reading}total over {term.words} {term.factor}", term.annualise(high),
+            term.annualise(low) if rate.is_range else None,
+            _qualifier(m.group("conn"), m.group("post")), _hint(m.group("cue")),
+            term_months=term.months, term_days=term.days,
+        )  # fmt: skip
+
+
+_CLAUSE_END = re.compile(r"[。！？!?；;\n,，]")
+_NOT_MONEY = re.compile(
+    r"销量|销售|营收|营业|业绩|利润|净利|股价|房价|价格|产量|用户|人数|客流|规模|GDP|收入|粉丝"
+    r"|流量|订单|成交|积分|礼|流水|市值|估值|票房|体重|速度|效率|涨价|价"
+)
+_MONEY = re.compile(r"收益|资金|本金|投资|财富|回报|钱|资产|理财|入金|存款|利润率")
+
+
+def _before(folded: str, start: int, width: int = 8) -> str:
+    """Up to ``width`` characters before ``start``, not crossing a clause separator."""
+    window = folded[max(0, start - width) : start]
+    cut = [m.end() for m in _CLAUSE_END.finditer(window)]
+    return window[cut[-1] :] if cut else window
+
+
+def _from_multiple(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["multiple"].finditer(folded):
+        context = _before(folded, m.start()) + m.group(0)
+        if m.group("times"):
+            try:
+                times = parse_number(m.group("times"))
+            except ValueError:
+                continue
+            if times > 1 and not _NOT_MONEY.search(_before(folded, m.start())):
+                yield Candidate(
+                    m.start(), m.end(), 1, _tidy(times), ReturnUnit.MULTIPLE,
+                    f"{_tidy(times)} times as stated, not annualised (the text does not say "
+                    "whether it is the gain or the total)", None, hint="return",
+                )  # fmt: skip
+            continue
+        if _NOT_MONEY.search(context):
+            continue
+        double = m.group("double") is not None
+        group = "t" if double else "q"
+        term = _term(m.group(f"{group}n"), m.group(f"{group}u"))
+        multiple = Decimal(2 if double else 4)
+        what = "doubling (翻倍 = 2 × the principal)" if double else "翻两番 (4 × the principal)"
+        if term is None:
+            after = folded[m.end() : m.end() + 2]
+            if not _MONEY.search(context) and after not in {"收益", "回报"}:
+                continue  # 翻倍 alone is as often sales or points as money
+            yield Candidate(
+                m.start(), m.end(), 1, multiple, ReturnUnit.MULTIPLE,
+                f"{what}, no term stated: not annualised", None, hint="return",
+            )  # fmt: skip
+            continue
+        gain = (multiple - 1) * 100
+        yield Candidate(
+            m.start(), m.end(), 1, gain, ReturnUnit.TERM,
+            f"{what}: +{gain} % over {term.words} {term.factor}", term.annualise(gain),
+            hint="return", term_months=term.months, term_days=term.days,
+        )  # fmt: skip
+
+
+# ---------------------------------------------------------------- amounts
+
+
+_LOAN_CUES = frozenset({"借给", "借款", "借", "贷款"})
+_INVEST_CUES = frozenset(
+    {"投资", "投入", "存入", "存款", "存", "出借", "认购", "购买", "买入", "买", "入股", "加盟"}
+)
+_PERIOD_OF = {
+    "每月": "month", "每个月": "month", "一个月": "month", "月": "month",
+    "每天": "day", "每日": "day", "天天": "day", "一天": "day", "日": "day",
+    "每周": "week", "每星期": "week", "每个星期": "week", "一周": "week", "周": "week",
+    "每年": "year", "一年": "year", "年": "year",
+    "每季": "quarter", "每季度": "quarter", "每个季": "quarter", "每个季度": "quarter",
+}  # fmt: skip
+_FACTOR_WORDS = {
+    "month": " × 12 (simple)", "day": " × 365 (simple)", "week": " × 52 (simple)",
+    "year": "", "quarter": " × 4 (simple)",
+}  # fmt: skip
+_GAIN_VERBS = frozenset({"收益", "利息", "赚取", "赚", "获利", "分红"})
+_TOTAL_VERBS = frozenset(
+    {"连本带息", "连本带利", "本息合计", "本息共计", "本息共", "本息", "本利合计", "本利和",
+     "本利", "拿回", "变成", "变为", "收回", "还款", "还"}
+)  # fmt: skip
+_MONEY_UNIT = re.compile("[元块万千亿]")
+
+
+def _amounts(*texts: str) -> list[Decimal] | None:
+    try:
+        return [parse_amount(t) for t in texts]
+    except ValueError:
+        return None
+
+
+def _amount_hint(cue: str | None, verb: str) -> tuple[str, bool]:
+    """(hint, strong): a loan or investment cue before the principal decides the kind."""
+    if cue in _LOAN_CUES:
+        return "interest", True
+    if cue in _INVEST_CUES:
+        return "return", True
+    if any(w in verb for w in ("利息", "付息", "派息")) or verb.startswith("还"):
+        return "interest", False
+    return "return", False
+
+
+def _from_per_period(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["per_period"].finditer(folded):
+        verb, cue = m.group("verb") or "", m.group("pc")
+        if not verb and not m.group("noun"):
+            continue
+        if cue not in _LOAN_CUES | _INVEST_CUES and not _MONEY_UNIT.search(m.group("principal")):
+            continue  # 每一年… or 2023年…: not a sum of money
+        amounts = _amounts(m.group("principal"), m.group("income"))
+        if amounts is None or amounts[0] <= 0 or amounts[1] <= 0:
+            continue
+        principal, income = (_tidy(a) for a in amounts)
+        period = _PERIOD_OF[m.group("per")]
+        rate = amount_rate(income, principal)
+        unit = ReturnUnit.TERM if period == "quarter" else ReturnUnit(period)
+        months = Decimal(3) if period == "quarter" else None
+        annual = annualise(rate, unit, term_months=months)
+        hint, strong = _amount_hint(cue, verb + (m.group("noun") or ""))
+        yield Candidate(
+            m.start("pc") if cue else m.start("principal"), m.end("noun") if m.group("noun")
+            else m.end("income"), 2, _tidy(rate), unit,
+            f"per {principal:,} yuan per {'quarter' if months else period}: "
+            f"{income}/{principal}{_FACTOR_WORDS[period]}",
+            annual, qualifier=_qualifier(verb), hint=hint, strong=strong, term_months=months,
+        )  # fmt: skip
+
+
+def _total(
+    start: int,
+    end: int,
+    *,
+    principal: Decimal,
+    amount: Decimal,
+    term: _Term,
+    verb: str,
+    hint: tuple[str, bool],
+    net: bool = False,
+) -> Candidate | None:
+    principal, amount = _tidy(principal), _tidy(amount)
+    if principal <= 0:
+        return None
+    if verb in _GAIN_VERBS or (verb not in _TOTAL_VERBS and amount <= principal):
+        gain, how = amount, f"{amount}/{principal}"
+    else:
+        gain, how = amount - principal, f"({amount} − {principal})/{principal}"
+    if gain <= 0:
+        return None
+    rate = amount_rate(gain, principal)
+    received = f"{principal} received after interest deducted up front (砍头息); " if net else ""
+    return Candidate(
+        start, end, 2, _tidy(rate), ReturnUnit.TERM,
+        f"{received}total over {term.words}: {how} {term.factor}", term.annualise(rate),
+        hint=hint[0], strong=hint[1], term_months=term.months, term_days=term.days,
+    )  # fmt: skip
+
+
+def _from_term_total(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["term_total"].finditer(folded):
+        term = _term(m.group("tn"), m.group("tu"))
+        # 借5000元，实际到手3500元: interest deducted up front (砍头息); the principal is what
+        # was received (最高人民法院民间借贷规定第二十六条: 预先在本金中扣除利息的…实际出借的金额).
+        lent = m.group("net") or m.group("principal")
+        amounts = _amounts(lent, m.group("amount"))
+        if term is None or amounts is None:
+            continue
+        found = _total(
+            m.start(), m.end("amount"), principal=amounts[0], amount=amounts[1], term=term,
+            verb=m.group("verb"), hint=_amount_hint(m.group("pc"), m.group("verb")),
+            net=m.group("net") is not None,
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+def _from_total_then_principal(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["total_then_principal"].finditer(folded):
+        term = _term(m.group("tn"), m.group("tu"))
+        amounts = _amounts(m.group("principal"), m.group("amount"))
+        if term is None or amounts is None:
+            continue
+        found = _total(
+            m.start(), m.end(), principal=amounts[0], amount=amounts[1], term=term, verb="本息",
+            hint=("return", False),
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+_READERS: Final = {
+    "rate": _from_rate,
+    "post": _from_post,
+    "fen": _from_fen,
+    "term_rate": _from_term_rate,
+    "multiple": _from_multiple,
+    "per_period": _from_per_period,
+    "term_total": _from_term_total,
+    "total_then_principal": _from_total_then_principal,
+}
+
+
+def read_candidates(folded: str) -> list[Candidate]:
+    """Every candidate of every family in a folded text (overlaps not yet settled).
+
+    A family runs only where its gate finds something (see :class:`Grammar`).
+    """
+    gates = grammar().gates
+    found: list[Candidate] = []
+    for name in FAMILIES:
+        if gates[name].search(folded) is not None:
+            found.extend(_READERS[name](folded))
+    return found
+
+
+def read_family(name: str, folded: str) -> list[Candidate]:
+    """The candidates of one family, without its gate (for tests of the gates)."""
+    return list(_READERS[name](folded))
+
+
+__all__ = ["Candidate", "read_candidates", "read_family"]

@@ -1,0 +1,257 @@
+"""Stated returns in text (年化12%, 月息2分, 每万元每天收益5元, 三个月翻倍), as yearly rates.
+
+The first thing a regulator looks for in an ad, an app page, a post or a news item about
+illegal fundraising is a *stated return*. :func:`extract_returns` finds every one, with its
+evidence span, and converts it to a rate in **percent per year** so that it can be compared
+with the market (:mod:`smokewatch.text.rates`).
+
+How rates are annualised (:func:`annualise`): simply, without compounding — monthly × 12,
+weekly × 52, daily × 365, quarterly × 4, a total over a term × 12 / months (or × 365 / days).
+The arithmetic is exact (:class:`~decimal.Decimal`); only :attr:`PromisedReturn.annual_rate`,
+``low`` and ``high`` are rounded, once, at the end, to 4 decimal places (half up). Every
+return says in words how it was annualised (:attr:`PromisedReturn.basis`).
+
+How the words are read:
+
+* 分 and 厘 of interest follow lending usage: 月息2分 is 2 % a month, 月息1分5 1.5 %, 5厘 0.5 %;
+  年息1分 is 10 % a year (年息8厘 8 %). For daily rates smokewatch reads 日息3厘 as 0.3 % a
+  day (1 厘 = 千分之一 a day), as loan-shark ads and court reports use it; the older scheme
+  in which 日利1分 is 千分之一 would give a rate ten times smaller. 分 with no period (3分利)
+  is read as monthly, as lenders mean it.
+* 千分之三 and 3‰ are 0.3 %; 万分之五 is 0.05 %; 12个点 and 百分之十二 are 12 %.
+* A range (8%–12%) gives ``low`` and ``high``; ``annual_rate`` is the **high end**, the
+  promise a lure makes.
+* A rate without a period is read only after a promise word (承诺收益率15%, 固定回报12%,
+  预期收益率8%, 12%的高息) and then as yearly; a rate quoted for a term product (一年期利息8%)
+  is yearly, as products quote them. A bare 收益率12% (as in news about a fund's past) is
+  not read.
+* 翻倍 is a multiple of the principal (2); with a term it is a gain of 100 % over that term
+  and is annualised (三个月翻倍 = 400 % a year, simple); without a term it is not annualised.
+* Amounts against a principal are turned into the same rates: 投资1万元每月返息300元 is 3 % a
+  month; 本金10万元一年后连本带息共12万元 is 20 % over 12 months. A total returned
+  (连本带息, 本息, 拿回, 还) counts above the principal; a gain (收益, 利息, 分红) counts whole;
+  返还/回报/合计 count as a total when the amount exceeds the principal. When interest is
+  deducted up front (借5000元，实际到手3500元 — 砍头息) the principal is the amount received.
+
+Not returns: percentages without a return cue (增长12%, 占比30%, 首付30%, 手续费0.6%, 税率),
+年化 followed by something else (年化波动率), dates and past periods (2023年收益率, 今日收益,
+近一年收益率), phone numbers.
+
+Every return found is kept, with two flags for the consumer: :attr:`PromisedReturn.kind`
+(``interest`` in loan wording, ``return`` otherwise) and :attr:`PromisedReturn.negated`
+(the phrase sits in a negation of a promise in its clause — 不承诺年化10%, 并非 — or in a
+sentence that warns the reader — 谨防“年化30%”, 凡是承诺…的都是骗局, 切勿相信). A promise
+*reported* as a lure (以年化20%的高额回报为诱饵) is not negated: it tells what was promised.
+
+Speed: one cheap regular expression rejects texts that cannot hold a return (no rate sign,
+no 分/厘 after a number, no 翻/倍, no amount in 元/万) before anything else; then each pattern
+family runs only if its own cheap gate finds a cue in the text. On realistic 200-character
+texts (5 % with a return) this reads about 38,000 texts a second on one core, some 16 times
+the speed of ``jieba.lcut`` on the same texts.
+
+Examples:
+    >>> [(r.text, r.unit.value, r.annual_rate) for r in extract_returns("月息2分，年化高达24%")]
+    [('月息2分', 'month', Decimal('24.0000')), ('年化高达24%', 'year', Decimal('24.0000'))]
+    >>> extract_returns("投资1万元每月返息300元")[0].basis
+    'per 10,000 yuan per month: 300/10000 × 12 (simple)'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from smokewatch.text.return_patterns import fold_for_returns, grammar
+from smokewatch.text.return_readers import Candidate, read_candidates
+from smokewatch.text.return_units import (
+    ANNUAL_RATE_PLACES,
+    Qualifier,
+    ReturnUnit,
+    amount_rate,
+    annualise,
+    round_annual,
+)
+
+
+class ReturnKind(StrEnum):
+    """Whether a rate is a return on an investment or interest on a loan."""
+
+    RETURN = "return"
+    """A return promised to an investor or depositor (年化收益, 回报, 分红, 返利)."""
+    INTEREST = "interest"
+    """Interest in loan wording (月息/日息 without investment words, 借1万元每天利息30元)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PromisedReturn:
+    """A return stated in a text, with its evidence and its yearly rate.
+
+    ``start`` and ``end`` are 0-based code-point offsets into the original text, end
+    exclusive: ``text[start:end]`` is :attr:`text`. Rates are in percent (12 means 12 %).
+    """
+
+    text: str
+    """The phrase as written, e.g. 年化收益率高达18.5%."""
+    start: int
+    end: int
+    value: Decimal
+    """The rate in percent per :attr:`unit` (2 for 月息2分, 0.3 for 日息千分之三, 0.05 for
+    每万元每天收益5元); the gain in percent over the term for ``term`` (20 for 10万 → 12万);
+    the multiple for ``multiple`` (2 for 翻倍). For a range, the high end."""
+    unit: ReturnUnit
+    basis: str
+    """How the rate was read and annualised, in words (e.g. ``monthly × 12 (simple)``)."""
+    annual_rate: Decimal | None
+    """Percent per year, simple (4 decimals); the high end of a range; ``None`` for a multiple
+    without a term."""
+    low: Decimal | None = None
+    """For a range: the low end, in percent per year; otherwise ``None``."""
+    high: Decimal | None = None
+    """For a range: the high end, in percent per year (equal to :attr:`annual_rate`)."""
+    qualifier: Qualifier | None = None
+    kind: ReturnKind = ReturnKind.RETURN
+    negated: bool = False
+    """True when the phrase sits in a negation or warning (不承诺年化10%, 谨防“年化30%”)."""
+    term_months: Decimal | None = None
+    """For ``term`` returns given in months, quarters or years: the term in months."""
+    term_days: Decimal | None = None
+    """For ``term`` returns given in days or weeks: the term in days."""
+
+
+# ---------------------------------------------------------------- context: kind and negation
+
+_SENTENCE_END = "。！？!?；;\n"
+_CLAUSE_END = _SENTENCE_END + ",，:："
+_LOAN = re.compile(
+    r"借款|贷款|借钱|放款|下款|砍头息|还款|放贷|高利贷|利滚利|借贷|小贷|信用贷|额度|逾期|罚息"
+    r"|(?<!出)借(?=\d|[一二两三四五六七八九十百千万给你])"
+)
+_INVEST = re.compile(
+    r"投资|投了|理财|收益|回报|分红|入股|认购|出借|存入|存款|存钱|揽储|吸储|储户|集资|吸收|加盟"
+    r"|基金|承诺"
+)
+_NEGATION = re.compile(
+    r"(?:不|未|没有|并未|从未|绝不|决不|从不|不会|不得|严禁|禁止|不能|不可|不应|不要|勿|并不|拒绝)"
+    r"(?:再|会|能|得|可|要|应|曾|对外|向[^,。]{0,8})?"
+    r"(?:承诺|保证|许诺|宣传|宣称|担保|允诺)|并非|不是|并不是|不存在"
+)
+_WARNING = re.compile(
+    r"谨防|警惕|提防|当心|小心|切勿|切莫|切忌|不要相信|别相信|不要轻信|勿轻信|勿信|别信|莫信"
+    r"|打问号|风险提示|谨慎对待|凡是|凡(?=承诺|宣称|许诺|以|号称)"
+    r"|防范(?:非法集资|金融诈骗|诈骗)"
+    r"|(?:都|就|多|均|肯定|必然|一定|往往|基本|大多|全|必|多半|可能)(?:是|为|属于?)"
+    r"(?:骗局|诈骗|陷阱|非法集资|庞氏)"
+)
+
+
+def _bounds(folded: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    """The extent of the sentence (or clause) holding ``folded[start:end]``."""
+    left = max(folded.rfind(c, 0, start) for c in stops) + 1
+    rights = [at for c in stops if (at := folded.find(c, end)) >= 0]
+    return left, min(rights) if rights else len(folded)
+
+
+def _kind(candidate: Candidate, sentence: str) -> ReturnKind:
+    if candidate.strong:
+        return ReturnKind(candidate.hint)
+    loan = _LOAN.search(sentence) is not None
+    invest = _INVEST.search(sentence) is not None
+    if candidate.hint == "return":
+        return ReturnKind.RETURN
+    if candidate.hint == "interest":
+        return ReturnKind.RETURN if invest and not loan else ReturnKind.INTEREST
+    return ReturnKind.INTEREST if loan and not invest else ReturnKind.RETURN
+
+
+def _negated(folded: str, candidate: Candidate) -> bool:
+    left, right = _bounds(folded, candidate.start, candidate.end, _SENTENCE_END)
+    if _WARNING.search(folded, left, right):
+        return True
+    clause_left, _ = _bounds(folded, candidate.start, candidate.end, _CLAUSE_END)
+    return _NEGATION.search(folded, clause_left, candidate.end) is not None
+
+
+def _resolve(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: by family priority, then leftmost, then longest."""
+    chosen: list[Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.priority, c.start, c.start - c.end)):
+        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+            chosen.append(candidate)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _finish(text: str, folded: str, candidate: Candidate) -> PromisedReturn:
+    left, right = _bounds(folded, candidate.start, candidate.end, _SENTENCE_END)
+    annual = round_annual(candidate.annual) if candidate.annual is not None else None
+    low = round_annual(candidate.low) if candidate.low is not None else None
+    return PromisedReturn(
+        text=text[candidate.start : candidate.end],
+        start=candidate.start,
+        end=candidate.end,
+        value=candidate.value,
+        unit=candidate.unit,
+        basis=candidate.basis,
+        annual_rate=annual,
+        low=low,
+        high=annual if low is not None else None,
+        qualifier=candidate.qualifier,
+        kind=_kind(candidate, folded[left:right]),
+        negated=_negated(folded, candidate),
+        term_months=candidate.term_months,
+        term_days=candidate.term_days,
+    )
+
+
+def might_hold_returns(text: str | None) -> bool:
+    """The cheap precheck: ``False`` means :func:`extract_returns` finds nothing.
+
+    A text may hold a return only if it has a rate sign (%, ％, ‰, 个点, 分之), 分 or 厘 after
+    a number, 翻 or 倍, or an amount in 元; one regular expression tests all of them.
+
+    Examples:
+        >>> might_hold_returns("公司召开年度股东大会"), might_hold_returns("年化12%")
+        (False, True)
+    """
+    return bool(text) and grammar().precheck.search(text or "") is not None
+
+
+def extract_returns(text: str | None) -> list[PromisedReturn]:
+    """Every return stated in ``text``, left to right, as yearly rates with evidence spans.
+
+    ``None`` and texts without a candidate give an empty list (cheaply: see
+    :func:`might_hold_returns`). Spans never overlap; where two readings of the same words
+    compete, an explicit rate (年化12%) wins over a term or a multiple, which win over a
+    reading of amounts. See the module docstring for how each form is read.
+
+    Examples:
+        >>> [r.annual_rate for r in extract_returns("预期年化收益率8%-12%")]
+        [Decimal('12.0000')]
+        >>> r = extract_returns("每万元每天收益5元")[0]
+        >>> r.value, r.unit.value, r.annual_rate
+        (Decimal('0.05'), 'day', Decimal('18.2500'))
+        >>> extract_returns("谨防“年化30%”的高息诱惑")[0].negated
+        True
+    """
+    if not text or grammar().precheck.search(text) is None:
+        return []
+    folded = fold_for_returns(text)
+    candidates = read_candidates(folded)
+    if not candidates:
+        return []
+    return [_finish(text, folded, c) for c in _resolve(candidates)]
+
+
+__all__ = [
+    "ANNUAL_RATE_PLACES",
+    "PromisedReturn",
+    "Qualifier",
+    "ReturnKind",
+    "ReturnUnit",
+    "amount_rate",
+    "annualise",
+    "extract_returns",
+    "might_hold_returns",
+    "round_annual",
+]

@@ -1,0 +1,423 @@
+"""Stated returns: what is read, how it is annualised, flagged and located in the text."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from decimal import Decimal
+from itertools import pairwise
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from smokewatch.errors import InvalidInput
+from smokewatch.model.types.text import fold_width
+from smokewatch.text.return_patterns import FAMILIES, fold_for_returns, grammar
+from smokewatch.text.return_readers import read_candidates, read_family
+from smokewatch.text.returns import (
+    PromisedReturn,
+    Qualifier,
+    ReturnKind,
+    ReturnUnit,
+    amount_rate,
+    annualise,
+    extract_returns,
+    might_hold_returns,
+    round_annual,
+)
+
+
+def _one(text: str) -> PromisedReturn:
+    found = extract_returns(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# ---------------------------------------------------------------- the contract
+
+
+def test_none_and_empty_text_have_no_returns() -> None:
+    assert extract_returns(None) == []
+    assert extract_returns("") == []
+
+
+def test_a_return_carries_its_phrase_span_value_unit_and_basis() -> None:
+    text = "新品上线：年化收益率高达18.5%，限时抢购"
+    r = _one(text)
+    assert (r.text, r.start, r.end) == ("年化收益率高达18.5%", 5, 17)
+    assert text[r.start : r.end] == r.text
+    assert (r.value, r.unit, r.annual_rate) == (Decimal("18.5"), ReturnUnit.YEAR, Decimal("18.5"))
+    assert r.qualifier is Qualifier.MAX
+    assert r.basis == "yearly rate as stated"
+
+
+def test_annual_rates_are_rounded_to_four_decimals_at_the_end() -> None:
+    r = _one("7天收益20%")
+    assert r.annual_rate == Decimal("1042.8571")
+    assert r.annual_rate.as_tuple().exponent == -4
+    assert r.value == Decimal(20)
+    assert r.term_days == Decimal(7)
+
+
+def test_a_range_gives_low_and_high_and_the_high_end_as_annual_rate() -> None:
+    r = _one("月息1.5分到2分")
+    assert (r.low, r.high, r.annual_rate) == (Decimal(18), Decimal(24), Decimal(24))
+
+
+def test_a_single_rate_has_no_low_or_high() -> None:
+    r = _one("年化12%")
+    assert (r.low, r.high) == (None, None)
+
+
+def test_returns_are_listed_left_to_right() -> None:
+    found = extract_returns("月息2分，年化高达24%，日息0.1%")
+    assert [r.text for r in found] == ["月息2分", "年化高达24%", "日息0.1%"]
+
+
+def test_spans_are_offsets_into_the_original_full_width_text() -> None:
+    text = "ＶＩＰ专享：年化１２％－１５％"
+    r = _one(text)
+    assert text[r.start : r.end] == "年化１２％－１５％"
+    assert (r.low, r.annual_rate) == (Decimal(12), Decimal(15))
+
+
+# ---------------------------------------------------------------- how words are read
+
+
+@pytest.mark.parametrize(
+    ("text", "basis"),
+    [
+        ("月收益3%", "monthly × 12 (simple)"),
+        ("周收益2%", "weekly × 52 (simple)"),
+        ("日收益0.5%", "daily × 365 (simple)"),
+        ("每季度返息3%", "quarterly × 4 (simple)"),
+        ("每万元每天收益5元", "per 10,000 yuan per day: 5/10000 × 365 (simple)"),
+        ("投资10万元每年分红1.2万元", "per 100,000 yuan per year: 12000/100000"),
+        ("3个月收益率15%", "total over 3 months × 12/3 (simple)"),
+        (
+            "本金10万元一年后连本带息共12万元",
+            "total over 12 months: (120000 − 100000)/100000 × 12/12 (simple)",
+        ),
+        ("三个月翻倍", "doubling (翻倍 = 2 × the principal): +100 % over 3 months × 12/3 (simple)"),
+        ("资金翻倍", "doubling (翻倍 = 2 × the principal), no term stated: not annualised"),
+    ],
+)
+def test_the_basis_says_how_the_rate_was_annualised(text: str, basis: str) -> None:
+    assert _one(text).basis == basis
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("月息2分", "24"),  # 分 = 1 % a month
+        ("月息1分5", "18"),
+        ("月息5厘", "6"),  # 厘 = 0.1 % a month
+        ("年息2分", "20"),  # a year's 分 is 10 %
+        ("年息8厘", "8"),
+        ("日息3厘", "109.5"),  # 1 厘 = 0.1 % a day (lending usage)
+        ("3分利", "36"),  # 分 with no period: monthly
+    ],
+)
+def test_fen_and_li_follow_lending_usage(text: str, annual: str) -> None:
+    assert _one(text).annual_rate == Decimal(annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("日息千分之三", "0.3"),
+        ("日息3‰", "0.3"),
+        ("日利率万分之五", "0.05"),
+        ("年化百分之十二", "12"),
+        ("年化十二个点", "12"),
+        ("年化１２％", "12"),
+        ("月息两分", "2"),
+    ],
+)
+def test_rates_are_read_in_every_notation(text: str, value: str) -> None:
+    assert _one(text).value == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    "text", ["每季度返息3%", "每个季度返息3%", "每个季返息3%", "投资10万元每个季度分红3000元"]
+)
+def test_quarterly_rates_are_a_three_month_term(text: str) -> None:
+    r = _one(text)
+    assert (r.unit, r.term_months, r.annual_rate) == (ReturnUnit.TERM, Decimal(3), Decimal(12))
+
+
+def test_chinese_amounts_are_read() -> None:
+    assert _one("投资十万元每年分红一点二万元").annual_rate == Decimal(12)
+    assert _one("投资一万元，每月返息三百元").annual_rate == Decimal(36)
+
+
+def test_doubling_without_a_term_is_a_multiple_without_annual_rate() -> None:
+    r = _one("让你的资金翻倍")
+    assert (r.unit, r.value, r.annual_rate) == (ReturnUnit.MULTIPLE, Decimal(2), None)
+
+
+def test_doubling_over_a_term_is_annualised_simply() -> None:
+    r = _one("三个月翻倍")
+    assert (r.unit, r.value, r.term_months, r.annual_rate) == (
+        ReturnUnit.TERM,
+        Decimal(100),
+        Decimal(3),
+        Decimal(400),
+    )
+
+
+def test_interest_deducted_up_front_reduces_the_principal() -> None:
+    r = _one("借款5000元，实际到手3500元，一周后还款5000元")
+    assert r.kind is ReturnKind.INTEREST
+    assert "砍头息" in r.basis
+    assert r.annual_rate == round_annual(Decimal(1500) * 100 / 3500 * 365 / 7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司营收同比增长12%",
+        "首付30%，月供3000元",
+        "刷卡手续费0.6%",
+        "增值税税率13%",
+        "年化波动率20%",
+        "2023年收益率达到15%",
+        "今日收益率0.8%",
+        "近一年收益率20%",
+        "收益率12%",
+        "销量三个月翻倍",
+        "积分翻倍",
+        "联系电话：13812345678",
+        "本规定自2024年12月20日起施行",
+        "一年期LPR为3.1%",
+    ],
+)
+def test_near_misses_are_not_returns(text: str) -> None:
+    assert extract_returns(text) == []
+
+
+# ---------------------------------------------------------------- kind and negation
+
+
+def test_loan_wording_is_interest_and_investment_wording_a_return() -> None:
+    assert _one("月息2分，当天放款").kind is ReturnKind.INTEREST
+    assert _one("高息揽储，月息2分").kind is ReturnKind.RETURN
+    assert _one("借1万元每天利息30元").kind is ReturnKind.INTEREST
+    assert _one("投资1万元每天利息30元").kind is ReturnKind.RETURN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本平台不承诺年化10%以上的收益",
+        "谨防“年化30%”的高息陷阱",
+        "凡是承诺年化收益超过6%的都是骗局",
+        "切勿相信日收益1%的投资项目",
+    ],
+)
+def test_returns_in_negations_and_warnings_are_kept_and_flagged(text: str) -> None:
+    assert _one(text).negated
+
+
+def test_a_negation_in_another_clause_does_not_flag_the_return() -> None:
+    assert not _one("不保证本金安全，预期年化收益率4%").negated
+
+
+def test_a_lure_reported_in_the_news_is_not_a_negation() -> None:
+    assert not _one("该平台以年化20%的高额回报为诱饵吸收资金").negated
+
+
+# ---------------------------------------------------------------- arithmetic
+
+RATES = st.decimals(min_value=0, max_value=10_000, places=4, allow_nan=False)
+TERMS = st.decimals(min_value=Decimal("0.5"), max_value=600, places=2, allow_nan=False)
+PER_YEAR = {"year": 1, "month": 12, "week": 52, "day": 365}
+
+
+@given(st.sampled_from(list(PER_YEAR)), RATES, RATES)
+def test_annualise_is_monotone_in_the_value(unit: str, a: Decimal, b: Decimal) -> None:
+    low, high = sorted((a, b))
+    assert annualise(low, unit) <= annualise(high, unit)
+
+
+@given(RATES)
+def test_a_periodic_rate_times_its_periods_is_the_yearly_figure(rate: Decimal) -> None:
+    assert annualise(rate, "month") == annualise(rate * 12, "year")
+    assert annualise(rate, "week") == annualise(rate * 52, "year")
+    assert annualise(rate, "day") == annualise(rate * 365, "year")
+
+
+@given(RATES)
+def test_a_total_over_a_year_or_a_month_is_the_yearly_or_monthly_rate(rate: Decimal) -> None:
+    assert annualise(rate, "term", term_months=Decimal(12)) == rate
+    assert annualise(rate, "term", term_days=Decimal(365)) == rate
+    assert annualise(rate, "term", term_months=Decimal(1)) == annualise(rate, "month")
+
+
+@given(RATES, TERMS, TERMS)
+def test_a_longer_term_gives_a_lower_yearly_rate(rate: Decimal, a: Decimal, b: Decimal) -> None:
+    short, long = sorted((a, b))
+    assert annualise(rate, "term", term_months=long) <= annualise(rate, "term", term_months=short)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "terms"),
+    [
+        (Decimal(-1), "year", {}),
+        (Decimal("NaN"), "year", {}),
+        (Decimal(1), "fortnight", {}),
+        (Decimal(1), "multiple", {}),
+        (Decimal(1), "term", {}),
+        (Decimal(1), "term", {"term_months": Decimal(1), "term_days": Decimal(30)}),
+        (Decimal(1), "term", {"term_months": Decimal(0)}),
+        (Decimal(1), "month", {"term_months": Decimal(3)}),
+    ],
+)
+def test_annualise_rejects_what_it_cannot_annualise(
+    value: Decimal, unit: str, terms: dict[str, Decimal]
+) -> None:
+    with pytest.raises(InvalidInput):
+        annualise(value, unit, **terms)
+
+
+def test_amount_rate_needs_a_positive_principal() -> None:
+    with pytest.raises(InvalidInput):
+        amount_rate(Decimal(5), Decimal(0))
+
+
+PERIODS = {"每天": ("日收益", "day"), "每月": ("月收益", "month"), "每年": ("年收益", "year")}
+
+
+@given(
+    st.sampled_from(list(PERIODS)),
+    st.sampled_from([100, 1_000, 10_000, 100_000]),
+    st.integers(min_value=1, max_value=99_999),
+)
+def test_an_amount_on_a_principal_equals_the_percentage_statement(
+    period: str, principal: int, income: int
+) -> None:
+    assume(income <= principal)
+    cue, unit = PERIODS[period]
+    by_amount = _one(f"投资{principal}元{period}收益{income}元")
+    percent = amount_rate(Decimal(income), Decimal(principal))
+    by_percent = _one(f"{cue}{percent}%")
+    assert by_amount.annual_rate == by_percent.annual_rate
+    assert by_amount.annual_rate == round_annual(annualise(percent, unit))
+
+
+@given(
+    st.sampled_from([("年化", 1), ("月息", 12), ("周收益", 52), ("日收益", 365)]),
+    st.decimals(min_value=Decimal("0.01"), max_value=999, places=2, allow_nan=False),
+)
+def test_a_stated_rate_is_annualised_exactly(cue: tuple[str, int], rate: Decimal) -> None:
+    words, factor = cue
+    assert _one(f"{words}{rate}%").annual_rate == round_annual(rate * factor)
+
+
+# ---------------------------------------------------------------- spans and robustness
+
+PHRASES = [
+    "年化12%",
+    "月息2分",
+    "日息千分之三",
+    "每万元每天收益5元",
+    "三个月翻倍",
+    "预期年化收益率8%-12%",
+    "投资1万元每月返息300元",
+    "本金10万元一年后连本带息共12万元",
+    "谨防年化30%",
+]
+FILLER = ["", "，", "。", "公司营收增长12%", "联系电话13812345678", "欢迎咨询", "首付30%", " "]
+
+
+@given(st.lists(st.sampled_from(PHRASES + FILLER), max_size=12))
+def test_spans_point_at_their_phrase_and_never_overlap(parts: list[str]) -> None:
+    text = "".join(parts)
+    found = extract_returns(text)
+    for r in found:
+        assert 0 <= r.start < r.end <= len(text)
+        assert text[r.start : r.end] == r.text
+    assert all(a.end <= b.start for a, b in pairwise(found))
+
+
+@given(st.lists(st.sampled_from(PHRASES + FILLER), max_size=8))
+def test_full_width_text_gives_the_same_returns_at_the_same_places(parts: list[str]) -> None:
+    text = "".join(parts)
+    wide = text.translate({cp: cp + 0xFEE0 for cp in range(0x21, 0x7F)})
+    assert fold_width(wide) == fold_width(text)
+    narrow = [(r.start, r.end, r.annual_rate) for r in extract_returns(text)]
+    assert [(r.start, r.end, r.annual_rate) for r in extract_returns(wide)] == narrow
+
+
+FUZZ = st.text(
+    alphabet="0123456789.%％‰年月周日天化收益率息利分厘千万元每投资借还翻倍一二两三十百之个点"
+    "后本金连带共-~至到，。：（）不承诺谨防最高约以上起",
+    max_size=40,
+)
+
+
+@given(FUZZ)
+def test_any_text_gives_well_formed_returns(text: str) -> None:
+    for r in extract_returns(text):
+        assert text[r.start : r.end] == r.text
+        assert r.annual_rate is None or r.annual_rate >= 0
+
+
+WORDS = st.sampled_from(
+    ["每", "个", "季", "度", "星期", "月", "年", "天", "日", "周", "天天", "一", "半", "返息",
+     "收益", "分红", "利息", "3%", "300元", "1万元", "投资", "借", "存", "本金", "后", "连本带息",
+     "翻倍", "期", "的", "利息是", "预期收益率", "承诺", "年化", "2分", "千分之三", "（%）：",
+     "7.8", "，", "给", "就能", "领取", "实际到手", "进去", "公司", "不低于", "起", "12个点"]
+)  # fmt: skip
+
+
+@given(st.lists(WORDS, max_size=10))
+def test_any_sequence_of_return_words_is_read_without_error(words: list[str]) -> None:
+    text = "".join(words)
+    for r in extract_returns(text):
+        assert text[r.start : r.end] == r.text
+
+
+@given(FUZZ)
+def test_the_precheck_never_hides_a_candidate(text: str) -> None:
+    if read_candidates(fold_for_returns(text)):
+        assert might_hold_returns(text)
+
+
+def test_the_precheck_rejects_texts_without_a_rate_sign_or_amount() -> None:
+    assert not might_hold_returns("芜湖市召开防范非法集资宣传月启动会")
+    assert not might_hold_returns(None)
+    assert might_hold_returns("月息两分")
+
+
+@given(st.text(max_size=30))
+def test_folding_keeps_the_length(text: str) -> None:
+    assert len(fold_for_returns(text)) == len(text)
+
+
+# ---------------------------------------------------------------- documentation
+
+MODULES = [
+    "smokewatch.text.numerals",
+    "smokewatch.text.return_patterns",
+    "smokewatch.text.return_units",
+    "smokewatch.text.returns",
+    "smokewatch.text.rates",
+]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_docstring_examples_hold(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+@given(FUZZ)
+def test_a_family_finds_candidates_only_where_its_gate_finds_something(text: str) -> None:
+    gates = grammar().gates
+    folded = fold_for_returns(text)
+    for name in FAMILIES:
+        if read_family(name, folded):
+            assert gates[name].search(folded), name
