@@ -44,6 +44,9 @@ class Tier(StrEnum):
     NOTICE = "notice"
     """Watched by regulators (条例第九条第二款 and notices), not banned by a statute we cite."""
 
+    CURATED = "curated"
+    """Chosen by smokewatch analysts from observed texts; no statute or notice we cite names it."""
+
 
 class SourceStatus(StrEnum):
     """Whether a lexicon source is quoted from the official text of a statute."""
@@ -53,6 +56,9 @@ class SourceStatus(StrEnum):
 
     SECONDARY = "secondary"
     """Known through a secondary text; the note names it. Check before relying on it."""
+
+    CURATED = "curated"
+    """smokewatch's own judgement, explained in the note (not an official text)."""
 
 
 class TextKind(StrEnum):
@@ -75,6 +81,17 @@ class Label:
     def get(self, lang: str) -> str:
         """The label in ``zh`` (any ``zh-*``) or else English."""
         return self.zh if lang.startswith("zh") else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconCategory:
+    """A category of lexicon words (a dotted key such as ``fundraising.guarantee``)."""
+
+    id: str
+    label: Label
+    doc: str = ""
+    typology: str | None = None
+    """The typology (vocabulary ``typology``) the category points to, if one fits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +127,8 @@ class LexiconTerm:
     variants: tuple[str, ...] = ()
     false_friends: tuple[str, ...] = ()
     applies_to: frozenset[TextKind] = frozenset(TextKind)
+    category: str | None = None
+    """The word's category (a key of :attr:`Lexicon.categories`); ``None`` when uncategorised."""
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -131,6 +150,15 @@ class Lexicon:
     sources: tuple[LexiconSource, ...]
     origin: str
     """Where the lexicon was loaded from (a package resource or a workspace file)."""
+    categories: tuple[LexiconCategory, ...] = ()
+    """The categories its words are sorted into, in the order of the YAML file (may be empty)."""
+
+    def category(self, category_id: str) -> LexiconCategory:
+        """One category by id; raises :class:`~smokewatch.errors.NotFound`."""
+        for entry in self.categories:
+            if entry.id == category_id:
+                return entry
+        raise NotFound(f"lexicon {self.name!r} has no category {category_id!r}")
 
     def term(self, term: str) -> LexiconTerm:
         """One term by its canonical spelling; raises :class:`~smokewatch.errors.NotFound`."""
@@ -164,7 +192,7 @@ class Lexicon:
         return LexiconMatcher(surfaces, false_friends)
 
     def to_arrow(self) -> pa.Table:
-        """One row per term (term, tier, weight, sources, doc, variants, applies_to) for engines."""
+        """One row per term (term, tier, weight, sources, doc, variants, applies_to, category)."""
         return pa.table(
             {
                 "term": [t.term for t in self.terms],
@@ -174,6 +202,7 @@ class Lexicon:
                 "doc": [t.doc for t in self.terms],
                 "variants": [list(t.variants) for t in self.terms],
                 "applies_to": [sorted(k.value for k in t.applies_to) for t in self.terms],
+                "category": [t.category for t in self.terms],
             },
             schema=lexicon_arrow_schema(),
         )
@@ -190,6 +219,7 @@ def lexicon_arrow_schema() -> pa.Schema:
             pa.field("doc", pa.string(), nullable=False),
             pa.field("variants", pa.list_(pa.string()), nullable=False),
             pa.field("applies_to", pa.list_(pa.string()), nullable=False),
+            pa.field("category", pa.string(), nullable=True),
         ]
     )
 
@@ -197,6 +227,7 @@ def lexicon_arrow_schema() -> pa.Schema:
 # ---------------------------------------------------------------- YAML specs (the boundary)
 
 _ID = r"^[a-z][a-z0-9_]*$"
+_CATEGORY_ID = r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$"
 
 
 class _Spec(BaseModel):
@@ -206,6 +237,13 @@ class _Spec(BaseModel):
 class _LabelSpec(_Spec):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+
+class _CategorySpec(_Spec):
+    id: str = Field(pattern=_CATEGORY_ID)
+    label: _LabelSpec
+    doc: str = ""
+    typology: str | None = None
 
 
 class _SourceSpec(_Spec):
@@ -229,6 +267,7 @@ class _TermSpec(_Spec):
     variants: list[str] = []
     false_friends: list[str] = []
     applies_to: list[TextKind] = Field(default=[TextKind.NAME, TextKind.SCOPE], min_length=1)
+    category: str | None = None
 
 
 class _LexiconSpec(_Spec):
@@ -236,6 +275,7 @@ class _LexiconSpec(_Spec):
     name: str = Field(pattern=_ID)
     title: _LabelSpec
     doc: str = ""
+    categories: list[_CategorySpec] = []
     sources: list[_SourceSpec] = []
     terms: list[_TermSpec] = Field(min_length=1)
 
@@ -255,6 +295,14 @@ def _cross_check(spec: _LexiconSpec, origin: str) -> list[Problem]:
     sources = {s.id: s for s in spec.sources}
     if len(sources) != len(spec.sources):
         problems.append(Problem("duplicate source ids", loc))
+    categories = {c.id for c in spec.categories}
+    if len(categories) != len(spec.categories):
+        problems.append(Problem("duplicate category ids", loc))
+    problems.extend(
+        Problem(f"term {t.term!r}: unknown category {t.category!r}", loc)
+        for t in spec.terms
+        if t.category is not None and t.category not in categories
+    )
     problems.extend(
         Problem(f"source {s.id!r}: a binding source needs a year, an article and a quote", loc)
         for s in spec.sources
@@ -315,6 +363,7 @@ def parse_lexicon(raw: Any, origin: str) -> Lexicon:
                 variants=tuple(t.variants),
                 false_friends=tuple(t.false_friends),
                 applies_to=frozenset(t.applies_to),
+                category=t.category,
             )
             for t in spec.terms
         ),
@@ -333,6 +382,15 @@ def parse_lexicon(raw: Any, origin: str) -> Lexicon:
             for s in spec.sources
         ),
         origin=origin,
+        categories=tuple(
+            LexiconCategory(
+                id=c.id,
+                label=Label(c.label.zh, c.label.en),
+                doc=c.doc.strip(),
+                typology=c.typology,
+            )
+            for c in spec.categories
+        ),
     )
 
 
@@ -410,6 +468,7 @@ def load_lexicon(name: str, extra_dirs: Iterable[str | Path] = ()) -> Lexicon:
 __all__ = [
     "Label",
     "Lexicon",
+    "LexiconCategory",
     "LexiconMatcher",
     "LexiconSource",
     "LexiconTerm",
