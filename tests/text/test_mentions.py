@@ -281,3 +281,16 @@ def test_mentions_are_value_objects() -> None:
     mention = Mention(K.PHONE, "13912345678", 0, 11, "13912345678")
     with pytest.raises(AttributeError):
         mention.text = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("“钱多多”平台近日爆雷", "钱多多"),
+        ("登录“钱多多”APP领取奖励", "钱多多"),
+        ("“好运来”网站宣称日日分红", "好运来"),
+    ],
+)
+def test_a_quoted_name_followed_by_a_platform_word_is_a_platform(text: str, name: str) -> None:
+    platforms = [m.text for m in find_mentions(text) if m.kind == "platform"]
+    assert platforms == [name]

@@ -279,10 +279,16 @@ class _PlatformFinder:
     def words(self) -> _Words:
         return _words()  # cached; jieba loads only when a candidate name turns up
 
-    def keep(self, start: int, end: int) -> None:
+    def keep(self, start: int, end: int, *, explicit: bool = False) -> None:
+        """Keep a candidate name.
+
+        ``explicit`` names (quoted and followed by 平台/APP) skip the phrase test: their quotes
+        already say where the name starts and ends.
+        """
         folded = self.folded
         tokens = self.words.cut(folded[start:end])
-        if end - start < 2 or any(len(t) > 1 and _is_boundary(t, self.words) for t in tokens):
+        phrase = any(len(t) > 1 and _is_boundary(t, self.words) for t in tokens)
+        if end - start < 2 or (phrase and not explicit):
             return  # a phrase (自己的信贷, 选择正规的理财), not a name
         if _is_generic(tokens, self.words):
             return
@@ -298,7 +304,7 @@ class _PlatformFinder:
                 continue
             if quoted.group(0)[0] == "《" and _TITLE_NOT_PLATFORM.search(name):
                 continue  # 《防范和处置非法集资条例》
-            self.keep(*quoted.span(1))
+            self.keep(*quoted.span(1), explicit=described)
 
     def described(self) -> None:
         folded = self.folded
