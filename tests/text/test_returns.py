@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import re
 from decimal import Decimal
 from itertools import pairwise
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from smokewatch.errors import InvalidInput
 from smokewatch.model.types.text import fold_width
-from smokewatch.text.return_patterns import FAMILIES, fold_for_returns, grammar
+from smokewatch.text.return_patterns import (
+    FAMILIES,
+    FIRST_CHARS,
+    first_char_guard,
+    fold_for_returns,
+    grammar,
+)
 from smokewatch.text.return_readers import read_candidates, read_family
 from smokewatch.text.returns import (
     PromisedReturn,
@@ -197,6 +204,75 @@ def test_near_misses_are_not_returns(text: str) -> None:
     assert extract_returns(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("基金万份收益0.9876元", "3.6047"),  # yuan per 10,000 units a day
+        ("每万份收益为1.5元", "5.475"),
+        ("收益1.2%/月", "14.4"),
+        ("利息0.05%/天，随借随还", "18.25"),
+        ("万分之五/天", "18.25"),
+        ("理财产品，三个月期，到期收益率2.5%", "10"),  # 到期 bridges the clause: a term
+        ("产品期限90天，到期总收益3%", "12.1667"),
+        ("投资周期60天，累计收益4%", "24.3333"),
+        ("一年就是二十个点", "20"),  # a percentage right after a term, no cue word
+        ("一个月就有五个点", "60"),
+        ("承诺两年内升值50%", "25"),
+        ("售后返租，年租金回报率7%", "7"),
+        ("每年返还认购款的8%", "8"),
+        ("按月支付本金2%的利息", "24"),
+        ("每季度给付本金3%的分红", "12"),
+        ("防范非法集资，月息一毛的都是骗局", "120"),  # 一毛 a yuan = 10 %
+        ("利息三分，按月付", "36"),  # 分 with no period: monthly
+        ("年化利率上调至8%", "8"),
+        ("年化APR 20%", "20"),
+        ("每天释放千分之三", "109.5"),
+        ("每天签到领0.5%收益", "182.5"),
+    ],
+)
+def test_more_ways_of_stating_a_rate_are_read(text: str, annual: str) -> None:
+    assert _one(text).annual_rate == Decimal(annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("每5000元每天可获得收益10元", "73"),  # two verbs in a row
+        ("借款两万，每月还息一千", "60"),
+        ("借500元，日利息低至0.5元", "36.5"),
+        ("借款本金5万元，借款人每月支付利息1000元", "24"),  # the payer between
+        ("向他借款10万元，月息3000元", "36"),
+        ("借款人民币壹拾万元整，月息贰仟元", "24"),  # financial capitals
+        ("每月可领取分红600元，本金5万", "14.4"),  # the principal after the income
+        ("每天收益80元，投资额2万元", "146"),
+        ("充值1万元每月返还购物券300元", "36"),
+        ("矿机3000元，日产15元", "182.5"),
+        ("借1万实拿8000，十天后还1万", "912.5"),  # 砍头息: 2000 on the 8000 received
+        ("投两万一年拿两万四", "20"),  # 两万, 一年: the numeral stops before the term
+        ("存一万一个月拿一万一", "120"),  # an amount above the principal is a total
+        ("投资30万，两年后连本带息拿回42万", "20"),
+        ("投5万，一年拿回6万", "20"),
+        ("十万块放一年，到期给十一万五", "15"),
+    ],
+)
+def test_more_ways_of_stating_amounts_on_a_principal_are_read(text: str, annual: str) -> None:
+    assert _one(text).annual_rate == Decimal(annual)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "手续费0.3%/月",
+        "违约金0.1%/天",
+        "房价一年升值30%",  # a rise the market gives, not a promise
+        "今年以来该基金收益率12%",  # a bare yield outside a warning
+        "2023年3月15日起施行",
+    ],
+)
+def test_more_near_misses_are_not_returns(text: str) -> None:
+    assert extract_returns(text) == []
+
+
 # ---------------------------------------------------------------- kind and negation
 
 
@@ -218,6 +294,37 @@ def test_loan_wording_is_interest_and_investment_wording_a_return() -> None:
 )
 def test_returns_in_negations_and_warnings_are_kept_and_flagged(text: str) -> None:
     assert _one(text).negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["所谓日收益2%，纯属骗局", "没有哪家正规机构能做到年化20%", "该项目实为庞氏骗局，年化48%"],
+)
+def test_so_called_returns_and_impossible_ones_are_flagged(text: str) -> None:
+    assert _one(text).negated
+
+
+def test_a_list_of_thresholds_in_a_warning_gives_one_flagged_yearly_rate_each() -> None:
+    text = "收益率超过6%就要打问号，超过8%就很危险，10%以上就要准备损失全部本金"
+    found = extract_returns(text)
+    assert [(r.text, r.annual_rate) for r in found] == [
+        ("收益率超过6%", Decimal(6)),
+        ("超过8%", Decimal(8)),
+        ("10%以上", Decimal(10)),
+    ]
+    assert all(r.negated and r.unit is ReturnUnit.YEAR for r in found)
+
+
+def test_a_threshold_takes_the_period_of_the_return_before_it() -> None:
+    found = extract_returns("月息超过3%就要警惕，超过5%就是高利贷")
+    assert [(r.unit, r.annual_rate) for r in found] == [
+        (ReturnUnit.MONTH, Decimal(36)),
+        (ReturnUnit.MONTH, Decimal(60)),
+    ]
+
+
+def test_a_threshold_does_not_reach_into_the_next_sentence() -> None:
+    assert [r.text for r in extract_returns("年化12%。超过10%就卖出")] == ["年化12%"]
 
 
 def test_a_negation_in_another_clause_does_not_flag_the_return() -> None:
@@ -412,6 +519,43 @@ def test_docstring_examples_hold(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0
     assert result.failed == 0
+
+
+NEW_WORDS = st.sampled_from(
+    ["每", "天", "月", "年", "周", "一", "半", "个", "收益", "利息", "息", "3%", "0.5%", "元",
+     "300元", "1万元", "五万", "六", "贰拾万", "肆仟", "整", "人民币", "投", "借", "放", "本金",
+     "投资额", "到期", "总", "标", "期", "产品", "，", "/天", "/月", "万份", "0.58", "按月",
+     "支付", "还息", "产", "给", "拿", "实到", "到手", "一角", "毛", "升值", "承诺", "就是",
+     "就", "超过", "10%", "以上", "所谓", "没有任何", "能做到", "释放", "签到", "租金", "回报",
+     "被告", "消费券", "一万二", "三十", "个点", "利钱", "两分", "按季度", "购房款", "下调至",
+     "APY", "收益率", "打问号", "后", "连本带息", "拿回", "的", "低至"]
+)  # fmt: skip
+
+
+@given(st.lists(NEW_WORDS, max_size=10))
+@example(["肆仟", "按月", "支付", "六"])  # 仟 is money: the precheck must admit it
+def test_gates_and_precheck_hold_for_the_newer_forms(words: list[str]) -> None:
+    text = "".join(words)
+    folded = fold_for_returns(text)
+    gates = grammar().gates
+    for name in FAMILIES:
+        if read_family(name, folded):
+            assert gates[name].search(folded), name
+    if read_candidates(folded):
+        assert might_hold_returns(text)
+    for r in extract_returns(text):
+        assert text[r.start : r.end] == r.text
+
+
+@given(st.one_of(FUZZ, st.lists(NEW_WORDS, max_size=10).map("".join)))
+def test_a_first_character_guard_never_hides_a_match(text: str) -> None:
+    folded = fold_for_returns(text)
+    for name in FIRST_CHARS:
+        guarded = grammar().families[name]
+        unguarded = re.compile(guarded.pattern.removeprefix(first_char_guard(name)))
+        assert unguarded.pattern != guarded.pattern
+        spans = [m.span() for m in unguarded.finditer(folded)]
+        assert [m.span() for m in guarded.finditer(folded)] == spans, name
 
 
 @given(FUZZ)

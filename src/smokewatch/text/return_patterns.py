@@ -11,18 +11,30 @@ Pattern families, each a compiled expression with named groups:
 
 ``rate``
     a period cue, then a rate: 年化12%, 年化收益率高达18.5%, 月息2分, 日息千分之三,
-    每月返3%, 最高年化15%, 一年期利息8% (a term product quotes a yearly rate).
+    每月返3%, 最高年化15%, 一年期利息8% (a term product quotes a yearly rate), 年租金回报8%,
+    每年返还购房款的10%, 按季度支付本金4%的收益, 月息一角 (一角 a yuan: 10 %).
 ``post``
     a rate, then its cue: 12%的年化收益, 8%-12%不等的年化收益率, 14%-22%的年利息.
 ``fen``
-    分 without a period, as lenders say it: 3分利, 2分息 (read as monthly).
+    分 without a period, as lenders say it: 3分利, 2分息, 利息两分 (read as monthly).
+``slash``
+    a rate per period after a slash: 收益0.1%/天, 利息2.5%/年, 万分之五/天 (not a fee's).
+``fund``
+    a money-market fund's daily yield per 10,000 units: 万份收益1.0260元.
 ``term_rate``
-    a rate over a stated term: 3个月收益15%, 7天收益20%, 半年收益6%.
+    a rate over a stated term: 3个月收益15%, 7天收益20%, 半年收益6%, 半年期产品，到期收益5%,
+    投资期限180天，总收益率4.5%; with no cue word, a percentage right after the term (一天一个点,
+    一年就是三十个点); a promised rise (承诺一年内升值30%).
 ``multiple``
     doubling: 三个月翻倍, 一年翻一番, 资金翻倍; and 5倍收益.
-``per_period`` / ``term_total`` / ``total_then_principal``
+``per_period`` / ``term_total`` / ``total_then_principal`` / ``income_then_principal``
     amounts against a principal: 每万元每天收益5元, 投资1万元每月返息300元,
-    本金10万元一年后连本带息共12万元, 一年后连本带息返还12万元（本金10万）.
+    本金10万元一年后连本带息共12万元, 五万块放半年，到期给五万六,
+    一年后连本带息返还12万元（本金10万）, 每月可领取利息800元，本金10万.
+``warned``
+    a bare yield (收益率超过6%就要打问号): news quotes past yields this way (今年以来该基金收益率
+    12%), so it is kept only in a sentence that warns or negates (see
+    :mod:`smokewatch.text.returns`), as a yearly rate, and it never displaces another reading.
 
 Guards keep dates and other periods out: a period cue (年/月/周/日) is not read after a digit,
 a numeral or a word that makes it a date or a past period (2023年, 3月, 今日, 本周, 去年,
@@ -39,7 +51,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
-from smokewatch.text.numerals import CN_DIGITS, CN_NUMERAL_CHARS, parse_number
+from smokewatch.text.numerals import CN_CAPITALS, CN_DIGITS, CN_NUMERAL_CHARS, parse_number
 
 Scale = Literal["percent", "permille", "per_10k", "fen", "jiao"]
 """How a rate is written: 12% / 百分之十二 / 12个点; 千分之三 / 3‰; 万分之五; 2分 / 5厘;
@@ -128,8 +140,10 @@ _NOT_PERIOD = (
 
 _VERBS = (
     r"收益率|收益|回报率|回报|利息|利率|分红|返还|返利|返息|返|可得|获得|赚取|赚|拿到|拿|"
-    r"享受|享|领取|领|派息|付息|派发"
+    r"享受|享|领取|领|派息|付息|派发|支付|给付|释放|产出"
 )
+_OBJECTS = r"本金|投资额|投资款|投资金额|购房款|房款|租金|认购款|会员费"
+"""What a share is paid of: 每年返还购房款的10%, 每月给付本金3%, 前三年每年返租金7%."""
 _RATE_NOUN = r"收益率|收益|回报率|回报|利率|利息"
 _NOT_RETURN_AFTER_ANNUAL = r"(?!波动|换手|通胀|增长|增速|涨|跌|费|成本|损失|亏损|超额|夏普|标准差)"
 
@@ -140,7 +154,8 @@ def _rate_pattern() -> str:
     lead = r"(?P<lead>预期|预计|约定|固定|参考|综合|承诺|保证|许诺|历史|平均|实际)?"
     year = (
         rf"(?P<y>年化(?:综合收益率|{_RATE_NOUN}|收益水平)?{_NOT_RETURN_AFTER_ANNUAL}"
-        rf"|{_NOT_PERIOD}年(?:{_RATE_NOUN}|息|利|均收益率|均收益|均回报率|均回报|化率))"
+        rf"|{_NOT_PERIOD}年(?:{_RATE_NOUN}|息|利|均收益率|均收益|均回报率|均回报|化率"
+        r"|租金(?:回报率|回报|收益率|收益)))"
     )
     month = (
         rf"(?P<m>{_NOT_PERIOD}月(?:化收益率|化收益|化回报率|化回报|化|{_RATE_NOUN}|息|利"
@@ -150,8 +165,9 @@ def _rate_pattern() -> str:
     day = rf"(?P<d>{_NOT_PERIOD}日(?:化收益率|化收益|化|{_RATE_NOUN}|息|利|返利|返息|赚))"
     every = (
         r"(?P<enoun>利息|收益|回报|利率)?(?:是|为)?"
-        r"(?P<every>每年|每个?月|每周|每个?星期|每天|每日|天天|每个?季度?)(?:的)?"
-        rf"(?:可|能|稳|都|均|固定)?(?P<everb>{_VERBS})?(?:本金|投资额|投资款|投资金额)?的?"
+        r"(?P<every>每年|每个?月|每周|每个?星期|每天|每日|天天|每个?季度?"
+        r"|按年|按月|按周|按天|按日|按季度?)(?:的)?"
+        rf"(?:可|能|稳|都|均|固定|签到|打卡)?(?P<everb>{_VERBS})?(?:{_OBJECTS})?的?"
     )
     term_product = TERM.format(g="p") + rf"期(?:的)?(?:产品)?(?:年化)?(?P<p>{_RATE_NOUN})"
     unspecified = (
@@ -189,16 +205,32 @@ def _fen_pattern() -> str:
     return (
         rf"(?<![\d.分])(?P<val>{NUM}分(?:[0-9一二两三四五六七八九](?!\d)|半)?)"
         r"的?(?:利息|利|息)(?![率润])"
+        rf"|(?<![年月周日天])(?:利息|利钱)(?:是|为|按|给)?(?P<cueval>{NUM}分"
+        r"(?:[0-9一二两三四五六七八九](?![\d.])|半)?)(?![之钟钱\d])"
     )
+
+
+_TERM_CUES = r"收益率|收益|回报率|回报|利息|获利|盈利|赚取|赚|返利|返息|返还|返|升值|增值"
+_TERM_PRODUCT = r"期的?产品|期|标|产品"
+"""What makes a term a product's: 半年期产品, 一个月期, 7天标."""
+_BARE_CONN = r"\s*(?:就是|就有|就能有|能有|就能赚|能赚|可赚|就赚|赚|就能拿|能拿|可拿|就拿|拿)?\s*"
+"""Between a term and a percentage with no cue word: 一天一个点, 一个月就是三十个点."""
 
 
 def _term_rate_pattern() -> str:
     return (
         r"(?<![0-9近去前后最第头这那每上下本该过])"
         + TERM.format(g="t")
+        + "(?:(?:"
         + r"(?:内|后|到期|期满|下来|之内)?(?:的)?(?:总|累计)?"
-        + r"(?P<cue>收益率|收益|回报率|回报|利息|获利|盈利|赚取|赚|返利|返息|返还|返)"
-        + rf"(?P<conn>{CONNECTORS})(?P<val>{VALUE})(?P<post>{_QUAL_POST})?"
+        + rf"(?P<cue>{_TERM_CUES})"
+        # 半年期产品，到期收益5% / 投资期限180天，总收益率4.5%: a maturity word bridges the clause
+        + rf"|(?:{_TERM_PRODUCT})?[\s,，]+(?:(?:到期|期满)(?:后|时)?(?:的)?(?:总|累计)?|总|累计)"
+        + rf"(?P<mcue>{_TERM_CUES})"
+        + rf")(?P<conn>{CONNECTORS})"
+        # no cue at all: 一天一个点, 一年就是三十个点 (percentages only, see the reader)
+        + rf"|{_BARE_CONN})"
+        + rf"(?P<val>{VALUE})(?P<post>{_QUAL_POST})?"
     )
 
 
@@ -221,42 +253,103 @@ def _multiple_pattern() -> str:
 
 
 _PRINCIPAL_CUE = (
-    r"投资|投入|存入|存款|存|出借|借给|借款|借|贷款|认购|购买|买入|买|入股|本金|加盟|每"
+    r"投资|投入|投|存入|存款|存|出借|借给|借款|借|贷款|认购|购买|买入|买|入股|本金|加盟|充值|"
+    r"预交|缴纳|交纳|每"
 )
 _TOTAL_VERBS = (
     r"连本带息|连本带利|本息合计|本息共计|本息共|本息|本利合计|本利和|本利|合计|共计|一共|"
     r"总共|拿回|返还|到手|变成|变为|收回|还款|还|收益|利息|赚取|赚|获利|回报|分红|可得|可拿|"
-    r"拿到"
+    r"拿到|给|拿"
 )
 
 
 _ADVERB = r"可以|可|能够|能|就|稳|即可|都|均"
-_AMOUNT_QUAL = r"约|高达|达到|达|为|可达|有|是|不低于|至少|最少|最高|多达|超过|近"
+_AMOUNT_QUAL = (
+    r"约|高达|达到|达|为|可达|有|是|不低于|至少|最少|最高|多达|超过|近|低至|仅|只要|只需|才"
+)
+_AMOUNT_VERB = (
+    r"获得|拿到|拿|领取|领|得到|得|赚取|赚|收益|返息|返利|返还|返|回报|利息|分红|付息|"
+    r"派息|获利|收入|有收益|到账|到手|给|支付|给付|还息|产出|产|息"
+)
+"""What an amount per period is: 每月返息300元, 每天可得收益2元 (two in a row), 月息4000元."""
+_PAID_IN = r"消费券|购物券|代金券|现金|红包"
+"""What else an amount may be paid in: 每月返还消费券500元."""
+_SUBJECT = r"公司|平台|我们|我司|商家|项目方|被告人|被告|借款人|对方|他|她"
+"""Who pays, between a principal and its period: 借款本金10万元，被告每月支付利息1500元."""
+_INCOME_END = r"(?![\d%‰.分厘角毛])"
+"""An amount is not the number of a rate (月息2分 is no 2 yuan)."""
+
+
+def _amount_verb() -> str:
+    return (
+        rf"(?:{_ADVERB}){{0,2}}(?:{_AMOUNT_VERB}){{1,2}}(?:{_ADVERB})?(?:{_AMOUNT_QUAL})?"
+        rf"(?:{_PAID_IN})?"
+    )
+
+
+_PER = r"每个?月|每天|每日|每周|每个?星期|每年|每个?季度?|天天|按月|按天|按日|按周|按年|按季度?"
 
 
 def _per_period_pattern() -> str:
     return (
-        rf"(?:(?P<pc>{_PRINCIPAL_CUE})了?)?\s*(?P<principal>{AMOUNT}|万元)(?:的)?(?:本金|资金)?"
-        r"(?:进去|进来)?[\s,，]*(?:的话[\s,，]*)?(?:公司|平台|我们|我司|商家|项目方)?"
-        r"(?P<per>每个?月|每天|每日|每周|每个?星期|每年|每个?季度?|天天|一个月|一天|一周|一年"
-        r"|月|日|周|年)(?:的)?"
-        rf"(?P<verb>(?:{_ADVERB}){{0,2}}"
-        r"(?:获得|拿到|拿|领取|领|得到|得|赚取|赚|收益|返息|返利|返还|返|回报|利息|分红|付息|"
-        rf"派息|获利|收入|有收益|到账|到手|给)(?:{_ADVERB})?(?:{_AMOUNT_QUAL})?)?\s*"
-        rf"(?P<income>{AMOUNT})(?![\d%‰.])"
+        rf"(?:(?P<pc>{_PRINCIPAL_CUE})了?)?\s*(?:人民币)?(?P<principal>{AMOUNT}|万元)(?:的)?"
+        r"(?:本金|资金)?(?:进去|进来)?[\s,，]*(?:的话[\s,，]*)?"
+        rf"(?:{_SUBJECT})?(?P<per>{_PER}|一个月|一天|一周|一年|月|日|周|年)(?:的)?"
+        rf"(?P<verb>{_amount_verb()})?\s*(?P<income>{AMOUNT}){_INCOME_END}"
         r"(?P<noun>的?(?:收益|利息|回报|分红|返利|利润|收入))?"
     )
 
 
+def _income_then_principal_pattern() -> str:
+    return (
+        rf"(?P<per>{_PER})(?:的)?(?P<verb>{_amount_verb()})?\s*(?P<income>{AMOUNT}){_INCOME_END}"
+        r"(?P<noun>的?(?:收益|利息|回报|分红|返利|利润|收入))?[\s,，]*"
+        r"(?:本金|投资额|投入)(?:为|是|[:：])?\s*(?:人民币)?"
+        rf"(?P<principal>{AMOUNT}){_INCOME_END}"
+    )
+
+
+def _slash_pattern() -> str:
+    return (
+        r"(?:(?P<cue>收益率|收益|回报率|回报|利率|利息|年息|月息|日息|息)\s*(?:为|是|[:：])?\s*)?"
+        rf"(?P<val>{VALUE})\s*/\s*(?P<per>年|月|周|天|日)"
+    )
+
+
+def _warned_pattern() -> str:
+    return (
+        r"(?<![年月周日天化期])(?P<cue>收益率|回报率|收益|回报)"
+        rf"(?P<conn>{CONNECTORS})(?P<val>{VALUE})(?P<post>{_QUAL_POST})?"
+    )
+
+
+def _fund_pattern() -> str:
+    return (
+        r"(?:每)?万份(?:基金)?(?:单位)?(?:净)?收益\s*(?:为|是|[:：])?\s*"
+        r"(?P<amount>\d+(?:\.\d+)?)\s*(?:元)?(?![\d%‰.])"
+    )
+
+
+_NET = r"(?:实际)?(?:到手|到账)|实到|实得|实拿"
+"""What was received of a loan after interest deducted up front: 借5000实到3500."""
+_AFTER_TERM = (
+    r"(?:后|到期后|到期|期满后|期满|内|之后|以后)?[\s,，]*(?:(?:到期|期满)(?:后|时)?[\s,，]*)?"
+    r"(?:可以|可|能|就|即可|共|一共|总共)?"
+)
+"""Between a term and its total: 一年后, 半年，到期, 12个月后可."""
+
+
 def _term_total_pattern() -> str:
     return (
-        rf"(?P<pc>{_PRINCIPAL_CUE})了?\s*(?P<principal>{AMOUNT})(?:的)?(?:本金)?[\s,，]*"
-        rf"(?:(?:实际)?到手\s*(?P<net>{AMOUNT})[\s,，]*)?(?:的话[\s,，]*)?"
+        rf"(?:(?P<pc>{_PRINCIPAL_CUE})了?\s*(?:人民币)?(?P<principal>{AMOUNT})"
+        # 五万块放半年: no cue word, but an amount of money put somewhere
+        rf"|(?P<placed>{AMOUNT})\s*(?:放|存|投)(?:进去|在这里|在这)?)"
+        r"(?:的)?(?:本金)?[\s,，]*"
+        rf"(?:(?:{_NET})\s*(?P<net>{AMOUNT})[\s,，]*)?(?:的话[\s,，]*)?"
         + TERM.format(g="t")
-        + r"(?:后|到期后|到期|期满后|期满|内|之后|以后)?[\s,，]*"
-        + r"(?:可以|可|能|就|即可|共|一共|总共)?"
+        + _AFTER_TERM
         + rf"(?P<verb>{_TOTAL_VERBS})"
-        + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|有)?\s*"
+        + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|有|拿回|收回|到手|拿到)?\s*"
         + rf"(?P<amount>{AMOUNT})(?![\d%‰.])"
     )
 
@@ -276,11 +369,15 @@ FAMILIES = (
     "rate",
     "post",
     "fen",
+    "slash",
+    "fund",
     "term_rate",
     "multiple",
     "per_period",
     "term_total",
     "total_then_principal",
+    "income_then_principal",
+    "warned",
 )
 """The pattern families, in the order they are read."""
 
@@ -290,33 +387,64 @@ _GATES = {
     # Each gate is a plain search that costs about a microsecond; most texts that pass the
     # precheck (numbers in 元, percentages in news) fail most gates, and the family is skipped.
     "rate": (
-        "年化|年收|年回|年利|年息|年均|月化|月收|月回|月利|月息|月均|月返|周化|周收|周回|周利"
+        "年化|年收|年回|年利|年息|年均|年租|月化|月收|月回|月利|月息|月均|月返|周化|周收|周回|周利"
         "|周息|日化|日收|日回|日利|日息|日返|日赚|每年|每月|每个|每周|每星|每天|每日|天天|每季"
-        "|期的|期产|期年|期收|期回|期利|承诺|保证|许诺|固定|保底|稳定|预期|预计"
+        "|期的|期产|期年|期收|期回|期利|承诺|保证|许诺|固定|保底|稳定|预期|预计|按[年月周天日季]"
     ),
     "post": (
         rf"(?:[%‰点]|分之[{CN_DIGITS}十百点\d.至到~-]{{1,12}})\s*(?:{_QUAL_POST})?\s*"
         r"(?:的|不等的)?\s*(?:预期|固定|稳定|超高|高额)?(?:年|月|周|日|高息|高额|固定)"
     ),
-    "fen": r"分[0-9一二两三四五六七八九半]?的?[利息]",
+    "fen": (
+        r"分[0-9一二两三四五六七八九半]?的?[利息]"
+        r"|利[息钱][是为按给]?[\d.零〇一二两三四五六七八九十百点]+分"
+    ),
+    "slash": r"/\s*[年月周天日]",
+    "fund": "万份",
     "term_rate": (
-        rf"{_TERM_END}(?:内|后|到期|期满|下来|之内)?的?(?:总|累计)?"
-        r"(?:收益|回报|利息|获利|盈利|赚|返)"
+        rf"{_TERM_END}(?:"
+        r"(?:内|后|到期|期满|下来|之内)?的?(?:总|累计)?(?:收益|回报|利息|获利|盈利|赚|返|升值|增值)"
+        rf"|(?:{_TERM_PRODUCT})?[\s,，]+(?:到期|期满|总|累计)"
+        # no cue: the reader keeps only percentages (一天一个点), so the gate asks for one
+        rf"|{_BARE_CONN}(?:{NUM}(?:{_SEP}{NUM})?{_SUFFIX}|{_PREFIX}))"
     ),
     "multiple": "[翻倍]",
     "per_period": (
         rf"(?:[月日周年天度期季])的?(?:{_ADVERB}){{0,2}}"
-        r"(?:获得|拿|领|得|赚|收益|返|回报|利息|分红|付息|派息|获利|收入|有收益|到账|到手|给)"
-        r"|[\d元块万千百十]的?(?:收益|利息|回报|分红|返利|利润|收入)"
+        r"(?:获得|拿|领|得|赚|收益|返|回报|利息|分红|付息|派息|获利|收入|有收益|到账|到手|给"
+        r"|支付|还息|产|息)"
+        rf"|[\d{CN_NUMERAL_CHARS}元块钱整]\s*的?(?:收益|利息|回报|分红|返利|利润|收入)"
     ),
     "term_total": (
-        rf"{_TERM_END}(?:后|到期后|到期|期满后|期满|内|之后|以后)?[\s,，]*"
-        r"(?:可以|可|能|就|即可|共|一共|总共)?"
+        rf"{_TERM_END}{_AFTER_TERM}"
         r"(?:连本|本息|本利|合计|共计|一共|总共|拿回|返还|到手|变成|变为|收回|还|收益|利息|赚"
-        r"|获利|回报|分红|可得|可拿|拿到)"
+        r"|获利|回报|分红|可得|可拿|拿到|给|拿)"
     ),
     "total_then_principal": "本金",
+    "income_then_principal": "本金|投资额|投入",
+    "warned": "收益|回报",
 }
+
+_CUE_FIRST = "投存出借贷认购买入本加充预缴交每"
+FIRST_CHARS: Mapping[str, str] = MappingProxyType(
+    {
+        "rate": r"\d最高至不保低大约预固参综承许历平实稳年月周日利收回每天按半" + CN_DIGITS + "十",
+        "per_period": r"\s\d人" + CN_NUMERAL_CHARS + _CUE_FIRST,
+        "term_total": r"\d" + CN_NUMERAL_CHARS + _CUE_FIRST,
+    }
+)
+"""For the busiest families, every character a match can start with (a tested invariant).
+
+Their patterns are led by a lookahead on this set (:func:`first_char_guard`): the engine tests
+one character class at each position and tries the whole pattern only where it may start,
+which makes the ``rate`` family about three times faster on ordinary prose.
+"""
+
+
+def first_char_guard(name: str) -> str:
+    """The lookahead that leads the pattern of family ``name`` ("" if it has none)."""
+    chars = FIRST_CHARS.get(name)
+    return f"(?=[{chars}])" if chars else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +459,9 @@ class Grammar:
     """For each family a cheap search that finds something wherever the family matches."""
     atom: re.Pattern[str]
     """One rate inside a matched value (see :func:`parse_rate`)."""
+    threshold: re.Pattern[str]
+    """A bare rate that continues a list of thresholds after a return (收益高于年化6%就要警惕，
+    超过10%就要……): it takes the period of the return before it."""
 
 
 @cache
@@ -340,27 +471,39 @@ def grammar() -> Grammar:
     # sign, 分/厘 after a number, 翻/倍, or an amount with 元/万/千. It runs on the raw text,
     # so full-width forms are listed too.
     precheck = (
-        r"[%％‰﹪翻倍]|个点|分之|[\d０-９一二两三四五六七八九十半][分厘]"
-        r"|[\d０-９一二两三四五六七八九十百千万]\s*[元块]|[\d０-９一二两三四五六七八九十]\s*[万千]"
-        r"|(?:投资?|存|借|贷款|本金|认购|入股)了?\s*[\d０-９]"
+        r"[%％‰﹪翻倍]|个点|分之|万份|[\d０-９一二两三四五六七八九十半][分厘角毛]"
+        rf"|[\d０-９一二两三四五六七八九十百千万{CN_CAPITALS}]\s*[元块]"
+        rf"|[\d０-９一二两三四五六七八九十{CN_CAPITALS}]\s*[万千仟亿]"
+        r"|(?:投资?|存|借|贷款|本金|认购|入股|充值|预交|缴纳|交纳)了?\s*(?:人民币)?"
+        rf"[\d０-９一二两三四五六七八九十{CN_CAPITALS}]"
     )
     builders = {
         "rate": _rate_pattern,
         "post": _post_pattern,
         "fen": _fen_pattern,
+        "slash": _slash_pattern,
+        "fund": _fund_pattern,
         "term_rate": _term_rate_pattern,
         "multiple": _multiple_pattern,
         "per_period": _per_period_pattern,
         "term_total": _term_total_pattern,
         "total_then_principal": _total_then_principal_pattern,
+        "income_then_principal": _income_then_principal_pattern,
+        "warned": _warned_pattern,
     }
     return Grammar(
         precheck=re.compile(precheck),
-        families=MappingProxyType({name: re.compile(builders[name]()) for name in FAMILIES}),
+        families=MappingProxyType(
+            {name: re.compile(first_char_guard(name) + builders[name]()) for name in FAMILIES}
+        ),
         gates=MappingProxyType({name: re.compile(_GATES[name]) for name in FAMILIES}),
         atom=re.compile(
             rf"(?P<prefix>{_PREFIX})?(?P<num>{NUM})"
-            r"(?P<suffix>\s*(?:%|‰|个点)|分(?P<tenth>[0-9一二两三四五六七八九]|半)?厘?|厘)?"
+            r"(?P<suffix>\s*(?:%|‰|个点)|分(?P<tenth>[0-9一二两三四五六七八九]|半)?厘?|厘|[角毛])?"
+        ),
+        threshold=re.compile(
+            r"[,，、]\s*(?P<pre>超过|高于|超|逾|达到|达|到|在)?"
+            rf"(?P<val>{NUM}{_SUFFIX}|{_PREFIX}{NUM})(?P<post>以上|以下)?的?(?:话)?(?=就|则|便)"
         ),
     )
 
@@ -396,6 +539,8 @@ def _atom_scale(prefix: str | None, suffix: str | None) -> Scale | None:
         return "permille"
     if marker == "万分之":
         return "per_10k"
+    if marker in {"角", "毛"}:
+        return "jiao"
     return "fen"
 
 
@@ -439,6 +584,7 @@ __all__ = [
     "AMOUNT",
     "CONNECTORS",
     "FAMILIES",
+    "FIRST_CHARS",
     "NUM",
     "QUAL_PRE",
     "TERM",
@@ -446,6 +592,7 @@ __all__ = [
     "Grammar",
     "RateValue",
     "Scale",
+    "first_char_guard",
     "fold_for_returns",
     "grammar",
     "parse_rate",

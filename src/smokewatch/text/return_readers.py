@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final
 
@@ -52,6 +52,8 @@ class Candidate:
     """The hint comes from a principal cue (借 / 投资) and overrides the sentence."""
     term_months: Decimal | None = None
     term_days: Decimal | None = None
+    warned_only: bool = False
+    """Kept only in a sentence that warns or negates (a bare 收益率: see the ``warned`` family)."""
 
 
 _QUALIFIERS = (
@@ -84,7 +86,8 @@ def _qualifier(*parts: str | None) -> Qualifier | None:
 
 
 def _hint(cue: str) -> str:
-    if any(w in cue for w in ("收益", "回报", "分红", "返", "赚", "享", "获", "拿", "领", "得")):
+    returns = ("收益", "回报", "分红", "返", "赚", "享", "获", "拿", "领", "得", "释放", "产")
+    if any(w in cue for w in returns):
         return "return"
     if "息" in cue or "利" in cue:
         return "interest"
@@ -100,7 +103,9 @@ _PER_UNIT = {
 _EVERY = {
     "每年": "year", "每月": "month", "每个月": "month", "每周": "week", "每星期": "week",
     "每个星期": "week", "每天": "day", "每日": "day", "天天": "day", "每季": "quarter",
-    "每季度": "quarter", "每个季": "quarter", "每个季度": "quarter",
+    "每季度": "quarter", "每个季": "quarter", "每个季度": "quarter", "按年": "year",
+    "按月": "month", "按周": "week", "按天": "day", "按日": "day", "按季": "quarter",
+    "按季度": "quarter",
 }  # fmt: skip
 
 
@@ -112,6 +117,10 @@ def _per_period_rate(rate: RateValue, period: str) -> tuple[Decimal, Decimal, st
         return rate.low / 10, rate.high / 10, "千分之/‰ ÷ 10 = %; "
     if rate.scale == "per_10k":
         return rate.low / 100, rate.high / 100, "万分之 ÷ 100 = %; "
+    if rate.scale == "jiao":
+        if period == "term":
+            return None
+        return rate.low * 10, rate.high * 10, "1 角 (一毛) a yuan = 10 %; "
     if period == "year":
         return rate.low * 10, rate.high * 10, "年息 1 分 = 10 %, 1 厘 = 1 %; "
     if period == "day":
@@ -184,7 +193,7 @@ def _from_rate(folded: str) -> Iterator[Candidate]:
             rate: RateValue | None = RateValue(number, number, "percent")
         else:
             rate = parse_rate(m.group("val"))
-        if rate is None or (rate.scale == "fen" and "息" not in cue and "利" not in cue):
+        if rate is None or (rate.scale in _LENDING and "息" not in cue and "利" not in cue):
             continue
         bare_every = m.group("every") and not m.group("everb") and not m.group("enoun")
         end = m.end("noun") if bare_every else max(m.end("val"), m.end("pctval"))
@@ -197,6 +206,8 @@ def _from_rate(folded: str) -> Iterator[Candidate]:
             yield found
 
 
+_LENDING = frozenset({"fen", "jiao"})
+"""Scales only lenders use (月息2分, 月息一角): read only after 息 or 利."""
 _GROUP_PERIOD = {"y": "year", "m": "month", "w": "week", "d": "day"}
 _BEFORE_PERIOD = {"年": "year", "月": "month", "周": "week", "日": "day", "天": "day"}
 
@@ -204,7 +215,7 @@ _BEFORE_PERIOD = {"年": "year", "月": "month", "周": "week", "日": "day", "�
 def _from_post(folded: str) -> Iterator[Candidate]:
     for m in grammar().families["post"].finditer(folded):
         rate = parse_rate(m.group("val"))
-        if rate is None or rate.scale == "fen":
+        if rate is None or rate.scale in _LENDING:
             continue
         group = next((g for g in "ymwd" if m.group(g)), None)
         before = m.group("vper")  # 许以月5%至10%的高额利息: the period stands before the rate
@@ -224,7 +235,7 @@ def _from_post(folded: str) -> Iterator[Candidate]:
 
 def _from_fen(folded: str) -> Iterator[Candidate]:
     for m in grammar().families["fen"].finditer(folded):
-        rate = parse_rate(m.group("val"))
+        rate = parse_rate(m.group("val") or m.group("cueval"))
         if rate is None or rate.scale != "fen":
             continue
         found = _periodic(
@@ -233,6 +244,42 @@ def _from_fen(folded: str) -> Iterator[Candidate]:
         )  # fmt: skip
         if found is not None:
             yield found
+
+
+_NOT_A_RETURN_BEFORE = re.compile(
+    r"费|税|罚|违约|增长|增速|增幅|涨|跌|降|折|首付|占|比例|保证金|通胀|利润"
+)
+"""Words before a bare rate that make it a fee, a penalty or a change, not a return."""
+_SLASH_PERIOD = {"年": "year", "月": "month", "周": "week", "天": "day", "日": "day"}
+
+
+def _from_slash(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["slash"].finditer(folded):
+        rate = parse_rate(m.group("val"))
+        cue = m.group("cue") or ""
+        if rate is None or (rate.scale in _LENDING and "息" not in cue and "利" not in cue):
+            continue
+        if not cue and _NOT_A_RETURN_BEFORE.search(_before(folded, m.start(), 6)):
+            continue  # 手续费率0.75%/月: a fee
+        found = _periodic(
+            m.start(), m.end(), rate, _SLASH_PERIOD[m.group("per")], hint=_hint(cue),
+            qualifier=None, note="rate per period after a slash; ",
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+def _from_fund(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["fund"].finditer(folded):
+        per_10k = Decimal(m.group("amount"))
+        if per_10k <= 0:
+            continue
+        rate = amount_rate(per_10k, Decimal(10_000))
+        yield Candidate(
+            m.start(), m.end(), 0, _tidy(rate), ReturnUnit.DAY,
+            f"fund yield per 10,000 units per day: {per_10k}/10000 × 365 (simple)",
+            annualise(rate, ReturnUnit.DAY), hint="return",
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- terms and multiples
@@ -281,6 +328,10 @@ def _term(count: str | None, unit: str | None) -> _Term | None:
     return _Term(None, number * 7)  # 周, 星期, 个星期
 
 
+_PROMISE = re.compile(r"承诺|保证|许诺|确保|保")
+_RISE = frozenset({"升值", "增值"})
+
+
 def _from_term_rate(folded: str) -> Iterator[Candidate]:
     for m in grammar().families["term_rate"].finditer(folded):
         term = _term(m.group("tn"), m.group("tu"))
@@ -288,12 +339,17 @@ def _from_term_rate(folded: str) -> Iterator[Candidate]:
         read = _per_period_rate(rate, "term") if rate is not None else None
         if term is None or rate is None or read is None or read[1] <= 0:
             continue
+        cue = m.group("cue") or m.group("mcue")
+        if cue is None and rate.scale not in {"percent", "permille", "per_10k"}:
+            continue  # 一个月2分 without 息: not a rate
+        if cue in _RISE and not _PROMISE.search(_before(folded, m.start(), 10)):
+            continue  # 房价一年升值30% is the market; 承诺一年内升值30% is a promise
         low, high, reading = read
         yield Candidate(
             m.start(), max(m.end("val"), m.end("post")), 1, _tidy(high), ReturnUnit.TERM,
             f"{reading}total over {term.words} {term.factor}", term.annualise(high),
             term.annualise(low) if rate.is_range else None,
-            _qualifier(m.group("conn"), m.group("post")), _hint(m.group("cue")),
+            _qualifier(m.group("conn"), m.group("post")), _hint(cue or ""),
             term_months=term.months, term_days=term.days,
         )  # fmt: skip
 
@@ -360,12 +416,17 @@ _INVEST_CUES = frozenset(
     {"投资", "投入", "存入", "存款", "存", "出借", "认购", "购买", "买入", "买", "入股", "加盟"}
 )
 _PERIOD_OF = {
-    "每月": "month", "每个月": "month", "一个月": "month", "月": "month",
-    "每天": "day", "每日": "day", "天天": "day", "一天": "day", "日": "day",
+    "每月": "month", "每个月": "month", "一个月": "month", "月": "month", "按月": "month",
+    "每天": "day", "每日": "day", "天天": "day", "一天": "day", "日": "day", "按天": "day",
+    "按日": "day",
     "每周": "week", "每星期": "week", "每个星期": "week", "一周": "week", "周": "week",
-    "每年": "year", "一年": "year", "年": "year",
+    "按周": "week",
+    "每年": "year", "一年": "year", "年": "year", "按年": "year",
     "每季": "quarter", "每季度": "quarter", "每个季": "quarter", "每个季度": "quarter",
+    "按季": "quarter", "按季度": "quarter",
 }  # fmt: skip
+_ONE_TERM = frozenset({"一个月", "一天", "一周", "一年"})
+"""Periods said as one term (投一万一年拿一万二): an amount above the principal is a total."""
 _FACTOR_WORDS = {
     "month": " × 12 (simple)", "day": " × 365 (simple)", "week": " × 52 (simple)",
     "year": "", "quarter": " × 4 (simple)",
@@ -375,7 +436,11 @@ _TOTAL_VERBS = frozenset(
     {"连本带息", "连本带利", "本息合计", "本息共计", "本息共", "本息", "本利合计", "本利和",
      "本利", "拿回", "变成", "变为", "收回", "还款", "还"}
 )  # fmt: skip
-_MONEY_UNIT = re.compile("[元块万千亿]")
+_MONEY_UNIT = re.compile("[元块万千亿仟]")
+_ONE_TERM_OF = {
+    "一个月": _Term(Decimal(1), None), "一年": _Term(Decimal(12), None),
+    "一天": _Term(None, Decimal(1)), "一周": _Term(None, Decimal(7)),
+}  # fmt: skip
 
 
 def _amounts(*texts: str) -> list[Decimal] | None:
@@ -407,7 +472,21 @@ def _from_per_period(folded: str) -> Iterator[Candidate]:
         if amounts is None or amounts[0] <= 0 or amounts[1] <= 0:
             continue
         principal, income = (_tidy(a) for a in amounts)
-        period = _PERIOD_OF[m.group("per")]
+        per = m.group("per")
+        total = (
+            per in _ONE_TERM and income > principal and not m.group("noun")
+            and not any(w in verb for w in _GAIN_VERBS)
+        )  # fmt: skip
+        if total:  # 投一万一年拿一万二: 12,000 back on 10,000 is a gain of 2,000
+            found = _total(
+                m.start("pc") if cue else m.start("principal"), m.end("income"),
+                principal=principal, amount=income, term=_ONE_TERM_OF[per], verb="本息",
+                hint=_amount_hint(cue, verb),
+            )  # fmt: skip
+            if found is not None:
+                yield found
+            continue
+        period = _PERIOD_OF[per]
         rate = amount_rate(income, principal)
         unit = ReturnUnit.TERM if period == "quarter" else ReturnUnit(period)
         months = Decimal(3) if period == "quarter" else None
@@ -454,9 +533,12 @@ def _total(
 def _from_term_total(folded: str) -> Iterator[Candidate]:
     for m in grammar().families["term_total"].finditer(folded):
         term = _term(m.group("tn"), m.group("tu"))
+        placed = m.group("placed")
+        if placed is not None and not _MONEY_UNIT.search(placed):
+            continue  # 五万块放半年 is money; 三放一年 is not
         # 借5000元，实际到手3500元: interest deducted up front (砍头息); the principal is what
         # was received (最高人民法院民间借贷规定第二十六条: 预先在本金中扣除利息的…实际出借的金额).
-        lent = m.group("net") or m.group("principal")
+        lent = m.group("net") or m.group("principal") or placed
         amounts = _amounts(lent, m.group("amount"))
         if term is None or amounts is None:
             continue
@@ -483,15 +565,62 @@ def _from_total_then_principal(folded: str) -> Iterator[Candidate]:
             yield found
 
 
+_WARNED_PRIORITY: Final = 3
+"""Below every other family: a bare yield never displaces another reading of the same words."""
+
+
+def _from_warned(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["warned"].finditer(folded):
+        rate = parse_rate(m.group("val"))
+        if rate is None or rate.scale in _LENDING:
+            continue
+        found = _periodic(
+            m.start(), max(m.end("val"), m.end("post")), rate, "year",
+            note="a bare yield in a warning, read as yearly; ", hint="return",
+            qualifier=_qualifier(m.group("conn"), m.group("post")), priority=_WARNED_PRIORITY,
+        )  # fmt: skip
+        if found is not None:
+            yield replace(found, warned_only=True)
+
+
+def _from_income_then_principal(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["income_then_principal"].finditer(folded):
+        verb = m.group("verb") or ""
+        if not verb and not m.group("noun"):
+            continue
+        amounts = _amounts(m.group("principal"), m.group("income"))
+        if amounts is None or amounts[0] <= 0 or amounts[1] <= 0:
+            continue
+        principal, income = (_tidy(a) for a in amounts)
+        if income >= principal:
+            continue  # 每月返还1万元，本金1万元: not a rate on that principal
+        period = _PERIOD_OF[m.group("per")]
+        rate = amount_rate(income, principal)
+        unit = ReturnUnit.TERM if period == "quarter" else ReturnUnit(period)
+        months = Decimal(3) if period == "quarter" else None
+        hint, strong = _amount_hint(None, verb + (m.group("noun") or ""))
+        yield Candidate(
+            m.start(), m.end(), 2, _tidy(rate), unit,
+            f"per {principal:,} yuan (stated after) per {'quarter' if months else period}: "
+            f"{income}/{principal}{_FACTOR_WORDS[period]}",
+            annualise(rate, unit, term_months=months), qualifier=_qualifier(verb), hint=hint,
+            strong=strong, term_months=months,
+        )  # fmt: skip
+
+
 _READERS: Final = {
     "rate": _from_rate,
     "post": _from_post,
     "fen": _from_fen,
+    "slash": _from_slash,
+    "fund": _from_fund,
     "term_rate": _from_term_rate,
     "multiple": _from_multiple,
     "per_period": _from_per_period,
     "term_total": _from_term_total,
     "total_then_principal": _from_total_then_principal,
+    "income_then_principal": _from_income_then_principal,
+    "warned": _from_warned,
 }
 
 
@@ -508,9 +637,49 @@ def read_candidates(folded: str) -> list[Candidate]:
     return found
 
 
+_THRESHOLD_UNITS = {
+    ReturnUnit.YEAR: "year", ReturnUnit.MONTH: "month", ReturnUnit.WEEK: "week",
+    ReturnUnit.DAY: "day",
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def read_thresholds(folded: str, chosen: list[Candidate]) -> list[Candidate]:
+    """Bare rates that continue a list of thresholds after a return in the same sentence.
+
+    In 收益高于年化6%就要警惕，超过10%就要做好损失全部本金的准备 the 10 % is a yearly rate too:
+    a clause that starts with a bare rate followed by 就 / 则 / 便 takes the period of the
+    closest return before it in its sentence. ``chosen`` are the settled candidates, left to
+    right; the result never overlaps them.
+    """
+    if not chosen or ("就" not in folded and "则" not in folded and "便" not in folded):
+        return []
+    found: list[Candidate] = []
+    for m in grammar().threshold.finditer(folded):
+        before = [c for c in chosen + found if c.end <= m.start()]
+        if not before or any(c.start < m.end() and m.start() < c.end for c in chosen):
+            continue
+        previous = max(before, key=lambda c: c.end)
+        period = _THRESHOLD_UNITS.get(previous.unit)
+        if period is None or _SENTENCE_END.search(folded, previous.end, m.start()):
+            continue
+        rate = parse_rate(m.group("val"))
+        if rate is None:
+            continue
+        candidate = _periodic(
+            m.start("pre") if m.group("pre") else m.start("val"), m.end("post")
+            if m.group("post") else m.end("val"), rate, period, hint=previous.hint,
+            qualifier=_qualifier(m.group("pre"), m.group("post")),
+            note="a threshold continuing the return before it, same period; ",
+        )  # fmt: skip
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
 def read_family(name: str, folded: str) -> list[Candidate]:
     """The candidates of one family, without its gate (for tests of the gates)."""
     return list(_READERS[name](folded))
 
 
-__all__ = ["Candidate", "read_candidates", "read_family"]
+__all__ = ["Candidate", "read_candidates", "read_family", "read_thresholds"]
