@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,15 +22,38 @@ def _demo_run(sw: Run, root: Path) -> dict[str, object]:
     return stats
 
 
+TEXT_RULES = ("SW-R-0101", "SW-R-0102", "SW-R-0103", "SW-R-0104")
+
+
 def test_the_demo_city_is_built_and_every_planted_case_is_met(sw: Run, tmp_path: Path) -> None:
     root = tmp_path / "demo"
     result = sw("demo", "init", str(root), "--enterprises", "3000")
     assert result.code == 0, result.err
     stats = _demo_run(sw, root)
+    assert stats["misses"] == []
     assert stats["planted_caught"] == stats["planted_expected_hits"]
     assert stats["planted_kept_quiet"] == stats["planted_expected_quiet"]
     assert stats["unexpected_findings"] == 0
     assert "Planted cases" in result.out
+
+
+def test_planted_documents_are_counted_per_text_rule(sw: Run, tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    result = sw("demo", "init", str(root), "--enterprises", "3000")
+    assert result.code == 0, result.err
+    stats = _demo_run(sw, root)
+    by_rule: dict[str, dict[str, Any]] = stats["planted_by_rule"]
+    assert isinstance(stats["documents"], int) and stats["documents"] > 0
+    for rule in TEXT_RULES:
+        counts = by_rule[rule]
+        assert counts["subject_table"] == "document"
+        assert counts["caught"] == counts["expected_hits"] and counts["expected_hits"] > 0
+        assert counts["kept_quiet"] == counts["expected_quiet"] and counts["expected_quiet"] > 0
+        assert counts["unexpected"] == 0
+        assert rule in result.out
+    assert stats["planted_expected_hits"] == sum(c["expected_hits"] for c in by_rule.values())
+    found = sw("findings", "list", "-w", str(root), "--rule", "SW-R-0101", "--json").json()
+    assert found["items"] and {f["subject_table"] for f in found["items"]} == {"document"}
 
 
 @pytest.mark.spark

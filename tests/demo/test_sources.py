@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
-from smokewatch.demo import licence_source_yaml, registry_source_yaml
+from smokewatch.demo import document_source_yaml, licence_source_yaml, registry_source_yaml
 from smokewatch.demo.pools import load_pools
-from smokewatch.demo.records import LICENCE_COLUMNS, REGISTRY_COLUMNS
+from smokewatch.demo.records import DOCUMENT_COLUMNS, LICENCE_COLUMNS, REGISTRY_COLUMNS
 from smokewatch.demo.registry import STATUS_WEIGHTS
+from smokewatch.demo.sources import document_wordings
 from smokewatch.errors import InvalidInput
+from smokewatch.ingest.spec import load_source_spec
 from smokewatch.model.tables import get_table
 from smokewatch.model.vocab import get_vocabulary
 
@@ -76,3 +80,30 @@ def test_licence_source_reads_the_named_sheet_keyed_by_kind_and_number() -> None
     assert spec["format"] == "xlsx"
     assert spec["sheet"] == "金融牌照登记"
     assert spec["key"] == [["kind", "number"]]
+
+
+def test_document_source_is_a_valid_source_spec(tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "source.yml").write_text(document_source_yaml(), encoding="utf-8")
+    spec = load_source_spec(folder / "source.yml")
+    assert (spec.id, spec.table, spec.format, spec.encoding) == (
+        "documents",
+        "document",
+        "jsonl",
+        "utf-8",
+    )
+    assert spec.key == (("reference",),)
+
+
+def test_document_source_maps_every_export_key_to_document_columns() -> None:
+    spec = yaml.safe_load(document_source_yaml())
+    assert {v: k for k, v in spec["columns"].items()} == dict(DOCUMENT_COLUMNS)
+    assert set(spec["columns"]) <= set(get_table("document").column_names)
+
+
+def test_every_document_wording_resolves_to_a_kind() -> None:
+    spec = yaml.safe_load(document_source_yaml())
+    lookups = spec.get("lookups", {}).get("kind", {})
+    vocabulary = get_vocabulary("document_kind")
+    assert all(vocabulary.resolve(w) or lookups.get(w) in vocabulary for w in document_wordings())

@@ -4,12 +4,13 @@ import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from smokewatch.demo import RULE_IDS, DemoManifest, write_demo_sources
-from smokewatch.demo.records import LICENCE_HEADERS, REGISTRY_HEADERS
+from smokewatch.demo import DOCUMENT_RULE_IDS, RULE_IDS, DemoManifest, write_demo_sources
+from smokewatch.demo.records import DOCUMENT_HEADERS, LICENCE_HEADERS, REGISTRY_HEADERS
 from smokewatch.ingest.spec import discover_sources
 from smokewatch.model.tables import get_table
 from tests.demo.conftest import read_licences, read_registry
@@ -38,6 +39,8 @@ def test_the_workspace_has_the_documented_layout(workspace: DemoManifest) -> Non
         "sources/registry/data/enterprises.csv",
         "sources/licences/source.yml",
         "sources/licences/data/licences.xlsx",
+        "sources/documents/source.yml",
+        "sources/documents/data/documents.jsonl",
         "demo/planted.jsonl",
         "demo/rejects.jsonl",
         "demo/README.md",
@@ -74,20 +77,49 @@ def test_the_manifest_counts_bad_rows_at_the_default_rate(workspace: DemoManifes
     }
 
 
+def _planted(workspace: DemoManifest) -> list[dict[str, Any]]:
+    lines = workspace.planted_file.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
 def test_planted_jsonl_lists_every_case_with_an_expectation_per_rule(
     workspace: DemoManifest,
 ) -> None:
-    lines = workspace.planted_file.read_text(encoding="utf-8").splitlines()
-    objects = [json.loads(line) for line in lines]
+    objects = _planted(workspace)
     assert len(objects) == len(workspace.cases)
-    assert all(set(o) == {"pattern", "uscc", "name", "expect", "note"} for o in objects)
-    assert all([e["rule_id"] for e in o["expect"]] == list(RULE_IDS) for o in objects)
+    enterprises = [o for o in objects if "subject_table" not in o]
+    documents = [o for o in objects if o.get("subject_table") == "document"]
+    assert len(enterprises) + len(documents) == len(objects)
+    assert all(set(o) == {"pattern", "uscc", "name", "expect", "note"} for o in enterprises)
+    assert all(set(e) == {"rule_id", "fires"} for o in enterprises for e in o["expect"])
+    assert all([e["rule_id"] for e in o["expect"]] == list(RULE_IDS) for o in enterprises)
+    keys = {"pattern", "subject_table", "reference", "uscc", "name", "expect", "note"}
+    assert all(set(o) == keys and o["uscc"] is None for o in documents)
+    rules = list(DOCUMENT_RULE_IDS)
+    assert all([e["rule_id"] for e in o["expect"]] == rules for o in documents)
 
 
-def test_every_planted_case_is_a_registry_row_with_its_name(
+def test_enterprise_cases_keep_the_original_line_format(workspace: DemoManifest) -> None:
+    first = _planted(workspace)[0]
+    assert list(first) == ["pattern", "uscc", "name", "expect", "note"]
+    assert first["expect"][0] == {"rule_id": "SW-R-0001", "fires": True}
+
+
+def test_every_planted_enterprise_is_a_registry_row_with_its_name(
     workspace: DemoManifest, rows_by_uscc: dict[str, dict[str, str]]
 ) -> None:
-    assert all(rows_by_uscc[c.uscc]["企业名称"] == c.name for c in workspace.cases)
+    enterprises = [c for c in workspace.cases if c.subject_table == "enterprise"]
+    assert all(c.uscc and rows_by_uscc[c.uscc]["企业名称"] == c.name for c in enterprises)
+
+
+def test_every_planted_document_is_a_line_of_the_document_file(workspace: DemoManifest) -> None:
+    lines = workspace.document_file.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) == workspace.document_rows
+    assert all(tuple(r) == DOCUMENT_HEADERS for r in rows)
+    references = [r["编号"] for r in rows]
+    planted = [c.reference for c in workspace.cases if c.subject_table == "document"]
+    assert sorted(references) == sorted(planted)
 
 
 def test_planted_cases_carry_what_their_expectations_claim(
@@ -99,6 +131,7 @@ def test_planted_cases_carry_what_their_expectations_claim(
     wrong = [
         (case.pattern, case.name, rule)
         for case in workspace.cases
+        if case.uscc is not None
         for rule, fires in rule_hits(
             rows_by_uscc[case.uscc], licences.get(case.uscc, []), workspace.as_of
         ).items()
@@ -124,10 +157,13 @@ def test_no_ordinary_enterprise_fires_any_rule(
     assert hits == []
 
 
-def test_every_pattern_of_the_first_pack_is_planted(workspace: DemoManifest) -> None:
-    fired = Counter(rule for c in workspace.cases for rule in RULE_IDS if c.fires(rule))
-    spared = Counter(rule for c in workspace.cases for rule in RULE_IDS if not c.fires(rule))
-    assert all(fired[rule] >= 3 and spared[rule] >= 3 for rule in RULE_IDS)
+@pytest.mark.parametrize("rules", [RULE_IDS, DOCUMENT_RULE_IDS])
+def test_every_rule_has_planted_cases_to_fire_on_and_to_spare(
+    workspace: DemoManifest, rules: tuple[str, ...]
+) -> None:
+    fired = Counter(rule for c in workspace.cases for rule in rules if c.fires(rule) is True)
+    spared = Counter(rule for c in workspace.cases for rule in rules if c.fires(rule) is False)
+    assert all(fired[rule] >= 3 and spared[rule] >= 3 for rule in rules)
 
 
 def test_rejects_jsonl_points_at_the_bad_lines(
@@ -141,7 +177,12 @@ def test_rejects_jsonl_points_at_the_bad_lines(
 
 
 @pytest.mark.parametrize(
-    ("source", "table"), [("registry_source", "enterprise"), ("licence_source", "licence")]
+    ("source", "table"),
+    [
+        ("registry_source", "enterprise"),
+        ("licence_source", "licence"),
+        ("document_source", "document"),
+    ],
 )
 def test_source_yml_maps_headers_to_columns_of_its_table(
     workspace: DemoManifest, source: str, table: str
@@ -158,6 +199,7 @@ def test_source_yml_files_pass_the_ingest_spec_loader(workspace: DemoManifest) -
     assert {s.id: s.table for s in specs.values()} == {
         "registry": "enterprise",
         "licences": "licence",
+        "documents": "document",
     }
 
 
@@ -165,6 +207,7 @@ def test_source_yml_locations_point_at_the_written_files(workspace: DemoManifest
     for source, data in (
         (workspace.registry_source, workspace.registry_file),
         (workspace.licence_source, workspace.licence_file),
+        (workspace.document_source, workspace.document_file),
     ):
         spec = yaml.safe_load(source.read_text(encoding="utf-8"))
         assert (source.parent / spec["location"]).resolve() == data.resolve()
@@ -175,6 +218,9 @@ def test_readme_explains_the_city_in_chinese_and_english(workspace: DemoManifest
     assert "芜湖市" in text
     assert "The demo city" in text
     assert "`name.binding_word_unlicensed`" in text
+    assert "sources/documents/data/documents.jsonl" in text
+    assert "`document.ad.above_ceiling_guarantee`" in text
+    assert f"The {workspace.document_rows} documents" in text
 
 
 def test_workspace_can_be_written_for_another_as_of_date(tmp_path: Path) -> None:

@@ -7,7 +7,10 @@ from smokewatch.services.demo import DemoSummary
 
 
 def render_demo(summary: DemoSummary) -> None:
-    """Print what the demo built, what the rules found, and the planted-case check."""
+    """Print what the demo built, what the rules found, and the planted-case check per rule.
+
+    The check covers enterprises (SW-R-0001…0004) and text documents (SW-R-0101…0104).
+    """
     table(
         f"Demo workspace {summary.workspace} · as of {summary.as_of}",
         ["source", "table", "status", "read", "loaded", "rejected", "seconds"],
@@ -43,12 +46,32 @@ def render_demo(summary: DemoSummary) -> None:
     check = summary.check
     table(
         "Planted cases (ground truth of the demo city)",
-        ["", "met", "of"],
+        ["rule", "subject", "hits met", "of", "quiet met", "of", "unplanted"],
         [
-            ("expected to fire", check.caught, check.expected_hits),
-            ("expected to stay quiet", check.kept_quiet, check.expected_quiet),
-            ("findings on enterprises not planted", check.unexpected, "—"),
+            *(
+                (
+                    r.rule_id,
+                    r.subject_table,
+                    r.caught,
+                    r.expected_hits,
+                    r.kept_quiet,
+                    r.expected_quiet,
+                    r.unexpected,
+                )
+                for r in check.rules
+            ),
+            (
+                "all",
+                "",
+                check.caught,
+                check.expected_hits,
+                check.kept_quiet,
+                check.expected_quiet,
+                check.unexpected,
+            ),
         ],
+        caption="hits met: fired as planted (in the planted band, where stated); quiet met: "
+        "stayed quiet as planted; unplanted: findings on subjects not planted (false alarms)",
     )
     for miss in check.misses:
         out.print(f"  not met: {miss}", markup=False)

@@ -1,7 +1,8 @@
 """The demo workspace generator: a synthetic city of enterprises, seeded, with planted cases.
 
 The demo city is 芜湖市 (Wuhu): ordinary enterprises drawn from our own word pools, planted
-cases for every pattern of the first detector pack, a licence register, and a few bad rows.
+cases for every pattern of the registry rules, a licence register, a few bad rows, and text
+documents (ads, web pages, posts, news, SMS, notices, complaints) for the text rules.
 Extend it with your own :class:`Planter`; generate large registry files for benchmarks with
 :func:`write_registry_file`.
 """
@@ -12,7 +13,9 @@ from smokewatch.demo.bulk import RegistryFile, write_registry_file
 from smokewatch.demo.city import BAD_ROW_KINDS, BadRow, City, bad_row_counts, generate_city
 from smokewatch.demo.planters import builtin_planters
 from smokewatch.demo.planting import (
+    DOCUMENT_RULE_IDS,
     RULE_IDS,
+    DocumentFacts,
     Expectation,
     FunctionPlanter,
     PlantContext,
@@ -20,15 +23,23 @@ from smokewatch.demo.planting import (
     Planter,
     RuleFacts,
 )
-from smokewatch.demo.sources import licence_source_yaml, registry_source_yaml
+from smokewatch.demo.records import DocumentRecord
+from smokewatch.demo.sources import (
+    document_source_yaml,
+    licence_source_yaml,
+    registry_source_yaml,
+)
 from smokewatch.demo.workspace import DemoManifest, write_demo_sources
 
 __all__ = [
     "BAD_ROW_KINDS",
+    "DOCUMENT_RULE_IDS",
     "RULE_IDS",
     "BadRow",
     "City",
     "DemoManifest",
+    "DocumentFacts",
+    "DocumentRecord",
     "Expectation",
     "FunctionPlanter",
     "PlantContext",
@@ -38,6 +49,7 @@ __all__ = [
     "RuleFacts",
     "bad_row_counts",
     "builtin_planters",
+    "document_source_yaml",
     "generate_city",
     "licence_source_yaml",
     "registry_source_yaml",

@@ -1,9 +1,9 @@
-"""The demo city: ordinary enterprises, planted cases, a licence register and some bad rows.
+"""The demo city: enterprises, planted cases, a licence register, documents and some bad rows.
 
-:func:`generate_city` runs the planters, fills the registry up to the requested size with
-ordinary enterprises (unique names, none carrying a restricted word), shuffles the rows,
-then corrupts a configurable share of ordinary rows so that ingest has rejects to show.
-Everything is a function of the seed: same arguments, same tables.
+:func:`generate_city` runs the planters (which also write the city's text documents), fills the
+registry up to the requested size with ordinary enterprises (unique names, none carrying a
+restricted word), shuffles the rows, then corrupts a configurable share of ordinary rows so
+that ingest has rejects to show. Everything is a function of the seed: same arguments, same tables.
 """
 
 from __future__ import annotations
@@ -17,9 +17,20 @@ import numpy as np
 import pyarrow as pa
 
 from smokewatch.demo.planters import builtin_planters
-from smokewatch.demo.planting import Plantation, PlantContext, PlantedCase, Planter
+from smokewatch.demo.planting import (
+    DOCUMENT_TABLE,
+    Plantation,
+    PlantContext,
+    PlantedCase,
+    Planter,
+)
 from smokewatch.demo.pools import load_pools
-from smokewatch.demo.records import licence_schema, registry_schema, rows_to_table
+from smokewatch.demo.records import (
+    document_schema,
+    licence_schema,
+    registry_schema,
+    rows_to_table,
+)
 from smokewatch.demo.registry import RegistryGenerator
 from smokewatch.errors import InvalidInput
 from smokewatch.model.types import ValueTypeError, clean_date, clean_uscc
@@ -77,9 +88,15 @@ class City:
     cases: tuple[PlantedCase, ...]
     bad_rows: tuple[BadRow, ...]
     extra_tables: Mapping[str, pa.Table]
-    """Rows planters added to other tables (none for the built-in planters)."""
+    """Rows planters added to other tables: the document export under ``document``."""
     seed: int
     as_of: date
+
+    @property
+    def documents(self) -> pa.Table:
+        """The document export (Chinese keys, text values); empty when nothing was planted."""
+        found = self.extra_tables.get(DOCUMENT_TABLE)
+        return found if found is not None else document_schema().empty_table()
 
 
 def bad_row_counts(rows: int, rate: float) -> dict[str, int]:
@@ -185,6 +202,7 @@ def generate_city(
             pools=pools,
             city=generator.city,
             plantation=plantation,
+            size=enterprises,
         )
         planter.plant(ctx)
     counts = bad_row_counts(enterprises, bad_row_rate)
@@ -208,7 +226,10 @@ def generate_city(
         cases=tuple(plantation.cases),
         bad_rows=bad,
         extra_tables={
-            name: pa.Table.from_pylist([dict(r) for r in rows])
+            name: pa.Table.from_pylist(
+                [dict(r) for r in rows],
+                schema=document_schema() if name == DOCUMENT_TABLE else None,
+            )
             for name, rows in sorted(plantation.rows.items())
         },
         seed=seed,

@@ -1,8 +1,10 @@
 """Planting cases into the demo city: planters, their context, and the ground truth they write.
 
-A :class:`Planter` adds its own enterprises, licences or rows of other tables through a
-:class:`PlantContext`, and records one :class:`PlantedCase` per planted subject with the
-rules expected to fire (or not) on it. Built-in planters and later ones register the same
+A :class:`Planter` adds its own enterprises, licences, documents or rows of other tables
+through a :class:`PlantContext`, and records one :class:`PlantedCase` per planted subject with
+the rules expected to fire (or not) on it. Enterprise cases state :class:`RuleFacts` (read by
+SW-R-0001…0004), document cases :class:`DocumentFacts` (read by the text rules SW-R-0101…0104);
+the expectations follow from the facts. Built-in planters and later ones register the same
 way: pass them to :func:`smokewatch.demo.city.generate_city`. Each planter draws from its own
 random stream (seeded by the city seed and the planter's name), so adding a planter never
 changes what the others plant.
@@ -14,19 +16,30 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
 
 import numpy as np
 
 from smokewatch.demo.places import CityMap, make_addresses, make_person_names, make_phones
 from smokewatch.demo.pools import Pools
-from smokewatch.demo.records import EnterpriseRecord, LicenceRecord
+from smokewatch.demo.records import DocumentRecord, EnterpriseRecord, LicenceRecord
 from smokewatch.demo.registry import USCC_REFORM
 from smokewatch.demo.uscc import make_uscc
 from smokewatch.errors import InvalidInput
+from smokewatch.text.rates import Band, deviation, load_benchmarks
 
 RULE_IDS: tuple[str, ...] = ("SW-R-0001", "SW-R-0002", "SW-R-0003", "SW-R-0004")
 """Rules of the first detector pack, in the order planted expectations list them."""
+
+DOCUMENT_RULE_IDS: tuple[str, ...] = ("SW-R-0101", "SW-R-0102", "SW-R-0103", "SW-R-0104")
+"""The text rules over the ``document`` table, in the order document expectations list them."""
+
+DOCUMENT_TABLE = "document"
+"""The typed table planted documents feed (and the key of their rows among the extra tables)."""
+
+DEFAULT_CITY_SIZE = 20_000
+"""The registry size planters scale their volume against (the default demo city)."""
 
 PLANTED_INDEX_BASE = 90_000_000
 """Planted enterprises take global USCC indexes from here, far above any ordinary row."""
@@ -40,10 +53,19 @@ PIVOT_WINDOW_DAYS = 180
 
 @dataclass(frozen=True, slots=True)
 class Expectation:
-    """Whether one rule is expected to fire on a planted subject."""
+    """Whether one rule is expected to fire on a planted subject (and in which band, if sure)."""
 
     rule_id: str
     fires: bool
+    band: str | None = None
+    """The band the finding must have; ``None`` when the planter does not state it."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The expectation as written in ``demo/planted.jsonl`` (``band`` only when stated)."""
+        obj: dict[str, Any] = {"rule_id": self.rule_id, "fires": self.fires}
+        if self.band is not None:
+            obj["band"] = self.band
+        return obj
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,23 +105,168 @@ class RuleFacts:
         return tuple(Expectation(r, f) for r, f in zip(RULE_IDS, fires, strict=True))
 
 
+SCHEME_GROUPS: tuple[str, ...] = ("pyramid", "impersonation", "lending", "speculation", "pretext")
+"""The vocabulary groups of SW-R-0103 (its bands), as :attr:`DocumentFacts.schemes` names them."""
+
+EVENT_KINDS: Mapping[str, str] = {
+    "case": "case_or_collapse",
+    "collapse": "case_or_collapse",
+    "absconding": "case_or_collapse",
+    "closure": "closure_or_complaints",
+    "complaints": "closure_or_complaints",
+}
+"""Events a document may report (:attr:`DocumentFacts.events`) and the band of SW-R-0104 each
+belongs to: investigations, charges and verdicts (``case``), investors unable to withdraw or a
+platform collapsing (``collapse``) and operators gone (``absconding``) weigh more than a
+closure or investors complaining."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateBand:
+    """The band of a promised rate (see :meth:`DocumentFacts.rate_band`)."""
+
+    band: Band
+    sure_of_band: bool
+    sure_to_fire: bool
+
+
+RATE_MARGIN = Decimal("0.05")
+"""A promised rate this close (relative) to a band threshold of SW-R-0101 gets no stated band;
+this close to the market threshold, no expectation for SW-R-0101 at all."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """What a planted document says, stated by its planter, as the text rules read it.
+
+    Only what the text *affirms* counts — or, for returns and events, what it reports as
+    promised or as having happened. Words inside negations (本公司并未跑路, 不承诺保本),
+    warnings (谨防“高回报”陷阱) and reports of someone else's lure (以高额回报为诱饵) are not
+    facts of the document.
+    """
+
+    promised_rate: Decimal | None = None
+    """The highest return the text states as promised to investors (made or reported), in
+    percent per year, simple (月息2分 is 24); loan interest is not a return."""
+    guarantee: bool = False
+    """The text guarantees principal or returns (保本保息, 稳赚不赔, 本息有保障)."""
+    return_promise: bool = False
+    """The text promises high or regular returns in words (日日分红, 按月返息, 高额回报)."""
+    schemes: frozenset[str] = frozenset()
+    """Groups of scheme vocabulary the text uses (:data:`SCHEME_GROUPS`)."""
+    events: frozenset[str] = frozenset()
+    """Illegal-finance events the text reports as having happened (:data:`EVENT_KINDS`)."""
+
+    def __post_init__(self) -> None:
+        unknown = sorted((self.schemes - set(SCHEME_GROUPS)) | (self.events - set(EVENT_KINDS)))
+        if unknown:
+            raise InvalidInput(f"unknown document facts: {', '.join(unknown)}")
+
+    def merge(self, other: DocumentFacts) -> DocumentFacts:
+        """Both sets of facts (the higher promised rate)."""
+        rates = [r for r in (self.promised_rate, other.promised_rate) if r is not None]
+        return DocumentFacts(
+            promised_rate=max(rates) if rates else None,
+            guarantee=self.guarantee or other.guarantee,
+            return_promise=self.return_promise or other.return_promise,
+            schemes=self.schemes | other.schemes,
+            events=self.events | other.events,
+        )
+
+    def rate_band(self, day: date) -> RateBand | None:
+        """How far the promised rate lies above the market on ``day``; ``None`` without one.
+
+        The thresholds are the judgement of ``text/lexicons/benchmark_rates.yml`` (1.5 × and
+        2 × the one-year LPR) and the law (4 × LPR); a rate within :data:`RATE_MARGIN` of one
+        of them is not sure of its band, and near the first not even sure to fire.
+        """
+        promised = self.promised_rate
+        if promised is None:
+            return None
+        benchmarks = load_benchmarks()
+        found = deviation(promised, day, benchmarks)
+        rate = found.benchmark.value
+        market = benchmarks.market * rate
+        thresholds = (market, benchmarks.elevated * rate, found.legal_ceiling)
+
+        def near(threshold: Decimal) -> bool:
+            return abs(promised - threshold) <= RATE_MARGIN * threshold
+
+        return RateBand(found.band, not any(near(t) for t in thresholds), not near(market))
+
+    def expectations(self, day: date) -> tuple[Expectation, ...]:
+        """The expectations for :data:`DOCUMENT_RULE_IDS` of a document published on ``day``.
+
+        SW-R-0101 fires when the promised rate lies above the market band (more than 1.5 ×
+        the one-year LPR in force on ``day``), SW-R-0102 on guarantees or return promises,
+        SW-R-0103 on scheme vocabulary (its band is stated when the text uses one group only),
+        SW-R-0104 on reported events. A rate near the market threshold leaves SW-R-0101
+        unstated.
+
+        Examples:
+            >>> facts = DocumentFacts(promised_rate=Decimal("18"), guarantee=True)
+            >>> for e in facts.expectations(date(2026, 6, 1)):
+            ...     print(e.rule_id, e.fires, e.band)
+            SW-R-0101 True above_legal_ceiling
+            SW-R-0102 True guarantee
+            SW-R-0103 False None
+            SW-R-0104 False None
+        """
+        expected: list[Expectation] = []
+        rate = self.rate_band(day)
+        if rate is None:
+            expected.append(Expectation("SW-R-0101", False))
+        elif rate.sure_to_fire:
+            fires = rate.band is not Band.MARKET
+            band = rate.band.value if fires and rate.sure_of_band else None
+            expected.append(Expectation("SW-R-0101", fires, band))
+        lure = "guarantee" if self.guarantee else "return_promise" if self.return_promise else None
+        expected.append(Expectation("SW-R-0102", lure is not None, lure))
+        group = next(iter(self.schemes)) if len(self.schemes) == 1 else None
+        expected.append(Expectation("SW-R-0103", bool(self.schemes), group))
+        bands = {EVENT_KINDS[e] for e in self.events}
+        event = "case_or_collapse" if "case_or_collapse" in bands else next(iter(bands), None)
+        expected.append(Expectation("SW-R-0104", bool(self.events), event))
+        return tuple(expected)
+
+
 @dataclass(frozen=True, slots=True)
 class PlantedCase:
-    """One planted subject and what the detectors are expected to do with it."""
+    """One planted subject and what the detectors are expected to do with it.
+
+    An enterprise case is keyed by its USCC; a document case (``subject_table="document"``) by
+    the document's ``reference``, and its ``name`` is the document's title or opening words.
+    """
 
     pattern: str
-    uscc: str
+    uscc: str | None
     name: str
     expect: tuple[Expectation, ...]
     note: str
+    subject_table: str = "enterprise"
+    reference: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The natural key of the subject: the USCC of an enterprise, a document's reference."""
+        key = self.uscc if self.subject_table == "enterprise" else self.reference
+        if key is None:  # pragma: no cover - constructors always set it
+            raise InvalidInput(f"planted case {self.pattern} {self.name} has no key")
+        return key
 
     def to_json(self) -> dict[str, Any]:
-        """The object written as one line of ``demo/planted.jsonl``."""
-        return {
-            "pattern": self.pattern,
+        """The object written as one line of ``demo/planted.jsonl``.
+
+        Enterprise cases keep the original shape (pattern, uscc, name, expect, note); document
+        cases add ``subject_table`` and ``reference`` (and carry no USCC).
+        """
+        obj: dict[str, Any] = {"pattern": self.pattern}
+        if self.subject_table != "enterprise":
+            obj |= {"subject_table": self.subject_table, "reference": self.reference}
+        return obj | {
             "uscc": self.uscc,
             "name": self.name,
-            "expect": [{"rule_id": e.rule_id, "fires": e.fires} for e in self.expect],
+            "expect": [e.to_json() for e in self.expect],
             "note": self.note,
         }
 
@@ -142,6 +309,7 @@ class Plantation:
     rows: dict[str, list[Mapping[str, str | None]]] = field(default_factory=dict)
     cases: list[PlantedCase] = field(default_factory=list)
     used_trade_names: set[str] = field(default_factory=set)
+    used_references: set[str] = field(default_factory=set)
     next_index: int = PLANTED_INDEX_BASE
 
     @property
@@ -151,7 +319,7 @@ class Plantation:
 
 
 class PlantContext:
-    """What a planter may use: its RNG, the pools, the as-of date, and the sinks."""
+    """What a planter may use: its RNG, the pools, the as-of date, the city size, the sinks."""
 
     def __init__(
         self,
@@ -162,14 +330,39 @@ class PlantContext:
         pools: Pools,
         city: CityMap,
         plantation: Plantation,
+        size: int = DEFAULT_CITY_SIZE,
     ) -> None:
         self.planter = planter
         self.rng = np.random.default_rng([seed, zlib.crc32(planter.encode("utf-8"))])
         self.seed = seed
         self.as_of = as_of
         self.pools = pools
+        self.size = size
+        """Rows of the registry being generated (planted and ordinary)."""
         self._city = city
         self._plantation = plantation
+
+    def scaled(self, count: int) -> int:
+        """``count`` (meant for the default 20,000-row city) scaled to this city, at least 1.
+
+        Examples:
+            >>> from types import SimpleNamespace
+            >>> PlantContext.scaled(SimpleNamespace(size=3_000), 8)
+            1
+        """
+        return max(1, round(count * self.size / DEFAULT_CITY_SIZE))
+
+    def planted_enterprises(self, *patterns: str) -> tuple[EnterpriseRecord, ...]:
+        """Enterprises other planters planted whose case pattern starts with one of ``patterns``.
+
+        In planting order; a planter may write documents about them but must not change them.
+        """
+        wanted = {
+            c.uscc
+            for c in self._plantation.cases
+            if c.subject_table == "enterprise" and c.pattern.startswith(patterns)
+        }
+        return tuple(e for e in self._plantation.enterprises if e.uscc in wanted)
 
     # ---------------------------------------------------------------- drawing
 
@@ -187,6 +380,16 @@ class PlantContext:
                 used.add(candidate)
                 return candidate
         raise InvalidInput("the trade-name pool is exhausted")
+
+    def reference(self, prefix: str, digits: int = 8) -> str:
+        """A document reference ``{prefix}{digits}`` not used by any other planted document."""
+        used = self._plantation.used_references
+        for _ in range(1000):
+            candidate = prefix + "".join(str(d) for d in self.rng.integers(0, 10, digits))
+            if candidate not in used:
+                used.add(candidate)
+                return candidate
+        raise InvalidInput(f"no free document reference with prefix {prefix!r}")
 
     def company_name(self, word: str, *, suffix: str = "有限公司", region: str = "芜湖") -> str:
         """``{region}{字号}{word}{suffix}``, e.g. 芜湖鑫源财富管理有限公司."""
@@ -297,17 +500,43 @@ class PlantContext:
         self.record(PlantedCase(pattern, record.uscc, record.name, facts.expectations(), note))
         return record
 
+    def plant_document(
+        self, pattern: str, record: DocumentRecord, facts: DocumentFacts, note: str
+    ) -> DocumentRecord:
+        """Add a document and record its case with the expectations that follow from ``facts``.
+
+        The case is keyed by the document's reference, which must be unique in the city.
+        """
+        if any(c.reference == record.reference for c in self._plantation.cases):
+            raise InvalidInput(f"document reference {record.reference} is planted twice")
+        self._plantation.used_references.add(record.reference)
+        self.add_row(DOCUMENT_TABLE, record.to_row())
+        expect = facts.expectations(record.published_on)
+        case = PlantedCase(
+            pattern, None, record.label, expect, note, DOCUMENT_TABLE, record.reference
+        )
+        self.record(case)
+        return record
+
 
 __all__ = [
+    "DEFAULT_CITY_SIZE",
+    "DOCUMENT_RULE_IDS",
+    "DOCUMENT_TABLE",
+    "EVENT_KINDS",
     "HOLLOW_CAPITAL_WAN",
     "PIVOT_WINDOW_DAYS",
     "PLANTED_INDEX_BASE",
+    "RATE_MARGIN",
     "RULE_IDS",
+    "SCHEME_GROUPS",
+    "DocumentFacts",
     "Expectation",
     "FunctionPlanter",
     "PlantContext",
     "Plantation",
     "PlantedCase",
     "Planter",
+    "RateBand",
     "RuleFacts",
 ]

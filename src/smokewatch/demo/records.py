@@ -1,8 +1,9 @@
 """Export layouts of the demo files and the records planters build.
 
 The registry export carries the Chinese column headers of a real registry download; the
-licence register those of a regulator's list. ``REGISTRY_COLUMNS`` and ``LICENCE_COLUMNS``
-map each header to the column of the typed table it feeds (the contract of ``source.yml``).
+licence register those of a regulator's list; the document export the keys of a monitoring
+system's JSON lines. ``REGISTRY_COLUMNS``, ``LICENCE_COLUMNS`` and ``DOCUMENT_COLUMNS`` map
+each header to the column of the typed table it feeds (the contract of ``source.yml``).
 """
 
 from __future__ import annotations
@@ -46,8 +47,23 @@ LICENCE_COLUMNS: Mapping[str, str] = {
 }
 """Licence register header → column of the ``licence`` table, in file order."""
 
+DOCUMENT_COLUMNS: Mapping[str, str] = {
+    "编号": "reference",
+    "类型": "kind",
+    "标题": "title",
+    "正文": "text",
+    "链接": "url",
+    "发布渠道": "outlet",
+    "发布日期": "published_on",
+    "相关主体": "subject_name",
+    "主体信用代码": "subject_uscc",
+    "区划代码": "adcode",
+}
+"""Document export key → column of the ``document`` table, in file order."""
+
 REGISTRY_HEADERS: tuple[str, ...] = tuple(REGISTRY_COLUMNS)
 LICENCE_HEADERS: tuple[str, ...] = tuple(LICENCE_COLUMNS)
+DOCUMENT_HEADERS: tuple[str, ...] = tuple(DOCUMENT_COLUMNS)
 FORMER_NAME_SEPARATOR = "；"
 """Separator of several former names in 曾用名 (oldest first)."""
 
@@ -65,6 +81,11 @@ def registry_schema() -> pa.Schema:
 def licence_schema() -> pa.Schema:
     """Arrow schema of the licence register export (text columns)."""
     return pa.schema([pa.field(h, pa.string()) for h in LICENCE_HEADERS])
+
+
+def document_schema() -> pa.Schema:
+    """Arrow schema of the document export (text columns)."""
+    return pa.schema([pa.field(h, pa.string()) for h in DOCUMENT_HEADERS])
 
 
 def format_capital(wan: int | None, currency: str = "人民币") -> str | None:
@@ -164,21 +185,69 @@ class LicenceRecord:
         return dict(zip(LICENCE_HEADERS, values, strict=True))
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """One text document as a planter builds it; :meth:`to_row` renders the export row.
+
+    ``kind`` is a ``document_kind`` term; ``wording`` is how the export writes it (广告, 公众号,
+    举报 …), which ingest maps through the vocabulary's synonyms.
+    """
+
+    reference: str
+    kind: str
+    wording: str
+    text: str
+    published_on: date
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    subject_name: str | None = None
+    subject_uscc: str | None = None
+    adcode: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The title, or the opening words of the text (how a case names the document)."""
+        if self.title:
+            return self.title
+        return self.text if len(self.text) <= 24 else self.text[:24] + "…"
+
+    def to_row(self) -> dict[str, str | None]:
+        """The export row (Chinese keys, text values, ``None`` for empty)."""
+        values = (
+            self.reference,
+            self.wording,
+            self.title,
+            self.text,
+            self.url,
+            self.outlet,
+            self.published_on.isoformat(),
+            self.subject_name,
+            self.subject_uscc,
+            self.adcode,
+        )
+        return dict(zip(DOCUMENT_HEADERS, values, strict=True))
+
+
 def rows_to_table(rows: list[dict[str, str | None]], schema: pa.Schema) -> pa.Table:
     """Text rows (header → value) as an Arrow table with ``schema``."""
     return pa.Table.from_pylist(rows, schema=schema)
 
 
 __all__ = [
+    "DOCUMENT_COLUMNS",
+    "DOCUMENT_HEADERS",
     "FORMER_NAME_SEPARATOR",
     "LICENCE_COLUMNS",
     "LICENCE_HEADERS",
     "OPEN_ENDED",
     "REGISTRY_COLUMNS",
     "REGISTRY_HEADERS",
+    "DocumentRecord",
     "EnterpriseRecord",
     "LicenceRecord",
     "Row",
+    "document_schema",
     "format_capital",
     "licence_schema",
     "registry_schema",

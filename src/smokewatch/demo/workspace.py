@@ -4,6 +4,7 @@ Layout (relative to the workspace)::
 
     sources/registry/source.yml            sources/registry/data/enterprises.csv  (GB18030)
     sources/licences/source.yml            sources/licences/data/licences.xlsx
+    sources/documents/source.yml           sources/documents/data/documents.jsonl (UTF-8)
     demo/planted.jsonl   demo/rejects.jsonl   demo/README.md
 """
 
@@ -28,15 +29,25 @@ from smokewatch.demo.city import (
     generate_city,
 )
 from smokewatch.demo.files import write_csv, write_xlsx
-from smokewatch.demo.planting import RULE_IDS, PlantedCase, Planter
+from smokewatch.demo.planting import (
+    DOCUMENT_RULE_IDS,
+    DOCUMENT_TABLE,
+    RULE_IDS,
+    PlantedCase,
+    Planter,
+)
+from smokewatch.demo.records import DOCUMENT_COLUMNS
 from smokewatch.demo.sources import (
+    DOCUMENT_SOURCE_ID,
     LICENCE_SHEET,
     LICENCE_SOURCE_ID,
     REGISTRY_SOURCE_ID,
+    document_source_yaml,
     licence_source_yaml,
     registry_source_yaml,
 )
 from smokewatch.model._yaml import package_dir
+from smokewatch.model.vocab import get_vocabulary
 
 REGISTRY_ENCODING = "gb18030"
 """Encoding of the demo registry CSV (Chinese government exports often use it)."""
@@ -53,11 +64,14 @@ class DemoManifest:
     registry_file: Path
     licence_source: Path
     licence_file: Path
+    document_source: Path
+    document_file: Path
     planted_file: Path
     rejects_file: Path
     readme: Path
     enterprise_rows: int
     licence_rows: int
+    document_rows: int
     bad_rows: Mapping[str, int]
     """Deliberately bad registry rows by kind (see :data:`~smokewatch.demo.city.BAD_ROW_KINDS`)."""
     cases: tuple[PlantedCase, ...]
@@ -71,6 +85,8 @@ class DemoManifest:
             self.registry_file,
             self.licence_source,
             self.licence_file,
+            self.document_source,
+            self.document_file,
             self.planted_file,
             self.rejects_file,
             self.readme,
@@ -82,18 +98,28 @@ def _jsonl(path: Path, objects: Iterable[Mapping[str, Any]]) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def _pattern_table(cases: Sequence[PlantedCase]) -> str:
+def _pattern_table(cases: Sequence[PlantedCase], rules: Sequence[str]) -> str:
     rows: dict[str, list[PlantedCase]] = {}
     for case in cases:
         rows.setdefault(case.pattern, []).append(case)
     lines = []
     for pattern, group in rows.items():
         marks = []
-        for rule in RULE_IDS:
+        for rule in rules:
             fires = {case.fires(rule) for case in group}
             marks.append("✓" if fires == {True} else "–" if fires == {False} else "±")
         lines.append(f"| `{pattern}` | {len(group)} | " + " | ".join(marks) + " |")
     return "\n".join(lines)
+
+
+def _kind_table(documents: Sequence[Mapping[str, Any]]) -> str:
+    vocabulary = get_vocabulary("document_kind")
+    counts = Counter(vocabulary.resolve(row["类型"]) for row in documents)
+    return "\n".join(
+        f"- `{kind}` {term.label_zh} · {term.label_en}: {counts[kind]}"
+        for kind, term in vocabulary.terms.items()
+        if counts.get(kind)
+    )
 
 
 def _readme(city: City) -> str:
@@ -102,16 +128,29 @@ def _readme(city: City) -> str:
     )
     counts = Counter(b.kind for b in city.bad_rows)
     bad_table = "\n".join(f"- `{kind}`: {counts.get(kind, 0)}" for kind in BAD_ROW_KINDS)
+    enterprises = [c for c in city.cases if c.subject_table != DOCUMENT_TABLE]
+    documents = [c for c in city.cases if c.subject_table == DOCUMENT_TABLE]
     return Template(template).substitute(
         seed=city.seed,
         as_of=city.as_of.isoformat(),
         enterprises=city.enterprises.num_rows,
         licences=city.licences.num_rows,
-        cases=len(city.cases),
+        documents=city.documents.num_rows,
+        cases=len(enterprises),
+        document_cases=len(documents),
         bad_rows=len(city.bad_rows),
-        pattern_table=_pattern_table(city.cases),
+        pattern_table=_pattern_table(enterprises, RULE_IDS),
+        document_table=_pattern_table(documents, DOCUMENT_RULE_IDS),
+        kind_table=_kind_table(city.documents.to_pylist()),
         bad_table=bad_table,
     )
+
+
+def _documents_jsonl(city: City) -> list[dict[str, Any]]:
+    """The document export, newest last (as a monitoring system exports it)."""
+    rows = city.documents.to_pylist()
+    rows.sort(key=lambda r: (r["发布日期"], r["编号"]))
+    return [{key: row[key] for key in DOCUMENT_COLUMNS} for row in rows]
 
 
 def _folder(path: Path) -> Path:
@@ -154,6 +193,7 @@ def write_demo_sources(
     )
     registry = _folder(root / "sources" / REGISTRY_SOURCE_ID)
     licences = _folder(root / "sources" / LICENCE_SOURCE_ID)
+    documents = _folder(root / "sources" / DOCUMENT_SOURCE_ID)
     demo = _folder(root / "demo")
     manifest = DemoManifest(
         workspace=root,
@@ -163,11 +203,14 @@ def write_demo_sources(
         registry_file=_folder(registry / "data") / "enterprises.csv",
         licence_source=licences / "source.yml",
         licence_file=_folder(licences / "data") / "licences.xlsx",
+        document_source=documents / "source.yml",
+        document_file=_folder(documents / "data") / "documents.jsonl",
         planted_file=demo / "planted.jsonl",
         rejects_file=demo / "rejects.jsonl",
         readme=demo / "README.md",
         enterprise_rows=city.enterprises.num_rows,
         licence_rows=city.licences.num_rows,
+        document_rows=city.documents.num_rows,
         bad_rows={k: sum(1 for b in city.bad_rows if b.kind == k) for k in BAD_ROW_KINDS},
         cases=city.cases,
         rejects=city.bad_rows,
@@ -178,6 +221,8 @@ def write_demo_sources(
     write_csv(city.enterprises, manifest.registry_file, encoding=REGISTRY_ENCODING)
     manifest.licence_source.write_text(licence_source_yaml(), encoding="utf-8")
     write_xlsx(city.licences, manifest.licence_file, sheet=LICENCE_SHEET, created=as_of)
+    manifest.document_source.write_text(document_source_yaml(), encoding="utf-8")
+    _jsonl(manifest.document_file, _documents_jsonl(city))
     _jsonl(manifest.planted_file, (case.to_json() for case in city.cases))
     _jsonl(manifest.rejects_file, (bad.to_json() for bad in city.bad_rows))
     manifest.readme.write_text(_readme(city), encoding="utf-8")

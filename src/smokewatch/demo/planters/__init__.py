@@ -1,8 +1,18 @@
-"""The built-in planters: the cases the first detector pack (SW-R-0001…0004) must find."""
+"""The built-in planters: what the registry and text rules must find and must leave alone.
+
+The registry rules SW-R-0001…0004 read planted enterprises; the text rules SW-R-0101…0104
+read planted documents.
+"""
 
 from __future__ import annotations
 
 from smokewatch.demo.planters.capital import plant_hollow_capital
+from smokewatch.demo.planters.documents import (
+    plant_events,
+    plant_lending,
+    plant_promotions,
+    plant_quiet,
+)
 from smokewatch.demo.planters.licensed import plant_licensed_institutions
 from smokewatch.demo.planters.names import (
     plant_invalid_licences,
@@ -16,7 +26,10 @@ from smokewatch.demo.planting import FunctionPlanter, Planter
 
 
 def builtin_planters() -> tuple[Planter, ...]:
-    """The built-in planters, in planting order. Names are stable: they seed each planter."""
+    """The built-in planters, in planting order. Names are stable: they seed each planter.
+
+    The document planters come last: they write about enterprises the others planted.
+    """
     return (
         FunctionPlanter("restricted_name_unlicensed", plant_unlicensed_names),
         FunctionPlanter("restricted_name_licensed", plant_licensed_names),
@@ -28,6 +41,10 @@ def builtin_planters() -> tuple[Planter, ...]:
         FunctionPlanter("scope_pivot", plant_scope_pivots),
         FunctionPlanter("near_miss", plant_near_misses),
         FunctionPlanter("licensed_institution", plant_licensed_institutions),
+        FunctionPlanter("document_promotions", plant_promotions),
+        FunctionPlanter("document_lending", plant_lending),
+        FunctionPlanter("document_events", plant_events),
+        FunctionPlanter("document_quiet", plant_quiet),
     )
 
 
