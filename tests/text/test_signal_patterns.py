@@ -13,7 +13,9 @@ import yaml
 
 from smokewatch.errors import ConfigError
 from smokewatch.model._yaml import package_dir
-from smokewatch.text.lexicon import load_lexicons
+from smokewatch.text.events import EVENT_DISCOUNTS, EVENT_LEXICON
+from smokewatch.text.lexicon import load_lexicon, load_lexicons
+from smokewatch.text.mentions import find_mentions, name_spans
 from smokewatch.text.signal_patterns import (
     DiscountKind,
     Position,
@@ -27,10 +29,20 @@ from smokewatch.text.signals import SignalScanner
 PATTERNS = load_signal_patterns()
 
 
-def _alone(rule_id: str) -> SignalScanner:
-    """A scanner that tries only this discount rule (its examples must not lean on others)."""
+def _alone(rule_id: str, text: str) -> SignalScanner:
+    """A scanner that tries only this discount rule (its examples must not lean on others).
+
+    Rules that also read reported events (:data:`EVENT_DISCOUNTS`) may give examples with event
+    words (跑路, 无法提现) instead of lure words: those are scanned with the event lexicon.
+    """
     patterns = dataclasses.replace(PATTERNS, discounts=(PATTERNS.rule(rule_id),))
-    return SignalScanner(patterns=patterns)
+    lure = SignalScanner(patterns=patterns)
+    if rule_id not in EVENT_DISCOUNTS:
+        return lure
+    found = lure.scan(text)
+    if found.signals or found.discounted:
+        return lure
+    return SignalScanner(load_lexicon(EVENT_LEXICON), patterns)
 
 
 def _examples(kind: str) -> list[tuple[str, str]]:
@@ -39,13 +51,13 @@ def _examples(kind: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("rule_id", "text"), _examples("examples"))
 def test_every_example_is_discounted_by_its_rule(rule_id: str, text: str) -> None:
-    analysis = _alone(rule_id).scan(text)
+    analysis = _alone(rule_id, text).scan(text)
     assert [s.rule for s in analysis.discounted if s.rule == rule_id], (text, analysis)
 
 
 @pytest.mark.parametrize(("rule_id", "text"), _examples("counter_examples"))
 def test_no_counter_example_is_discounted_by_its_rule(rule_id: str, text: str) -> None:
-    analysis = _alone(rule_id).scan(text)
+    analysis = _alone(rule_id, text).scan(text)
     assert analysis.signals, text
     assert not analysis.discounted, (text, analysis.discounted)
 
@@ -65,8 +77,9 @@ def test_every_rule_says_why_in_both_languages() -> None:
         assert rule.reason("zh-CN") == rule.zh and rule.reason("en") == rule.en
 
 
-def test_all_four_kinds_and_five_positions_are_used() -> None:
-    assert {r.kind for r in PATTERNS.discounts} == set(DiscountKind)
+def test_all_four_pattern_kinds_and_five_positions_are_used() -> None:
+    # ``name`` discounts come from the names found in the text (SignalAnalysis.outside_names).
+    assert {r.kind for r in PATTERNS.discounts} == set(DiscountKind) - {DiscountKind.NAME}
     assert {r.position for r in PATTERNS.discounts} == set(Position)
     assert {r.scope for r in PATTERNS.discounts} == set(Scope)
 
@@ -132,6 +145,25 @@ def test_a_rule_needs_examples_and_a_known_position() -> None:
         parse_signal_patterns(raw, "bad.yml")
     messages = " ".join(str(p) for p in caught.value.problems)
     assert "examples" in messages and "position" in messages
+
+
+def test_name_discounts_cannot_be_written_as_patterns() -> None:
+    raw = _raw()
+    raw["discounts"][0]["kind"] = "name"
+    with pytest.raises(ConfigError, match="given by names found in the text"):
+        parse_signal_patterns(raw, "bad.yml")
+
+
+def test_words_inside_a_name_are_discounted_with_the_name_as_cue() -> None:
+    text = "杭州银湖网络借贷信息中介服务有限公司发布公告：平台与银行合作，保本保息"
+    found = SignalScanner().scan(text)
+    kept = found.outside_names(name_spans(find_mentions(text)))
+    assert "网络借贷" in {s.term for s in found.signals}
+    assert "网络借贷" not in {s.term for s in kept.signals}
+    assert "保本保息" in {s.term for s in kept.signals}
+    (moved,) = [s for s in kept.discounted if s.term == "网络借贷"]
+    assert moved.discount is DiscountKind.NAME
+    assert moved.cue == "杭州银湖网络借贷信息中介服务有限公司"
 
 
 # ---------------------------------------------------------------- claims naming real banks

@@ -3,7 +3,8 @@
 The words are the ``event_terms`` lexicon (investigations for 非法吸收公众存款 or 集资诈骗,
 withdrawal difficulties, absconding, closures, mass complaints). They are read with the
 machinery of :mod:`smokewatch.text.signals`, but with only the discount rules that mean "this
-did not happen" — negations (并未跑路) and public-education warnings (谨防平台跑路). The rules that
+did not happen" — negations (并未跑路), public-education warnings (谨防平台跑路, 发现跑路请及时报案)
+and denied rumours (网传“跑路”系谣言). The rules that
 discount lure words inside descriptions and verdicts (以…为诱饵, 涉嫌…) are left out: in a
 news report those are exactly the event.
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from smokewatch.text.lexicon import load_lexicon
-from smokewatch.text.mentions import Mention, MentionKind, find_mentions
+from smokewatch.text.mentions import Mention, MentionKind, find_mentions, name_spans
 from smokewatch.text.signal_patterns import load_signal_patterns
 from smokewatch.text.signals import Signal, SignalScanner
 
@@ -28,11 +29,16 @@ EVENT_DISCOUNTS = frozenset(
         "negated_term",
         "negated_commitment",
         "warning_verb",
-        "warning_topic",
         "trap_after",
         "be_careful_after",
         "risk_proverb",
         "quoted_in_warning",
+        "typical_traits",
+        "call_to_report",
+        "call_to_report_earlier",
+        "appeal_to_report",
+        "quoted_rumour",
+        "rumour_denied",
     }
 )
 """Discount rules of ``signal_patterns.yml`` that apply to reported events."""
@@ -87,10 +93,12 @@ def find_events(text: str | None, *, scanner: SignalScanner | None = None) -> Ev
     analysis = (scanner or event_scanner()).scan(text or "")
     if not analysis.signals:
         return EventAnalysis((), analysis.discounted, None)
+    mentions = find_mentions(text)
+    analysis = analysis.outside_names(name_spans(mentions))
+    if not analysis.signals:
+        return EventAnalysis((), analysis.discounted, None)
     strongest = max(analysis.signals, key=lambda s: (s.weight, -s.start))
-    return EventAnalysis(
-        analysis.signals, analysis.discounted, _subject(strongest, find_mentions(text))
-    )
+    return EventAnalysis(analysis.signals, analysis.discounted, _subject(strongest, mentions))
 
 
 __all__ = ["EVENT_DISCOUNTS", "EVENT_LEXICON", "EventAnalysis", "event_scanner", "find_events"]

@@ -38,6 +38,7 @@ Rules worth knowing:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -407,6 +408,12 @@ def _mention(kind: MentionKind, text: str, start: int, end: int, value: str | De
     return Mention(kind, text[start:end], start, end, value)
 
 
+def name_spans(mentions: Iterable[Mention]) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` of the organisation and platform names among ``mentions``."""
+    names = (MentionKind.ORGANISATION, MentionKind.PLATFORM)
+    return [(m.start, m.end, m.text) for m in mentions if m.kind in names]
+
+
 def find_mentions(text: str | None, *, within: str | None = None) -> list[Mention]:
     """Every entity mention in ``text``, left to right, never overlapping (module docstring).
 
@@ -445,4 +452,4 @@ def find_mentions(text: str | None, *, within: str | None = None) -> list[Mentio
     return kept
 
 
-__all__ = ["Mention", "MentionKind", "find_mentions", "parse_chinese_number"]
+__all__ = ["Mention", "MentionKind", "find_mentions", "name_spans", "parse_chinese_number"]

@@ -37,6 +37,9 @@ class DiscountKind(StrEnum):
     DESCRIPTION = "description"
     """The text reports someone else's scheme (以高额回报为诱饵, 谎称保本)."""
 
+    NAME = "name"
+    """The word is part of a name (芜湖康泰养老服务有限公司), not something the text claims."""
+
 
 class Position(StrEnum):
     """Where a discount pattern must be, relative to the hit, inside its scope."""
@@ -233,6 +236,11 @@ def parse_signal_patterns(raw: Any, origin: str) -> SignalPatterns:
     ids = [r.id for r in spec.discounts] + [c.id for c in spec.claims]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         compiler.problem(f"duplicate rule id {duplicate!r}")
+    for rule in spec.discounts:
+        if rule.kind is DiscountKind.NAME:
+            compiler.problem(
+                f"{rule.id}: kind 'name' is given by names found in the text, not by patterns"
+            )
     discounts = tuple(
         DiscountRule(
             id=r.id,

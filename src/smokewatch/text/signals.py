@@ -40,6 +40,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -137,6 +138,38 @@ class SignalAnalysis:
             remaining *= 1.0 - weight
         return 1.0 - remaining
 
+    def outside_names(self, names: Iterable[tuple[int, int, str]]) -> SignalAnalysis:
+        """This analysis with the words that lie inside a name moved to :attr:`discounted`.
+
+        ``names`` are the ``(start, end, text)`` of the organisation or platform names found in
+        the same text (:func:`smokewatch.text.mentions.find_mentions`): 养老服务 in 芜湖康泰养老服务
+        有限公司 names the company, it does not say that the text raises money for elderly care.
+
+        Examples:
+            >>> text = "芜湖康泰养老服务有限公司招募会员"
+            >>> found = find_signals(text)
+            >>> [s.term for s in found.signals]
+            ['养老服务']
+            >>> kept = found.outside_names([(0, 12, text[:12])])
+            >>> kept.signals, [(s.term, s.rule, s.cue) for s in kept.discounted]
+            ((), [('养老服务', 'in_name', '芜湖康泰养老服务有限公司')])
+        """
+        spans = sorted(names)
+        if not spans or not self.signals:
+            return self
+        kept: list[Signal] = []
+        moved: list[Signal] = []
+        for signal in self.signals:
+            name = next((n for a, b, n in spans if a <= signal.start and signal.end <= b), None)
+            if name is None or signal.value is not None:
+                kept.append(signal)
+                continue
+            moved.append(_in_name(signal, name))
+        if not moved:
+            return self
+        discounted = sorted((*self.discounted, *moved), key=lambda s: (s.start, s.end))
+        return SignalAnalysis(tuple(kept), tuple(discounted))
+
     def describe(self, lang: str = "zh") -> str:
         """One sentence for evidence, in Chinese (``zh``) or English.
 
@@ -161,11 +194,24 @@ class SignalAnalysis:
         return f"{head}; not counted: {tail}"
 
 
+def _in_name(signal: Signal, name: str) -> Signal:
+    return dataclasses.replace(
+        signal,
+        negated=True,
+        cue=name,
+        rule="in_name",
+        discount=DiscountKind.NAME,
+        reason_zh="用语是机构或平台名称的一部分，不是文本的表述",
+        reason_en="Part of an organisation's or platform's name, not a claim of the text",
+    )
+
+
 _DISCOUNT_LABELS = {
     DiscountKind.NEGATION: ("否定", "negated"),
     DiscountKind.PROHIBITION: ("禁止", "forbidden"),
     DiscountKind.WARNING: ("警示", "in warnings"),
     DiscountKind.DESCRIPTION: ("转述", "reported"),
+    DiscountKind.NAME: ("名称", "in names"),
 }
 
 _EMPTY = SignalAnalysis((), ())

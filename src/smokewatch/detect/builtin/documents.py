@@ -204,6 +204,15 @@ def _signal_item(field: str, signal: Any) -> dict[str, Any]:
     return item
 
 
+def _outside_names(analysis: Any, text: str) -> Any:
+    """``analysis`` without the words that are part of an organisation's or platform's name."""
+    from smokewatch.text.mentions import find_mentions, name_spans  # noqa: PLC0415
+
+    if not analysis.signals:
+        return analysis
+    return analysis.outside_names(name_spans(find_mentions(text)))
+
+
 def _signals_row(
     row: Mapping[str, Any], *, scanner: Any, kinds: Mapping[str, tuple[str, str]]
 ) -> dict[str, Any] | None:
@@ -211,7 +220,7 @@ def _signals_row(
     discounted: list[dict[str, Any]] = []
     for field in _FIELDS:
         if row[field]:
-            analysis = scanner.scan(row[field])
+            analysis = _outside_names(scanner.scan(row[field]), row[field])
             found.extend(_signal_item(field, s) for s in analysis.signals)
             discounted.extend(_signal_item(field, s) for s in analysis.discounted)
     if not found:
@@ -346,10 +355,11 @@ def _group(kind: str) -> str | None:
 
 
 def _typology_row(
-    row: Mapping[str, Any], *, labels: Mapping[str, tuple[str, str]]
+    row: Mapping[str, Any], *, labels: Mapping[str, tuple[str, str]], min_score: float
 ) -> dict[str, Any] | None:
     signals = [s for s in json.loads(row["signals"]) if _group(s["kind"])]
-    if not signals:
+    score = _noisy_or([s["weight"] for s in {x["term"]: x for x in signals}.values()])
+    if not signals or score < min_score:
         return None
     discounted = [s for s in json.loads(row["discounted"]) if _group(s["kind"])]
     by_group: dict[str, float] = {}
@@ -368,7 +378,7 @@ def _typology_row(
         "group_en": en,
         "terms": list(dict.fromkeys(s["term"] for s in signals)),
         "groups": sorted(by_group),
-        "score": _noisy_or([s["weight"] for s in {x["term"]: x for x in signals}.values()]),
+        "score": score,
         "n_discounted": len(discounted),
         "discounted_note_zh": _note(discounted, "zh"),
         "discounted_note_en": _note(discounted, "en"),
@@ -384,7 +394,9 @@ def typology_feature_words(ctx: DetectorContext) -> ir.Table:
     Recruitment and multi-level rewards (拉人头, 发展下线), claimed licences, bank custody or
     government backing, virtual-currency and forex speculation, loan-intermediary tricks
     (包装资料, 洗白征信, 砍头息) and fundraising disguised as a business, an elderly-care project
-    or a cooperative. The band is the group with the strongest word.
+    or a cooperative. The band is the group with the strongest word. Documents whose combined
+    weight stays below ``min_score`` (a lone 养老服务) and words that are part of a name
+    (康泰养老服务有限公司) are not reported.
     """
     labels = {
         "pyramid": _labels("pyramid."),
@@ -393,7 +405,9 @@ def typology_feature_words(ctx: DetectorContext) -> ir.Table:
         "lending": _labels("lending."),
         "pretext": ("以经营、养老、互助为名集资", "Fundraising under a pretext"),
     }
-    row_fn = functools.partial(_typology_row, labels=labels)
+    row_fn = functools.partial(
+        _typology_row, labels=labels, min_score=float(ctx.params["min_score"])
+    )
     step = functools.partial(_batches, row_fn=row_fn, schema=TYPOLOGY_SCHEMA)
     return ctx.map_batches(document_signals(ctx), step, TYPOLOGY_SCHEMA, step="typology")
 
