@@ -273,6 +273,146 @@ def test_more_near_misses_are_not_returns(text: str) -> None:
     assert extract_returns(text) == []
 
 
+# ---------------------------------------------------------------- the second blind round
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("一万块一天十五", "54.75"),  # no verb: the principal, its period, the amount
+        ("五万块，一天五十", "36.5"),
+        ("一万元一天只要5元", "18.25"),
+        ("投10w，月返3k", "36"),  # chat shorthand: w = 万, k = 千
+        ("本金20w 日赚200", "36.5"),
+        ("投100U每天返1.5U", "547.5"),  # coins: both amounts in the same unit
+        ("本金10万，年息1万2", "12"),  # 1万2 = 12,000
+        ("存五万，每月吃利息一千", "24"),
+        ("放两万进去，每个月给你六百利息", "36"),
+        ("5000块钱，每周还利息500", "520"),
+        ("入单3000元，每天固定分红45元", "547.5"),
+        ("认购果树一棵5000元，每年返果款600元", "12"),
+        ("利息：每月每万元300元", "36"),  # the period before the principal
+    ],
+)
+def test_colloquial_and_shorthand_amounts_are_read(text: str, annual: str) -> None:
+    assert _one(text).annual_rate == Decimal(annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("两年后本息共计12万，本金10万", "10"),
+        ("6个月期，到期本息合计10.6万元，本金10万元", "12"),
+        ("本息合计10万8，本金10万，一年期", "8"),  # the term last
+        ("三年期，本金10万元，到期一次性返还13.6万元", "12"),  # the term first
+        ("本金3千，10天后拿回3千6", "730"),
+        ("投入3000，90天返9000", "811.1111"),  # 返 more than the principal: a total
+        ("入金1000USDT，30天后返还1300USDT", "365"),
+        ("嫌疑人谎称“存入2万元，三个月后取回2.3万元”", "60"),
+        ("500块钱借一周，还700", "2085.7143"),  # a term of 一周 is 7 days
+        ("下款5000，到手4000，14天还5000", "651.7857"),  # 砍头息: on the 4000 received
+        ("借款金额：5000元\n借款期限：30天\n到期应还：5500元", "121.6667"),  # an app's form
+    ],
+)
+def test_totals_are_read_in_any_order_of_term_principal_and_total(text: str, annual: str) -> None:
+    assert _one(text).annual_rate == Decimal(annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("年华收益12%", "12"),  # a common typo of 年化
+        ("年化收益率=12%", "12"),
+        ("收益：月2%", "24"),  # the period after the noun and its colon
+        ("借款APR 23.99%", "23.99"),
+        ("业绩比较基准：3.20%", "3.2"),
+        ("季度收益5%", "20"),
+        ("种植合作社入股，年分红比例15%", "15"),
+        ("日息万五，随借随还", "18.25"),  # 万五 = 万分之五
+        ("一个月一成利", "120"),  # 一成 = 10 %
+        ("一个月给你三个点", "36"),
+        ("放我这一年给你20个点", "20"),  # 我这 + 一年: a term, not "this year"
+        ("一个月能赚本金的百分之十", "120"),
+        ("這個平台月報酬率4%", "48"),
+        ("15天短期标，到期收益1.5%", "36.5"),
+        ("理财币每天自动增值1%", "365"),
+        ("月息贰分，按月付息", "24"),  # financial capitals in a rate
+        ("借款年利率百分之壹拾捌", "18"),
+        ("收益率高达20%！名额有限", "20"),  # a bare yield with a promise word
+        ("【加息券】年化10%+2%，限时领取", "12"),  # a bonus stacked on the rate
+    ],
+)
+def test_more_rate_words_of_the_second_round_are_read(text: str, annual: str) -> None:
+    assert _one(text).annual_rate == Decimal(annual)
+
+
+@pytest.mark.parametrize(
+    ("text", "annual"),
+    [
+        ("年化報酬率12%，保本保息", "12"),
+        ("借款年利率為百分之二十四", "24"),
+        ("保證月息3%，本金隨時可領", "36"),
+        ("一年後連本帶利拿回12萬，本金10萬", "20"),
+        ("日息萬五", "18.25"),
+        ("業績比較基準：4.2%", "4.2"),
+    ],
+)
+def test_traditional_characters_are_read_as_their_simplified_forms(text: str, annual: str) -> None:
+    assert _one(text).annual_rate == Decimal(annual)
+
+
+def test_tiers_of_holding_periods_give_yearly_rates() -> None:
+    found = extract_returns("阶梯利率：1-3个月6%，4-6个月8%，7-12个月9.5%")
+    assert [r.annual_rate for r in found] == [Decimal(6), Decimal(8), Decimal("9.5")]
+    assert all(r.unit is ReturnUnit.YEAR for r in found)
+
+
+def test_a_later_amount_shares_the_principal_before_it_in_the_sentence() -> None:
+    rates = [r.annual_rate for r in extract_returns("投资1万元，每天收益50元，一年收益18250元")]
+    assert rates == [Decimal("182.5"), Decimal("182.5")]
+    assert len(extract_returns("投资1万元，每天收益50元。一年收益18250元")) == 1
+
+
+def test_a_bound_in_its_own_clause_continues_the_rate_before_it() -> None:
+    found = extract_returns("年利率3.5%的大额存单已经没有了，现在最高3.1%")
+    assert [(r.unit, r.annual_rate) for r in found] == [
+        (ReturnUnit.YEAR, Decimal("3.5")),
+        (ReturnUnit.YEAR, Decimal("3.1")),
+    ]
+    assert [r.text for r in extract_returns("年化12%，首付最低20%起")] == ["年化12%"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司一年三成利润来自海外",  # 三成利润 is a share of profits
+        "首付三成，月供5000元",
+        "今年以来该基金收益率高达20%",  # a promise word, but a record of the past
+        "房子每年增值5%",
+        "每周回报900元，一个月就有3600元的收入",  # 900元 is an income, not a principal
+        "房租3000元一个月，押一付三",
+        "人民日报记者报道，季度报告显示营收增长5%",
+        "5K高清屏，售价3999元",
+        "1-3个月内完成30%的进度",
+        "红利万五千元已发放",
+    ],
+)
+def test_near_misses_of_the_second_round_are_not_returns(text: str) -> None:
+    assert extract_returns(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谨防高息陷阱！月息5分以上的借贷多为套路贷",
+        "年利率超过24%的部分不受法律保护",
+        "如果有人承诺年化15%以上，请立即报警",
+    ],
+)
+def test_returns_in_legal_caps_and_calls_to_report_are_flagged(text: str) -> None:
+    assert _one(text).negated
+
+
 # ---------------------------------------------------------------- kind and negation
 
 
@@ -543,6 +683,45 @@ def test_gates_and_precheck_hold_for_the_newer_forms(words: list[str]) -> None:
             assert gates[name].search(folded), name
     if read_candidates(folded):
         assert might_hold_returns(text)
+    for r in extract_returns(text):
+        assert text[r.start : r.end] == r.text
+
+
+SECOND_ROUND_WORDS = st.sampled_from(
+    ["万五", "一成", "利", "息", "2w", "5k", "1万2", "3千6", "USDT", "U", "入金", "入单", "下款",
+     "吃", "利息", "还利息", "给你", "配息", "增值", "自动", "固定", "果款", "只要", "一天",
+     "一个月", "每月", "每万元", "本息合计", "本金", "一年期", "期限：", "借款金额：",
+     "到期应还：", "到期", "一次性", "返还", "返", "1-3个月", "以上", "季度", "收益：", "月", "=",
+     "APR", "业绩比较基准", "年华收益", "報酬率", "萬", "為", "連本帶利", "+2%", "收益率", "高达",
+     "最高", "，现在", "一年收益", "18250元", "下来", "就是", "我这", "本金的", "能赚",
+     "短期标", "取回", "借", "放", "进去", "3%", "10万", "元", "，", "5000", "天", "周"]
+)  # fmt: skip
+
+
+@given(st.lists(SECOND_ROUND_WORDS, max_size=10))
+@example(["萬", "元", "一天", "5000"])
+@example(["息", "萬", "五"])
+@example(["万五", "万五", "一天", "2w"])  # a principal must end in its unit to go verbless
+@example(["利", "万五", "年化"])  # 万五 before a cue: the post family's gate
+@example(["萬", "一年收益", "一成"])  # 万一 is no principal, 一成 no amount
+@example(["就是", "每月", "3%"])  # the rate family starts at 每, as its guard says
+@example(["收益：", "一成", "收益："])
+@example(["1", "周", "以上", "1%"])  # a tier's 以上 in the term_rate gate
+def test_gates_precheck_and_guards_hold_for_the_second_round_forms(words: list[str]) -> None:
+    text = "".join(words)
+    folded = fold_for_returns(text)
+    gates = grammar().gates
+    for name in FAMILIES:
+        if read_family(name, folded):
+            assert gates[name].search(folded), name
+    if read_candidates(folded):
+        assert might_hold_returns(text)
+    for name in FIRST_CHARS:
+        guarded = grammar().families[name]
+        unguarded = re.compile(guarded.pattern.removeprefix(first_char_guard(name)))
+        assert [m.span() for m in guarded.finditer(folded)] == [
+            m.span() for m in unguarded.finditer(folded)
+        ], name
     for r in extract_returns(text):
         assert text[r.start : r.end] == r.text
 

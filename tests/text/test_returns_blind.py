@@ -25,9 +25,11 @@ CASES_FILE = Path(__file__).with_name("returns_cases_blind.yml")
 TUNE_SHARE_BYTE = 179
 """A case is ``tune`` when the first byte of sha256(text) is below this (179/256 ≈ 70 %)."""
 TARGET_HOLDOUT_AGREEMENT = 0.95
-"""What issue 3 asks for (not yet reached: see docs/benchmarks.md)."""
-REQUIRED_HOLDOUT_AGREEMENT = 0.85
-"""The measured level (70/82 = 85.4 % after the first blind round): a regression floor."""
+"""What issue 3 asks for."""
+REQUIRED_HOLDOUT_AGREEMENT = 1.0
+"""The measured level, a regression floor: 70/82 = 85.4 % after the first blind round; 82/82
+after the second round, which tuned on this whole table (it is no longer blind: the estimate
+for unseen texts is now the holdout of ``returns_cases_blind2.yml``)."""
 
 
 def _load() -> list[dict[str, Any]]:

@@ -16,6 +16,8 @@ Examples:
     Decimal('100000')
     >>> parse_amount("贰拾万元整")
     Decimal('200000')
+    >>> parse_amount("1万2"), parse_amount("2.6w"), parse_amount("1000USDT")
+    (Decimal('12000'), Decimal('26000.0'), Decimal('1000'))
 """
 
 from __future__ import annotations
@@ -39,15 +41,20 @@ CN_NUMERAL_CHARS = CN_DIGITS + "十百千万亿" + CN_CAPITALS
 
 _DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _MULTIPLIER = {"十": 10, "百": 100, "千": 1_000, "万": 10_000, "亿": 100_000_000}
-_ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)([十百千万亿]*)")
-_AMOUNT_SUFFIX = re.compile(r"\s*(?:元|块钱|块)?(?:整)?(?:人民币)?$")
+_LATIN_MULTIPLIER = {"w": "万", "W": "万", "k": "千", "K": "千"}
+"""Chat shorthand: 2w is 2万, 5k is 5千."""
+_ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([十百千万亿]*|[wWkK])")
+_ARABIC_TAIL = re.compile(r"(\d+)([万千])(\d)")
+"""1万2 = 12,000 and 3千6 = 3,600: one digit after 万 or 千 is a tenth of it."""
+_AMOUNT_SUFFIX = re.compile(r"\s*(?:元|块钱|块|USDT|usdt|U|u)?(?:整)?(?:人民币)?$")
 
 
 def parse_number(text: str) -> Decimal:
     """Read one number written with Arabic digits, Chinese numerals or both.
 
     Accepted: ``12``, ``12.5``, ``1,000``, Arabic digits followed by multipliers (``1.2万``,
-    ``10万``, ``3千``, ``2亿``), and Chinese numerals with an optional decimal part
+    ``10万``, ``3千``, ``2亿``, and in chat ``2w`` = 2万, ``5k`` = 5千), a digit after 万 or 千
+    (``1万2`` = 12,000, ``3千6`` = 3,600), and Chinese numerals with an optional decimal part
     (``十二``, ``两``, ``一百二十``, ``一万二`` = 12,000, ``两万五`` = 25,000, ``零点三``,
     ``一点二万`` = 12,000), financial capitals included (``贰拾万``, ``肆仟``). Digits must be
     half-width.
@@ -70,8 +77,12 @@ def parse_number(text: str) -> Decimal:
     if arabic is not None:
         value = Decimal(arabic.group(1).replace(",", ""))
         for char in arabic.group(2):
-            value *= _MULTIPLIER[char]
+            value *= _MULTIPLIER[_LATIN_MULTIPLIER.get(char, char)]
         return value
+    tail = _ARABIC_TAIL.fullmatch(text)
+    if tail is not None:
+        unit = _MULTIPLIER[tail.group(2)]
+        return Decimal(tail.group(1)) * unit + Decimal(tail.group(3)) * unit / 10
     return _parse_chinese(text)
 
 
@@ -102,10 +113,12 @@ def _parse_chinese(text: str) -> Decimal:
 
 
 def parse_amount(text: str) -> Decimal:
-    """Read an amount of money in yuan: ``300元``, ``1.2万元``, ``十万``, ``两千块``.
+    """Read an amount of money in yuan: ``300元``, ``1.2万元``, ``十万``, ``两千块``, ``2w``.
 
-    The currency word (元, 块, 块钱, 人民币) and the 整 of contracts (贰拾万元整) are optional;
-    万 and 亿 scale the number. A bare ``万元`` (as in 每万元) is 10,000.
+    The currency word (元, 块, 块钱, 人民币; USDT or U in crypto schemes, read as units of
+    money like yuan, since a rate compares two amounts in the same coin) and the 整 of
+    contracts (贰拾万元整) are optional; 万 and 亿 scale the number. A bare ``万元`` (as in
+    每万元) is 10,000.
 
     Raises:
         InvalidInput: the text is not an amount.

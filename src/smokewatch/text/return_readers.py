@@ -54,6 +54,9 @@ class Candidate:
     term_days: Decimal | None = None
     warned_only: bool = False
     """Kept only in a sentence that warns or negates (a bare 收益率: see the ``warned`` family)."""
+    principal: Decimal | None = None
+    """For a reading of amounts: the principal, which a later amount in the sentence may share
+    (投资1万元，每天收益50元，一年收益18250元)."""
 
 
 _QUALIFIERS = (
@@ -170,6 +173,8 @@ def _rate_period(m: re.Match[str]) -> tuple[str, str, str] | None:
     for group in "ymwd":
         if m.group(group):
             return _GROUP_PERIOD[group], cue + m.group(group), ""
+    if m.group("q"):
+        return "quarter", cue + m.group("q"), ""
     if m.group("every"):
         words = (m.group("enoun") or "") + m.group("every") + (m.group("everb") or "")
         if not m.group("everb") and not m.group("noun") and not m.group("enoun"):
@@ -177,6 +182,8 @@ def _rate_period(m: re.Match[str]) -> tuple[str, str, str] | None:
         return _EVERY[m.group("every")], cue + words + (m.group("noun") or ""), ""
     if m.group("p"):  # a product's rate: the sentence decides the kind
         return "year", cue + "期", "rate quoted for a term product (…期), read as yearly; "
+    if m.group("cper"):  # 收益：月2%
+        return _BEFORE_PERIOD[m.group("cper")], cue + m.group("cnoun"), ""
     if m.group("uper"):
         return _EVERY[m.group("uper")], cue + m.group("u"), ""
     return "year", cue + m.group("u"), "no period stated, read as yearly; "
@@ -195,15 +202,34 @@ def _from_rate(folded: str) -> Iterator[Candidate]:
             rate = parse_rate(m.group("val"))
         if rate is None or (rate.scale in _LENDING and "息" not in cue and "利" not in cue):
             continue
+        if m.group("everb") in _RISE and not _MONEY.search(_before(folded, m.start(), 12)):
+            continue  # 房价每年升值5% is the market; 理财币每天自动增值1% is a promise
+        note = note + _stacked_note(m.group("plus"))
+        if m.group("plus"):
+            rate = _stacked(rate, m.group("plus"))
         bare_every = m.group("every") and not m.group("everb") and not m.group("enoun")
         end = m.end("noun") if bare_every else max(m.end("val"), m.end("pctval"))
-        end = max(end, m.end("post"))
+        end = max(end, m.end("post"), m.end("plus"))
         found = _periodic(
             m.start(), end, rate, period, note=note, hint=_hint(cue),
             qualifier=_qualifier(m.group("pre"), m.group("u"), m.group("conn"), m.group("post")),
         )  # fmt: skip
         if found is not None:
             yield found
+
+
+def _stacked(rate: RateValue, plus: str) -> RateValue:
+    """年化10%+2%: a bonus stacked on a rate in percent is added to both ends."""
+    if rate.scale != "percent":
+        return rate
+    bonus = Decimal(plus.strip().lstrip("+").strip().rstrip("%").strip())
+    return RateValue(rate.low + bonus, rate.high + bonus, rate.scale)
+
+
+def _stacked_note(plus: str | None) -> str:
+    if not plus:
+        return ""
+    return f"a bonus of {plus.strip().lstrip('+').strip()} stacked on the rate, added; "
 
 
 _LENDING = frozenset({"fen", "jiao"})
@@ -344,6 +370,15 @@ def _from_term_rate(folded: str) -> Iterator[Candidate]:
             continue  # 一个月2分 without 息: not a rate
         if cue in _RISE and not _PROMISE.search(_before(folded, m.start(), 10)):
             continue  # 房价一年升值30% is the market; 承诺一年内升值30% is a promise
+        if m.group("tier") or m.group("tierpost"):  # 持有1-3个月6%，4-6个月8%: yearly tiers
+            found = _periodic(
+                m.start(), max(m.end("val"), m.end("post")), rate, "year", hint=_hint(cue or ""),
+                note="the rate of a tier of holding periods, read as yearly; ",
+                qualifier=_qualifier(m.group("conn"), m.group("post")), priority=1,
+            )  # fmt: skip
+            if found is not None:
+                yield found
+            continue
         low, high, reading = read
         yield Candidate(
             m.start(), max(m.end("val"), m.end("post")), 1, _tidy(high), ReturnUnit.TERM,
@@ -411,10 +446,11 @@ def _from_multiple(folded: str) -> Iterator[Candidate]:
 # ---------------------------------------------------------------- amounts
 
 
-_LOAN_CUES = frozenset({"借给", "借款", "借", "贷款"})
+_LOAN_CUES = frozenset({"借给", "借款", "借", "贷款", "下款"})
 _INVEST_CUES = frozenset(
-    {"投资", "投入", "存入", "存款", "存", "出借", "认购", "购买", "买入", "买", "入股", "加盟"}
-)
+    {"投资", "投入", "存入", "存款", "存", "出借", "认购", "购买", "买入", "买", "入股", "加盟",
+     "入金", "入单"}
+)  # fmt: skip
 _PERIOD_OF = {
     "每月": "month", "每个月": "month", "一个月": "month", "月": "month", "按月": "month",
     "每天": "day", "每日": "day", "天天": "day", "一天": "day", "日": "day", "按天": "day",
@@ -434,9 +470,10 @@ _FACTOR_WORDS = {
 _GAIN_VERBS = frozenset({"收益", "利息", "赚取", "赚", "获利", "分红"})
 _TOTAL_VERBS = frozenset(
     {"连本带息", "连本带利", "本息合计", "本息共计", "本息共", "本息", "本利合计", "本利和",
-     "本利", "拿回", "变成", "变为", "收回", "还款", "还"}
+     "本利", "拿回", "取回", "变成", "变为", "收回", "还款", "还"}
 )  # fmt: skip
-_MONEY_UNIT = re.compile("[元块万千亿仟]")
+_MONEY_UNIT = re.compile("[元块万千亿仟wWkKUu]")
+"""A unit that makes a number a sum of money (USDT ends in U too: see the patterns)."""
 _ONE_TERM_OF = {
     "一个月": _Term(Decimal(1), None), "一年": _Term(Decimal(12), None),
     "一天": _Term(None, Decimal(1)), "一周": _Term(None, Decimal(7)),
@@ -461,11 +498,65 @@ def _amount_hint(cue: str | None, verb: str) -> tuple[str, bool]:
     return "return", False
 
 
+_VERBLESS_PERIODS = frozenset(
+    {"一天", "一个月", "一年", "一周", "每天", "每日", "每月", "每个月", "每年", "每周"}
+)
+_CLAUSE_OR_END = re.compile(r"[\s,，。！？!?；;:：)）]|$")
+_BETWEEN = re.compile(r"\s*[,，]?\s*")
+_ENDS_IN_UNIT = re.compile(r"[元块钱万千亿仟整wWkKUuT]\s*$")
+
+
+def _verbless(folded: str, m: re.Match[str], principal: Decimal, income: Decimal) -> bool:
+    """一万块一天十五: an amount per period said without a verb, taken only in plain form.
+
+    The period is one of :data:`_VERBLESS_PERIODS` and follows the principal directly, the
+    principal ends in a unit of money (元, 块, 万: the gate of the family looks for it right
+    before the period), the income is below it and ends its clause (一万块一天十五，… — not
+    3000元一个月30天).
+    """
+    return (
+        m.group("per") in _VERBLESS_PERIODS
+        and _ENDS_IN_UNIT.search(m.group("principal")) is not None
+        and _BETWEEN.fullmatch(folded, m.end("principal"), m.start("per")) is not None
+        and income < principal
+        and _CLAUSE_OR_END.match(folded, m.end("income")) is not None
+    )
+
+
 def _from_per_period(folded: str) -> Iterator[Candidate]:
-    for m in grammar().families["per_period"].finditer(folded):
-        verb, cue = m.group("verb") or "", m.group("pc")
-        if not verb and not m.group("noun"):
+    yield from _per_period_candidates(folded, "per_period")
+
+
+def _from_per_first(folded: str) -> Iterator[Candidate]:
+    yield from _per_period_candidates(folded, "per_first")
+
+
+_INCOME_BEFORE = re.compile(
+    r"(?:收益|回报|收入|利息|分红|返利|返息|返还|返|赚了?|领|拿|得|到账|付息|派息|给你?)$"
+)
+"""An amount right after these words is an income, not a principal: in 每周回报900元，一个月就有
+3600元的收入 the 900元 is paid, not invested."""
+
+
+_LONE_MULTIPLIER = re.compile(r"[十百千万亿仟]")
+"""万 without a number or a currency: no principal (万一年收益… is 万一, "in case")."""
+
+
+def _per_period_candidates(folded: str, family: str) -> Iterator[Candidate]:
+    for m in grammar().families[family].finditer(folded):
+        groups = m.groupdict()
+        verb, cue = m.group("verb") or "", groups.get("pc")
+        if not cue and _INCOME_BEFORE.search(_before(folded, m.start("principal"), 4)):
             continue
+        if family == "per_period" and cue != "每" and _LONE_MULTIPLIER.fullmatch(m["principal"]):
+            continue
+        if family == "per_first" and not verb and not m.group("noun"):
+            if not _MONEY_UNIT.search(m.group("income")):
+                continue  # 每月每万元300: the yield needs 元 or a verb
+        elif not verb and not m.group("noun"):
+            amounts = _amounts(m.group("principal"), m.group("income"))
+            if amounts is None or not _verbless(folded, m, amounts[0], amounts[1]):
+                continue
         if cue not in _LOAN_CUES | _INVEST_CUES and not _MONEY_UNIT.search(m.group("principal")):
             continue  # 每一年… or 2023年…: not a sum of money
         amounts = _amounts(m.group("principal"), m.group("income"))
@@ -477,9 +568,10 @@ def _from_per_period(folded: str) -> Iterator[Candidate]:
             per in _ONE_TERM and income > principal and not m.group("noun")
             and not any(w in verb for w in _GAIN_VERBS)
         )  # fmt: skip
+        start = m.start("pc") if cue else min(m.start("principal"), m.start("per"))
         if total:  # 投一万一年拿一万二: 12,000 back on 10,000 is a gain of 2,000
             found = _total(
-                m.start("pc") if cue else m.start("principal"), m.end("income"),
+                start, m.end("income"),
                 principal=principal, amount=income, term=_ONE_TERM_OF[per], verb="本息",
                 hint=_amount_hint(cue, verb),
             )  # fmt: skip
@@ -493,11 +585,11 @@ def _from_per_period(folded: str) -> Iterator[Candidate]:
         annual = annualise(rate, unit, term_months=months)
         hint, strong = _amount_hint(cue, verb + (m.group("noun") or ""))
         yield Candidate(
-            m.start("pc") if cue else m.start("principal"), m.end("noun") if m.group("noun")
-            else m.end("income"), 2, _tidy(rate), unit,
+            start, m.end("noun") if m.group("noun") else m.end("income"), 2, _tidy(rate), unit,
             f"per {principal:,} yuan per {'quarter' if months else period}: "
             f"{income}/{principal}{_FACTOR_WORDS[period]}",
             annual, qualifier=_qualifier(verb), hint=hint, strong=strong, term_months=months,
+            principal=principal,
         )  # fmt: skip
 
 
@@ -527,6 +619,7 @@ def _total(
         start, end, 2, _tidy(rate), ReturnUnit.TERM,
         f"{received}total over {term.words}: {how} {term.factor}", term.annualise(rate),
         hint=hint[0], strong=hint[1], term_months=term.months, term_days=term.days,
+        principal=principal,
     )  # fmt: skip
 
 
@@ -544,15 +637,23 @@ def _from_term_total(folded: str) -> Iterator[Candidate]:
             continue
         found = _total(
             m.start(), m.end("amount"), principal=amounts[0], amount=amounts[1], term=term,
-            verb=m.group("verb"), hint=_amount_hint(m.group("pc"), m.group("verb")),
-            net=m.group("net") is not None,
+            verb=m.group("verb"), net=m.group("net") is not None,
+            hint=_amount_hint(m.group("pc") or m.group("pv"), m.group("verb")),
         )  # fmt: skip
         if found is not None:
             yield found
 
 
 def _from_total_then_principal(folded: str) -> Iterator[Candidate]:
-    for m in grammar().families["total_then_principal"].finditer(folded):
+    yield from _totals_and_principals(folded, "total_then_principal")
+
+
+def _from_total_principal_term(folded: str) -> Iterator[Candidate]:
+    yield from _totals_and_principals(folded, "total_principal_term")
+
+
+def _totals_and_principals(folded: str, family: str) -> Iterator[Candidate]:
+    for m in grammar().families[family].finditer(folded):
         term = _term(m.group("tn"), m.group("tu"))
         amounts = _amounts(m.group("principal"), m.group("amount"))
         if term is None or amounts is None:
@@ -565,8 +666,52 @@ def _from_total_then_principal(folded: str) -> Iterator[Candidate]:
             yield found
 
 
+def _from_term_principal_total(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["term_principal_total"].finditer(folded):
+        term = _term(m.group("tn"), m.group("tu"))
+        amounts = _amounts(m.group("principal"), m.group("amount"))
+        if term is None or amounts is None:
+            continue
+        if not m.group("pc") and not _MONEY_UNIT.search(m.group("principal")):
+            continue
+        found = _total(
+            m.start(), m.end(), principal=amounts[0], amount=amounts[1], term=term,
+            verb=m.group("verb"), hint=_amount_hint(m.group("pc"), m.group("verb")),
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+_FORM_GAINS = frozenset({"到期收益", "预期收益", "应付利息", "利息"})
+
+
+def _from_form(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["form"].finditer(folded):
+        term = _term(m.group("tn"), m.group("tu"))
+        amounts = _amounts(m.group("principal"), m.group("amount"))
+        if term is None or amounts is None:
+            continue
+        loan = "借" in m.group("plabel") or "贷" in m.group("plabel")
+        found = _total(
+            m.start(), m.end(), principal=amounts[0], amount=amounts[1], term=term,
+            verb="收益" if m.group("verb") in _FORM_GAINS else "本息",
+            hint=("interest", True) if loan else ("return", False),
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
 _WARNED_PRIORITY: Final = 3
 """Below every other family: a bare yield never displaces another reading of the same words."""
+
+
+_PROMISED = re.compile(r"高达|最高|可达|保底|不低于|至少|稳定在|固定|保证|承诺")
+"""Words that make a bare yield a promise (收益率高达20%！) rather than a figure of the past."""
+_PAST = re.compile(
+    r"以来|今年|去年|前年|上半年|下半年|年内|全年|上年|近[一二三四五六七八九十两\d]|历史|过去|累计|同期"
+    r"|成立|截至|截止"
+)
+"""Words that make a bare yield a record (今年以来该基金收益率高达20%)."""
 
 
 def _from_warned(folded: str) -> Iterator[Candidate]:
@@ -574,13 +719,20 @@ def _from_warned(folded: str) -> Iterator[Candidate]:
         rate = parse_rate(m.group("val"))
         if rate is None or rate.scale in _LENDING:
             continue
+        promised = _PROMISED.search(m.group("conn")) is not None and not _PAST.search(
+            _before(folded, m.start(), 16)
+        )
+        note = (
+            "a promised yield with no period, read as yearly; "
+            if promised
+            else "a bare yield in a warning, read as yearly; "
+        )
         found = _periodic(
-            m.start(), max(m.end("val"), m.end("post")), rate, "year",
-            note="a bare yield in a warning, read as yearly; ", hint="return",
+            m.start(), max(m.end("val"), m.end("post")), rate, "year", note=note, hint="return",
             qualifier=_qualifier(m.group("conn"), m.group("post")), priority=_WARNED_PRIORITY,
         )  # fmt: skip
         if found is not None:
-            yield replace(found, warned_only=True)
+            yield found if promised else replace(found, warned_only=True)
 
 
 def _from_income_then_principal(folded: str) -> Iterator[Candidate]:
@@ -617,8 +769,12 @@ _READERS: Final = {
     "term_rate": _from_term_rate,
     "multiple": _from_multiple,
     "per_period": _from_per_period,
+    "per_first": _from_per_first,
     "term_total": _from_term_total,
     "total_then_principal": _from_total_then_principal,
+    "total_principal_term": _from_total_principal_term,
+    "term_principal_total": _from_term_principal_total,
+    "form": _from_form,
     "income_then_principal": _from_income_then_principal,
     "warned": _from_warned,
 }
@@ -677,9 +833,86 @@ def read_thresholds(folded: str, chosen: list[Candidate]) -> list[Candidate]:
     return found
 
 
+def read_continuations(folded: str, chosen: list[Candidate]) -> list[Candidate]:
+    """Returns that lean on the one before them in the same sentence, never overlapping it.
+
+    * a clause that restates a rate with a bound and nothing else (年利率3.5%的大额存单已经没有
+      了，现在最高3.1%) takes the period of the closest rate before it;
+    * an amount per period with no principal (投资1万元，每天收益50元，一年收益18250元) is read on
+      the principal of the closest reading of amounts before it.
+
+    ``chosen`` are the settled candidates, left to right.
+    """
+    if not chosen:
+        return []
+    found: list[Candidate] = []
+    g = grammar()
+    if any(c.unit in _THRESHOLD_UNITS for c in chosen):
+        for m in g.continued.finditer(folded):
+            previous = _previous(folded, chosen, m.start(), m.end())
+            period = _THRESHOLD_UNITS.get(previous.unit) if previous is not None else None
+            rate = parse_rate(m.group("val"))
+            if previous is None or period is None or rate is None:
+                continue
+            candidate = _periodic(
+                m.start("pre"), m.end("post") if m.group("post") else m.end("val"), rate,
+                period, hint=previous.hint, qualifier=_qualifier(m.group("pre"), m.group("post")),
+                note="a bound continuing the return before it, same period; ",
+            )  # fmt: skip
+            if candidate is not None:
+                found.append(candidate)
+    if any(c.principal is not None for c in chosen):
+        for m in g.shared.finditer(folded):
+            previous = _previous(folded, chosen, m.start(), m.end(), with_principal=True)
+            amounts = _amounts(m.group("income"))
+            if previous is None or previous.principal is None or amounts is None:
+                continue
+            if not _MONEY_UNIT.search(m.group("income")) or amounts[0] <= 0:
+                continue
+            principal, income = previous.principal, _tidy(amounts[0])
+            period = _PERIOD_OF[m.group("per")] if m.group("per") != "全年" else "year"
+            share = amount_rate(income, principal)
+            unit = ReturnUnit(period)
+            basis = (
+                f"per {principal:,} yuan (the principal before) per {period}: "
+                f"{income}/{principal}{_FACTOR_WORDS[period]}"
+            )
+            found.append(
+                Candidate(
+                    m.start(),
+                    m.end("income"),
+                    2,
+                    _tidy(share),
+                    unit,
+                    basis,
+                    annualise(share, unit),
+                    hint=previous.hint,
+                    principal=principal,
+                )
+            )
+    return found
+
+
+def _previous(
+    folded: str, chosen: list[Candidate], start: int, end: int, *, with_principal: bool = False
+) -> Candidate | None:
+    """The closest candidate before ``start`` in the same sentence, if nothing overlaps."""
+    if any(c.start < end and start < c.end for c in chosen):
+        return None
+    before = [
+        c for c in chosen if c.end <= start and (not with_principal or c.principal is not None)
+    ]
+    if not before:
+        return None
+    previous = max(before, key=lambda c: c.end)
+    if _SENTENCE_END.search(folded, previous.end, start):
+        return None
+    return previous
+
+
 def read_family(name: str, folded: str) -> list[Candidate]:
     """The candidates of one family, without its gate (for tests of the gates)."""
     return list(_READERS[name](folded))
 
 
-__all__ = ["Candidate", "read_candidates", "read_family", "read_thresholds"]
+__all__ = ["Candidate", "read_candidates", "read_continuations", "read_family", "read_thresholds"]
