@@ -15,7 +15,13 @@ import typer
 from rich.text import Text
 
 from smokewatch import __version__
-from smokewatch.cli import commands_data, commands_rules, commands_screen, commands_workspace
+from smokewatch.cli import (
+    commands_data,
+    commands_rules,
+    commands_screen,
+    commands_text,
+    commands_workspace,
+)
 from smokewatch.cli.render import err
 from smokewatch.cli.state import CliState
 from smokewatch.errors import ConfigError, SmokewatchError
@@ -84,6 +90,7 @@ commands_workspace.register(app)
 commands_data.register(app)
 commands_rules.register(app)
 commands_screen.register(app)
+commands_text.register(app)
 
 
 def _error(message: str) -> None:

@@ -1,0 +1,158 @@
+"""``make bench-text``: throughput of ``smokewatch text analyze`` next to plain ``jieba.lcut``.
+
+Texts: the FinESE news texts and the telecom SMS texts read from ``../shared/data`` at run time
+(never copied). Models: trained into ``<out>/models/`` on first use with ``smokewatch text
+train`` (reused afterwards). In the same process, over the same texts:
+
+1. ``jieba.lcut`` on every text (the dictionary is loaded before timing);
+2. ``text analyze`` (the real command, JSON lines in and out) with the news model on the news
+   texts and the SMS model on the SMS texts, and rule-only on all texts.
+
+Target (issue 3): analyze with a model ≥ 0.5 × jieba's texts/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+BIN = Path(sys.executable).parent
+
+
+def news_texts() -> list[str]:
+    rows = json.loads(
+        (SHARED / "finese-event-subject" / "finese_train_list.json").read_text(encoding="utf-8")
+    )
+    return list(dict.fromkeys(str(r[1]) for r in rows))
+
+
+def sms_texts() -> list[str]:
+    path = SHARED / "telecom-fraud-texts" / "telecom_fraud_texts_utf8.csv"
+    with path.open(encoding="utf-8") as fh:
+        return [row["content"] for row in csv.DictReader(fh)]
+
+
+def ensure_model(task: str, data: Path, out: Path) -> Path:
+    folder = out / "models" / task
+    if not (folder / "manifest.json").exists():
+        print(f"training {task} (first run only) …", file=sys.stderr)
+        subprocess.run(
+            [
+                str(BIN / "smokewatch"),
+                "--no-progress",
+                "text",
+                "train",
+                "--task",
+                task,
+                "--data",
+                str(data),
+                "--out",
+                str(folder),
+            ],
+            check=True,
+        )
+    return folder
+
+
+def time_jieba(texts: list[str]) -> float:
+    import jieba
+
+    jieba.initialize()
+    started = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def time_analyze(texts: list[str], model: Path | None, work: Path, name: str) -> dict[str, Any]:
+    source = work / f"{name}.in.jsonl"
+    target = work / f"{name}.out.jsonl"
+    with source.open("w", encoding="utf-8") as fh:
+        for i, text in enumerate(texts):
+            fh.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
+    args = [
+        str(BIN / "smokewatch"),
+        "--no-progress",
+        "text",
+        "analyze",
+        "--in",
+        str(source),
+        "--out",
+        str(target),
+    ]
+    if model is not None:
+        args += ["--model", str(model)]
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - started
+    written = sum(1 for _ in target.open(encoding="utf-8"))
+    return {
+        "texts": written,
+        "wall_s": wall,
+        "texts_per_s": written / wall,
+        "stderr": done.stderr.strip(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-out" / "text")
+    args = parser.parse_args()
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    news, sms = news_texts(), sms_texts()
+    news_model = ensure_model(
+        "news-events", SHARED / "finese-event-subject" / "finese_train_list.json", out
+    )
+    sms_model = ensure_model(
+        "sms-fraud", SHARED / "telecom-fraud-texts" / "telecom_fraud_texts_utf8.csv", out
+    )
+    results: dict[str, Any] = {"news_texts": len(news), "sms_texts": len(sms)}
+    results["jieba_news"] = time_jieba(news)
+    results["jieba_sms"] = time_jieba(sms)
+    results["analyze_news_model"] = time_analyze(news, news_model, out, "news")
+    results["analyze_sms_model"] = time_analyze(sms, sms_model, out, "sms")
+    results["analyze_rules_only"] = time_analyze(news + sms, None, out, "rules")
+    (out / "results.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    lines = [
+        "# bench-text",
+        "",
+        "Wall time of the `smokewatch text analyze` command (process start and model load",
+        "included) against `jieba.lcut` in this process, over the same texts.",
+        "",
+        "| texts | jieba.lcut texts/s | analyze texts/s | ratio |",
+        "|---|---:|---:|---:|",
+        (
+            f"| {len(news):,} news, news model | {results['jieba_news']:,.0f} | "
+            f"{results['analyze_news_model']['texts_per_s']:,.0f} | "
+            f"{results['analyze_news_model']['texts_per_s'] / results['jieba_news']:.2f}× |"
+        ),
+        (
+            f"| {len(sms):,} SMS, SMS model | {results['jieba_sms']:,.0f} | "
+            f"{results['analyze_sms_model']['texts_per_s']:,.0f} | "
+            f"{results['analyze_sms_model']['texts_per_s'] / results['jieba_sms']:.2f}× |"
+        ),
+        (
+            f"| {len(news) + len(sms):,} all, rules only | — | "
+            f"{results['analyze_rules_only']['texts_per_s']:,.0f} | — |"
+        ),
+        "",
+        "Target (issue 3): analyze with a model ≥ 0.5 × jieba.",
+    ]
+    report = "\n".join(lines) + "\n"
+    (out / "results.md").write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

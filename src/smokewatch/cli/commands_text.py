@@ -1,0 +1,175 @@
+"""``smokewatch text train|analyze|inspect``: the Chinese financial text reader."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from smokewatch.cli.render import err, out, print_json, progress_bars, table
+from smokewatch.cli.state import CliState
+from smokewatch.errors import InvalidInput
+from smokewatch.services import text as text_service
+from smokewatch.services import text_files
+
+text_app = typer.Typer(
+    help="Read Chinese financial texts: returns, lure words, events, subjects.",
+    no_args_is_help=True,
+)
+
+TASKS = ("news-events", "sms-fraud")
+
+
+def _state(ctx: typer.Context) -> CliState:
+    state: CliState = ctx.obj
+    return state
+
+
+@text_app.command("train")
+def train(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Option("--task", help="news-events or sms-fraud.")],
+    data: Annotated[
+        Path, typer.Option("--data", help="Training file (finese_train_list.json / telecom CSV).")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the model artefact to.")],
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the validation split.")] = 20261121,
+    validation: Annotated[
+        float,
+        typer.Option("--validation", min=0.05, max=0.5, help="Share held out for validation."),
+    ] = 0.2,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Train a text model and write it as a verified artefact with its model card."""
+    from smokewatch.text.models import train_news_events, train_sms_fraud  # noqa: PLC0415
+
+    if task not in TASKS:
+        raise InvalidInput(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
+    if not data.is_file():
+        raise InvalidInput(f"no such training file: {data}")
+    trainer = train_news_events if task == "news-events" else train_sms_fraud
+    with progress_bars(_state(ctx).progress) as progress:
+        report = trainer(data, out_dir, seed=seed, validation=validation, progress=progress)
+    if as_json:
+        print_json({"task": task, "out": str(out_dir), "metrics": report.metrics})
+        return
+    table(f"Validation metrics · {task}", ["metric", "value"], _flatten(report.metrics))
+    out.print(f"model written to {out_dir} (see {out_dir / 'MODEL_CARD.md'})")
+
+
+def _flatten(metrics: dict[str, object], prefix: str = "") -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = []
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            rows.extend(_flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, float):
+            rows.append((f"{prefix}{key}", f"{value:.4f}"))
+        else:
+            rows.append((f"{prefix}{key}", value))
+    return rows
+
+
+@text_app.command("analyze")
+def analyze(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Option("--in", help='JSON lines {"id", "text"}; - for stdin.')],
+    target: Annotated[str, typer.Option("--out", help="JSON lines out; - for stdout.")],
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model folder (omit: rules only).")
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day for benchmark rates (today)."),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Input encoding: auto (UTF-8 or GB18030), or a codec.")
+    ] = "auto",
+) -> None:
+    """Analyse texts: returns, lure words, events, mentions; with a model category and subject."""
+    state = _state(ctx)
+    with progress_bars(state.progress and target != "-") as progress:
+        report = text_files.analyze_file(
+            source,
+            target,
+            model_dir=model,
+            as_of=as_of.date() if as_of else None,
+            encoding=encoding,
+            progress=progress,
+        )
+    for bad in report.malformed:
+        err.print(f"line {bad.line}: skipped, {bad.reason}", markup=False)
+    err.print(
+        f"{report.written} texts analysed ({report.task or 'rules only'}, {report.encoding}), "
+        f"{len(report.malformed)} malformed lines skipped, {report.texts_per_second:,.0f} texts/s",
+        markup=False,
+    )
+
+
+@text_app.command("inspect")
+def inspect(
+    text: Annotated[str, typer.Argument(help="The text to read.")],
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model folder (omit: rules only).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Show what smokewatch reads in one text, with spans, weights and reasons."""
+    analyzer = text_service.TextAnalyzer.open(model)
+    (record,) = analyzer.analyze([("text", text)])
+    if as_json:
+        print_json(record)
+        return
+    out.print(
+        f"category: {record['category']}  subject: {record['subject']}  "
+        f"risk: {record['risk_score']}",
+        markup=False,
+    )
+    explanation = record["explanation"]
+    table(
+        "Risk factors (noisy-OR)",
+        ["source", "what", "weight"],
+        [(f["source"], f["label"], f["weight"]) for f in explanation["risk_factors"]],
+    )
+    if explanation["model"] is not None:
+        table(
+            "Model",
+            ["feature or label", "weight"],
+            [(label, p) for label, p in explanation["model"]["probabilities"].items()]
+            + [(r["feature"], r["weight"]) for r in explanation["model"]["reasons"]],
+        )
+    table(
+        "Promised returns",
+        ["phrase", "annual %", "unit", "band", "basis"],
+        [
+            (r["text"], r["annual_rate"], r["unit"], r["band"], r["basis"])
+            for r in record["promised_returns"]
+        ],
+    )
+    table(
+        "Signals and events",
+        ["kind", "text", "span", "weight", "source"],
+        [
+            (s["kind"], s["text"], s["span"], s["weight"], s["source"])
+            for s in (*record["signals"], *record["events"])
+        ],
+    )
+    table(
+        "Not counted",
+        ["text", "rule", "cue", "reason"],
+        [(d["text"], d["rule"], d["cue"], d["reason_en"]) for d in record["discounted"]],
+    )
+    table(
+        "Mentions",
+        ["kind", "text", "value"],
+        [(m["kind"], m["text"], m["value"]) for m in record["mentions"]],
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``text`` group to the main app."""
+    app.add_typer(text_app, name="text")
+
+
+__all__ = ["register"]

@@ -1,0 +1,196 @@
+"""Model cards (``MODEL_CARD.md``) of the text models, rendered from their manifests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from smokewatch.ml.artefact import Manifest
+
+
+def _class_table(report: Mapping[str, Any]) -> list[str]:
+    lines = ["| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    for label, m in report.get("per_class", {}).items():
+        lines.append(
+            f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
+            f"| {m['support']} |"
+        )
+    return lines
+
+
+def _split(metrics: Mapping[str, Any]) -> str:
+    s = metrics.get("split", {})
+    return (
+        f"Seeded split (seed {s.get('seed')}): {s.get('validation')} of the groups go to "
+        f"validation, grouped by {s.get('grouped_by')}, stratified by {s.get('stratified_by')}; "
+        f"{s.get('train_rows')} training rows, {s.get('validation_rows')} validation rows. "
+        "The artefact is the model fitted on the training part; the numbers below are on the "
+        "validation part, which it never saw."
+    )
+
+
+def news_card(manifest: Manifest) -> str:
+    """The model card of a ``news-events`` artefact."""
+    m = manifest.metrics
+    per_text, per_row = m.get("per_text", {}), m.get("per_row", {})
+    group_t = per_text.get("illegal_finance_group", {})
+    group_r = per_row.get("illegal_finance_group", {})
+    lines = [
+        "# news-events — event type and subject of financial news (FinESE)",
+        "",
+        "## Data",
+        (
+            f"Trained on `{manifest.training_data['file']}` (sha256 "
+            f"`{manifest.training_data['sha256']}`, {manifest.training_data['rows']} rows), "
+            "the FinESE "
+            "train list of BBT-FinCUGE (event types of the CCKS financial event-subject task). "
+            "**Licence: none stated upstream — research use only, do not redistribute the data or "
+            "ship this artefact in a product.** The artefact holds no text, but its vocabularies "
+            "hold character n-grams and its gazetteer the subject names of the training rows."
+        ),
+        "",
+        "## Intended use",
+        (
+            "Triage of news and public-opinion texts for analysts: which event a text reports "
+            "(涉嫌非法集资, 涉嫌传销, 提现困难, 失联跑路 …) and about which company or platform, "
+            "with the features that drove the decision. A lead for a human, never a finding by "
+            "itself: it must not be used to accuse, rate or sanction anyone."
+        ),
+        "",
+        "## Validation",
+        _split(m),
+        "",
+        (
+            "FinESE rows are (text, subject, event); one text can carry several rows with "
+            "different "
+            "subjects *and* different events (the same sentence even carries 涉嫌违法 and "
+            "涉嫌非法集资 for the same subject). A model that reads a text gives one answer, so:"
+        ),
+        "",
+        (
+            f"* **per text** ({per_text.get('texts')} texts; right if the text carries the "
+            f"predicted label): accuracy {per_text.get('accuracy')}, illegal-finance group F1 "
+            f"{group_t.get('f1')};"
+        ),
+        (
+            f"* **per row** ({per_row.get('rows')} rows; one prediction compared with every row): "
+            f"accuracy {per_row.get('accuracy')}, group F1 {group_r.get('f1')}; the ceiling of any "
+            "one-label-per-text model on this protocol is "
+            f"{per_row.get('ceiling_best_single_label_per_text')};"
+        ),
+        (
+            f"* **subject** exact match on texts with a subject: "
+            f"{m.get('subject', {}).get('exact_match')} "
+            f"({m.get('subject', {}).get('texts')} texts)."
+        ),
+        "",
+        "### Per class, per text",
+        *_class_table(per_text),
+        "",
+        "### Per class, per row",
+        *_class_table(per_row),
+        "",
+        "## How it runs",
+        (
+            "Inference is batched numpy over integer feature keys (no scikit-learn, no pickle): "
+            "candidate subjects from anchors and the gazetteer, a light ranker over all of them, "
+            "a rich ranker over the best 8 of each text, then a multinomial logistic event model "
+            "over the text's char 1–3-grams, trigger words and the windows around the chosen "
+            "subject's mentions. Reasons are the largest feature contributions of the event model "
+            "and of the subject ranker."
+        ),
+        "",
+        "## Label noise and what was decided",
+        (
+            "The same (text, subject) pair is often labelled twice, e.g. 涉嫌违法 and "
+            "涉嫌非法集资. No rule preferring 涉嫌非法集资 is applied: on the "
+            "validation split even an oracle that picks 涉嫌非法集资 whenever a text "
+            "carries it scores lower per row (F1 0.832) than one that picks each text's "
+            "majority label (0.844), so the model keeps the label the data supports most. "
+            "For the platform's purpose (illegal fundraising) read the probability of "
+            "涉嫌非法集资 next to the category: 涉嫌违法 with a high "
+            "涉嫌非法集资 probability is the same lead."
+        ),
+        "",
+        "## Known limits",
+        (
+            "* Label noise: overlapping event types "
+            "(涉嫌违法 / 涉嫌非法集资 / 涉嫌欺诈 / 高管负面) "
+            "are used inconsistently; the per-row numbers are bounded well below 1 by the data."
+        ),
+        (
+            "* Half the data are three concatenated stock headlines; which company is the subject "
+            "there is often a guess between several events — subject accuracy is weakest there."
+        ),
+        "* Rare classes (歇业停业, 失联跑路, 提现困难, 投诉维权) have a few dozen examples each.",
+        (
+            "* The news is from 2011–2019; new platform names are found by their form and context, "
+            "not by the gazetteer."
+        ),
+        (
+            "* Not for: legal decisions, credit or compliance scoring of named parties, or texts "
+            "outside Chinese financial news."
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def sms_card(manifest: Manifest) -> str:
+    """The model card of an ``sms-fraud`` artefact."""
+    m = manifest.metrics
+    loan = m.get("loan_fraud") or {}
+    lines = [
+        "# sms-fraud — telecom-fraud type of short texts",
+        "",
+        "## Data",
+        (
+            f"Trained on `{manifest.training_data['file']}` (sha256 "
+            f"`{manifest.training_data['sha256']}`, {manifest.training_data['rows']} rows), the "
+            "Telecom_Fraud_Texts_5 corpus (Li, Zhang & Jiang, Appl. Sci. 2024) with 20 % kept back "
+            "by the project. **Licence: research-only and non-commercial (README terms over a GPL "
+            "file) — do not ship this artefact in a product.**"
+        ),
+        "",
+        "## Intended use",
+        (
+            "Flagging short texts that read like loan / credit-card intermediary fraud, "
+            "impersonation "
+            "of police or officials, fake customer service, or a fake boss/acquaintance — for an "
+            "analyst to review. Not a spam filter to act on automatically and not evidence."
+        ),
+        "",
+        "## Validation",
+        _split(m),
+        "",
+        (
+            f"Accuracy {m.get('accuracy')}, macro F1 {m.get('macro_f1')}; loan fraud "
+            f"({'贷款、代办信用卡类'}) F1 {loan.get('f1')}; fraud-vs-normal F1 "
+            f"{m.get('fraud_vs_normal', {}).get('f1')}."
+        ),
+        "",
+        *_class_table(m),
+        "",
+        "## Style shift and what was done about it",
+        (
+            "The normal class is real operator SMS with the corpus's placeholders (DIGIT, URL, "
+            "PLACE, NAME), sender tags 【…】 and opt-out text; the fraud classes are narrative "
+            "transcripts, many paraphrased by a language model. Before any feature is taken, "
+            "sender "
+            "tags and opt-out phrases are removed and numbers, links and placeholders are unified "
+            "for both classes, so the model cannot tell them apart by those marks. Style probe "
+            f"(fraud texts wrapped as an operator SMS): {m.get('style_probe')}. The remaining "
+            "difference in register (narrative vs. notice) is still learnable, so **the validation "
+            "numbers overstate performance on real SMS**."
+        ),
+        "",
+        "## Known limits",
+        "* Real fraud SMS are shorter and terser than these transcripts; expect lower recall.",
+        (
+            "* Not for: blocking messages or judging senders without review; languages other than "
+            "Chinese."
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["news_card", "sms_card"]

@@ -1,0 +1,501 @@
+"""Training both text models from the shared data sets, with validation and artefact writing.
+
+scikit-learn and scipy's optimiser are used here only (imported inside the fitting helpers
+of :mod:`~smokewatch.text.models.linear`). The shipped model is the one fitted on the training
+part of the split and scored on the validation part, so the numbers in the manifest and the
+model card describe exactly the artefact beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from smokewatch.errors import InvalidInput
+from smokewatch.ml.artefact import Manifest, file_sha256, library_versions, save_artefact
+from smokewatch.progress import NO_PROGRESS, Progress
+from smokewatch.text.models import news, sms, subjects
+from smokewatch.text.models.base import KIND, TrainReport
+from smokewatch.text.models.cards import news_card, sms_card
+from smokewatch.text.models.encoding import (
+    Alphabet,
+    Batch,
+    KeyIndex,
+    count_matrix,
+    fit_columns,
+    tfidf_matrix,
+)
+from smokewatch.text.models.features import Triggers, load_triggers
+from smokewatch.text.models.linear import LinearModel, fit_logistic, fit_ranker
+from smokewatch.text.models.metrics import (
+    classification_report,
+    group_f1,
+    grouped_split,
+    top_confusions,
+)
+
+ILLEGAL_FINANCE = (
+    "涉嫌非法集资",
+    "涉嫌传销",
+    "涉嫌欺诈",
+    "提现困难",
+    "失联跑路",
+    "歇业停业",
+    "投诉维权",
+)
+"""FinESE event types that signal illegal finance (the group of the group metric)."""
+LOAN_FRAUD = "贷款、代办信用卡类"
+_LIBRARIES = ("numpy", "scipy", "scikit-learn", "pyahocorasick", "smokewatch")
+_FOLDS = 5
+SMS_C = 20.0
+NEWS_C = 20.0
+
+
+def read_finese(path: Path) -> list[tuple[str, str, str, str | None]]:
+    """FinESE rows ``(id, text, event_type, subject)``; ``subject`` is None for "NaN"."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        rows = [
+            (str(r[0]), str(r[1]), str(r[2]), None if r[3] == "NaN" else str(r[3])) for r in raw
+        ]
+    except (OSError, ValueError, IndexError, TypeError) as exc:
+        raise InvalidInput(
+            f"{path}: not a FinESE list of [id, text, event, subject]: {exc}"
+        ) from exc
+    if not rows:
+        raise InvalidInput(f"{path}: no rows")
+    return rows
+
+
+def read_sms(path: Path) -> list[tuple[str, str]]:
+    """Telecom-fraud rows ``(content, label_name)``."""
+    try:
+        with Path(path).open(encoding="utf-8", newline="") as fh:
+            rows = [(r["content"], r["label_name"]) for r in csv.DictReader(fh)]
+    except (OSError, KeyError, csv.Error) as exc:
+        raise InvalidInput(f"{path}: not a content,label_name CSV: {exc}") from exc
+    if not rows:
+        raise InvalidInput(f"{path}: no rows")
+    return rows
+
+
+def _training_data(path: Path, rows: int) -> dict[str, Any]:
+    return {"file": Path(path).name, "sha256": file_sha256(Path(path)), "rows": rows}
+
+
+@dataclass
+class _RankerFold:
+    batch: Batch
+    hits: tuple[np.ndarray, np.ndarray]
+    found: subjects.Candidates
+    rows: np.ndarray
+    keys: np.ndarray
+    positive: np.ndarray
+
+
+def _ranker_fold(
+    texts: Sequence[str],
+    golds: Sequence[set[str]],
+    gazetteer: subjects.Gazetteer,
+    alphabet: Alphabet,
+    trig: Triggers,
+) -> _RankerFold:
+    batch = alphabet.encode(texts)
+    hits = trig.find_all(batch.joined)
+    found = subjects.batch_candidates(batch, gazetteer)
+    rows, keys = news.first_stage(batch, found, hits)
+    spans = subjects.span_texts(batch, found.start, found.end)
+    positive = np.fromiter(
+        (s in golds[d] for d, s in zip(found.doc.tolist(), spans, strict=True)), bool, len(spans)
+    )
+    return _RankerFold(batch, hits, found, rows, keys, positive)
+
+
+def _frequent_columns(rows: np.ndarray, columns: np.ndarray, min_df: int) -> np.ndarray:
+    """Keep-mask of (row, column) pairs whose column is in at least ``min_df`` rows."""
+    pairs = np.unique(np.stack([columns, rows]), axis=1)
+    df = np.bincount(pairs[0], minlength=1 << news.RANK_BITS)
+    keep: np.ndarray = df[columns] >= min_df
+    return keep
+
+
+def _ranker_matrix(rows: np.ndarray, keys: np.ndarray, n_rows: int) -> sparse.csr_matrix:
+    columns = news.hashed_columns(keys)
+    keep = _frequent_columns(rows, columns, 2)
+    return count_matrix(rows[keep], columns[keep], (n_rows, 1 << news.RANK_BITS))
+
+
+def _representative_keys(keys: np.ndarray) -> np.ndarray:
+    """The most frequent feature key of every hashed column (0 where none)."""
+    unique, counts = np.unique(keys, return_counts=True)
+    columns = news.hashed_columns(unique)
+    order = np.lexsort((counts, columns))  # last of each column: the most frequent key
+    out = np.zeros(1 << news.RANK_BITS, dtype=np.int64)
+    out[columns[order]] = unique[order]
+    return out
+
+
+def train_subject_rankers(
+    texts: Sequence[str],
+    golds: Sequence[set[str]],
+    alphabet: Alphabet,
+    trig: Triggers,
+    progress: Progress,
+) -> news.SubjectRankers:
+    """Fit both subject rankers on folded texts and their gold subjects (folded)."""
+    # Gazetteer features of a training text come from the other folds' subjects, so the
+    # ranker learns how much a known name is worth for names it has not seen in that text.
+    fold_of = [i % _FOLDS for i in range(len(texts))]
+    progress.start("subject candidates", _FOLDS)
+    folds: list[tuple[list[int], _RankerFold]] = []
+    for f in range(_FOLDS):
+        idx = [i for i in range(len(texts)) if fold_of[i] == f]
+        others = subjects.Gazetteer(s for i, g in enumerate(golds) if fold_of[i] != f for s in g)
+        folds.append(
+            (
+                idx,
+                _ranker_fold(
+                    [texts[i] for i in idx], [golds[i] for i in idx], others, alphabet, trig
+                ),
+            )
+        )
+        progress.advance()
+    progress.finish()
+    progress.start("subject rankers", 2)
+    rows, groups, keys, positive = [], [], [], []
+    offset = 0
+    for idx, fold in folds:
+        rows.append(fold.rows + offset)
+        keys.append(fold.keys)
+        groups.append(np.asarray(idx, dtype=np.int64)[fold.found.doc])
+        positive.append(fold.positive)
+        offset += len(fold.found)
+    first_matrix = _ranker_matrix(np.concatenate(rows), np.concatenate(keys), offset)
+    first = fit_ranker(first_matrix, np.concatenate(positive), np.concatenate(groups))
+    progress.advance()
+    rows, groups, keys, positive = [], [], [], []
+    offset = 0
+    for idx, fold in folds:
+        n = len(fold.found)
+        scores = news.ranker_scores(first, fold.rows, fold.keys, n)
+        chosen, ranks = news.top_per_text(fold.found.doc, scores, news.TOP_CANDIDATES)
+        r, k = news.second_stage(
+            fold.batch,
+            fold.found,
+            fold.hits,
+            chosen=chosen,
+            ranks=ranks,
+            first_rows=fold.rows,
+            first_keys=fold.keys,
+        )
+        rows.append(r + offset)
+        keys.append(k)
+        groups.append(np.asarray(idx, dtype=np.int64)[fold.found.doc[chosen]])
+        positive.append(fold.positive[chosen])
+        offset += len(chosen)
+    all_keys = np.concatenate(keys)
+    second_matrix = _ranker_matrix(np.concatenate(rows), all_keys, offset)
+    second = fit_ranker(second_matrix, np.concatenate(positive), np.concatenate(groups), l2=0.3)
+    progress.advance()
+    progress.finish()
+    gazetteer = subjects.Gazetteer(s for g in golds for s in g)
+    return news.SubjectRankers(
+        gazetteer, _compact(first), _compact(second), _representative_keys(all_keys)
+    )
+
+
+def _compact(model: LinearModel) -> LinearModel:
+    return LinearModel(model.weights.astype(np.float32), model.bias)
+
+
+def _news_metrics(
+    model: news.NewsEventModel, rows: Sequence[tuple[str, str, str, str | None]]
+) -> dict[str, Any]:
+    by_text: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for _, text, label, subject in rows:
+        by_text[text].append((label, subject))
+    texts = list(by_text)
+    predictions = model.predict(texts)
+    labels = list(model.labels)
+    # per text: right if the text carries the predicted label (a text can carry several)
+    gold_text, pred_text = [], []
+    subject_hits, subject_total = 0, 0
+    for text, p in zip(texts, predictions, strict=True):
+        carried = [label for label, _ in by_text[text]]
+        gold_text.append(
+            p.category if p.category in carried else Counter(carried).most_common(1)[0][0]
+        )
+        pred_text.append(p.category)
+        golds = {s for _, s in by_text[text] if s and s in text}
+        if golds:
+            subject_total += 1
+            subject_hits += p.subject in golds
+    # per row, as the data is laid out: one prediction per text, compared with every row
+    by_prediction = dict(zip(texts, predictions, strict=True))
+    gold_rows = [label for _, _, label, _ in rows]
+    pred_rows = [by_prediction[text].category for _, text, _, _ in rows]
+    with_subject = [(t, s, label) for _, t, label, s in rows if s and s in t]
+    given = model.predict_for_subjects(
+        [t for t, _, _ in with_subject], [s for _, s, _ in with_subject]
+    )
+    none_rows = [label for _, _, label, s in rows if not s]
+    oracle = [Counter(label for label, _ in by_text[t]).most_common(1)[0][0] for _, t, _, _ in rows]
+    return {
+        "per_text": {
+            "protocol": "one prediction per distinct text; right if the text carries that label",
+            "texts": len(texts),
+            **classification_report(gold_text, pred_text, labels),
+            "illegal_finance_group": group_f1(gold_text, pred_text, ILLEGAL_FINANCE),
+            "confusions": top_confusions(gold_text, pred_text),
+        },
+        "per_row": {
+            "protocol": "one prediction per text, compared with every labelled row of it",
+            "rows": len(rows),
+            **classification_report(gold_rows, pred_rows, labels),
+            "illegal_finance_group": group_f1(gold_rows, pred_rows, ILLEGAL_FINANCE),
+            "confusions": top_confusions(gold_rows, pred_rows),
+            "ceiling_best_single_label_per_text": {
+                "涉嫌非法集资_f1": classification_report(gold_rows, oracle, labels)["per_class"][
+                    "涉嫌非法集资"
+                ]["f1"]
+                if "涉嫌非法集资" in labels
+                else None,
+                "illegal_finance_group": group_f1(gold_rows, oracle, ILLEGAL_FINANCE),
+            },
+        },
+        "subject_given": {
+            "protocol": "event for the gold subject of every row that has one (其他 rows excluded)",
+            "rows": len(with_subject),
+            "excluded_rows_without_subject": len(none_rows),
+            **classification_report([label for _, _, label in with_subject], given, labels),
+        },
+        "subject": {
+            "protocol": "texts with a gold subject: predicted subject equals one of them",
+            "texts": subject_total,
+            "exact_match": round(subject_hits / subject_total, 4) if subject_total else 0.0,
+        },
+    }
+
+
+def train_news_events(
+    data: Path,
+    out: Path,
+    *,
+    seed: int = 20261121,
+    validation: float = 0.2,
+    progress: Progress = NO_PROGRESS,
+) -> TrainReport:
+    """Train the news event/subject model on a FinESE train list; write the artefact to ``out``."""
+    began = time.perf_counter()
+    rows = read_finese(data)
+    is_val = grouped_split(
+        [r[1] for r in rows], [r[2] for r in rows], fraction=validation, seed=seed
+    )
+    train = [r for r, v in zip(rows, is_val, strict=True) if not v]
+    valid = [r for r, v in zip(rows, is_val, strict=True) if v]
+    lexicon = load_triggers()
+    trig = Triggers(lexicon)
+    labels = sorted({r[2] for r in rows}, key=lambda label: (label != news.NONE_LABEL, label))
+    folded_train = [news.fold(t) for _, t, _, _ in train]
+    alphabet = Alphabet.fit(dict.fromkeys(folded_train), min_df=2)
+    by_text: dict[str, set[str]] = defaultdict(set)
+    for text, (_, _, _, subject) in zip(folded_train, train, strict=True):
+        by_text[text]
+        if subject and news.fold(subject) in text:
+            by_text[text].add(news.fold(subject))
+    with_subject = [t for t, g in by_text.items() if g]
+    rankers = train_subject_rankers(
+        with_subject, [by_text[t] for t in with_subject], alphabet, trig, progress
+    )
+    progress.start("event model", 2)
+    needs_pick = sorted({t for t, (_, _, _, s) in zip(folded_train, train, strict=True) if not s})
+    pick_batch = alphabet.encode(needs_pick)
+    picks = news.choose_subjects(pick_batch, rankers, trig.find_all(pick_batch.joined))
+    picked = {
+        t: (t[s - o : e - o] if s >= 0 else None)
+        for t, s, e, o in zip(
+            needs_pick,
+            picks.start.tolist(),
+            picks.end.tolist(),
+            pick_batch.starts.tolist(),
+            strict=True,
+        )
+    }
+    chosen: list[str | None] = []
+    for text, (_, _, _, subject) in zip(folded_train, train, strict=True):
+        folded_subject = news.fold(subject) if subject else None
+        chosen.append(
+            folded_subject if folded_subject and folded_subject in text else picked.get(text)
+        )
+    batch = alphabet.encode(folded_train)
+    doc_rows, doc_keys = news.event_keys(batch, chosen, trig.find_all(batch.joined))
+    event_keys, idf = fit_columns(doc_rows, doc_keys, min_df=2, n_rows=len(train))
+    index = KeyIndex(event_keys)
+    targets = [labels.index(r[2]) for r in train]
+    events = fit_logistic(
+        tfidf_matrix(doc_rows, index.lookup(doc_keys), len(train), idf),
+        targets,
+        n_classes=len(labels),
+        c=NEWS_C,
+        class_weight="balanced",
+    )
+    events = LinearModel(events.weights.astype(np.float32), events.bias)
+    progress.advance()
+    model = news.NewsEventModel(
+        labels, events, event_keys, idf, alphabet, rankers=rankers, triggers=trig
+    )
+    metrics = _news_metrics(model, valid) if valid else {}
+    progress.advance()
+    progress.finish()
+    seconds = round(time.perf_counter() - began, 1)
+    metrics["split"] = {
+        "seed": seed,
+        "validation": validation,
+        "grouped_by": "text",
+        "stratified_by": "most common label of the text",
+        "train_rows": len(train),
+        "validation_rows": len(valid),
+    }
+    metrics["training_seconds"] = seconds
+    spec = {**news.SPEC, "names": news.FEATURE_NAMES}
+    manifest = Manifest(
+        kind=KIND,
+        task=news.NEWS_TASK,
+        labels=labels,
+        features=spec,
+        training_data=_training_data(data, len(rows)),
+        metrics=metrics,
+        libraries=library_versions(_LIBRARIES),
+    )
+    arrays = {
+        "event_weights": events.weights,
+        "event_bias": events.bias,
+        "event_idf": idf,
+        "event_keys": event_keys,
+        "rank1_weights": rankers.first.weights,
+        "rank1_bias": rankers.first.bias,
+        "rank2_weights": rankers.second.weights,
+        "rank2_bias": rankers.second.bias,
+        "rank2_keys": rankers.second_keys,
+    }
+    parts = {
+        "alphabet": alphabet.chars,
+        "gazetteer": list(rankers.gazetteer.names),
+        "triggers": lexicon,
+    }
+    folder = save_artefact(out, manifest, arrays=arrays, parts=parts, card=news_card(manifest))
+    return TrainReport(news.NEWS_TASK, folder, tuple(labels), metrics, seconds)
+
+
+def train_sms_fraud(
+    data: Path,
+    out: Path,
+    *,
+    seed: int = 20261121,
+    validation: float = 0.2,
+    progress: Progress = NO_PROGRESS,
+) -> TrainReport:
+    """Train the SMS fraud model on the telecom-fraud CSV; write the artefact to ``out``."""
+    began = time.perf_counter()
+    rows = read_sms(data)
+    is_val = grouped_split(
+        [r[0] for r in rows], [r[1] for r in rows], fraction=validation, seed=seed
+    )
+    train = [r for r, v in zip(rows, is_val, strict=True) if not v]
+    valid = [r for r, v in zip(rows, is_val, strict=True) if v]
+    labels = sorted({r[1] for r in rows}, key=lambda label: (label != "正常短信", label))
+    progress.start("sms model", 2)
+    texts = [text for text, _ in train]
+    alphabet = Alphabet.fit([sms.neutralise(t) for t in texts], min_df=2)
+    doc_rows, doc_keys = sms.ngram_rows(alphabet, texts)
+    keys, idf = fit_columns(doc_rows, doc_keys, min_df=2, n_rows=len(texts))
+    index = KeyIndex(keys)
+    model = fit_logistic(
+        tfidf_matrix(doc_rows, index.lookup(doc_keys), len(texts), idf),
+        [labels.index(label) for _, label in train],
+        n_classes=len(labels),
+        c=SMS_C,
+        class_weight="balanced",
+    )
+    progress.advance()
+    classifier = sms.SmsFraudModel(labels, model, alphabet, keys, idf)
+    metrics: dict[str, Any] = {}
+    if valid:
+        predicted = [p.category for p in classifier.predict([t for t, _ in valid])]
+        gold = [label for _, label in valid]
+        report = classification_report(gold, predicted, labels)
+        metrics = {
+            **report,
+            "loan_fraud": report["per_class"].get(LOAN_FRAUD),
+            "fraud_vs_normal": group_f1(gold, predicted, [x for x in labels if x != "正常短信"]),
+            "confusions": top_confusions(gold, predicted),
+            "style_probe": _style_probe(classifier, valid),
+        }
+    progress.advance()
+    progress.finish()
+    seconds = round(time.perf_counter() - began, 1)
+    metrics["split"] = {
+        "seed": seed,
+        "validation": validation,
+        "grouped_by": "text (exact duplicates stay together)",
+        "stratified_by": "label",
+        "train_rows": len(train),
+        "validation_rows": len(valid),
+    }
+    metrics["training_seconds"] = seconds
+    manifest = Manifest(
+        kind=KIND,
+        task=sms.SMS_TASK,
+        labels=labels,
+        features={**sms.SPEC, "names": sms.FEATURE_NAMES},
+        training_data=_training_data(data, len(rows)),
+        metrics=metrics,
+        libraries=library_versions(_LIBRARIES),
+    )
+    folder = save_artefact(
+        out,
+        manifest,
+        arrays={
+            "weights": model.weights.astype(np.float32),
+            "bias": model.bias,
+            "idf": idf,
+            "keys": keys,
+        },
+        parts={"alphabet": alphabet.chars},
+        card=sms_card(manifest),
+    )
+    return TrainReport(sms.SMS_TASK, folder, tuple(labels), metrics, seconds)
+
+
+def _style_probe(model: sms.SmsFraudModel, valid: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """How often a fraud prediction survives dressing the text up as an operator SMS."""
+    fraud = [t for t, label in valid if label != "正常短信"]
+    dressed = [f"【中国联通】{t}回复TD退订" for t in fraud]
+    before = [p.category for p in model.predict(fraud)]
+    after = [p.category for p in model.predict(dressed)]
+    same = sum(1 for a, b in zip(before, after, strict=True) if a == b)
+    return {
+        "protocol": "fraud validation texts wrapped in 【中国联通】…回复TD退订; share unchanged",
+        "texts": len(fraud),
+        "unchanged": round(same / len(fraud), 4) if fraud else 1.0,
+    }
+
+
+__all__ = [
+    "ILLEGAL_FINANCE",
+    "LOAN_FRAUD",
+    "read_finese",
+    "read_sms",
+    "train_news_events",
+    "train_sms_fraud",
+    "train_subject_rankers",
+]

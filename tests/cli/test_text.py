@@ -1,0 +1,54 @@
+"""``smokewatch text``: train, analyze and inspect from the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Run
+from tests.text.models.conftest import sms_rows
+
+
+def test_analyze_writes_one_line_per_text_and_reports_skipped_lines(
+    sw: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "ad-1", "text": "保本保息，年化收益20%"}, ensure_ascii=False)
+    source.write_text(f"{good}\n{{broken\n", encoding="utf-8")
+    result = sw("text", "analyze", "--in", str(source), "--out", str(tmp_path / "out.jsonl"))
+    assert result.code == 0, result.err
+    assert "line 2: skipped, not JSON" in result.err
+    assert "1 texts analysed (rules only, utf-8), 1 malformed lines skipped" in result.err
+    (record,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert record["id"] == "ad-1"
+    assert record["promised_returns"][0]["annual_rate"] == 20.0
+
+
+def test_inspect_explains_one_text(sw: Run) -> None:
+    result = sw("text", "inspect", "我们保本保息，月息2分，详询13800138000")
+    assert result.code == 0, result.err
+    assert "保本保息" in result.out and "Risk factors" in result.out
+    record = sw("text", "inspect", "--json", "我们保本保息，月息2分").json()
+    assert record["promised_returns"][0]["annual_rate"] == 24.0
+
+
+def test_train_writes_a_model_that_analyze_uses(sw: Run, tmp_path: Path) -> None:
+    data = tmp_path / "sms.csv"
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["content", "label_id", "label_name", "original_label"])
+        writer.writerows([text, 0, label, label] for text, label in sms_rows())
+    model = tmp_path / "model"
+    trained = sw("text", "train", "--task", "sms-fraud", "--data", str(data), "--out", str(model))
+    assert trained.code == 0, trained.err
+    assert (model / "MODEL_CARD.md").is_file()
+    record = sw("text", "inspect", "--json", "--model", str(model), "下载APP办理无抵押贷款").json()
+    assert record["category"] in {label for _, label in sms_rows()}
+
+
+def test_train_rejects_an_unknown_task_or_a_missing_file(sw: Run, tmp_path: Path) -> None:
+    bad_task = sw("text", "train", "--task", "tweets", "--data", "x", "--out", str(tmp_path))
+    assert bad_task.code == 1 and "--task must be one of" in bad_task.err
+    missing = sw("text", "train", "--task", "sms-fraud", "--data", "nope.csv", "--out", "m")
+    assert missing.code == 1 and "no such training file" in missing.err

@@ -1,0 +1,1 @@
+"""Tests of the service core (mirrors ``src/smokewatch/services``)."""

@@ -1,0 +1,98 @@
+"""Batch analysis of JSON-lines files: nothing silently dropped, nothing half written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from smokewatch.errors import InvalidInput
+from smokewatch.services import text_files
+from smokewatch.services.text import TextAnalyzer
+from smokewatch.services.text_files import analyze_file
+
+
+def _write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def _line(identifier: object, text: str) -> str:
+    return json.dumps({"id": identifier, "text": text}, ensure_ascii=False)
+
+
+def test_malformed_lines_are_reported_by_number_and_the_rest_analysed(tmp_path: Path) -> None:
+    source = _write(
+        tmp_path / "in.jsonl",
+        [_line("a", "保本保息，年化20%"), "not json", "", '{"id": 3}', '["x"]', _line(5, "你好")],
+    )
+    report = analyze_file(source, tmp_path / "out.jsonl")
+    assert [(m.line, m.reason.split(":")[0]) for m in report.malformed] == [
+        (2, "not JSON"),
+        (4, 'expected an object with "id" and a string "text"'),
+        (5, 'expected an object with "id" and a string "text"'),
+    ]
+    out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert [r["id"] for r in out] == ["a", 5]
+    assert report.written == 2 and report.lines == 6
+
+
+def test_gbk_input_is_detected_and_read(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.jsonl", [_line(1, "月息2分，稳赚不赔")], encoding="gbk")
+    report = analyze_file(source, tmp_path / "out.jsonl")
+    assert report.encoding == "gb18030"
+    (record,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert record["promised_returns"][0]["annual_rate"] == 24.0
+
+
+def test_a_failed_run_leaves_no_output_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [_line(i, f"第{i}条：保本保息") for i in range(text_files.BATCH * 2)]
+    source = _write(tmp_path / "in.jsonl", lines)
+    target = tmp_path / "out.jsonl"
+    target.write_text("the previous run's output\n", encoding="utf-8")
+    calls = 0
+    real = TextAnalyzer.analyze
+
+    def fail_on_second_batch(self: TextAnalyzer, items: list[tuple[object, str]]) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("disk full")
+        return real(self, items)
+
+    monkeypatch.setattr(TextAnalyzer, "analyze", fail_on_second_batch)
+    with pytest.raises(RuntimeError, match="disk full"):
+        analyze_file(source, target)
+    assert target.read_text(encoding="utf-8") == "the previous run's output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_progress_counts_every_input_line(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.jsonl", [_line(i, "保本") for i in range(300)] + ["bad"])
+    seen: list[tuple[str, object]] = []
+
+    class Recorder:
+        def start(self, task: str, total: int | None = None) -> None:
+            seen.append(("start", total))
+
+        def advance(self, units: int = 1) -> None:
+            seen.append(("advance", units))
+
+        def finish(self) -> None:
+            seen.append(("finish", None))
+
+    analyze_file(source, tmp_path / "out.jsonl", progress=Recorder())
+    assert seen[0] == ("start", 301)
+    assert sum(u for k, u in seen if k == "advance" and isinstance(u, int)) == 301
+    assert seen[-1] == ("finish", None)
+
+
+def test_a_missing_input_or_output_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="no such input file"):
+        analyze_file(tmp_path / "missing.jsonl", tmp_path / "out.jsonl")
+    source = _write(tmp_path / "in.jsonl", [_line(1, "x")])
+    with pytest.raises(InvalidInput, match="output folder does not exist"):
+        analyze_file(source, tmp_path / "nowhere" / "out.jsonl")

@@ -1,0 +1,3 @@
+"""Tests of the trained text models."""
+
+from __future__ import annotations

@@ -1,0 +1,96 @@
+"""The news event model: event for the subject, subject as a substring, reasons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from smokewatch.errors import ConfigError
+from smokewatch.text.models import TextPrediction, TrainReport, load_text_model, train_news_events
+from smokewatch.text.models.news import NewsEventModel
+from tests.text.models.conftest import finese_rows
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> TrainReport:
+    folder = tmp_path_factory.mktemp("news")
+    data = folder / "finese_train_list.json"
+    data.write_text(json.dumps(finese_rows(), ensure_ascii=False), encoding="utf-8")
+    return train_news_events(data, folder / "model", seed=5)
+
+
+def _predict(report: TrainReport, text: str) -> TextPrediction:
+    model = load_text_model(report.folder)
+    assert isinstance(model, NewsEventModel)
+    (prediction,) = model.predict([text])
+    return prediction
+
+
+def test_an_unseen_platform_is_found_with_its_event(trained: TrainReport) -> None:
+    text = "据警方通报，“聚财猫”平台涉嫌非法吸收公众存款，已被立案侦查，投资人众多"
+    prediction = _predict(trained, text)
+    assert prediction.category == "涉嫌非法集资"
+    assert prediction.subject == "聚财猫"
+    assert prediction.subject_score is not None
+    assert 0.0 < prediction.subject_score <= 1.0
+    assert prediction.reasons
+    assert all(r.weight > 0 for r in prediction.reasons)
+    assert any(r.feature.startswith(("text: ", "keyword")) for r in prediction.reasons)
+    assert any(r.feature.startswith("subject") for r in prediction.reasons)
+
+
+def test_the_subject_is_exactly_a_substring_of_the_original_text(trained: TrainReport) -> None:
+    text = "ｅ租宝平台近日出现提现困难，大量出借人无法提现，平台称将延期兑付"
+    prediction = _predict(trained, text)
+    assert prediction.category == "提现困难"
+    assert prediction.subject is not None
+    assert prediction.subject in text
+
+
+def test_nothing_to_report_has_no_subject(trained: TrainReport) -> None:
+    prediction = _predict(trained, "今年第三季度全市居民消费价格同比上涨2%，天气晴好")
+    assert prediction.category == "其他"
+    assert prediction.subject is None
+    assert prediction.subject_score is None
+
+
+def test_probabilities_cover_every_label(trained: TrainReport) -> None:
+    prediction = _predict(trained, "某某公司发布公告")
+    assert set(prediction.probabilities) == set(trained.labels)
+    assert sum(prediction.probabilities.values()) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_empty_and_odd_texts_do_not_break_prediction(trained: TrainReport) -> None:
+    model = load_text_model(trained.folder)
+    predictions = model.predict(["", " ", "(600000)", "“”"])
+    assert len(predictions) == 4
+    assert all(p.category in trained.labels for p in predictions)
+
+
+def test_a_batch_gives_the_same_answers_as_single_texts(trained: TrainReport) -> None:
+    model = load_text_model(trained.folder)
+    texts = [
+        "据警方通报，“聚财猫”平台涉嫌非法吸收公众存款，已被立案侦查",
+        "",
+        "华润三九(000999)控股股东减持3%股份\x1f持股比降至5%以下",
+        "ｅ租宝平台近日出现提现困难",
+    ]
+    assert model.predict(texts) == [model.predict([t])[0] for t in texts]
+
+
+def test_the_report_holds_the_validation_protocols(trained: TrainReport) -> None:
+    metrics = trained.metrics
+    assert {"per_text", "per_row", "subject_given", "subject", "split"} <= set(metrics)
+    assert metrics["split"]["seed"] == 5
+    assert metrics["split"]["grouped_by"] == "text"
+    assert metrics["per_text"]["illegal_finance_group"]["f1"] >= 0.9
+    assert metrics["subject"]["exact_match"] >= 0.9
+    card = (trained.folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "research use only" in card
+
+
+def test_a_model_of_another_task_is_not_loaded_as_news(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a text model"):
+        load_text_model(tmp_path)
