@@ -6,17 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from smokewatch.cli.render import key_values, print_json, progress_bars, table
 from smokewatch.cli.state import CliState, WorkspaceOption
-from smokewatch.services import detect as detect_service
-from smokewatch.services import ingest as ingest_service
-from smokewatch.services import queries
-from smokewatch.services.workspace import open_store, open_workspace
-from smokewatch.store.db import Store
+
+if TYPE_CHECKING:
+    from smokewatch.store.db import Store
 
 findings_app = typer.Typer(help="Browse findings of detect runs.", no_args_is_help=True)
 runs_app = typer.Typer(
@@ -34,6 +32,8 @@ def _state(ctx: typer.Context) -> CliState:
 
 @contextmanager
 def _store(ctx: typer.Context, workspace: Path | None) -> Iterator[Store]:
+    from smokewatch.services.workspace import open_store, open_workspace
+
     settings = _state(ctx).settings(workspace)
     open_workspace(settings)
     with open_store(settings) as store:
@@ -51,6 +51,8 @@ def ingest(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Load source files into typed tables; bad rows go to the rejects with their reasons."""
+    from smokewatch.services import ingest as ingest_service
+
     state = _state(ctx)
     with progress_bars(state.progress) as progress:
         summaries = ingest_service.ingest(
@@ -110,6 +112,8 @@ def detect(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Run the rules on the workspace's data and store the findings."""
+    from smokewatch.services import detect as detect_service
+
     state = _state(ctx)
     day: date | None = as_of.date() if as_of else None
     with progress_bars(state.progress) as progress:
@@ -158,6 +162,8 @@ def list_findings(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Findings of the latest detect run, newest first."""
+    from smokewatch.services import queries
+
     with _store(ctx, workspace) as store:
         page = queries.list_findings(
             store,
@@ -199,6 +205,8 @@ def list_runs(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Recent runs, newest first."""
+    from smokewatch.services import queries
+
     with _store(ctx, workspace) as store:
         runs = queries.list_runs(store, kind=kind, limit=limit)
     if as_json:
@@ -231,6 +239,8 @@ def show_run(
     workspace: WorkspaceOption = None,
 ) -> None:
     """One run: inputs, statistics and its first rejected rows."""
+    from smokewatch.services import queries
+
     with _store(ctx, workspace) as store:
         run = queries.get_run(store, run_id, rejects=rejects)
     if as_json:
@@ -257,6 +267,8 @@ def list_sources(
     ctx: typer.Context, workspace: WorkspaceOption = None, as_json: JsonOption = False
 ) -> None:
     """Sources defined in the workspace."""
+    from smokewatch.services import ingest as ingest_service
+
     specs = ingest_service.list_sources(_state(ctx).settings(workspace))
     if as_json:
         print_json([s.model_dump(mode="json") for s in specs])

@@ -10,7 +10,6 @@ import typer
 from smokewatch.cli.render import err, out, print_json, table
 from smokewatch.cli.state import CliState, WorkspaceOption
 from smokewatch.errors import ConfigError, Problem
-from smokewatch.services import rules as rules_service
 from smokewatch.settings import Settings
 
 rules_app = typer.Typer(help="Inspect, lint and test detection rules.", no_args_is_help=True)
@@ -28,6 +27,8 @@ def list_rules(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List rules: built-in and the workspace's."""
+    from smokewatch.services import rules as rules_service
+
     rules = rules_service.catalogue(_settings(ctx, workspace))
     if as_json:
         print_json([rules_service.describe(r) for r in rules])
@@ -57,6 +58,8 @@ def show_rule(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Show what a rule checks, its legal basis, parameters, bands and body."""
+    from smokewatch.services import rules as rules_service
+
     info = rules_service.describe(rules_service.get_rule(_settings(ctx, workspace), rule_id))
     if as_json:
         print_json(info)
@@ -92,6 +95,8 @@ def show_rule(
 @rules_app.command("lint")
 def lint_rules(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
     """Check every rule; exits 1 when any rule has an error."""
+    from smokewatch.services import rules as rules_service
+
     issues = rules_service.lint(_settings(ctx, workspace))
     for issue in issues:
         style = "red" if issue.severity == "error" else "yellow"
@@ -118,6 +123,8 @@ def test_rules(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Run every rule's positive and negative fixtures; exits 1 on any failure."""
+    from smokewatch.services import rules as rules_service
+
     outcomes = rules_service.test_rules(
         _settings(ctx, workspace), rule_ids=rule_ids or (), engine_url=engine
     )

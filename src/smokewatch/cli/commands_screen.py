@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from smokewatch.cli.render import out, print_json, table
-from smokewatch.services.screen import ScreenResult, screen
+
+if TYPE_CHECKING:
+    from smokewatch.services.screen import ScreenResult
 
 _VERDICTS = {
     "restricted": (
@@ -86,6 +88,8 @@ def screen_command(
 
     Exits 0 whatever the verdict; read the verdict (restricted / needs_approval / clear).
     """
+    from smokewatch.services.screen import screen
+
     result = screen(name, scope, licences=licence or (), as_of=as_of.date() if as_of else None)
     if as_json:
         print_json(dataclasses.asdict(result))

@@ -11,8 +11,6 @@ import typer
 from smokewatch.cli.render import err, out, print_json, progress_bars, table
 from smokewatch.cli.state import CliState
 from smokewatch.errors import InvalidInput
-from smokewatch.services import text as text_service
-from smokewatch.services import text_files
 
 text_app = typer.Typer(
     help="Read Chinese financial texts: returns, lure words, events, subjects.",
@@ -43,7 +41,7 @@ def train(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Train a text model and write it as a verified artefact with its model card."""
-    from smokewatch.text.models import train_news_events, train_sms_fraud  # noqa: PLC0415
+    from smokewatch.text.models import train_news_events, train_sms_fraud
 
     if task not in TASKS:
         raise InvalidInput(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
@@ -88,6 +86,8 @@ def analyze(
     ] = "auto",
 ) -> None:
     """Analyse texts: returns, lure words, events, mentions; with a model category and subject."""
+    from smokewatch.services import text_files
+
     state = _state(ctx)
     with progress_bars(state.progress and target != "-") as progress:
         report = text_files.analyze_file(
@@ -99,11 +99,12 @@ def analyze(
             progress=progress,
         )
     for bad in report.malformed:
-        err.print(f"line {bad.line}: skipped, {bad.reason}", markup=False)
+        err.print(f"line {bad.line}: skipped, {bad.reason}", markup=False, soft_wrap=True)
     err.print(
         f"{report.written} texts analysed ({report.task or 'rules only'}, {report.encoding}), "
         f"{len(report.malformed)} malformed lines skipped, {report.texts_per_second:,.0f} texts/s",
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -116,6 +117,8 @@ def inspect(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show what smokewatch reads in one text, with spans, weights and reasons."""
+    from smokewatch.services import text as text_service
+
     analyzer = text_service.TextAnalyzer.open(model)
     (record,) = analyzer.analyze([("text", text)])
     if as_json:

@@ -9,9 +9,6 @@ import typer
 
 from smokewatch.cli.render import out, progress_bars
 from smokewatch.cli.state import CliState, WorkspaceOption
-from smokewatch.cli.summary import render_demo
-from smokewatch.services import workspace as workspace_service
-from smokewatch.services.demo import DEMO_SEED, init_demo
 
 db_app = typer.Typer(help="The operational store.", no_args_is_help=True)
 demo_app = typer.Typer(
@@ -40,6 +37,8 @@ def init(
     ] = False,
 ) -> None:
     """Create a workspace: settings, sources/, rules/, scorecards/, lexicons/, store."""
+    from smokewatch.services import workspace as workspace_service
+
     created = workspace_service.init_workspace(directory, title=name, adcode=adcode, force=force)
     settings = _state(ctx).settings(created.root)
     with workspace_service.open_store(settings), workspace_service.open_engine(settings):
@@ -51,6 +50,8 @@ def init(
 @db_app.command("upgrade")
 def upgrade(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
     """Migrate the workspace's store to the latest schema."""
+    from smokewatch.services import workspace as workspace_service
+
     settings = _state(ctx).settings(workspace)
     workspace_service.open_workspace(settings)
     with workspace_service.open_store(settings) as store:
@@ -66,9 +67,10 @@ def serve(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the REST API (and, in a later version, the dashboard) for a workspace."""
-    import uvicorn  # noqa: PLC0415 - only this command needs the server
+    import uvicorn
 
-    from smokewatch.api.app import create_app  # noqa: PLC0415
+    from smokewatch.api.app import create_app
+    from smokewatch.services import workspace as workspace_service
 
     settings = _state(ctx).settings(workspace)
     workspace_service.open_workspace(settings)
@@ -88,20 +90,24 @@ def demo_init(
         int, typer.Option("--enterprises", min=100, help="Size of the city.")
     ] = 20_000,
     seed: Annotated[
-        int, typer.Option("--seed", help="Random seed (same seed, same city).")
-    ] = DEMO_SEED,
+        int | None,
+        typer.Option("--seed", help="Random seed (same seed, same city; default 20261121)."),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild an existing demo workspace.")
     ] = False,
 ) -> None:
     """Generate the demo workspace and run the whole pipeline (without serving)."""
+    from smokewatch.cli.summary import render_demo
+    from smokewatch.services.demo import DEMO_SEED, init_demo
+
     state = _state(ctx)
     overrides = {"engine": {"url": state.engine}} if state.engine else {}
     with progress_bars(state.progress) as progress:
         summary = init_demo(
             directory,
             enterprises=enterprises,
-            seed=seed,
+            seed=DEMO_SEED if seed is None else seed,
             force=force,
             overrides=overrides,
             progress=progress,

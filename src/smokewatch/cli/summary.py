@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from smokewatch.cli.render import out, table
-from smokewatch.services.demo import DemoSummary
+
+if TYPE_CHECKING:
+    from smokewatch.services.demo import DemoSummary
 
 
 def render_demo(summary: DemoSummary) -> None:

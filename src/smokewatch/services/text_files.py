@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from smokewatch.errors import InvalidInput
-from smokewatch.ingest.csv_reader import detect_encoding
+from smokewatch.ingest.encoding import detect_encoding
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.text import TextAnalyzer
 
@@ -47,12 +47,13 @@ class AnalyzeReport:
     written: int = 0
     malformed: list[MalformedLine] = field(default_factory=list)
     seconds: float = 0.0
+    """Time spent reading, analysing and writing, after start-up (see ``TextAnalyzer.warm_up``)."""
     encoding: str = "utf-8"
     task: str | None = None
 
     @property
     def texts_per_second(self) -> float:
-        """Throughput of the run (texts written per second of wall time)."""
+        """Throughput of the run after start-up (texts written per second)."""
         return self.written / self.seconds if self.seconds else 0.0
 
 
@@ -166,6 +167,7 @@ def analyze_file(
     elif encoding == "auto":
         encoding = sys.stdin.encoding or "utf-8"
     analyzer = TextAnalyzer.open(model_dir, as_of=as_of, within_adcode=within_adcode)
+    analyzer.warm_up()
     report = AnalyzeReport(encoding=encoding, task=analyzer.task)
     started = time.perf_counter()
     progress.start("analyze", total=total)

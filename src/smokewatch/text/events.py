@@ -80,8 +80,16 @@ def _subject(strongest: Signal, mentions: list[Mention]) -> Mention | None:
     return after[0] if after else None
 
 
-def find_events(text: str | None, *, scanner: SignalScanner | None = None) -> EventAnalysis:
+def find_events(
+    text: str | None,
+    *,
+    scanner: SignalScanner | None = None,
+    mentions: list[Mention] | None = None,
+) -> EventAnalysis:
     """The illegal-finance events ``text`` reports, and its subject.
+
+    ``mentions`` are those of :func:`~smokewatch.text.mentions.find_mentions` on the same text
+    when the caller has them already (they are found here otherwise, only if there is an event).
 
     Examples:
         >>> analysis = find_events("警方对芜湖鑫源财富管理有限公司涉嫌非法吸收公众存款案立案侦查")
@@ -93,7 +101,8 @@ def find_events(text: str | None, *, scanner: SignalScanner | None = None) -> Ev
     analysis = (scanner or event_scanner()).scan(text or "")
     if not analysis.signals:
         return EventAnalysis((), analysis.discounted, None)
-    mentions = find_mentions(text)
+    if mentions is None:
+        mentions = find_mentions(text)
     analysis = analysis.outside_names(name_spans(mentions))
     if not analysis.signals:
         return EventAnalysis((), analysis.discounted, None)
