@@ -26,7 +26,7 @@ from smokewatch.detect.fixtures import Fixture, LoadedFixture
 from smokewatch.detect.spec import RuleSpec
 from smokewatch.engine.sql import parse
 from smokewatch.errors import Location, Problem, RuleError
-from smokewatch.model._yaml import package_dir
+from smokewatch.model._yaml import package_dir, validation_problems
 
 RULE_FILE = "rule.yml"
 BUILTIN_PACK = ("rulepacks", "core", "rules")
@@ -94,37 +94,6 @@ def _module_from_file(node: Traversable, rule_id: str) -> Any:
     return module
 
 
-def _yaml_location(text: str, path: Sequence[Any], origin: str) -> Location:
-    """Line/column of the YAML node at ``path`` (a pydantic error location)."""
-    try:
-        node: Any = yaml.compose(text)
-    except yaml.YAMLError:
-        return Location(origin)
-    best = node
-    for key in path:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == key), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            match = node.value[key]
-        else:
-            match = None
-        if match is None:
-            break
-        node = best = match
-    if best is None:
-        return Location(origin)
-    return Location(origin, best.start_mark.line + 1, best.start_mark.column + 1)
-
-
-def _validation_problems(exc: ValidationError, text: str, origin: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = [p for p in err["loc"] if not isinstance(p, str) or not p.startswith("function-")]
-        where = ".".join(str(p) for p in loc) or "(top level)"
-        problems.append(Problem(f"{where}: {err['msg']}", _yaml_location(text, loc, origin)))
-    return problems
-
-
 def _load_fixtures(folder: Traversable, problems: list[Problem]) -> tuple[LoadedFixture, ...]:
     fixtures: list[LoadedFixture] = []
     base = folder / "fixtures"
@@ -148,7 +117,7 @@ def _load_fixtures(folder: Traversable, problems: list[Problem]) -> tuple[Loaded
                     )
                 )
             except ValidationError as exc:
-                problems.extend(_validation_problems(exc, text, origin))
+                problems.extend(validation_problems(exc, origin, text))
             except yaml.YAMLError as exc:
                 problems.append(Problem(f"invalid YAML: {exc}", Location(origin)))
     return tuple(fixtures)
@@ -169,7 +138,7 @@ def load_rule(folder: Traversable, *, origin: str | None = None) -> Rule:
     try:
         spec = RuleSpec.model_validate(raw)
     except ValidationError as exc:
-        raise RuleError(_validation_problems(exc, text, origin_path)) from exc
+        raise RuleError(validation_problems(exc, origin_path, text)) from exc
 
     digest = hashlib.sha256(text.encode("utf-8"))
     body = hashlib.sha256()

@@ -28,7 +28,12 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smokewatch.errors import ConfigError, Location, NotFound, Problem
-from smokewatch.model._yaml import load_yaml_resource, load_yaml_text, package_dir
+from smokewatch.model._yaml import (
+    load_yaml_resource,
+    load_yaml_text,
+    package_dir,
+    validation_problems,
+)
 from smokewatch.text.matcher import LexiconMatcher, Match, fold_for_matching
 
 
@@ -280,14 +285,6 @@ class _LexiconSpec(_Spec):
     terms: list[_TermSpec] = Field(min_length=1)
 
 
-def _validation_problems(exc: ValidationError, origin: str) -> list[Problem]:
-    loc = Location(origin)
-    return [
-        Problem(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}", loc)
-        for err in exc.errors()
-    ]
-
-
 def _cross_check(spec: _LexiconSpec, origin: str) -> list[Problem]:
     """Checks pydantic cannot express: references, duplicates, false friends, tiers."""
     loc = Location(origin)
@@ -345,7 +342,7 @@ def parse_lexicon(raw: Any, origin: str) -> Lexicon:
     try:
         spec = _LexiconSpec.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_validation_problems(exc, origin)) from exc
+        raise ConfigError(validation_problems(exc, origin)) from exc
     problems = _cross_check(spec, origin)
     if problems:
         raise ConfigError(problems)
