@@ -17,6 +17,7 @@ from rich.text import Text
 from smokewatch import __version__
 from smokewatch.cli import (
     commands_data,
+    commands_model,
     commands_rules,
     commands_screen,
     commands_text,
@@ -90,6 +91,7 @@ commands_workspace.register(app)
 commands_data.register(app)
 commands_rules.register(app)
 commands_screen.register(app)
+commands_model.register(app)
 commands_text.register(app)
 
 
