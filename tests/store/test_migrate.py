@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from smokewatch.errors import ConfigError
 from smokewatch.store import Store
-from smokewatch.store.migrate import alembic_config, head_revision, schema_differences
+from smokewatch.store.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    schema_differences,
+    upgrade,
+)
 from smokewatch.store.orm import Base
 
 
@@ -27,7 +35,17 @@ def test_orm_metadata_and_migrations_agree(store: Store) -> None:
 
 def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) -> None:
     added = {diff[1].name for diff in _autogenerate_diff(empty_store) if diff[0] == "add_table"}  # type: ignore[index]
-    assert added == {"run", "ingest_reject", "finding", "rule_version", "score"}
+    assert added == {
+        "run",
+        "ingest_reject",
+        "finding",
+        "rule_version",
+        "score",
+        "scorecard_version",
+        "alert",
+        "alert_event",
+        "watchlist_entry",
+    }
 
 
 def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
@@ -35,14 +53,38 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_initial_migration() -> None:
-    assert head_revision() == "0001_initial"
+def test_head_is_the_scores_and_alerts_migration() -> None:
+    assert head_revision() == "0002_scores_alerts"
+
+
+def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        upgrade(connection, "0001_initial")
+        connection.execute(
+            sa.text(
+                "insert into run (id, kind, status, started_at, inputs, stats) "
+                "values ('r1', 'detect', 'succeeded', '2026-11-01 00:00:00', '{}', '{}')"
+            )
+        )
+    with engine.begin() as connection:
+        upgrade(connection)
+        assert current_revision(connection) == "0002_scores_alerts"
+        assert schema_differences(connection) == []
+        assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0001_initial")
+        assert current_revision(connection) == "0001_initial"
+        tables = set(sa.inspect(connection).get_table_names())
+        assert "alert" not in tables and "score" in tables
+    engine.dispose()
 
 
 def test_migrations_ship_inside_the_package() -> None:
     folder = files("smokewatch.store") / "migrations"
     assert (folder / "env.py").is_file()
     assert (folder / "versions" / "0001_initial.py").is_file()
+    assert (folder / "versions" / "0002_scores_alerts.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:

@@ -19,6 +19,7 @@ from smokewatch.cli import (
     commands_data,
     commands_model,
     commands_rules,
+    commands_scores,
     commands_screen,
     commands_text,
     commands_workspace,
@@ -93,6 +94,7 @@ commands_rules.register(app)
 commands_screen.register(app)
 commands_model.register(app)
 commands_text.register(app)
+commands_scores.register(app)
 
 
 def _error(message: str) -> None:

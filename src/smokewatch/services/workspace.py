@@ -70,6 +70,11 @@ class Workspace:
         return self.root / "lexicons"
 
     @property
+    def scorecards_dir(self) -> Path:
+        """``scorecards/``: workspace scorecards (override built-in ones by id)."""
+        return self.root / "scorecards"
+
+    @property
     def warehouse_dir(self) -> Path:
         """``warehouse/``: Parquet tables when the engine is Spark."""
         return self.root / "warehouse"

@@ -1,4 +1,4 @@
-"""Typed ORM of the operational store: runs, ingest rejects, findings, the rule registry, scores.
+"""Typed ORM of the operational store: runs, rejects, findings, registries, scores, alerts, lists.
 
 Only portable column types are used (``sa.JSON``, never ``JSONB``), so the same schema runs on
 SQLite and PostgreSQL. Timestamps are stored as UTC and always come back timezone-aware in
@@ -204,28 +204,168 @@ class RuleVersion(Base):
     first_published_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ScorecardVersion(Base):
+    """A published scorecard version: like rules, published content is immutable."""
+
+    __tablename__ = "scorecard_version"
+
+    scorecard_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.Integer(), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(sa.String(128))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.Text())
+    first_published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Score(Base):
-    """A smoke index of one subject by one scorecard version (filled by a later issue)."""
+    """The smoke index of one subject by one scorecard version on one evaluation date."""
 
     __tablename__ = "score"
     __table_args__ = (
-        sa.Index(None, "subject_id"),
+        sa.Index(None, "subject_id", "scorecard_id"),
+        sa.Index(None, "scorecard_id", "as_of", "grade"),
         sa.Index(None, "run_id"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    """Deterministic: hash of scorecard id, version, subject and as-of date (re-runs replace)."""
     run_id: Mapped[str] = mapped_column(sa.ForeignKey("run.id"))
     subject_id: Mapped[str] = mapped_column(sa.String(128))
+    subject_table: Mapped[str] = mapped_column(sa.String(64))
+    subject_name: Mapped[str | None] = mapped_column(sa.Text())
     scorecard_id: Mapped[str] = mapped_column(sa.String(64))
     scorecard_version: Mapped[int] = mapped_column(sa.Integer())
     as_of: Mapped[date] = mapped_column(sa.Date())
     score: Mapped[float] = mapped_column(sa.Float())
+    """The smoke index, 0–100 (two decimals)."""
     grade: Mapped[str] = mapped_column(sa.String(32))
+    dimensions: Mapped[dict[str, Any]] = mapped_column(_json())
+    """Sub-score of every dimension of the scorecard."""
     contributions: Mapped[list[Any]] = mapped_column(_json())
+    """Every line of the explanation; they add up to ``score``."""
+    shadow: Mapped[bool] = mapped_column(sa.Boolean())
+    """True when the scorecard version is in testing: no alert is raised from it."""
+    adcode: Mapped[str | None] = mapped_column(sa.String(12))
+    """The subject's division code: where an alert is routed."""
+    sector: Mapped[str | None] = mapped_column(sa.String(64))
+    """The subject's industry or licence kind: which member agency an alert concerns."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AlertStatus(StrEnum):
+    """Where an alert is: open until closed; snoozed until its expiry."""
+
+    OPEN = "open"
+    SNOOZED = "snoozed"
+    CLOSED = "closed"
+
+
+class AlertEventKind(StrEnum):
+    """What happened to an alert (its history)."""
+
+    RAISED = "raised"
+    ROSE = "rose"
+    """The subject rose to a higher grade."""
+    FELL = "fell"
+    """The subject fell to a lower grade (recorded, never notified)."""
+    SNOOZED = "snoozed"
+    WOKE = "woke"
+    """A snooze ended: expired, or lifted by hand."""
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class Alert(Base):
+    """One alert per subject and scorecard (the dedupe key), with its current grade."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        _one_of("status", AlertStatus),
+        sa.UniqueConstraint("subject_table", "subject_id", "scorecard_id"),
+        sa.Index(None, "status", "grade"),
+        sa.Index(None, "adcode"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    """Deterministic: hash of subject table, subject id and scorecard id."""
+    subject_id: Mapped[str] = mapped_column(sa.String(128))
+    subject_table: Mapped[str] = mapped_column(sa.String(64))
+    subject_name: Mapped[str | None] = mapped_column(sa.Text())
+    scorecard_id: Mapped[str] = mapped_column(sa.String(64))
+    scorecard_version: Mapped[int] = mapped_column(sa.Integer())
+    grade: Mapped[str] = mapped_column(sa.String(32))
+    """The highest grade reached since the alert was raised or reopened."""
+    last_grade: Mapped[str] = mapped_column(sa.String(32))
+    """The grade of the latest score run (``none`` when it no longer scores)."""
+    score: Mapped[float] = mapped_column(sa.Float())
+    """The index of the latest score run that reached the subject."""
+    as_of: Mapped[date] = mapped_column(sa.Date())
+    status: Mapped[AlertStatus] = mapped_column(_enum(AlertStatus))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    raised_run_id: Mapped[str] = mapped_column(sa.ForeignKey("run.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_run_id: Mapped[str] = mapped_column(sa.ForeignKey("run.id"))
+    snoozed_until: Mapped[date | None] = mapped_column(sa.Date())
+    snooze_reason: Mapped[str | None] = mapped_column(sa.Text())
+    adcode: Mapped[str | None] = mapped_column(sa.String(12))
+    sector: Mapped[str | None] = mapped_column(sa.String(64))
+    reason_zh: Mapped[str] = mapped_column(sa.Text())
+    """The strongest contributions when the alert last rose, for listings."""
+    reason_en: Mapped[str] = mapped_column(sa.Text())
+
+
+class AlertEvent(Base):
+    """One step in an alert's history: raised, rose, fell, snoozed, woke, closed, reopened."""
+
+    __tablename__ = "alert_event"
+    __table_args__ = (
+        _one_of("kind", AlertEventKind),
+        sa.Index(None, "alert_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
+    )
+    alert_id: Mapped[str] = mapped_column(sa.ForeignKey("alert.id", ondelete="CASCADE"))
+    kind: Mapped[AlertEventKind] = mapped_column(_enum(AlertEventKind))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    grade: Mapped[str | None] = mapped_column(sa.String(32))
+    score: Mapped[float | None] = mapped_column(sa.Float())
+    run_id: Mapped[str | None] = mapped_column(sa.ForeignKey("run.id"))
+    actor: Mapped[str | None] = mapped_column(sa.String(128))
+    reason: Mapped[str | None] = mapped_column(sa.Text())
+
+
+class WatchlistEntry(Base):
+    """A subject put on a watch list by hand, with the reason, who and until when."""
+
+    __tablename__ = "watchlist_entry"
+    __table_args__ = (sa.Index(None, "list_id", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True
+    )
+    list_id: Mapped[str] = mapped_column(sa.String(64))
+    """``key_focus`` (重点关注名单) or a list the workspace names."""
+    subject_id: Mapped[str] = mapped_column(sa.String(128))
+    subject_table: Mapped[str] = mapped_column(sa.String(64))
+    subject_name: Mapped[str | None] = mapped_column(sa.Text())
+    reason: Mapped[str] = mapped_column(sa.Text())
+    added_by: Mapped[str] = mapped_column(sa.String(128))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_on: Mapped[date | None] = mapped_column(sa.Date())
+    """The entry lapses after this day (``None``: until removed)."""
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by: Mapped[str | None] = mapped_column(sa.String(128))
+    removal_reason: Mapped[str | None] = mapped_column(sa.Text())
 
 
 __all__ = [
     "NAMING_CONVENTION",
+    "Alert",
+    "AlertEvent",
+    "AlertEventKind",
+    "AlertStatus",
     "Base",
     "Finding",
     "IngestReject",
@@ -234,5 +374,7 @@ __all__ = [
     "RunKind",
     "RunStatus",
     "Score",
+    "ScorecardVersion",
     "UTCDateTime",
+    "WatchlistEntry",
 ]

@@ -1,0 +1,1 @@
+"""Tests of the alert layer (mirrors ``src/smokewatch/alerts``)."""
