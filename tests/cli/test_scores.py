@@ -57,3 +57,24 @@ def test_watchlist_add_list_remove(sw: Run, scored: Path) -> None:
 def test_score_lint_passes_for_the_builtin_card(sw: Run, scored: Path) -> None:
     result = sw("score", "lint", "-w", str(scored))
     assert result.code == 0 and "0 errors" in result.out
+
+
+def test_evaluate_reports_auc_precision_and_lead_time(
+    sw: Run, scored: Path, tmp_path: Path
+) -> None:
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_bytes(
+        "entity_id,event_date,kind\ne3,2026-12-15,立案\ne2,bad-date,跑路\n".encode("gbk")
+    )
+    result = sw("evaluate", "--outcomes", str(outcomes), "-w", str(scored), "--json")
+    assert result.code == 0, result.err
+    assert "outcomes.csv:3: skipped" in result.err
+    report = result.json()
+    assert report["population_source"] == "table enterprise"
+    assert report["population"] == 3
+    assert report["outcomes_file"]["encoding"] == "gb18030"
+    assert report["auc"]["value"] == 1.0  # e3 (55) above e1 (33), e2 (22) and the rest
+    assert report["lead_time"]["found_first"] == 1
+    assert report["lead_time"]["median_days"] == 44
+    text = sw("evaluate", "--outcomes", str(outcomes), "-w", str(scored))
+    assert "AUC" in text.out and "Precision@K" in text.out

@@ -471,12 +471,109 @@ def watch_list(
     )
 
 
+# -- evaluate -------------------------------------------------------------------------------
+
+
+def evaluate(
+    ctx: typer.Context,
+    outcomes: Annotated[
+        Path, typer.Option("--outcomes", help="CSV: entity_id,event_date,kind (UTF-8 or GBK).")
+    ],
+    scorecard: ScorecardOption = "SW-S-0001",
+    cutoff: Annotated[
+        datetime | None,
+        typer.Option("--cutoff", formats=["%Y-%m-%d"], help="Snapshot day (default: latest)."),
+    ] = None,
+    alert_grade: Annotated[
+        str | None, typer.Option("--alert-grade", help="Flag from this grade (default: card's).")
+    ] = None,
+    k: Annotated[
+        list[int] | None, typer.Option("--k", help="Precision@K (default 10 50 100).")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="Only outcomes from this day."),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--until", formats=["%Y-%m-%d"], help="Only outcomes up to this day."),
+    ] = None,
+    lang: LangOption = "zh",
+    as_json: JsonOption = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """How well the smoke index warned: AUC, precision by grade, precision@K, lead time."""
+    from smokewatch.services.evaluate import evaluate_outcomes
+
+    result = evaluate_outcomes(
+        _state(ctx).settings(workspace),
+        outcomes,
+        scorecard_id=scorecard,
+        cutoff=cutoff.date() if cutoff else None,
+        alert_grade=alert_grade,
+        ks=k or (10, 50, 100),
+        outcomes_from=since.date() if since else None,
+        outcomes_until=until.date() if until else None,
+    )
+    for reject in result.outcomes.rejects:
+        err.print(
+            f"{outcomes}:{reject.line}: skipped, {reject.reason}", markup=False, soft_wrap=True
+        )
+    if as_json:
+        print_json(
+            {
+                "scorecard": result.scorecard,
+                "population_source": result.population_source,
+                "outcomes_file": {
+                    "rows": result.outcomes.rows,
+                    "encoding": result.outcomes.encoding,
+                    "rejects": [
+                        {"line": r.line, "reason": r.reason} for r in result.outcomes.rejects
+                    ],
+                },
+                **result.report.to_dict(),
+            }
+        )
+        return
+    report = result.report
+    out.print(report.describe(lang), markup=False, soft_wrap=True)
+    table(
+        "By grade (cumulative: at this grade or higher)",
+        ["grade", "entities", "positives", "precision", "recall", "lift"],
+        [
+            (
+                r.grade,
+                r.entities,
+                r.positives,
+                _fmt(r.cumulative_precision),
+                _fmt(r.recall),
+                _fmt(r.lift),
+            )
+            for r in report.by_grade
+        ],
+    )
+    table(
+        "Precision@K",
+        ["K", "taken", "positives", "precision", "tied at boundary"],
+        [
+            (p.k, p.taken, p.positives, _fmt(p.precision), p.tied_at_boundary)
+            for p in report.precision_at_k
+        ],
+        caption=f"{result.scorecard} · population: {result.population_source}",
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
 def register(app: typer.Typer) -> None:
     """Add the scoring commands to the main app."""
     app.add_typer(score_app, name="score")
     app.add_typer(scores_app, name="scores")
     app.add_typer(alerts_app, name="alerts")
     app.add_typer(watch_app, name="watchlist")
+    app.command("evaluate")(evaluate)
 
 
 __all__ = ["register"]
