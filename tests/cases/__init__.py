@@ -1,0 +1,1 @@
+"""Tests of the case workflow layer (mirrors ``src/smokewatch/cases``)."""
