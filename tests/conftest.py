@@ -105,3 +105,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"real data sets not found at {SHARED_DATA} (set SMOKEWATCH_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with test parameters: the same code path, a fraction of the CPU (CI is 2 cores)."""
+    from argon2 import PasswordHasher  # noqa: PLC0415
+
+    from smokewatch.services import users  # noqa: PLC0415
+
+    monkeypatch.setattr(
+        users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

@@ -27,6 +27,14 @@ class Conflict(SmokewatchError):
     """The request conflicts with stored state, e.g. editing a published rule version."""
 
 
+class Unauthorized(SmokewatchError):
+    """No valid credentials: unknown user, wrong password, locked account, bad token (401)."""
+
+
+class Forbidden(SmokewatchError, PermissionError):
+    """Valid credentials, but the role or jurisdiction does not allow this (403)."""
+
+
 class InvalidTransition(Conflict):
     """A case workflow transition is not allowed from the current state."""
 

@@ -1,14 +1,19 @@
-"""A small trained SMS model shared by the text service tests (trained once per session)."""
+"""Fixtures of the service tests: a small trained SMS model, and stores on every backend."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from smokewatch.store import Store
 from smokewatch.text.models import train_sms_fraud
+from tests.store.conftest import postgres_admin, postgres_url, store_url  # noqa: F401
 from tests.text.models.conftest import sms_rows
+
+# Case, user and audit services run on every store backend, like tests/store.
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +27,12 @@ def sms_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for text, label in sms_rows():
             writer.writerow([text, 0, label, label])
     return train_sms_fraud(data, folder / "model", seed=3).folder
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:  # noqa: F811 - the fixture imported above
+    """A migrated store on SQLite, and on PostgreSQL when it is configured."""
+    opened = Store(store_url)
+    opened.upgrade()
+    yield opened
+    opened.dispose()

@@ -45,6 +45,14 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "alert",
         "alert_event",
         "watchlist_entry",
+        "agency",
+        "app_user",
+        "api_token",
+        "case_record",
+        "case_event",
+        "case_link",
+        "evidence_file",
+        "audit_entry",
     }
 
 
@@ -53,8 +61,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_scores_and_alerts_migration() -> None:
-    assert head_revision() == "0002_scores_alerts"
+def test_head_is_the_cases_migration() -> None:
+    assert head_revision() == "0003_cases"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -69,7 +77,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0002_scores_alerts"
+        assert current_revision(connection) == "0003_cases"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
@@ -85,6 +93,7 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "env.py").is_file()
     assert (folder / "versions" / "0001_initial.py").is_file()
     assert (folder / "versions" / "0002_scores_alerts.py").is_file()
+    assert (folder / "versions" / "0003_cases.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from smokewatch import __version__
 from smokewatch.cli import (
+    commands_cases,
     commands_data,
     commands_model,
     commands_rules,
@@ -95,6 +96,7 @@ commands_screen.register(app)
 commands_model.register(app)
 commands_text.register(app)
 commands_scores.register(app)
+commands_cases.register(app)
 
 
 def _error(message: str) -> None:

@@ -1,6 +1,7 @@
 """The operational store: SQLAlchemy 2 ORM, unit of work and Alembic migrations.
 
-Runs, ingest rejects, findings, the published-rule registry and scores live here, in SQLite
+Runs, ingest rejects, findings, the rule and scorecard registries, scores, alerts, watch lists,
+agencies, users, cases and the audit log live here, in SQLite
 (embedded default) or PostgreSQL. Open a :class:`Store` from a URL, call
 :meth:`Store.upgrade` once, and do each piece of work in :meth:`Store.unit_of_work`, passing
 the session to the functions of :mod:`smokewatch.store.repos`.
@@ -8,6 +9,7 @@ the session to the functions of :mod:`smokewatch.store.repos`.
 
 from __future__ import annotations
 
+from smokewatch.store import orm_cases  # noqa: F401 - registers the case tables on Base.metadata
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Finding, IngestReject, RuleVersion, Run, RunKind, RunStatus, Score
 
