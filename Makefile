@@ -68,7 +68,7 @@ wheel-check: install ## build the wheel; run it without extras, then the offline
 	$(UV) venv --quiet --python $(PYTHON) $(WHEEL_VENV)
 	$(UV) pip install --quiet --python $(WHEEL_VENV)/bin/python dist/*.whl
 	cd /tmp && $(CURDIR)/$(WHEEL_VENV)/bin/python $(CURDIR)/contrib/wheel_smoke.py
-	$(UV) pip install --quiet --python $(WHEEL_VENV)/bin/python "$$(ls dist/*.whl)[dev]"
+	$(UV) pip install --quiet --python $(WHEEL_VENV)/bin/python "$$(ls dist/*.whl)[dev,ml]"
 	env -u SMOKEWATCH_TEST_POSTGRES_URL SMOKEWATCH_TEST_SPARK=0 \
 		$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider --import-mode=append \
 		tests/model tests/text tests/detect tests/rulepacks tests/cli tests/docs
