@@ -18,6 +18,7 @@ from smokewatch import __version__
 from smokewatch.cli import (
     commands_cases,
     commands_data,
+    commands_loans,
     commands_model,
     commands_rules,
     commands_scores,
@@ -97,6 +98,7 @@ commands_model.register(app)
 commands_text.register(app)
 commands_scores.register(app)
 commands_cases.register(app)
+commands_loans.register(app)
 
 
 def _error(message: str) -> None:
