@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import socket
 import subprocess
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from smokewatch.cli.main import main
 from tests.cli.conftest import Run
 
 
@@ -23,24 +26,34 @@ def _demo_run(sw: Run, root: Path) -> dict[str, object]:
 
 
 TEXT_RULES = ("SW-R-0101", "SW-R-0102", "SW-R-0103", "SW-R-0104")
+ENTERPRISE_RULES = ("SW-R-0005", "SW-R-0105", "SW-R-0106")
 
 
-def test_the_demo_city_is_built_and_every_planted_case_is_met(sw: Run, tmp_path: Path) -> None:
-    root = tmp_path / "demo"
-    result = sw("demo", "init", str(root), "--enterprises", "3000")
-    assert result.code == 0, result.err
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``demo init`` of a 3,000-enterprise city, run once: the workspace and what it printed."""
+    root = tmp_path_factory.mktemp("demo") / "demo"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.suppress(SystemExit):
+        main(["--no-progress", "demo", "init", str(root), "--enterprises", "3000"])
+    assert (root / "demo" / "planted.jsonl").is_file(), printed.getvalue()
+    return root, printed.getvalue()
+
+
+def test_the_demo_city_is_built_and_every_planted_case_is_met(
+    sw: Run, demo: tuple[Path, str]
+) -> None:
+    root, printed = demo
     stats = _demo_run(sw, root)
     assert stats["misses"] == []
     assert stats["planted_caught"] == stats["planted_expected_hits"]
     assert stats["planted_kept_quiet"] == stats["planted_expected_quiet"]
     assert stats["unexpected_findings"] == 0
-    assert "Planted cases" in result.out
+    assert "Planted cases" in printed
 
 
-def test_planted_documents_are_counted_per_text_rule(sw: Run, tmp_path: Path) -> None:
-    root = tmp_path / "demo"
-    result = sw("demo", "init", str(root), "--enterprises", "3000")
-    assert result.code == 0, result.err
+def test_planted_documents_are_counted_per_text_rule(sw: Run, demo: tuple[Path, str]) -> None:
+    root, printed = demo
     stats = _demo_run(sw, root)
     by_rule: dict[str, dict[str, Any]] = stats["planted_by_rule"]
     assert isinstance(stats["documents"], int) and stats["documents"] > 0
@@ -50,10 +63,45 @@ def test_planted_documents_are_counted_per_text_rule(sw: Run, tmp_path: Path) ->
         assert counts["caught"] == counts["expected_hits"] and counts["expected_hits"] > 0
         assert counts["kept_quiet"] == counts["expected_quiet"] and counts["expected_quiet"] > 0
         assert counts["unexpected"] == 0
-        assert rule in result.out
+        assert rule in printed
     assert stats["planted_expected_hits"] == sum(c["expected_hits"] for c in by_rule.values())
     found = sw("findings", "list", "-w", str(root), "--rule", "SW-R-0101", "--json").json()
     assert found["items"] and {f["subject_table"] for f in found["items"]} == {"document"}
+
+
+def test_licences_complaints_and_spread_are_planted_and_met(
+    sw: Run, demo: tuple[Path, str]
+) -> None:
+    root, printed = demo
+    by_rule: dict[str, dict[str, Any]] = _demo_run(sw, root)["planted_by_rule"]  # type: ignore[assignment]
+    for rule in ENTERPRISE_RULES:
+        counts = by_rule[rule]
+        assert counts["subject_table"] == "enterprise"
+        assert counts["caught"] == counts["expected_hits"] >= 3
+        assert counts["kept_quiet"] == counts["expected_quiet"] >= 3
+        assert counts["unexpected"] == 0
+        assert rule in printed
+
+
+def test_the_demo_scores_and_every_planted_grade_is_reached(
+    sw: Run, demo: tuple[Path, str]
+) -> None:
+    root, printed = demo
+    grades: dict[str, Any] = _demo_run(sw, root)["grades"]  # type: ignore[assignment]
+    assert grades["misses"] == []
+    assert grades["met"] == grades["expected"] >= 5
+    assert grades["unplanted"] == 0
+    assert grades["by_grade"]["red"] >= 1 and grades["by_grade"]["orange"] >= 1
+    assert grades["alerts"]["raised"] == grades["by_grade"]["red"] + grades["by_grade"]["orange"]
+    assert {c["reached"] for c in grades["cases"]} >= {"red", "orange", "yellow", "blue"}
+    assert grades["controls_clean"] == grades["controls"] > 0
+    assert "Planted smoke cases" in printed and "smoke.red" in printed
+    assert "Reasons behind the index" in printed
+    assert "Highest entities per grade" in printed
+    for grade in ("red", "orange", "yellow", "blue"):
+        scores = sw("scores", "list", "-w", str(root), "--grade", grade, "--json").json()
+        assert scores["scores"] and {s["grade"] for s in scores["scores"]} == {grade}
+        assert scores["scores"][0]["subject_id"] in printed
 
 
 @pytest.mark.spark

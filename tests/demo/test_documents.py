@@ -11,7 +11,7 @@ import pytest
 
 from smokewatch.demo import DOCUMENT_RULE_IDS, DemoManifest, builtin_planters
 from smokewatch.demo.city import City, generate_city
-from smokewatch.demo.planting import DOCUMENT_TABLE, PlantedCase
+from smokewatch.demo.planting import ATTRIBUTED_RULE_IDS, DOCUMENT_TABLE, PlantedCase
 from smokewatch.demo.texts import load_document_texts
 from smokewatch.model.types import clean_uscc
 from smokewatch.model.vocab import get_vocabulary
@@ -48,10 +48,28 @@ def test_the_default_city_has_a_few_hundred_documents(city: City) -> None:
     assert 200 <= city.documents.num_rows <= 500
 
 
+_DESIGNED = ("complaints.", "spread.", "smoke.")
+"""Enterprise cases whose documents are a fixed set, whatever the size of the city."""
+
+
+def _fixed_documents(city: City) -> int:
+    """Documents of the designed cases: ``given``-subject patterns, news about smoke cases."""
+    given = {p.id for p in load_document_texts().patterns if p.subject == "given"}
+    names = {c.name for c in city.cases if c.pattern.startswith(_DESIGNED)}
+    texts = {r["编号"]: r["正文"] for r in _rows(city)}
+    return sum(
+        1
+        for c in _document_cases(city)
+        if c.pattern in given or any(n in texts[c.reference or ""] for n in names)
+    )
+
+
 def test_the_number_of_documents_grows_with_the_city() -> None:
-    small = generate_city(enterprises=3_000, seed=5).documents.num_rows
-    large = generate_city(enterprises=40_000, seed=5).documents.num_rows
-    assert small < 100 < 400 < large
+    small = generate_city(enterprises=3_000, seed=5)
+    large = generate_city(enterprises=40_000, seed=5)
+    fixed = _fixed_documents(small)
+    assert fixed == _fixed_documents(large) > 50
+    assert small.documents.num_rows - fixed < 100 < 400 < large.documents.num_rows - fixed
 
 
 @pytest.mark.parametrize("fixture", ["city", "tiny_city"])
@@ -85,7 +103,12 @@ def test_texts_are_all_different(city: City) -> None:
 
 def test_documents_were_published_within_the_year_before_the_as_of_date(city: City) -> None:
     first = (city.as_of - timedelta(days=365)).isoformat()
-    assert all(first <= r["发布日期"] < city.as_of.isoformat() for r in _rows(city))
+    rows = _rows(city)
+    assert all(r["发布日期"] < city.as_of.isoformat() for r in rows)
+    older = [r for r in rows if r["发布日期"] < first]
+    (outside,) = [c for c in city.cases if c.pattern == "complaints.outside_window"]
+    # Only the near miss of SW-R-0105 whose complaints are older than its window.
+    assert len(older) == 3 and {r["主体信用代码"] for r in older} == {outside.uscc}
 
 
 def test_ads_name_their_advertiser_and_news_names_no_subject(city: City) -> None:
@@ -182,12 +205,21 @@ def test_quiet_documents_are_full_of_lure_words_in_warnings(city: City) -> None:
     assert any("拉人头" in t for t in notices)
 
 
+def _registry_view(case: PlantedCase) -> tuple[object, ...]:
+    """A case without the expectations that follow from documents (SW-R-0105, 0106)."""
+    kept = tuple(e for e in case.expect if e.rule_id not in ATTRIBUTED_RULE_IDS)
+    return (case.pattern, case.uscc, case.name, case.note, kept)
+
+
 def test_document_planters_leave_the_other_planters_output_unchanged() -> None:
-    others = [p for p in builtin_planters() if not p.name.startswith("document_")]
-    alone = generate_city(enterprises=2_000, seed=3, planters=others)
+    planters = builtin_planters()
+    first = next(i for i, p in enumerate(planters) if p.name.startswith("document_"))
+    alone = generate_city(enterprises=2_000, seed=3, planters=planters[:first])
     together = generate_city(enterprises=2_000, seed=3)
-    assert together.cases[: len(alone.cases)] == alone.cases
-    assert alone.licences.equals(together.licences)
+    assert [_registry_view(c) for c in together.cases[: len(alone.cases)]] == [
+        _registry_view(c) for c in alone.cases
+    ]
+    assert alone.licences.equals(together.licences.slice(0, alone.licences.num_rows))
 
 
 def test_the_same_seed_writes_the_same_documents() -> None:

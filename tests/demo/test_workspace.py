@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
-from smokewatch.demo import DOCUMENT_RULE_IDS, RULE_IDS, DemoManifest, write_demo_sources
+from smokewatch.demo import (
+    DOCUMENT_RULE_IDS,
+    ENTERPRISE_RULE_IDS,
+    RULE_IDS,
+    DemoManifest,
+    write_demo_sources,
+)
 from smokewatch.demo.records import DOCUMENT_HEADERS, LICENCE_HEADERS, REGISTRY_HEADERS
 from smokewatch.ingest.spec import discover_sources
 from smokewatch.model.tables import get_table
@@ -90,13 +96,42 @@ def test_planted_jsonl_lists_every_case_with_an_expectation_per_rule(
     enterprises = [o for o in objects if "subject_table" not in o]
     documents = [o for o in objects if o.get("subject_table") == "document"]
     assert len(enterprises) + len(documents) == len(objects)
-    assert all(set(o) == {"pattern", "uscc", "name", "expect", "note"} for o in enterprises)
-    assert all(set(e) == {"rule_id", "fires"} for o in enterprises for e in o["expect"])
-    assert all([e["rule_id"] for e in o["expect"]] == list(RULE_IDS) for o in enterprises)
-    keys = {"pattern", "subject_table", "reference", "uscc", "name", "expect", "note"}
+    keys = {"pattern", "uscc", "name", "expect", "note"}
+    assert all(set(o) in (keys, keys | {"grade"}) for o in enterprises)
+    assert all(set(e) <= {"rule_id", "fires", "band"} for o in enterprises for e in o["expect"])
+    assert all(
+        [e["rule_id"] for e in o["expect"]] == list(ENTERPRISE_RULE_IDS) for o in enterprises
+    )
+    assert all(
+        ("band" in e) == e["fires"]
+        for o in enterprises
+        for e in o["expect"]
+        if e["rule_id"] not in RULE_IDS
+    )
+    keys = {"pattern", "subject_table", "reference", "about", "uscc", "name", "expect", "note"}
     assert all(set(o) == keys and o["uscc"] is None for o in documents)
     rules = list(DOCUMENT_RULE_IDS)
     assert all([e["rule_id"] for e in o["expect"]] == rules for o in documents)
+
+
+def test_a_document_is_about_the_planted_enterprise_it_names(
+    workspace: DemoManifest, rows_by_uscc: dict[str, dict[str, str]]
+) -> None:
+    lines = workspace.document_file.read_text(encoding="utf-8").splitlines()
+    rows = {r["编号"]: r for r in map(json.loads, lines)}
+    planted = {o["uscc"] for o in _planted(workspace) if "subject_table" not in o}
+    documents = [o for o in _planted(workspace) if o.get("subject_table") == "document"]
+    about = [o for o in documents if o["about"] is not None]
+    assert about and all(o["about"] in planted for o in about)
+    for o in documents:
+        row = rows[o["reference"]]
+        if row["主体信用代码"] is not None:  # attributed in the export: about that enterprise
+            assert o["about"] == row["主体信用代码"]
+        elif o["about"] is not None:  # otherwise only when the text names it in full
+            name = rows_by_uscc[o["about"]]["企业名称"]
+            assert name in f"{row['标题'] or ''}{row['正文']}"
+    # News and posts that name a company in full are about it, though the export names nobody.
+    assert any(rows[o["reference"]]["主体信用代码"] is None for o in about)
 
 
 def test_enterprise_cases_keep_the_original_line_format(workspace: DemoManifest) -> None:

@@ -4,16 +4,90 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+
 from smokewatch.cli.render import out, table
 
 if TYPE_CHECKING:
     from smokewatch.services.demo import DemoSummary
+    from smokewatch.services.demo_grades import GradeCheck
+
+_GRADE_ORDER = ("red", "orange", "yellow", "blue", "none")
+_INDENT = "          "
+_SHOWN = 5
+"""Reason misses printed; the demo run's statistics keep all of them."""
+
+
+def _short(text: str, cells: int) -> str:
+    """``text`` cut to ``cells`` terminal cells (a Chinese character takes two)."""
+    if cell_len(text) <= cells:
+        return text
+    while text and cell_len(text) > cells - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def render_grades(grades: GradeCheck) -> None:
+    """Print the smoke-index grades, the planted smoke cases, the reasons and the controls."""
+    counts = dict(grades.by_grade)
+    order = [g for g in _GRADE_ORDER if g in counts] + sorted(set(counts) - set(_GRADE_ORDER))
+    table(
+        f"Smoke index · {grades.scorecard} · entities per grade",
+        [*order, "alerts raised", "not planted"],
+        [(*(counts[g] for g in order), grades.alerts.get("raised", 0), grades.unplanted)],
+        caption="none: a positive index below blue; not planted: scored entities that were "
+        "not planted (false alarms)",
+    )
+    table(
+        "Planted smoke cases (grade designed vs reached)",
+        ["case", "entity", "expected", "reached", "index", "met"],
+        [
+            (c.pattern, c.name, c.wanted, c.reached, f"{c.index:g}", "✓" if c.met else "✗")
+            for c in grades.cases
+        ],
+        caption=f"{grades.met} of {len(grades.cases)} grade expectations met",
+    )
+    for miss in grades.misses:
+        out.print(f"  grade not met: {miss}", markup=False)
+    controls = grades.controls
+    explained = grades.explained
+    table(
+        "Reasons behind the index (planted enterprises)",
+        ["planted", "exact reasons", "controls", "controls unscored", "highest control"],
+        [
+            (
+                len(explained),
+                sum(1 for e in explained if e.met),
+                len(controls),
+                sum(1 for e in controls if e.met),
+                f"{max((e.index for e in controls), default=0.0):g}",
+            )
+        ],
+        caption="exact reasons: the rules behind the index are those planted to fire on the "
+        "enterprise or on the documents naming it; controls: planted to stay clean (licensed "
+        "institutions, near misses, decoys, shops …)",
+    )
+    misses = grades.reason_misses
+    for miss in misses[:_SHOWN]:
+        out.print(f"  reasons not met: {miss}", markup=False)
+    if len(misses) > _SHOWN:
+        out.print(f"  … and {len(misses) - _SHOWN} more (runs list --kind demo --json)")
+    if grades.top:
+        out.print("Highest entities per grade · strongest reasons", style="italic")
+    width = max(out.width - len(_INDENT) - 6, 30)
+    for t in grades.top:
+        planted = f"[{t.pattern}]" if t.pattern else "[not planted]"
+        out.print(f"  {t.index:>5g} {t.grade:<6} {t.name} {planted} {t.subject_id}", markup=False)
+        for points, reason in t.reasons:
+            # Reasons are cut to the terminal; `smokewatch scores show` has them in full.
+            out.print(f"{_INDENT}+{points:<4g} {_short(reason, width)}", markup=False)
 
 
 def render_demo(summary: DemoSummary) -> None:
-    """Print what the demo built, what the rules found, and the planted-case check per rule.
+    """Print what the demo built and found, and how it compares with the planted truth.
 
-    The check covers enterprises (SW-R-0001…0004) and text documents (SW-R-0101…0104).
+    The rule check covers enterprises (SW-R-0001…0005, 0105, 0106) and text documents
+    (SW-R-0101…0104); the grade check the planted smoke cases (:func:`render_grades`).
     """
     table(
         f"Demo workspace {summary.workspace} · as of {summary.as_of}",
@@ -79,10 +153,16 @@ def render_demo(summary: DemoSummary) -> None:
     )
     for miss in check.misses:
         out.print(f"  not met: {miss}", markup=False)
+    if summary.grades is not None:
+        render_grades(summary.grades)
+    out.print(
+        f"next: smokewatch scores show ENTITY_ID --workspace {summary.workspace}   "
+        "(every contribution of an entity's index)"
+    )
     out.print(
         f"next: smokewatch serve --workspace {summary.workspace}   "
         f"(API at http://127.0.0.1:8000/api/v1/findings)"
     )
 
 
-__all__ = ["render_demo"]
+__all__ = ["render_demo", "render_grades"]

@@ -1,9 +1,11 @@
 """The demo city: enterprises, planted cases, a licence register, documents and some bad rows.
 
-:func:`generate_city` runs the planters (which also write the city's text documents), fills the
-registry up to the requested size with ordinary enterprises (unique names, none carrying a
-restricted word), shuffles the rows, then corrupts a configurable share of ordinary rows so
-that ingest has rejects to show. Everything is a function of the seed: same arguments, same tables.
+:func:`generate_city` runs the planters (which also write the city's text documents), completes
+every planted enterprise's expectations for the rules that read its licences and documents
+(:mod:`smokewatch.demo.attribution`), fills the registry up to the requested size with
+ordinary enterprises (unique names, none carrying a restricted word), shuffles the rows, then
+corrupts a configurable share of ordinary rows so that ingest has rejects to show. Everything
+is a function of the seed: same arguments, same tables.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from smokewatch.demo.attribution import complete_cases
 from smokewatch.demo.planters import builtin_planters
 from smokewatch.demo.planting import (
     DOCUMENT_TABLE,
@@ -223,7 +226,7 @@ def generate_city(
     return City(
         enterprises=table,
         licences=rows_to_table([lic.to_row() for lic in plantation.licences], licence_schema()),
-        cases=tuple(plantation.cases),
+        cases=tuple(complete_cases(plantation, as_of)),
         bad_rows=bad,
         extra_tables={
             name: pa.Table.from_pylist(

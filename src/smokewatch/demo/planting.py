@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from smokewatch.demo.grades import GradeExpectation
 from smokewatch.demo.places import CityMap, make_addresses, make_person_names, make_phones
 from smokewatch.demo.pools import Pools
 from smokewatch.demo.records import DocumentRecord, EnterpriseRecord, LicenceRecord
@@ -31,6 +32,16 @@ from smokewatch.text.rates import Band, deviation, load_benchmarks
 
 RULE_IDS: tuple[str, ...] = ("SW-R-0001", "SW-R-0002", "SW-R-0003", "SW-R-0004")
 """Rules of the first detector pack, in the order planted expectations list them."""
+
+LICENCE_RULE_ID = "SW-R-0005"
+"""The qualifier rule: a valid financial licence on the as-of date."""
+
+ATTRIBUTED_RULE_IDS: tuple[str, ...] = ("SW-R-0105", "SW-R-0106")
+"""Enterprise rules over the documents attributed to an enterprise: complaints, promotion spread."""
+
+ENTERPRISE_RULE_IDS: tuple[str, ...] = (*RULE_IDS, LICENCE_RULE_ID, *ATTRIBUTED_RULE_IDS)
+"""Every rule an enterprise case states an expectation for, in order (see
+:mod:`smokewatch.demo.attribution` for the last three)."""
 
 DOCUMENT_RULE_IDS: tuple[str, ...] = ("SW-R-0101", "SW-R-0102", "SW-R-0103", "SW-R-0104")
 """The text rules over the ``document`` table, in the order document expectations list them."""
@@ -245,6 +256,12 @@ class PlantedCase:
     note: str
     subject_table: str = "enterprise"
     reference: str | None = None
+    grade: GradeExpectation | None = None
+    """The smoke-index grade the case is designed to reach (smoke cases only)."""
+    about: str | None = None
+    """Of a document case: the USCC of the registered enterprise the document identifies — by
+    USCC or registered name in its export, or by the registered name in its text — so that its
+    findings should reach that enterprise's smoke index (``None``: it identifies none)."""
 
     @property
     def key(self) -> str:
@@ -258,17 +275,25 @@ class PlantedCase:
         """The object written as one line of ``demo/planted.jsonl``.
 
         Enterprise cases keep the original shape (pattern, uscc, name, expect, note); document
-        cases add ``subject_table`` and ``reference`` (and carry no USCC).
+        cases add ``subject_table``, ``reference`` and ``about`` (and carry no USCC); smoke
+        cases add ``grade`` last.
         """
         obj: dict[str, Any] = {"pattern": self.pattern}
         if self.subject_table != "enterprise":
-            obj |= {"subject_table": self.subject_table, "reference": self.reference}
-        return obj | {
+            obj |= {
+                "subject_table": self.subject_table,
+                "reference": self.reference,
+                "about": self.about,
+            }
+        obj |= {
             "uscc": self.uscc,
             "name": self.name,
             "expect": [e.to_json() for e in self.expect],
             "note": self.note,
         }
+        if self.grade is not None:
+            obj["grade"] = self.grade.to_json()
+        return obj
 
     def fires(self, rule_id: str) -> bool | None:
         """The expectation for one rule, or ``None`` when the case says nothing about it."""
@@ -493,19 +518,40 @@ class PlantContext:
         self._plantation.cases.append(case)
 
     def plant(
-        self, pattern: str, record: EnterpriseRecord, facts: RuleFacts, note: str
+        self,
+        pattern: str,
+        record: EnterpriseRecord,
+        facts: RuleFacts,
+        note: str,
+        *,
+        expect: tuple[Expectation, ...] = (),
+        grade: GradeExpectation | None = None,
     ) -> EnterpriseRecord:
-        """Add ``record`` and record its case with the expectations that follow from ``facts``."""
+        """Add ``record`` and record its case with the expectations that follow from ``facts``.
+
+        ``expect`` states what a case designed for SW-R-0005, 0105 or 0106 means to show;
+        :func:`smokewatch.demo.attribution.complete_cases` checks it against the licences and
+        documents planted (and derives the expectation where none is stated). ``grade`` is the
+        smoke-index grade a smoke case is designed to reach.
+        """
         self.add_enterprise(record)
-        self.record(PlantedCase(pattern, record.uscc, record.name, facts.expectations(), note))
+        expected = (*facts.expectations(), *expect)
+        self.record(PlantedCase(pattern, record.uscc, record.name, expected, note, grade=grade))
         return record
 
     def plant_document(
-        self, pattern: str, record: DocumentRecord, facts: DocumentFacts, note: str
+        self,
+        pattern: str,
+        record: DocumentRecord,
+        facts: DocumentFacts,
+        note: str,
+        *,
+        about: str | None = None,
     ) -> DocumentRecord:
         """Add a document and record its case with the expectations that follow from ``facts``.
 
-        The case is keyed by the document's reference, which must be unique in the city.
+        The case is keyed by the document's reference, which must be unique in the city;
+        ``about`` is the USCC of the enterprise the document identifies (:attr:`PlantedCase.about`).
         """
         if any(c.reference == record.reference for c in self._plantation.cases):
             raise InvalidInput(f"document reference {record.reference} is planted twice")
@@ -513,18 +559,21 @@ class PlantContext:
         self.add_row(DOCUMENT_TABLE, record.to_row())
         expect = facts.expectations(record.published_on)
         case = PlantedCase(
-            pattern, None, record.label, expect, note, DOCUMENT_TABLE, record.reference
+            pattern, None, record.label, expect, note, DOCUMENT_TABLE, record.reference, about=about
         )
         self.record(case)
         return record
 
 
 __all__ = [
+    "ATTRIBUTED_RULE_IDS",
     "DEFAULT_CITY_SIZE",
     "DOCUMENT_RULE_IDS",
     "DOCUMENT_TABLE",
+    "ENTERPRISE_RULE_IDS",
     "EVENT_KINDS",
     "HOLLOW_CAPITAL_WAN",
+    "LICENCE_RULE_ID",
     "PIVOT_WINDOW_DAYS",
     "PLANTED_INDEX_BASE",
     "RATE_MARGIN",

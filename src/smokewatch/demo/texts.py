@@ -41,11 +41,19 @@ SUBJECTS: tuple[str, ...] = (
     "lender",
     "shop",
     "none",
+    "given",
 )
-"""Whom a pattern's documents are about (see :mod:`smokewatch.demo.planters.documents`)."""
+"""Whom a pattern's documents are about (see :mod:`smokewatch.demo.planters.documents`);
+``given``: the planter that writes them chooses the subject, the day and how many."""
 
-PLANTERS: tuple[str, ...] = ("promotions", "lending", "events", "quiet")
-"""The document planters (:mod:`smokewatch.demo.planters.documents`) a pattern may name."""
+PLANTERS: tuple[str, ...] = ("promotions", "lending", "events", "quiet", "attention", "smoke")
+"""The planters a pattern may name: the document planters
+(:mod:`smokewatch.demo.planters.documents`), and those that write documents about the
+enterprises they design (:mod:`~smokewatch.demo.planters.attention`,
+:mod:`~smokewatch.demo.planters.smoke`)."""
+
+_GIVEN_PLANTERS = ("attention", "smoke")
+"""Planters that choose the subject of their patterns' documents themselves."""
 
 ATTRIBUTED_KINDS = frozenset({"ad", "web_page", "notice", "complaint"})
 """Kinds whose export names the subject (相关主体) unless a pattern says otherwise."""
@@ -150,7 +158,8 @@ def promise_classes() -> Mapping[str, tuple[Promise, ...]]:
     Classes name the band a rate is meant for in the default city (one-year LPR 3.00 %):
     ``ceiling`` above 4 × LPR (``ceiling_plain``: those whose wording is no lure word by
     itself, for news that reports the promise inside a bait frame), ``high`` between 2 × and
-    4 ×, ``elevated`` between 1.5 × and 2 ×, ``market`` at most 1.5 ×. The band each document
+    4 × (``high_plain``: without lure wording), ``elevated`` between 1.5 × and 2 ×,
+    ``market`` at most 1.5 ×. The band each document
     is expected in is derived from its rate and the LPR of its publication date, not from the
     class.
 
@@ -180,6 +189,7 @@ def promise_classes() -> Mapping[str, tuple[Promise, ...]]:
         "ceiling": tuple(ceiling),
         "ceiling_plain": tuple(p for p in ceiling if p.lure is None),
         "high": tuple(high),
+        "high_plain": tuple(p for p in high if p.lure is None),
         "elevated": tuple(_per_year(("预期年化收益{v}%", "年化收益率{v}%"), ("5.2", "5.3"))),
         "range": tuple(_ranges((("12", "18"), ("10", "20"), ("15", "24"), ("8", "16")))),
         "daily": (
@@ -266,6 +276,7 @@ class DocumentPattern:
     """The export names the subject (advertiser, complained-about firm) in 相关主体; by default
     for ads, web pages, notices and complaints, not for news, posts and SMS."""
     count: int
+    """Documents in the default city (``given`` patterns: not used, the planter decides)."""
     rate: str | None
     facts: DocumentFacts
     note: str
@@ -330,12 +341,36 @@ def _pattern(raw: Mapping[str, Any]) -> DocumentPattern:
         kind=kind,
         subject=str(raw["subject"]),
         attribute=bool(raw.get("attribute", kind in ATTRIBUTED_KINDS)),
-        count=int(raw["count"]),
+        count=int(raw.get("count", 0)),
         rate=raw.get("rate"),
         facts=_facts(raw.get("facts")),
         note=str(raw["note"]),
         templates=tuple(Template(str(t["text"]), t.get("title")) for t in raw["templates"]),
     )
+
+
+def _check_pattern(pattern: DocumentPattern, texts: DocumentTexts, known: set[str]) -> list[str]:
+    """The problems of one pattern: unknown planter, kind, subject, rate class or slots."""
+    where = f"patterns.{pattern.id}"
+    problems: list[str] = []
+    if pattern.planter not in PLANTERS:
+        problems.append(f"{where}: unknown planter {pattern.planter!r}")
+    if pattern.kind not in texts.kinds:
+        problems.append(f"{where}: no style for kind {pattern.kind!r}")
+    if pattern.subject not in SUBJECTS:
+        problems.append(f"{where}: unknown subject {pattern.subject!r}")
+    if (pattern.subject == "given") != (pattern.planter in _GIVEN_PLANTERS):
+        problems.append(f"{where}: subject `given` goes with the planters {_GIVEN_PLANTERS}")
+    if pattern.rate is not None and pattern.rate not in promise_classes():
+        problems.append(f"{where}: unknown rate class {pattern.rate!r}")
+    for template in pattern.templates:
+        slots = template.slots()
+        unknown = sorted({s for s in slots if base_slot(s) not in known})
+        if unknown:
+            problems.append(f"{where}: unknown slots {', '.join(unknown)}")
+        if "rate" in slots and pattern.rate is None:
+            problems.append(f"{where}: {{rate}} needs a rate class (`rate:`)")
+    return problems
 
 
 def _check(texts: DocumentTexts) -> list[str]:
@@ -354,22 +389,7 @@ def _check(texts: DocumentTexts) -> list[str]:
         f"patterns: {i} appears twice" for i in sorted({i for i in ids if ids.count(i) > 1})
     ]
     for pattern in texts.patterns:
-        where = f"patterns.{pattern.id}"
-        if pattern.planter not in PLANTERS:
-            problems.append(f"{where}: unknown planter {pattern.planter!r}")
-        if pattern.kind not in texts.kinds:
-            problems.append(f"{where}: no style for kind {pattern.kind!r}")
-        if pattern.subject not in SUBJECTS:
-            problems.append(f"{where}: unknown subject {pattern.subject!r}")
-        if pattern.rate is not None and pattern.rate not in promise_classes():
-            problems.append(f"{where}: unknown rate class {pattern.rate!r}")
-        for template in pattern.templates:
-            slots = template.slots()
-            unknown = sorted({s for s in slots if base_slot(s) not in known})
-            if unknown:
-                problems.append(f"{where}: unknown slots {', '.join(unknown)}")
-            if "rate" in slots and pattern.rate is None:
-                problems.append(f"{where}: {{rate}} needs a rate class (`rate:`)")
+        problems += _check_pattern(pattern, texts, known)
     return problems
 
 

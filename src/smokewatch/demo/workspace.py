@@ -32,7 +32,7 @@ from smokewatch.demo.files import write_csv, write_xlsx
 from smokewatch.demo.planting import (
     DOCUMENT_RULE_IDS,
     DOCUMENT_TABLE,
-    RULE_IDS,
+    ENTERPRISE_RULE_IDS,
     PlantedCase,
     Planter,
 )
@@ -112,6 +112,14 @@ def _pattern_table(cases: Sequence[PlantedCase], rules: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _grade_table(cases: Sequence[PlantedCase]) -> str:
+    return "\n".join(
+        f"| `{c.pattern}` | {c.name} | {'≥ ' if c.grade.at_least else ''}{c.grade.grade} |"
+        for c in cases
+        if c.grade is not None
+    )
+
+
 def _kind_table(documents: Sequence[Mapping[str, Any]]) -> str:
     vocabulary = get_vocabulary("document_kind")
     counts = Counter(vocabulary.resolve(row["类型"]) for row in documents)
@@ -139,7 +147,8 @@ def _readme(city: City) -> str:
         cases=len(enterprises),
         document_cases=len(documents),
         bad_rows=len(city.bad_rows),
-        pattern_table=_pattern_table(enterprises, RULE_IDS),
+        pattern_table=_pattern_table(enterprises, ENTERPRISE_RULE_IDS),
+        grade_table=_grade_table(enterprises),
         document_table=_pattern_table(documents, DOCUMENT_RULE_IDS),
         kind_table=_kind_table(city.documents.to_pylist()),
         bad_table=bad_table,

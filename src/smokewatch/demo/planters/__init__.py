@@ -1,11 +1,14 @@
 """The built-in planters: what the registry and text rules must find and must leave alone.
 
-The registry rules SW-R-0001…0004 read planted enterprises; the text rules SW-R-0101…0104
-read planted documents.
+The registry rules SW-R-0001…0005 read planted enterprises and licences; the text rules
+SW-R-0101…0104 read planted documents; SW-R-0105 and 0106 read the documents attributed to
+planted enterprises; the smoke cases are enterprises designed to reach each grade of the
+enterprise smoke index.
 """
 
 from __future__ import annotations
 
+from smokewatch.demo.planters.attention import plant_complaints, plant_spread
 from smokewatch.demo.planters.capital import plant_hollow_capital
 from smokewatch.demo.planters.documents import (
     plant_events,
@@ -13,7 +16,10 @@ from smokewatch.demo.planters.documents import (
     plant_promotions,
     plant_quiet,
 )
-from smokewatch.demo.planters.licensed import plant_licensed_institutions
+from smokewatch.demo.planters.licensed import (
+    plant_licence_qualifiers,
+    plant_licensed_institutions,
+)
 from smokewatch.demo.planters.names import (
     plant_invalid_licences,
     plant_licensed_names,
@@ -22,13 +28,16 @@ from smokewatch.demo.planters.names import (
 from smokewatch.demo.planters.near_miss import plant_near_misses
 from smokewatch.demo.planters.pivot import plant_name_pivots, plant_scope_pivots
 from smokewatch.demo.planters.scope import plant_scope_activities, plant_scope_decoys
+from smokewatch.demo.planters.smoke import plant_smoke_cases
 from smokewatch.demo.planting import FunctionPlanter, Planter
 
 
 def builtin_planters() -> tuple[Planter, ...]:
     """The built-in planters, in planting order. Names are stable: they seed each planter.
 
-    The document planters come last: they write about enterprises the others planted.
+    The document planters follow the enterprise planters: they write about enterprises the
+    others planted. Planters added later come last, so that they change nothing the earlier
+    ones planted (trade names and USCC indexes are drawn in planting order).
     """
     return (
         FunctionPlanter("restricted_name_unlicensed", plant_unlicensed_names),
@@ -45,6 +54,10 @@ def builtin_planters() -> tuple[Planter, ...]:
         FunctionPlanter("document_lending", plant_lending),
         FunctionPlanter("document_events", plant_events),
         FunctionPlanter("document_quiet", plant_quiet),
+        FunctionPlanter("licence_qualifier", plant_licence_qualifiers),
+        FunctionPlanter("complaints", plant_complaints),
+        FunctionPlanter("spread", plant_spread),
+        FunctionPlanter("smoke_index", plant_smoke_cases),
     )
 
 

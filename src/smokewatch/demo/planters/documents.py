@@ -29,6 +29,7 @@ from smokewatch.demo.texts import (
     Computed,
     DocumentPattern,
     KindStyle,
+    Outlet,
     fill,
     load_document_texts,
 )
@@ -344,10 +345,19 @@ def _document(
     style: KindStyle,
     subject: Subject | None,
     seen: set[str],
-) -> tuple[DocumentRecord, DocumentFacts, str]:
+    *,
+    day: date | None = None,
+    outlet: Outlet | None = None,
+    adcode: str | None = None,
+) -> tuple[DocumentRecord, DocumentFacts, str, str | None]:
+    """A document of ``pattern`` about ``subject``; its facts, note, and whom it identifies.
+
+    It identifies the subject's registered enterprise (the last item, its USCC) when the export
+    names it (``attribute``) or the text or title carries its registered name.
+    """
     texts = load_document_texts()
-    day = ctx.days_ago(int(ctx.rng.integers(1, 366)))
-    outlet = style.outlets[int(ctx.rng.integers(0, len(style.outlets)))]
+    day = day or ctx.days_ago(int(ctx.rng.integers(1, 366)))
+    outlet = outlet or style.outlets[int(ctx.rng.integers(0, len(style.outlets)))]
     for _ in range(_ATTEMPTS):  # a new wording, unless a very large city exhausts the pools
         template = pattern.templates[int(ctx.rng.integers(0, len(pattern.templates)))]
         filled = fill(
@@ -380,10 +390,70 @@ def _document(
         outlet=outlet.name,
         subject_name=named.name if named else None,
         subject_uscc=named.uscc if named else None,
-        adcode=(subject.adcode if subject else None) or _CITY_ADCODE,
+        adcode=adcode or (subject.adcode if subject else None) or _CITY_ADCODE,
     )
     phrase = filled.promise.phrase if filled.promise else None
-    return record, filled.facts, _note(pattern, filled.facts, phrase)
+    about = None
+    if subject is not None and subject.uscc is not None:
+        written = f"{filled.title or ''}\n{filled.text}"
+        if named is not None or (subject.name is not None and subject.name in written):
+            about = subject.uscc
+    return record, filled.facts, _note(pattern, filled.facts, phrase), about
+
+
+class DocumentWriter:
+    """Writes documents of ``given``-subject patterns about subjects a planter chose.
+
+    For planters that design cases around an enterprise (complaints, promotion spread, smoke
+    cases): they pick the day, the outlet and the division where each document was seen.
+    """
+
+    def __init__(self, ctx: PlantContext) -> None:
+        self._ctx = ctx
+        self._seen: set[str] = set()
+
+    def subject(self, record: EnterpriseRecord, brand: str | None = None) -> Subject:
+        """The enterprise as documents name it (its brand: the 字号 and a short word)."""
+        return _subject(self._ctx, record, brand or _trade(record.name))
+
+    def unknown(self, name: str, like: Subject) -> Subject:
+        """A subject named ``name`` without a USCC: how a caller may name ``like``."""
+        return Subject(name, None, name, like.platform, None, like.adcode, None, like.site)
+
+    def write(
+        self,
+        pattern_id: str,
+        subject: Subject,
+        *,
+        days_ago: int,
+        outlet: str | None = None,
+        adcode: str | None = None,
+    ) -> DocumentRecord:
+        """Plant one document of ``pattern_id`` about ``subject``, published ``days_ago``.
+
+        ``outlet`` names one of the kind's outlets (default: drawn); ``adcode`` the division
+        where it was seen (default: the subject's, else the city's).
+        """
+        ctx = self._ctx
+        pattern = load_document_texts().pattern(pattern_id)
+        style = load_document_texts().kinds[pattern.kind]
+        chosen = None
+        if outlet is not None:
+            chosen = next((o for o in style.outlets if o.name == outlet), None)
+            if chosen is None:
+                raise InvalidInput(f"{pattern.kind} documents have no outlet {outlet!r}")
+        record, facts, note, about = _document(
+            ctx,
+            pattern,
+            style,
+            subject,
+            self._seen,
+            day=ctx.days_ago(days_ago),
+            outlet=chosen,
+            adcode=adcode,
+        )
+        ctx.plant_document(pattern.id, record, facts, note, about=about)
+        return record
 
 
 def plant_documents(ctx: PlantContext, planter: str) -> None:
@@ -397,8 +467,8 @@ def plant_documents(ctx: PlantContext, planter: str) -> None:
         style = texts.kinds[pattern.kind]
         for _ in range(ctx.scaled(pattern.count)):
             subject = subjects.draw(pattern.subject)
-            record, facts, note = _document(ctx, pattern, style, subject, seen)
-            ctx.plant_document(pattern.id, record, facts, note)
+            record, facts, note, about = _document(ctx, pattern, style, subject, seen)
+            ctx.plant_document(pattern.id, record, facts, note, about=about)
 
 
 def plant_promotions(ctx: PlantContext) -> None:
@@ -422,6 +492,7 @@ def plant_quiet(ctx: PlantContext) -> None:
 
 
 __all__ = [
+    "DocumentWriter",
     "Subject",
     "Subjects",
     "plant_documents",
