@@ -91,6 +91,10 @@ bench-registry: install ## 1M-enterprise ingest + name/scope detector benchmark 
 bench-text: install ## text analyze throughput next to jieba.lcut (trains the models on first run)
 	$(BIN)/python contrib/bench/text.py --out bench-out/text
 
+.PHONY: bench-loans
+bench-loans: install ## cost 5,000,000 synthetic loans against the legal cap on DuckDB
+	$(BIN)/python contrib/bench/loans.py --loans 5000000 --out bench-out/loans
+
 .PHONY: clean
 clean: ## remove build artefacts and caches (keeps .venv)
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -21,69 +21,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
+sys.path.insert(0, str(HERE.parent))
+
+import measure  # noqa: E402  (a sibling script, not a package)
+
 NAME_SCOPE_RULES = ["SW-R-0001", "SW-R-0002"]
 
 
-# -- memory sampling ------------------------------------------------------------------------
-
-
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid:
-            kids.append(int(entry.name))
-    return kids
-
-
-def _tree_rss(pid: int) -> int:
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-        stack.extend(_children(current))
-    return total
-
-
 def run_measured(args: list[str]) -> tuple[dict[str, Any], int]:
-    """Run a phase in a child process; return its JSON result and the peak tree RSS."""
-    proc = subprocess.Popen([sys.executable, str(HERE), *args], stdout=subprocess.PIPE, text=True)
-    peak = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            stop.wait(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, _ = proc.communicate()
-    stop.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"phase {args[0]} failed with exit code {proc.returncode}")
-    return json.loads(out.strip().splitlines()[-1]), peak
+    """Run a phase of this script in a child process (see ``measure.run_measured``)."""
+    return measure.run_measured(HERE, args)
 
 
 # -- phases (each runs in its own process) --------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -253,3 +254,10 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_benchmarks(raw, "test.yml")
     assert len(caught.value.problems) == 2
+
+
+def test_benchmarks_survive_pickling_for_python_steps_in_worker_processes() -> None:
+    benchmarks = load_benchmarks()
+    restored = pickle.loads(pickle.dumps(benchmarks))  # noqa: S301 - our own object
+    assert restored == benchmarks
+    assert restored.legal_ceiling(date(2024, 1, 1)) == benchmarks.legal_ceiling(date(2024, 1, 1))

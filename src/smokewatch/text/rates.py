@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -162,6 +162,13 @@ class Benchmarks:
     ceiling_rules: tuple[CeilingRule, ...]
     """In date order."""
     origin: str
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Python steps run in worker processes and receive their arguments pickled; the
+        # read-only view of the series does not pickle, its contents do.
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["series"] = dict(self.series)
+        return (_restore_benchmarks, (values,))
 
     def get(self, series: str) -> BenchmarkSeries:
         """One series by id; raises :class:`~smokewatch.errors.NotFound`."""
@@ -421,6 +428,10 @@ def _cross_check(spec: _BenchmarksSpec, origin: str) -> list[Problem]:
         if rule.status == "binding" and not rule.quote:
             problems.append(Problem(f"{where}: a binding rule needs a verbatim quote", loc))
     return problems
+
+
+def _restore_benchmarks(values: dict[str, Any]) -> Benchmarks:
+    return Benchmarks(**{**values, "series": MappingProxyType(values["series"])})
 
 
 def parse_benchmarks(raw: Any, origin: str) -> Benchmarks:

@@ -123,6 +123,22 @@ def _cap(
     return cache[day]
 
 
+def _caps(
+    contract: pa.ChunkedArray, benchmarks: Benchmarks, cache: dict[date, tuple[float, str]]
+) -> tuple[np.ndarray, pa.Array]:
+    """The cap and its legal basis for each contract date (looked up once per distinct day)."""
+    days = contract.combine_chunks()
+    distinct = pc.unique(days)
+    found = [_cap(day, benchmarks, cache) for day in distinct.to_pylist()]
+    index = pc.index_in(days, value_set=distinct)
+    caps = np.array([c for c, _ in found] or [np.nan], dtype=np.float64)
+    bases = pa.array([b for _, b in found] or [""], pa.string())
+    where = pc.fill_null(index, 0).to_numpy(zero_copy_only=False)
+    cap = np.where(pc.is_null(index).to_numpy(zero_copy_only=False), np.nan, caps[where])
+    basis = pc.if_else(pc.is_null(index), pa.scalar("", pa.string()), pc.take(bases, where))
+    return cap, basis
+
+
 def _padded(flows: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Days from each loan's first flow and signed amounts, as zero-padded matrices."""
     lists = flows.combine_chunks()
@@ -153,9 +169,7 @@ def _costs(
     ok = status == CostStatus.OK.value
     apr = np.full(len(rates), np.nan)
     apr[ok] = apr_from_effective(rates[ok]) * 100
-    contract = table.column("contract_date").to_pylist()
-    cap_pairs = [_cap(day, benchmarks, cache) for day in contract]
-    cap = np.array([c for c, _ in cap_pairs], dtype=np.float64)
+    cap, basis = _caps(table.column("contract_date"), benchmarks, cache)
     with np.errstate(invalid="ignore"):
         excess = apr - cap
     over = ok & (excess > CAP_TOLERANCE)
@@ -178,7 +192,7 @@ def _costs(
             pa.array(rates * 100, from_pandas=True),
             pa.array(apr, from_pandas=True),
             pa.array(cap, from_pandas=True),
-            pa.array([basis for _, basis in cap_pairs], pa.string()),
+            basis,
             pa.array(over),
             pa.array(np.where(ok, excess, np.nan), from_pandas=True),
         ],
