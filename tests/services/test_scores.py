@@ -113,8 +113,9 @@ def test_findings_reach_entities_directly_and_through_their_documents(
 ) -> None:
     _load(ws, FINDINGS)
     summary = score(ws, as_of=DAY)
-    (card,) = summary.cards
+    card, platforms = summary.cards
     assert card.scorecard == "SW-S-0001@1" and card.scored == 3
+    assert platforms.scorecard == "SW-S-0002@1" and platforms.skipped  # no platform table
     page = alert_service.list_scores(store)
     by_id = {s["subject_id"]: s for s in page.scores}
     assert by_id["e1"]["smoke_index"] == 15 + 18  # name word + guarantee ad found by USCC

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from smokewatch import __version__
 from smokewatch.cli import (
+    commands_backtest,
     commands_cases,
     commands_data,
     commands_loans,
@@ -99,6 +100,7 @@ commands_text.register(app)
 commands_scores.register(app)
 commands_cases.register(app)
 commands_loans.register(app)
+commands_backtest.register(app)
 
 
 def _error(message: str) -> None:
