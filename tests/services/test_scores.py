@@ -113,9 +113,13 @@ def test_findings_reach_entities_directly_and_through_their_documents(
 ) -> None:
     _load(ws, FINDINGS)
     summary = score(ws, as_of=DAY)
-    card, platforms = summary.cards
+    card, *others = summary.cards
     assert card.scorecard == "SW-S-0001@1" and card.scored == 3
-    assert platforms.scorecard == "SW-S-0002@1" and platforms.skipped  # no platform table
+    # The platform index and the local-lender rating have no table to score in this workspace.
+    assert [(c.scorecard, bool(c.skipped)) for c in others] == [
+        ("SW-S-0002@1", True),
+        ("SW-S-0003@1", True),
+    ]
     page = alert_service.list_scores(store)
     by_id = {s["subject_id"]: s for s in page.scores}
     assert by_id["e1"]["smoke_index"] == 15 + 18  # name word + guarantee ad found by USCC
@@ -305,3 +309,45 @@ def test_watch_lists_keep_who_why_and_until_when(ws: Settings, store: Store) -> 
     assert alert_service.list_watch(store) == []
     (old,) = alert_service.list_watch(store, history=True)
     assert (old["removed_by"], old["removal_reason"]) == ("lead", "核查无问题")
+
+
+def test_local_lenders_are_rated_from_their_red_lines_and_ratios(
+    ws: Settings, store: Store
+) -> None:
+    orgs = [
+        {
+            "id": "m1",
+            "name": "芜湖速达小额贷款有限公司",
+            "uscc": "91340200MA2N1GD013",
+            "kind": "microcredit",
+            "status": "operating",
+            "adcode": "340202",
+        },
+        {
+            "id": "m2",
+            "name": "芜湖安信小额贷款有限公司",
+            "uscc": "91340200MA2N2AX02D",
+            "kind": "microcredit",
+            "status": "operating",
+            "adcode": "340207",
+        },
+    ]
+    findings = [
+        _finding("l1", "SW-R-0401", "isolated", "m1", "local_org"),  # a red line: orange at least
+        _finding("l2", "SW-R-0408", "loss", "m1", "local_org"),
+        _finding("l3", "SW-R-0407", "elevated", "m2", "local_org"),
+    ]
+    with open_engine(ws) as engine:
+        engine.replace_tables(
+            {"local_org": _table("local_org", orgs), "finding": _table("finding", findings)}
+        )
+    summary = score(ws, as_of=DAY, scorecard_ids=["SW-S-0003"])
+    (card,) = summary.cards
+    assert card.scorecard == "SW-S-0003@1" and card.scored == 2
+    page = alert_service.list_scores(store, scorecard_id="SW-S-0003")
+    by_id = {s["subject_id"]: s for s in page.scores}
+    dims = by_id["m1"]["dimensions"]
+    assert {k: v for k, v in dims.items() if v} == {"compliance": 15, "earnings": 5}
+    # 15 + 5 points, raised to orange's floor by the red line's minimum grade.
+    assert (by_id["m1"]["smoke_index"], by_id["m1"]["grade"]) == (40, "orange")
+    assert (by_id["m2"]["smoke_index"], by_id["m2"]["grade"]) == (4, "none")

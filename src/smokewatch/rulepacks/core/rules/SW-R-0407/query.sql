@@ -1,0 +1,15 @@
+-- The latest report of each licensed organisation on or before the assessment date.
+with latest as (
+  select r.*,
+         row_number() over (partition by r.org_uscc order by r.period_end desc) as rn
+  from org_report r
+  where r.period_end <= :as_of
+)
+select o.id as subject_id,
+       o.name as subject_name,
+       l.period_end,
+       cast(l.overdue_balance as double) / cast(l.outstanding_balance as double) as overdue_share,
+       to_json(struct_pack(field := 'report', value := l.id)) as evidence
+from local_org o
+join latest l on l.org_uscc = o.uscc and l.rn = 1
+where l.outstanding_balance > 0 and cast(l.overdue_balance as double) >= :elevated * cast(l.outstanding_balance as double)
