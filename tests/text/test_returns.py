@@ -17,6 +17,7 @@ from smokewatch.model.types.text import fold_width
 from smokewatch.text.return_patterns import (
     FAMILIES,
     FIRST_CHARS,
+    NEEDS,
     first_char_guard,
     fold_for_returns,
     grammar,
@@ -647,6 +648,7 @@ def test_folding_keeps_the_length(text: str) -> None:
 
 MODULES = [
     "smokewatch.text.numerals",
+    "smokewatch.text.return_fragments",
     "smokewatch.text.return_patterns",
     "smokewatch.text.return_units",
     "smokewatch.text.returns",
@@ -744,3 +746,50 @@ def test_a_family_finds_candidates_only_where_its_gate_finds_something(text: str
     for name in FAMILIES:
         if read_family(name, folded):
             assert gates[name].search(folded), name
+
+
+THIRD_ROUND_WORDS = st.sampled_from(
+    ["借", "借款", "借钱：", "还", "到期应还", "到手", "实际到账：", "周期", "期限", "7天",
+     "一周后", "1000", "1300", "5000元", "3500", "，", "认养", "一头猪", "回购价", "返还", "拿回",
+     "取出", "提现", "每天", "每月", "年底", "下蛋收益", "租金回报", "向原告", "支付", "利息",
+     "6000元", "本金", "借款本金为", "9万元", "双方约定的利息为", "季度分红率", "4%", "月返",
+     "日释放", "年返租金", "月月", "分红", "1.2%", "收益率", "（年化）：", "收益：", "高达",
+     "每年", "20%", "定期", "1年期", "大额存单", "利率", "连本带利", "12万", "投资10万",
+     "一年分红2万", "说好", "给", "2千", "获得", "一年后", "是骗局", "超过", "10%", "可能", "就",
+     "万份", "/年", "元/年", "买一只鸡", "100元", "投", "存", "本息", "回", "价格", "总产出",
+     "1120USDT"]
+)  # fmt: skip
+
+
+@given(st.lists(THIRD_ROUND_WORDS, max_size=12))
+@example(["借", "1000", "还", "1300", "，", "周期", "7天"])
+@example(["认养", "一头猪", "5000元", "，", "返还", "12万", "，", "周期", "7天"])
+@example(["实际到账：", "3500", "，", "到期应还", "5000元", "期限", "7天"])
+@example(["100元", "买一只鸡", "，", "每天", "下蛋收益", "1000"])
+def test_gates_needs_and_guards_hold_for_the_third_round_forms(words: list[str]) -> None:
+    text = "".join(words)
+    folded = fold_for_returns(text)
+    gates = grammar().gates
+    for name in FAMILIES:
+        if read_family(name, folded):
+            assert gates[name].search(folded), name
+        if gates[name].search(folded) and name in NEEDS:
+            assert any(word in folded for word in NEEDS[name]), name
+    if read_candidates(folded):
+        assert might_hold_returns(text)
+    for name in FIRST_CHARS:
+        guarded = grammar().families[name]
+        unguarded = re.compile(guarded.pattern.removeprefix(first_char_guard(name)))
+        assert [m.span() for m in guarded.finditer(folded)] == [
+            m.span() for m in unguarded.finditer(folded)
+        ], name
+    for r in extract_returns(text):
+        assert text[r.start : r.end] == r.text
+
+
+@given(FUZZ)
+def test_a_gate_finds_something_only_where_a_string_it_needs_is_in_the_text(text: str) -> None:
+    folded = fold_for_returns(text)
+    for name, needs in NEEDS.items():
+        if grammar().gates[name].search(folded):
+            assert any(word in folded for word in needs), name

@@ -89,7 +89,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -181,6 +181,8 @@ _WARNING = re.compile(
     r"|不受(?:法律)?保护|不予(?:支持|保护)"
     r"|(?:(?:都|就|多|均|肯定|必然|一定|往往|基本|大多|全|必|多半|可能)(?:是|为|属于?)"
     r"|纯属|实为|实则为?|实际上?是)(?:骗局|诈骗|陷阱|非法集资|庞氏|套路贷|高利贷|传销)"
+    # 十有八九是骗局, 是典型的诈骗话术 (but not 不是骗局)
+    r"|(?<![不非])是(?:典型的|一种|一个)?(?:骗局|诈骗|陷阱)"
 )
 
 
@@ -195,6 +197,8 @@ class _Stops:
     sentence: list[int]
     clause: list[int]
     length: int
+    warned: dict[int, bool] = field(default_factory=dict)
+    """Whether the sentence starting at each offset warns (filled as sentences are read)."""
 
     @classmethod
     def of(cls, folded: str) -> _Stops:
@@ -222,10 +226,10 @@ class _Stops:
 def _kind(candidate: Candidate, sentence: str) -> ReturnKind:
     if candidate.strong:
         return ReturnKind(candidate.hint)
+    if candidate.hint == "return":  # the sentence is read only when the cue leaves it open
+        return ReturnKind.RETURN
     loan = _LOAN.search(sentence) is not None
     invest = _INVEST.search(sentence) is not None
-    if candidate.hint == "return":
-        return ReturnKind.RETURN
     if candidate.hint == "interest":
         return ReturnKind.RETURN if invest and not loan else ReturnKind.INTEREST
     return ReturnKind.INTEREST if loan and not invest else ReturnKind.RETURN
@@ -233,7 +237,10 @@ def _kind(candidate: Candidate, sentence: str) -> ReturnKind:
 
 def _negated(folded: str, stops: _Stops, candidate: Candidate) -> bool:
     left, right = stops.sentence_of(candidate.start, candidate.end)
-    if _WARNING.search(folded, left, right):
+    warned = stops.warned.get(left)
+    if warned is None:  # one search per sentence, however many returns it holds
+        warned = stops.warned[left] = _WARNING.search(folded, left, right) is not None
+    if warned:
         return True
     clause_left, _ = stops.clause_of(candidate.start, candidate.end)
     return _NEGATION.search(folded, clause_left, candidate.end) is not None
