@@ -8,6 +8,8 @@ which turn the amounts into rates, are in :mod:`smokewatch.text.return_amount_re
 ``per_period`` / ``per_first``
     an amount per period on a principal: 每万元每天收益5元, 投资1万元每月返息300元,
     一万块一天十五, 每月每万元300元 (the period before the principal).
+``per_occasion``
+    a payment per occasion and how often it comes: 入股1万元，每季度分红一次，每次300元.
 ``income_then_principal`` / ``principal_then_income``
     the income first, the principal after it: 每月可领取利息800元，本金10万; or a principal
     named as such, then its income in the next clause: 借款本金为9万元，双方约定的利息为每月9000元.
@@ -37,8 +39,8 @@ from smokewatch.text.numerals import CN_NUMERAL_CHARS
 from smokewatch.text.return_fragments import AMOUNT, TERM, TERM_END
 
 _PRINCIPAL_CUE = (
-    r"投资|投入|投|存入|存款|存|出借|借给|借款|借钱|借|贷款|下款|认购|购买|买入|买|入股|入金|入单|"
-    r"本金|加盟|充值|预交|缴纳|交纳|每"
+    r"投资|投入|投|存入|存款|存|出借|借给|借款|借钱|借|贷款|下款|额度|认购|购买|买入|买|入股|入金|"
+    r"入单|入会|办卡|本金|加盟|充值|预交|缴纳|交纳|每"
 )
 _TOTAL_VERBS = (
     r"连本带息|连本带利|本息合计|本息共计|本息共|本息|本利合计|本利和|本利|合计|共计|一共|"
@@ -53,7 +55,7 @@ _AMOUNT_QUAL = (
     r"约|高达|达到|达|为|可达|有|是|不低于|至少|最少|最高|多达|超过|近|低至|仅|只要|只需|才"
 )
 _AMOUNT_VERB = (
-    r"获得|拿到|拿|领取|领|得到|得|赚取|赚|收益|返息|返利|返还|返|回报|利息|分红|付息|"
+    r"获得|拿到|拿|领取|领|得到|得|赚取|赚|收益|返息|返利|返还|返现|返|回报|利息|分红|付息|"
     r"派息|配息|获利|收入|有收益|到账|到手|给你|给您|给|支付|给付|发放|还息|还利息|产出|产|吃|"
     r"利润|息"
 )
@@ -64,8 +66,8 @@ _SUBJECT = r"公司|平台|我们|我司|商家|项目方|被告人|被告|借�
 """Who pays, between a principal and its period: 借款本金10万元，被告每月支付利息1500元."""
 _PROMISED = r"说好|讲好|约定|承诺|保证|许诺"
 """A promise between a principal and its period: 借了5万，说好每个月给2千利息."""
-_INCOME_END = r"(?![\d%‰.分厘角毛成十百千万亿wWkK])"
-"""An amount is not the number of a rate (月息2分 is no 2 yuan)."""
+_INCOME_END = r"(?![\d%‰.分厘角毛成十百千万亿wWkK次倍])"
+"""An amount is not the number of a rate or of times (月息2分 is no 2 yuan, 分红1次 no 1 yuan)."""
 
 
 _PAYEE = r"原告|被告|投资人|投资者|出借人|债权人|会员|客户|社员|股东|你|您|我|他|她|对方"
@@ -92,6 +94,9 @@ _VERBLESS_PER = r"一天|一个月|一年|一周|每天|每日|每个?月|每年
 
 _BOUGHT = r"(?:买|购买|认养|认购|认领|租)(?:一|每)?[只头台个份张套棵亩株][\u4e00-\u9fff]{0,4}?"
 """What the principal buys, between it and the period: 100元买一只数字鸡，每天下蛋收益1元."""
+_PAID_NOUN = r"[\u4e00-\u9fff]{1,3}?(?<![手续服务管理罚息])(?:费|款)"
+"""What the principal is paid as, after it: 缴纳15万元入住费, 交5000元会员费 (not a fee charged:
+手续费, 服务费, 管理费)."""
 _INCOME_NOUN = r"的?(?:收取|计收|支付|计付)?(?:收益|利息|回报|分红|返利|利润|收入)"
 """A word of income after the amount: 3元的收益, 每万元每天15元收取利息."""
 
@@ -100,7 +105,7 @@ def _per_period_pattern() -> str:
     return (
         rf"(?:(?P<pc>{_PRINCIPAL_CUE})了?)?\s*(?:人民币)?(?P<principal>{AMOUNT}|万元)(?:的)?"
         # one alternation tried at most twice is cheaper than three optional groups
-        rf"(?:本金|资金|投资|投入|进去|进来|{_BOUGHT}){{0,2}}[\s,，]*(?:的话[\s,，]*)?"
+        rf"(?:本金|资金|投资|投入|进去|进来|{_BOUGHT}|{_PAID_NOUN}){{0,2}}[\s,，]*(?:的话[\s,，]*)?"
         rf"(?:{_SUBJECT})?(?:{_PROMISED})?"
         rf"(?P<per>{_PER}|一个月|一天|一周|一年|年底|年终|月|日|周|年)(?:的)?"
         rf"(?:(?P<verb>{_amount_verb()})|(?P<bare>{_BARE_AMOUNT}))?"
@@ -109,13 +114,27 @@ def _per_period_pattern() -> str:
     )
 
 
+def _per_occasion_pattern() -> str:
+    """入股1万元，每季度分红一次，每次300元: a payment per occasion, and how often it comes."""
+    return (
+        rf"(?:(?P<pc>{_PRINCIPAL_CUE})了?)?\s*(?:人民币)?(?P<principal>{AMOUNT})(?:的)?"
+        rf"(?:本金|资金|投资|投入|{_PAID_NOUN})?[\s,，]*(?:{_SUBJECT})?"
+        r"(?P<per>每半年|半年|每个?季度?|每个?月|每年|每周)"
+        r"(?P<verb>分红|返利|返息|付息|派息|结息|返还|返|发放收益|发放)一次[\s,，]*每次"
+        rf"(?:{_amount_verb()})?\s*(?P<income>{AMOUNT}){_INCOME_END}"
+    )
+
+
 def _income_then_principal_pattern() -> str:
     """每月可领取利息800元，本金10万; 利息一天一百，借一万: the income, then its principal."""
     return (
-        rf"(?:(?P<inoun>{_GAIN_NOUN})(?:是|为)?)?(?P<per>{_PER}|一天|一个月|一周|一年)(?:的)?"
-        rf"(?P<verb>{_amount_verb()})?\s*(?P<income>{AMOUNT}){_INCOME_END}"
-        r"(?P<noun>的?(?:收益|利息|回报|分红|返利|利润|收入))?[\s,，]*"
+        rf"(?:(?P<inoun>{_GAIN_NOUN})(?:是|为)?)?"
+        # 日收益 8.2 USDT (a mining rig's sheet): 日, 月, 周 right before the income word
+        rf"(?P<per>{_PER}|一天|一个月|一周|一年|(?<![今昨明前当本这上下次])[日月周](?=收益|产出|回报))"
+        rf"(?:的)?(?P<verb>{_amount_verb()})?\s*(?P<income>{AMOUNT}){_INCOME_END}"
+        r"(?P<noun>的?(?:收益|利息|回报|分红|返利|利润|收入))?[\s,，]*[(（]?"
         r"(?:(?:借款|出借|投资|存款)?(?:本金|投资额|投入)(?:为|是|[:：])?"
+        r"|(?:投入|投资|机器|矿机)?成本(?:为|是|[:：])?"
         r"|(?<=[\s,，])(?P<pc>借款|借|投资|投|存))"
         rf"\s*(?:人民币)?(?P<principal>{AMOUNT}){_INCOME_END}"
     )
@@ -148,15 +167,19 @@ def _term_total_pattern() -> str:
         rf"|(?P<placed>{AMOUNT})\s*(?P<pv>放|存|投|借)(?:进去|在这里|在这)?)"
         r"(?:的)?(?:本金)?[\s,，]*"
         rf"(?:(?:{_NET})\s*(?P<net>{AMOUNT})[\s,，]*)?(?:的话[\s,，]*)?"
+        r"(?:借款|借|贷款|投资|存)?"  # 额度3万，借款一年，总利息仅需2160元
         + TERM.format(g="t")
         + _AFTER_TERM
-        + r"(?:获得|可获得|得到|领取)?"  # 一年后获得利息600元
+        + r"(?:获得|可获得|得到|领取|总)?"  # 一年后获得利息600元
         + rf"(?P<verb>{_TOTAL_VERBS})"
-        + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|有|拿回|收回|到手|拿到)?\s*"
+        + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|有|拿回|收回|到手|拿到)?"
+        + r"(?:仅需|只需|仅|只要|只有)?\s*"
         + rf"(?P<amount>{AMOUNT})(?![\d%‰.])"
     )
 
 
+_PRODUCT = r"的?(?:理财产品|理财|产品|计划|存单|标)"
+"""What a term may name before its total (两年期理财，到期连本带息共112万)."""
 _BOTH = r"(?P<verb>连本带息|连本带利|本息合计|本息共计|本息共|本息|本利合计|本利)"
 """A total of principal and interest."""
 
@@ -164,7 +187,8 @@ _BOTH = r"(?P<verb>连本带息|连本带利|本息合计|本息共计|本息共
 def _total_then_principal_pattern() -> str:
     return (
         TERM.format(g="t")
-        + r"期?[\s,，]*(?:后|到期后|期满后|到期|期满)[\s,，]*(?:可以|可|能|就|即可)?"
+        + rf"期?(?:{_PRODUCT})?[\s,，]*(?:后|到期后|期满后|到期|期满)[\s,，]*"
+        + r"(?:可以|可|能|就|即可)?"
         + _BOTH
         + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|拿回|到手)?\s*"
         + rf"(?P<amount>{AMOUNT})[\s,，]*[(（]?\s*本金\s*(?:为|是|[:：])?\s*"
@@ -279,6 +303,7 @@ PATTERNS: Mapping[str, Callable[[], str]] = MappingProxyType(
     {
         "per_period": _per_period_pattern,
         "per_first": _per_first_pattern,
+        "per_occasion": _per_occasion_pattern,
         "term_total": _term_total_pattern,
         "total_then_principal": _total_then_principal_pattern,
         "total_principal_term": _total_principal_term_pattern,
@@ -304,17 +329,18 @@ GATES: Mapping[str, str] = MappingProxyType(
             rf"|[\d{CN_NUMERAL_CHARS}元块钱整]\s*{_INCOME_NOUN}"
         ),
         "term_total": (
-            rf"{TERM_END}{_AFTER_TERM}(?:获得|可获得|得到|领取)?"
+            rf"{TERM_END}{_AFTER_TERM}(?:获得|可获得|得到|领取|总)?"
             r"(?:连本|本息|本利|合计|共计|一共|总共|拿回|取|返|到手|变成|变为|收回|提|还|收益|利息|赚"
             r"|获利|回报|分红|可得|可拿|拿到|给|拿)"
         ),
         "total_then_principal": "本金",
         "total_principal_term": "本[息利带]",
         "term_principal_total": "到期|期满",
+        "per_occasion": r"一次[\s,，]*每次",
         "per_first": rf"[月天日周年度季]的?每(?:投资|投入|投)?[\d{CN_NUMERAL_CHARS}万]",
         "form": "期限|周期",
         "income_then_principal": (
-            rf"本金|投资额|投入|[借投存](?<=[\s,，][借投存])[款资]?\s*(?:人民币)?[\d{CN_NUMERAL_CHARS}]"
+            rf"本金|投资额|投入|成本|[借投存](?<=[\s,，][借投存])[款资]?\s*(?:人民币)?[\d{CN_NUMERAL_CHARS}]"
         ),
         "principal_then_income": "本金",
         "total_in_sentence": (
@@ -326,7 +352,7 @@ GATES: Mapping[str, str] = MappingProxyType(
 )
 """For each family of this module a cheap search that finds something wherever it matches."""
 
-CUE_FIRST = "投存出借贷认购买入本加充预缴交每下"
+CUE_FIRST = "投存出借贷额认购买入办本加充预缴交每下"
 """The first characters of the principal cues (投资, 存入, 借款, 每, …), for the first-character
 guards of the families that read amounts."""
 

@@ -33,7 +33,7 @@ from smokewatch.text.return_candidates import (
 )
 from smokewatch.text.return_patterns import grammar
 
-_LOAN_CUES = frozenset({"借给", "借款", "借", "贷款", "下款"})
+_LOAN_CUES = frozenset({"借给", "借款", "借", "贷款", "下款", "额度"})
 _INVEST_CUES = frozenset(
     {"投资", "投入", "存入", "存款", "存", "出借", "认购", "购买", "买入", "买", "入股", "加盟",
      "入金", "入单"}
@@ -142,6 +142,20 @@ def _per_period_candidates(folded: str, family: str) -> Iterator[Candidate]:
             principal=principal, income=income, period=PERIOD_OF[per],
             hint=_amount_hint(cue, verb + (m.group("noun") or "")), qualifier=qualifier_of(verb),
             once=_ONE_TERM_OF.get(per),
+        )  # fmt: skip
+
+
+def _from_per_occasion(folded: str) -> Iterator[Candidate]:
+    for m in grammar().families["per_occasion"].finditer(folded):
+        if not m.group("pc") and not MONEY_UNIT.search(m.group("principal")):
+            continue
+        amounts = parse_amounts(m.group("principal"), m.group("income"))
+        if amounts is None or not 0 < amounts[1] < amounts[0]:
+            continue
+        yield income_on_principal(
+            m.start("pc") if m.group("pc") else m.start("principal"), m.end("income"),
+            principal=tidy(amounts[0]), income=tidy(amounts[1]), period=PERIOD_OF[m.group("per")],
+            hint=_amount_hint(m.group("pc"), m.group("verb")), where=" (paid once a period)",
         )  # fmt: skip
 
 
@@ -317,6 +331,7 @@ READERS: Mapping[str, Callable[[str], Iterator[Candidate]]] = MappingProxyType(
     {
         "per_period": _from_per_period,
         "per_first": _from_per_first,
+        "per_occasion": _from_per_occasion,
         "term_total": _from_term_total,
         "total_then_principal": _from_total_then_principal,
         "total_principal_term": _from_total_principal_term,

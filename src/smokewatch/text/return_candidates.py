@@ -69,6 +69,7 @@ _QUALIFIERS = (
     ("以上", Qualifier.MIN), ("超过", Qualifier.MIN), ("高于", Qualifier.MIN),
     ("起", Qualifier.MIN), ("+", Qualifier.MIN), ("逾", Qualifier.MIN), ("超", Qualifier.MIN),
     ("约为", Qualifier.APPROX), ("大约", Qualifier.APPROX), ("约", Qualifier.APPROX),
+    ("大概", Qualifier.APPROX), ("大致", Qualifier.APPROX), ("差不多", Qualifier.APPROX),
     ("左右", Qualifier.APPROX), ("上下", Qualifier.APPROX), ("近", Qualifier.APPROX),
 )  # fmt: skip
 
@@ -241,13 +242,15 @@ PERIOD_OF = {
     "按周": "week",
     "每年": "year", "一年": "year", "年": "year", "按年": "year", "年底": "year", "年终": "year",
     "每季": "quarter", "每季度": "quarter", "每个季": "quarter", "每个季度": "quarter",
-    "按季": "quarter", "按季度": "quarter",
+    "按季": "quarter", "按季度": "quarter", "半年": "half_year", "每半年": "half_year",
 }  # fmt: skip
 """The period of each word of an amount per period (每月, 一天, 年底, 按季度)."""
 _FACTOR_WORDS = {
     "month": " × 12 (simple)", "day": " × 365 (simple)", "week": " × 52 (simple)",
-    "year": "", "quarter": " × 4 (simple)",
+    "year": "", "quarter": " × 4 (simple)", "half_year": " × 2 (simple)",
 }  # fmt: skip
+_MONTHS_OF = {"quarter": Decimal(3), "half_year": Decimal(6)}
+"""Periods without a unit of their own, read as a term of so many months."""
 GAIN_VERBS = frozenset({"收益", "利息", "赚取", "赚", "获利", "分红"})
 """Words of a gain: the amount after them counts whole (收益5000元), not above the principal."""
 _TOTAL_VERBS = frozenset(
@@ -286,11 +289,12 @@ def income_on_principal(
     :mod:`smokewatch.text.return_continuations`).
     """
     rate = amount_rate(income, principal)
-    unit = ReturnUnit.TERM if period == "quarter" else ReturnUnit(period)
-    months = Decimal(3) if period == "quarter" else None
+    months = _MONTHS_OF.get(period)
+    unit = ReturnUnit.TERM if months is not None else ReturnUnit(period)
+    per = period.replace("_", " ")
     return Candidate(
         start, end, 2, tidy(rate), unit,
-        f"per {principal:,} yuan{where} per {period}: {income}/{principal}{_FACTOR_WORDS[period]}",
+        f"per {principal:,} yuan{where} per {per}: {income}/{principal}{_FACTOR_WORDS[period]}",
         annualise(rate, unit, term_months=months), qualifier=qualifier, hint=hint[0],
         strong=hint[1], term_months=months, principal=principal if shared else None, once=once,
     )  # fmt: skip

@@ -11,9 +11,10 @@
   ``post``, ``fen``, ``slash``, ``fund``, ``term_rate``, ``multiple``, ``warned``) and the
   patterns of rates that lean on the return before them (``continued``, ``threshold``);
 * :mod:`smokewatch.text.return_amount_patterns`: the families that read amounts against a
-  principal (``per_period``, ``per_first``, ``term_total``, ``total_then_principal``,
-  ``total_principal_term``, ``term_principal_total``, ``form``, ``income_then_principal``) and
-  the pattern of an amount that shares the principal before it (``shared``);
+  principal (``per_period``, ``per_first``, ``per_occasion``, ``term_total``,
+  ``total_then_principal``, ``total_principal_term``, ``term_principal_total``, ``form``,
+  ``income_then_principal``, ``principal_then_income``, ``total_in_sentence``) and the
+  patterns of amounts that share the principal before them (``shared``, ``shared_total``);
 * here: the order of the families (:data:`FAMILIES`), the first-character guards of the busiest
   ones (:data:`FIRST_CHARS`), the precheck, the compiled :class:`Grammar`, and the reading of a
   matched rate value (:func:`parse_rate`).
@@ -57,6 +58,7 @@ FAMILIES = (
     "multiple",
     "per_period",
     "per_first",
+    "per_occasion",
     "term_total",
     "total_then_principal",
     "total_principal_term",
@@ -79,7 +81,7 @@ FIRST_CHARS: Mapping[str, str] = MappingProxyType(
         + "十",
         "per_period": r"\s\d人" + CN_NUMERAL_CHARS + CUE_FIRST,
         "term_total": r"\d" + CN_NUMERAL_CHARS + CUE_FIRST,
-        "income_then_principal": "收回分利每天按一",
+        "income_then_principal": "收回分利每天按一日月周",
         "slash": r"\d" + CN_NUMERAL_CHARS + "收回利年月日息",
         "multiple": r"\d" + CN_NUMERAL_CHARS + "半翻",
         "term_rate": r"\d一二两三四五六七八九十半",
@@ -105,12 +107,13 @@ NEEDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "term_rate": _TERM_ENDS,
         "multiple": ("翻", "倍"),
         "per_first": ("每",),
+        "per_occasion": ("每次",),
         "term_total": _TERM_ENDS,
         "total_then_principal": ("本金",),
         "total_principal_term": ("本",),
         "term_principal_total": ("到期", "期满"),
         "form": ("期限", "周期"),
-        "income_then_principal": ("本金", "投", "借", "存"),
+        "income_then_principal": ("本金", "投", "借", "存", "成本"),
         "principal_then_income": ("本金",),
         "total_in_sentence": ("还", "回", "连本", "本息"),
         "warned": ("收益", "回报"),
@@ -165,12 +168,12 @@ def grammar() -> Grammar:
         # led by the class of every character a branch can start with: most positions of a
         # text fail this one test, and the branches are tried only where one may match
         rf"(?=[%％‰﹪翻倍个個分万萬\d０-９一二两兩三四五六七八九十半百千{CN_CAPITALS}息率利化成"
-        r"投存借贷貸本认認入下充预缴交])"
+        r"投存借贷貸本认認入下充预缴交月])"
         rf"(?:[%％‰﹪翻倍]|[个個][点點]|分之|万份|萬份|[\d０-９一二两兩三四五六七八九十半{CN_CAPITALS}][分厘角毛]"
         rf"|[\d０-９一二两兩三四五六七八九十百千万萬{CN_CAPITALS}]\s*[元块塊]"
         rf"|[\d０-９一二两兩三四五六七八九十{CN_CAPITALS}]\s*[万萬千仟亿億]"
         r"|[\d０-９]\s*(?:[wWkK](?![a-zA-Z])|USDT|usdt|[Uu](?![a-zA-Z]))"
-        r"|[息率利化]\s*[万萬][一二两三四五六七八九]|成的?[利息收回]"
+        r"|[息率利化]\s*[万萬][一二两三四五六七八九]|成的?[利息收回]|月(?:息|利率?)\s*[\d０-９]"
         r"|(?:投[资資入]?|存|借|贷款|貸款|本金|认购|認購|入股|入金|入单|下款|充值|预交|缴纳|交纳)了?"
         rf"\s*(?:人民币)?[\d０-９一二两兩三四五六七八九十{CN_CAPITALS}])"
     )

@@ -6,9 +6,9 @@ family to match at all (:mod:`smokewatch.text.return_patterns` compiles both). T
 are in :mod:`smokewatch.text.return_rate_readers` and :mod:`smokewatch.text.return_term_readers`.
 
 ``rate``
-    a period cue, then a rate: 年化12%, 年化收益率高达18.5%, 月息2分, 日息千分之三,
-    每月返3%, 最高年化15%, 一年期利息8% (a term product quotes a yearly rate), 年租金回报8%,
-    每年返还购房款的10%, 按季度支付本金4%的收益, 月息一角 (一角 a yuan: 10 %).
+    a period cue, then a rate: 年化12%, 年化收益率高达18.5%, 月息2分, 月息2.5 (分 left out),
+    日息千分之三, 每月返3%, 最高年化15%, 一年期利息8% (a term product quotes a yearly rate),
+    年租金回报8%, 每年返还购房款的10%, 按季度支付本金4%的收益, 月息一角 (一角 a yuan: 10 %).
 ``post``
     a rate, then its cue: 12%的年化收益, 8%-12%不等的年化收益率, 14%-22%的年利息.
 ``fen``
@@ -141,7 +141,9 @@ def _rate_pattern() -> str:
         + f"(?:{year}|{month}|{quarter}|{week}|{day}|{every}|{term_product}|{unspecified}"
         + f"|{noun_period})"
         + rf"(?P<conn>{CONNECTORS})"
-        + rf"(?:(?P<val>{VALUE})|[(（]%[)）]\s*[:：]?\s*(?P<pctval>\d+(?:\.\d+)?)(?![\d%]))"
+        + rf"(?:(?P<val>{VALUE})|[(（]%[)）]\s*[:：]?\s*(?P<pctval>\d+(?:\.\d+)?)(?![\d%])"
+        # 月息2.5 (lenders leave out the 分): a bare number that ends its clause
+        + r"|(?P<bare>\d(?:\.\d{1,2})?)(?=\s*(?:[,，。；;!！?？、]|$)))"
         # 年化10%+2% (a bonus stacked on the rate): the promise is the sum
         + r"(?P<plus>\s*\+\s*\d+(?:\.\d+)?\s*%)?"
         + rf"(?P<post>{QUAL_POST})?"
@@ -175,8 +177,9 @@ def _fen_pattern() -> str:
 
 
 _TERM_CUES = r"收益率|收益|回报率|回报|利息|获利|盈利|赚取|赚|返利|返息|返还|返|升值|增值"
-_TERM_PRODUCT = r"(?:短|定)?(?:期的?产品|期标|期|标|产品)"
-"""What makes a term a product's: 半年期产品, 一个月期, 7天标, 15天短期标."""
+_TERM_PRODUCT = r"(?:短|定)?(?:期的?产品|期标|期|(?:[\u4e00-\u9fff]{1,3}?)?(?:标|产品|计划))"
+"""What makes a term a product's: 半年期产品, 一个月期, 7天标, 15天短期标, 7天体验标,
+30天新手计划."""
 _MODAL = r"就能|就可以|就可|能够|能|可以|可|就"
 """Between a term and its cue: 一个月能赚本金的百分之十."""
 _BARE_CONN = (
@@ -200,12 +203,15 @@ def _term_rate_pattern() -> str:
         + rf"(?:内|后|到期|期满|下来|之内)?(?:的)?(?:{_MODAL})?(?:总|累计)?"
         + rf"(?P<cue>{_TERM_CUES})(?:(?:{_OBJECTS})的?)?"
         # 半年期产品，到期收益5% / 投资期限180天，总收益率4.5%: a maturity word bridges the clause
-        + rf"|(?:{_TERM_PRODUCT})?(?:[\s,，]+(?:(?:到期|期满)(?:后|时)?(?:的)?(?:总|累计)?|总|累计)"
+        # 15天，收益1.2%: a gain (收益, not 收益率) in the clause after a term is over it
+        + rf"|(?:{_TERM_PRODUCT})?(?:[\s,，]+(?:(?:到期|期满)(?:后|时)?(?:的)?(?:总|累计)?|总|累计"
+        + r"|(?=(?:收益|回报)(?!率)))"
         + r"|(?:到期|期满)(?:后|时)?[\s,，]+(?:的)?(?:总|累计)?)"
         + rf"(?P<mcue>{_TERM_CUES})"
         + rf")(?P<conn>{CONNECTORS})"
-        # no cue at all: 一天一个点, 一年就是三十个点 (percentages only, see the reader)
-        + rf"|{_BARE_CONN})"
+        # no cue at all: 一天一个点, 一年就是三十个点 (percentages only, see the reader); a
+        # term product's rate in a list: 三年期票面利率2.38%，五年期2.5%
+        + rf"|(?P<tp>期)?{_BARE_CONN})"
         + rf"(?P<val>{VALUE})(?P<post>{QUAL_POST})?"
     )
 
@@ -312,9 +318,10 @@ GATES: Mapping[str, str] = MappingProxyType(
             rf"{TERM_END}(?:及?以上|以内|以下)?(?:"
             rf"(?:内|后|到期|期满|下来|之内)?的?(?:{_MODAL})?(?:总|累计)?"
             r"(?:收益|回报|利息|获利|盈利|赚|返|升值|增值)"
-            rf"|(?:{_TERM_PRODUCT})?[\s,，]+(?:到期|期满|总|累计)|(?:到期|期满)(?:后|时)?[\s,，]"
+            rf"|(?:{_TERM_PRODUCT})?[\s,，]+(?:到期|期满|总|累计|收益|回报)|(?:到期|期满)(?:后|时)?[\s,，]"
             # no cue: the reader keeps only percentages (一天一个点), so the gate asks for one
-            rf"|{_BARE_CONN}(?:{NUM}(?:{RANGE_SEP}{NUM})?{SCALE_SUFFIX}|{SCALE_PREFIX}|{NUM}成的?[利息收回]))"
+            rf"|期?{_BARE_CONN}(?:{NUM}(?:{RANGE_SEP}{NUM})?{SCALE_SUFFIX}|{SCALE_PREFIX}"
+            rf"|{NUM}成的?[利息收回]))"
         ),
         "multiple": "翻[了一两倍番]|倍",
         "warned": "收益|回报",

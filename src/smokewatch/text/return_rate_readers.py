@@ -70,6 +70,11 @@ def _from_rate(folded: str) -> Iterator[Candidate]:
         if m.group("pctval"):  # a table header: 年化收益率（%）：7.8
             number = Decimal(m.group("pctval"))
             rate: RateValue | None = RateValue(number, number, "percent")
+        elif m.group("bare"):  # 月息2.5: only a monthly rate of interest leaves out its 分
+            if period != "month" or ("息" not in cue and "利" not in cue):
+                continue
+            number = Decimal(m.group("bare"))
+            rate, note = RateValue(number, number, "fen"), note + "月息 with no unit, read in 分; "
         else:
             rate = parse_rate(m.group("val"))
         if rate is None or (rate.scale in _LENDING and "息" not in cue and "利" not in cue):
@@ -82,7 +87,7 @@ def _from_rate(folded: str) -> Iterator[Candidate]:
         if m.group("plus"):
             rate = _stacked(rate, m.group("plus"))
         bare_every = m.group("every") and not m.group("everb") and not m.group("enoun")
-        end = m.end("noun") if bare_every else max(m.end("val"), m.end("pctval"))
+        end = m.end("noun") if bare_every else max(m.end("val"), m.end("pctval"), m.end("bare"))
         end = max(end, m.end("post"), m.end("plus"))
         found = periodic(
             m.start(), end, rate, period, note=note, hint=hint_of(cue),

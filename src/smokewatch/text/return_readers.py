@@ -13,9 +13,9 @@ above the principal. Where they live:
 * :mod:`smokewatch.text.return_term_readers`: rates over a term and multiples (``term_rate``,
   ``multiple``);
 * :mod:`smokewatch.text.return_amount_readers`: amounts against a principal (``per_period``,
-  ``per_first``, ``term_total``, ``total_then_principal``, ``total_principal_term``,
-  ``term_principal_total``, ``form``, ``income_then_principal``, ``principal_then_income``,
-  ``total_in_sentence``);
+  ``per_first``, ``per_occasion``, ``term_total``, ``total_then_principal``,
+  ``total_principal_term``, ``term_principal_total``, ``form``, ``income_then_principal``,
+  ``principal_then_income``, ``total_in_sentence``);
 * :mod:`smokewatch.text.return_continuations`: returns that lean on the one before them
   (:func:`read_thresholds`, :func:`read_continuations`);
 * here: every family read in the order of :data:`~smokewatch.text.return_patterns.FAMILIES`,

@@ -34,6 +34,26 @@ from smokewatch.text.return_units import ReturnUnit
 _PROMISE = re.compile(r"承诺|保证|许诺|确保|保")
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_YEARLY_LIST = re.compile(
+    r"期[^,，。；;!！?？]{0,6}?(?:利率|利息|收益率)|(?:利率|收益率|年化|利息)表?\s*[:：]"
+)
+"""Words before a list that make its rates yearly: a term product's rate (三年期票面利率2.38%，
+五年期2.5%) or a heading (定期存款利率表：三个月1.05%，半年1.25%; 年化收益率：3个月4%)."""
+
+
+def _in_a_list_of_yearly_rates(folded: str, start: int) -> bool:
+    """Whether a term and a bare rate at ``start`` continue a list of yearly rates.
+
+    Banks and products list rates by term (三个月1.05%，半年1.25%); after such a heading in
+    the sentence, 三个月1.05% is the yearly rate of a three-month deposit, not 1.05 % over
+    three months (which a lender's 一个月5个点 is).
+    """
+    left = max(0, start - 40)
+    stops = [m.end() for m in _SENTENCE_END.finditer(folded, left, start)]
+    return _YEARLY_LIST.search(folded, stops[-1] if stops else left, start) is not None
+
+
 def _from_term_rate(folded: str) -> Iterator[Candidate]:
     for m in grammar().families["term_rate"].finditer(folded):
         term = read_term(m.group("tn"), m.group("tu"))
@@ -46,10 +66,17 @@ def _from_term_rate(folded: str) -> Iterator[Candidate]:
             continue  # 一个月2分 without 息: not a rate
         if cue in RISE_VERBS and not _PROMISE.search(text_before(folded, m.start(), 10)):
             continue  # 房价一年升值30% is the market; 承诺一年内升值30% is a promise
-        if m.group("tier") or m.group("tierpost"):  # 持有1-3个月6%，4-6个月8%: yearly tiers
+        listed = cue is None and (
+            m.group("tp") is not None or _in_a_list_of_yearly_rates(folded, m.start())
+        )
+        if m.group("tier") or m.group("tierpost") or listed:  # 持有1-3个月6%，4-6个月8%
             found = periodic(
                 m.start(), max(m.end("val"), m.end("post")), rate, "year", hint=hint_of(cue or ""),
-                note="the rate of a tier of holding periods, read as yearly; ",
+                note=(
+                    "a term product's rate or a term in a list of yearly rates, read as yearly; "
+                    if listed
+                    else "the rate of a tier of holding periods, read as yearly; "
+                ),
                 qualifier=qualifier_of(m.group("conn"), m.group("post")), priority=1,
             )  # fmt: skip
             if found is not None:

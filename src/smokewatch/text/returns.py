@@ -17,7 +17,8 @@ How the words are read:
   年息1分 is 10 % a year (年息8厘 8 %). For daily rates smokewatch reads 日息3厘 as 0.3 % a
   day (1 厘 = 千分之一 a day), as loan-shark ads and court reports use it; the older scheme
   in which 日利1分 is 千分之一 would give a rate ten times smaller. 分 with no period (3分利)
-  is read as monthly, as lenders mean it.
+  is read as monthly, as lenders mean it, and so is a monthly rate of interest written
+  without its unit (月息2.5 is 2.5 分, 2.5 % a month).
 * 千分之三 and 3‰ are 0.3 %; 万分之五 is 0.05 %; 12个点 and 百分之十二 are 12 %; 月息一角 (一毛)
   is 10 % a month (a 角 on each yuan). A period may follow after a slash: 收益0.1%/天, or a
   colon: 收益：月2%. Lenders' shorthand is read after a cue: 日息万五 is 万分之五 a day, 一成利
@@ -35,7 +36,10 @@ How the words are read:
   (收益率超过6%就要打问号): there it is a yearly figure, flagged as negated.
 * A bonus stacked on a rate (年化10%+2%) is added: the promise is 12 %.
 * A total at maturity is over the term, even across a clause (半年期产品，到期收益5%; 投资期限
-  180天，总收益率4.5%); so is a percentage right after a term (一天一个点, 一年就是三十个点). A
+  180天，总收益率4.5%), and so is a gain (收益, not 收益率) in the clause right after a
+  product's term (15天，收益1.2%; 7天体验标，收益0.2%); so is a percentage right after a term
+  (一天一个点, 一年就是三十个点), except for a term product (五年期2.5%) and in a list of rates
+  by term after a heading (定期存款利率表：三个月1.05%，半年1.25%), where each rate is yearly. A
   term of 一周 is 7 days (× 365 / 7); a rate per week (周息, 每周) is × 52.
 * A list of thresholds continues the period of the return before it in the sentence:
   收益高于年化6%就要警惕，超过10%就要做好损失全部本金的准备 gives 6 % and 10 % a year; so does
@@ -48,8 +52,10 @@ How the words are read:
   返还/回报/合计 count as a total when the amount exceeds the principal, and so does an amount
   said for one term (投一万一年拿一万二: 20 %). When interest is deducted up front
   (借5000元，实际到手3500元, 借5000实到3500 — 砍头息) the principal is the amount received. The
-  principal may come after the income (每月可领取利息800元，本金10万), the period before the
-  principal (每月每万元300元), and the term, principal and total in any order (本息合计10万8，
+  principal may come after the income (每月可领取利息800元，本金10万; 每月3000元的利息（借款
+  本金15万元）; a rig's 日收益8.2USDT，成本2400USDT), the period before the principal
+  (每月每万元300元), the payment per occasion after how often it comes (每季度分红一次，每次
+  300元), and the term, principal and total in any order (本息合计10万8，
   本金10万，一年期; 三年期，本金10万元，到期返还13.6万元), also as the fields of an app's form
   (借款金额：5000元 … 借款期限：30天 … 到期应还：5500元). A later amount in the sentence shares
   the principal (投资1万元，每天收益50元，一年收益18250元). An amount may be said without a verb
