@@ -39,9 +39,10 @@ from smokewatch.text.returns import PromisedReturn, extract_returns
 CASES_FILE = Path(__file__).with_name("returns_cases_blind2.yml")
 TUNE_SHARE_BYTE = 179
 """A case is ``tune`` when the first byte of sha256(text) is below this (179/256 ≈ 70 %)."""
-REQUIRED_HOLDOUT_AGREEMENT = 0.86
+REQUIRED_HOLDOUT_AGREEMENT = 0.89
 """The holdout agreement measured once at the end of the round (80/92 = 86.96 %; 74/92 = 80.4 %
-before it), rounded down to a whole percent: a regression floor, to be raised, never lowered."""
+before it), rounded down to a whole percent: a regression floor, to be raised, never lowered.
+Raised to 0.89 after the fourth round's general rules (82/92 = 89.1 %)."""
 _CENT = Decimal("0.01")
 
 

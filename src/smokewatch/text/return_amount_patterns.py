@@ -40,7 +40,7 @@ from smokewatch.text.return_fragments import AMOUNT, TERM, TERM_END
 
 _PRINCIPAL_CUE = (
     r"投资|投入|投|存入|存款|存|出借|借给|借款|借钱|借|贷款|下款|额度|认购|购买|买入|买|入股|入金|"
-    r"入单|入会|办卡|本金|加盟|充值|预交|缴纳|交纳|每"
+    r"入单|入会|办卡|本金|加盟|充值|预交|缴纳|交纳|交|每"
 )
 _TOTAL_VERBS = (
     r"连本带息|连本带利|本息合计|本息共计|本息共|本息|本利合计|本利和|本利|合计|共计|一共|"
@@ -50,7 +50,7 @@ _TOTAL_VERBS = (
 )
 
 
-_ADVERB = r"可以|可|能够|能|就|稳|即可|都|均|固定|自动"
+_ADVERB = r"可以|可|能够|能|就|稳|即可|都|均|固定|自动|签到|打卡"
 _AMOUNT_QUAL = (
     r"约|高达|达到|达|为|可达|有|是|不低于|至少|最少|最高|多达|超过|近|低至|仅|只要|只需|才"
 )
@@ -60,8 +60,11 @@ _AMOUNT_VERB = (
     r"利润|息"
 )
 """What an amount per period is: 每月返息300元, 每天可得收益2元 (two in a row), 月息4000元."""
-_PAID_IN = r"消费券|购物券|代金券|现金|红包|[^\s\d,，。；;:：]?款"
-"""What else an amount may be paid in: 每月返还消费券500元, 每年返果款600元."""
+_PAID_IN = (
+    r"消费券|购物券|代金券|现金|红包|[^\s\d,，。；;:：]?款|[\u4e00-\u9fff]{0,2}?(?:补贴|津贴|福利)"
+)
+"""What else an amount may be paid in or as: 每月返还消费券500元, 每年返果款600元, 每月领取养老
+补贴300元 (an allowance for money paid in is a return under another name)."""
 _SUBJECT = r"公司|平台|我们|我司|商家|项目方|被告人|被告|借款人|对方|他|她"
 """Who pays, between a principal and its period: 借款本金10万元，被告每月支付利息1500元."""
 _PROMISED = r"说好|讲好|约定|承诺|保证|许诺"
@@ -105,7 +108,8 @@ def _per_period_pattern() -> str:
     return (
         rf"(?:(?P<pc>{_PRINCIPAL_CUE})了?)?\s*(?:人民币)?(?P<principal>{AMOUNT}|万元)(?:的)?"
         # one alternation tried at most twice is cheaper than three optional groups
-        rf"(?:本金|资金|投资|投入|进去|进来|{_BOUGHT}|{_PAID_NOUN}){{0,2}}[\s,，]*(?:的话[\s,，]*)?"
+        rf"(?:本金|资金|投资|投入|进去|进来|[一每][股份]|{_BOUGHT}|{_PAID_NOUN}){{0,2}}[\s,，]*"
+        r"(?:的话[\s,，]*)?"
         rf"(?:{_SUBJECT})?(?:{_PROMISED})?"
         rf"(?P<per>{_PER}|一个月|一天|一周|一年|年底|年终|月|日|周|年)(?:的)?"
         rf"(?:(?P<verb>{_amount_verb()})|(?P<bare>{_BARE_AMOUNT}))?"
@@ -153,6 +157,11 @@ def _principal_then_income_pattern() -> str:
 
 _NET = r"(?:实际)?(?:到手|到账)|实到|实得|实拿"
 """What was received of a loan after interest deducted up front: 借5000实到3500."""
+_CUT = (
+    r"(?:先|提前|预先|当场)?(?:扣除|扣掉|扣|砍掉|砍|收取|收)了?"
+    r"(?:[\u4e00-\u9fff]{0,3}?(?:费|息|利息|押金|保证金))?"
+)
+"""A deduction up front (砍头息), before what is left: 先扣除服务费2000元, 先扣两千."""
 _AFTER_TERM = (
     r"(?:后|到期后|到期|期满后|期满|内|之后|以后)?[\s,，]*(?:(?:到期|期满)(?:后|时)?[\s,，]*)?"
     r"(?:可以|可|能|就|即可|共|一共|总共)?"
@@ -166,12 +175,13 @@ def _term_total_pattern() -> str:
         # 五万块放半年: no cue word, but an amount of money put somewhere
         rf"|(?P<placed>{AMOUNT})\s*(?P<pv>放|存|投|借)(?:进去|在这里|在这)?)"
         r"(?:的)?(?:本金)?[\s,，]*"
+        rf"(?:{_CUT}(?P<cut>{AMOUNT})[\s,，]*)?"
         rf"(?:(?:{_NET})\s*(?P<net>{AMOUNT})[\s,，]*)?(?:的话[\s,，]*)?"
         r"(?:借款|借|贷款|投资|存)?"  # 额度3万，借款一年，总利息仅需2160元
         + TERM.format(g="t")
         + _AFTER_TERM
         + r"(?:获得|可获得|得到|领取|总)?"  # 一年后获得利息600元
-        + rf"(?P<verb>{_TOTAL_VERBS})"
+        + rf"(?P<verb>{_TOTAL_VERBS})了?"
         + r"(?:返还|共计|共|合计|一共|总共|可达|达到|达|为|是|有|拿回|收回|到手|拿到)?"
         + r"(?:仅需|只需|仅|只要|只有)?\s*"
         + rf"(?P<amount>{AMOUNT})(?![\d%‰.])"
@@ -282,7 +292,7 @@ def shared_pattern() -> str:
     """An amount per period without a principal (…，一年收益18250元)."""
     return (
         r"(?P<per>一年|每年|全年|一个月|每个?月|一天|每天|每日|一周|每周)(?:下来)?的?(?:总)?"
-        r"(?:(?:就能|就|能|可|就有)?"
+        r"(?:(?:就能|就|能|可|就有|稳稳|稳|轻松)?"
         r"(?P<verb>收益|利息|分红|赚|获利|回报|拿到|拿|领取|领|到手|得到|得|返)"
         r"|就是|就有|能有)"
         r"(?:就是|就有|可达|达到|达|有|共|为|是)?\s*"

@@ -167,13 +167,15 @@ def _from_term_total(folded: str) -> Iterator[Candidate]:
             continue  # 五万块放半年 is money; 三放一年 is not
         # 借5000元，实际到手3500元: interest deducted up front (砍头息); the principal is what
         # was received (最高人民法院民间借贷规定第二十六条: 预先在本金中扣除利息的…实际出借的金额).
+        # 借一万，先扣两千: without the amount received, it is the loan less the deduction.
         lent = m.group("net") or m.group("principal") or placed
-        amounts = parse_amounts(lent, m.group("amount"))
+        amounts = parse_amounts(lent, m.group("amount"), m.group("cut") or "0")
         if term is None or amounts is None:
             continue
+        principal = amounts[0] if m.group("net") else amounts[0] - amounts[2]
         found = total_over_term(
-            m.start(), m.end("amount"), principal=amounts[0], amount=amounts[1], term=term,
-            verb=m.group("verb"), net=m.group("net") is not None,
+            m.start(), m.end("amount"), principal=principal, amount=amounts[1], term=term,
+            verb=m.group("verb"), net=m.group("net") is not None or m.group("cut") is not None,
             hint=_amount_hint(m.group("pc") or m.group("pv"), m.group("verb")),
         )  # fmt: skip
         if found is not None:

@@ -76,7 +76,7 @@ _GATES = {**return_rate_patterns.GATES, **return_amount_patterns.GATES}
 
 FIRST_CHARS: Mapping[str, str] = MappingProxyType(
     {
-        "rate": r"\d最高至不保低大约预固参综承许历平实稳年月周日利收回报每天按半业A季"
+        "rate": r"\d最高至不保低大约预固参综承许历平实稳年月周日利收回报每天按半业A季租"
         + CN_DIGITS
         + "十",
         "per_period": r"\s\d人" + CN_NUMERAL_CHARS + CUE_FIRST,

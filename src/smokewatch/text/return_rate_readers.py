@@ -39,6 +39,10 @@ _EVERY = {
 }  # fmt: skip
 
 
+_BONUS_BEFORE = re.compile(r"(?:额外|另外|另行|另|再|外)加?$|加息$")
+"""Words right before a rate that make it a bonus on another (额外年化1%, 再加年化0.5%)."""
+
+
 def _rate_period(m: re.Match[str]) -> tuple[str, str, str] | None:
     """(period, cue words, reading note) of a ``rate`` match, or ``None`` to drop it."""
     cue = m.group("lead") or ""
@@ -79,6 +83,8 @@ def _from_rate(folded: str) -> Iterator[Candidate]:
             rate = parse_rate(m.group("val"))
         if rate is None or (rate.scale in _LENDING and "息" not in cue and "利" not in cue):
             continue
+        if _BONUS_BEFORE.search(text_before(folded, m.start(), 4)):
+            continue  # 可享额外年化1%收益 (a coupon): a bonus on another rate, not a return
         if m.group("everb") in RISE_VERBS and not MONEY_WORDS.search(
             text_before(folded, m.start(), 12)
         ):

@@ -29,12 +29,15 @@ How the words are read:
 * A range (8%–12%) gives ``low`` and ``high``; ``annual_rate`` is the **high end**, the
   promise a lure makes.
 * A rate without a period is read only after a promise word (承诺收益率15%, 固定回报12%,
-  预期收益率8%, 12%的高息, 收益率高达20%, 业绩比较基准3.2%, APR 23.99%) and then as yearly; a
+  预期收益率8%, 12%的高息, 收益率高达20%, 业绩比较基准3.2%, APR 23.99%, a rental yield
+  租金回报率6%) and then as yearly; a
   rate quoted for a term product (一年期利息8%) or for a tier of holding periods (持有1-3个月
   6%，4-6个月8%) is yearly, as products quote them. A bare 收益率12% (as in news about a
   fund's past: 今年以来收益率高达20%) is not read, except in a sentence that warns
   (收益率超过6%就要打问号): there it is a yearly figure, flagged as negated.
-* A bonus stacked on a rate (年化10%+2%) is added: the promise is 12 %.
+* A bonus stacked on a rate (年化10%+2%) is added: the promise is 12 %. A bonus alone
+  (可享额外年化1%收益, a coupon) is no return. A rate paid once a period is a rate per that
+  period (每周分红一次，每次按本金的2%: 104 % a year).
 * A total at maturity is over the term, even across a clause (半年期产品，到期收益5%; 投资期限
   180天，总收益率4.5%), and so is a gain (收益, not 收益率) in the clause right after a
   product's term (15天，收益1.2%; 7天体验标，收益0.2%); so is a percentage right after a term
@@ -51,7 +54,8 @@ How the words are read:
   (连本带息, 本息, 拿回, 还) counts above the principal; a gain (收益, 利息, 分红) counts whole;
   返还/回报/合计 count as a total when the amount exceeds the principal, and so does an amount
   said for one term (投一万一年拿一万二: 20 %). When interest is deducted up front
-  (借5000元，实际到手3500元, 借5000实到3500 — 砍头息) the principal is the amount received. The
+  (借5000元，实际到手3500元, 借5000实到3500 — 砍头息) the principal is the amount received,
+  or the loan less what was deducted (借一万，先扣两千，一个月还一万: 300 %). The
   principal may come after the income (每月可领取利息800元，本金10万; 每月3000元的利息（借款
   本金15万元）; a rig's 日收益8.2USDT，成本2400USDT), the period before the principal
   (每月每万元300元), the payment per occasion after how often it comes (每季度分红一次，每次
@@ -181,12 +185,13 @@ _NEGATION = re.compile(
     r"(?:做到|达到|实现|保证|承诺)"
 )
 _WARNING = re.compile(
-    r"谨防|警惕|提防|当心|小心|切勿|切莫|切忌|不要相信|别相信|不要轻信|勿轻信|勿信|别信|莫信"
+    r"谨防|警惕|提防|当心|小心|切勿|切莫|切忌|不要相信|别相信|不要轻信|勿轻信|勿相信|勿信|别信|莫信"
     r"|打问号|风险提示|谨慎对待|凡是|凡(?=承诺|宣称|许诺|以|号称)|所谓"
     r"|防范(?:非法集资|金融诈骗|诈骗)|请(?:立即|立刻|马上|及时)?报警|(?:立即|立刻|马上|及时)报警"
     r"|不受(?:法律)?保护|不予(?:支持|保护)"
     r"|(?:(?:都|就|多|均|肯定|必然|一定|往往|基本|大多|全|必|多半|可能)(?:是|为|属于?)"
-    r"|纯属|实为|实则为?|实际上?是)(?:骗局|诈骗|陷阱|非法集资|庞氏|套路贷|高利贷|传销)"
+    r"|纯属|实为|实则为?|实际上?是|(?<![联关体派])系)"
+    r"(?:骗局|诈骗|陷阱|非法集资|庞氏|套路贷|高利贷|传销)"
     # 十有八九是骗局, 是典型的诈骗话术 (but not 不是骗局)
     r"|(?<![不非])是(?:典型的|一种|一个)?(?:骗局|诈骗|陷阱)"
 )
