@@ -24,7 +24,9 @@ above the principal. Where they live:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Final
 
@@ -49,17 +51,29 @@ def read_candidates(folded: str) -> list[Candidate]:
     tried only where one of the strings it needs is in the text
     (:data:`~smokewatch.text.return_patterns.NEEDS`).
     """
-    gates = grammar().gates
     found: list[Candidate] = []
-    for name in FAMILIES:
-        for word in NEEDS.get(name, ("",)):  # "" is in every text
+    for needs, gate, read in _plan():
+        for word in needs:
             if word in folded:
                 break
         else:
             continue
-        if gates[name].search(folded) is not None:
-            found.extend(_READERS[name](folded))
+        if gate(folded) is not None:
+            found.extend(read(folded))
     return found
+
+
+_Gate = Callable[[str], "re.Match[str] | None"]
+
+
+@cache
+def _plan() -> tuple[tuple[tuple[str, ...], _Gate, Callable[[str], Iterator[Candidate]]], ...]:
+    """Each family in order as (the strings it needs, its gate, its reader).
+
+    "" is in every text. Looked up once per process, not once per text.
+    """
+    gates = grammar().gates
+    return tuple((NEEDS.get(name, ("",)), gates[name].search, _READERS[name]) for name in FAMILIES)
 
 
 def read_family(name: str, folded: str) -> list[Candidate]:
