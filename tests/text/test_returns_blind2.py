@@ -13,6 +13,8 @@ Protocol, in the order it was followed:
    improved with general rules on the failures of the ``tune`` part (and of the older tables)
    only; ``holdout`` cases were never looked at one by one. Expectations were never changed
    to fit the extractor; a tune case that still fails is marked ``xfail`` with its reason.
+   Later, one tune expectation that broke the convention all tables share (翻倍 without a term
+   is a multiple with no annual rate) was corrected, with a ``corrected`` comment.
 4. The ``holdout`` was measured once, at the end. Its share of exactly right lists of annual
    rates is the estimate of how the extractor does on texts it was not tuned on; the floor
    below is that figure rounded down to a whole percent, so that a change can only keep or
@@ -37,9 +39,10 @@ from smokewatch.text.returns import PromisedReturn, extract_returns
 CASES_FILE = Path(__file__).with_name("returns_cases_blind2.yml")
 TUNE_SHARE_BYTE = 179
 """A case is ``tune`` when the first byte of sha256(text) is below this (179/256 ≈ 70 %)."""
-REQUIRED_HOLDOUT_AGREEMENT = 0.86
+REQUIRED_HOLDOUT_AGREEMENT = 0.89
 """The holdout agreement measured once at the end of the round (80/92 = 86.96 %; 74/92 = 80.4 %
-before it), rounded down to a whole percent: a regression floor, to be raised, never lowered."""
+before it), rounded down to a whole percent: a regression floor, to be raised, never lowered.
+Raised to 0.89 after the fourth round's general rules (82/92 = 89.1 %)."""
 _CENT = Decimal("0.01")
 
 

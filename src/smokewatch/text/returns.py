@@ -17,7 +17,8 @@ How the words are read:
   年息1分 is 10 % a year (年息8厘 8 %). For daily rates smokewatch reads 日息3厘 as 0.3 % a
   day (1 厘 = 千分之一 a day), as loan-shark ads and court reports use it; the older scheme
   in which 日利1分 is 千分之一 would give a rate ten times smaller. 分 with no period (3分利)
-  is read as monthly, as lenders mean it.
+  is read as monthly, as lenders mean it, and so is a monthly rate of interest written
+  without its unit (月息2.5 is 2.5 分, 2.5 % a month).
 * 千分之三 and 3‰ are 0.3 %; 万分之五 is 0.05 %; 12个点 and 百分之十二 are 12 %; 月息一角 (一毛)
   is 10 % a month (a 角 on each yuan). A period may follow after a slash: 收益0.1%/天, or a
   colon: 收益：月2%. Lenders' shorthand is read after a cue: 日息万五 is 万分之五 a day, 一成利
@@ -28,14 +29,20 @@ How the words are read:
 * A range (8%–12%) gives ``low`` and ``high``; ``annual_rate`` is the **high end**, the
   promise a lure makes.
 * A rate without a period is read only after a promise word (承诺收益率15%, 固定回报12%,
-  预期收益率8%, 12%的高息, 收益率高达20%, 业绩比较基准3.2%, APR 23.99%) and then as yearly; a
+  预期收益率8%, 12%的高息, 收益率高达20%, 业绩比较基准3.2%, APR 23.99%, a rental yield
+  租金回报率6%) and then as yearly; a
   rate quoted for a term product (一年期利息8%) or for a tier of holding periods (持有1-3个月
   6%，4-6个月8%) is yearly, as products quote them. A bare 收益率12% (as in news about a
   fund's past: 今年以来收益率高达20%) is not read, except in a sentence that warns
   (收益率超过6%就要打问号): there it is a yearly figure, flagged as negated.
-* A bonus stacked on a rate (年化10%+2%) is added: the promise is 12 %.
+* A bonus stacked on a rate (年化10%+2%) is added: the promise is 12 %. A bonus alone
+  (可享额外年化1%收益, a coupon) is no return. A rate paid once a period is a rate per that
+  period (每周分红一次，每次按本金的2%: 104 % a year).
 * A total at maturity is over the term, even across a clause (半年期产品，到期收益5%; 投资期限
-  180天，总收益率4.5%); so is a percentage right after a term (一天一个点, 一年就是三十个点). A
+  180天，总收益率4.5%), and so is a gain (收益, not 收益率) in the clause right after a
+  product's term (15天，收益1.2%; 7天体验标，收益0.2%); so is a percentage right after a term
+  (一天一个点, 一年就是三十个点), except for a term product (五年期2.5%) and in a list of rates
+  by term after a heading (定期存款利率表：三个月1.05%，半年1.25%), where each rate is yearly. A
   term of 一周 is 7 days (× 365 / 7); a rate per week (周息, 每周) is × 52.
 * A list of thresholds continues the period of the return before it in the sentence:
   收益高于年化6%就要警惕，超过10%就要做好损失全部本金的准备 gives 6 % and 10 % a year; so does
@@ -47,9 +54,12 @@ How the words are read:
   (连本带息, 本息, 拿回, 还) counts above the principal; a gain (收益, 利息, 分红) counts whole;
   返还/回报/合计 count as a total when the amount exceeds the principal, and so does an amount
   said for one term (投一万一年拿一万二: 20 %). When interest is deducted up front
-  (借5000元，实际到手3500元, 借5000实到3500 — 砍头息) the principal is the amount received. The
-  principal may come after the income (每月可领取利息800元，本金10万), the period before the
-  principal (每月每万元300元), and the term, principal and total in any order (本息合计10万8，
+  (借5000元，实际到手3500元, 借5000实到3500 — 砍头息) the principal is the amount received,
+  or the loan less what was deducted (借一万，先扣两千，一个月还一万: 300 %). The
+  principal may come after the income (每月可领取利息800元，本金10万; 每月3000元的利息（借款
+  本金15万元）; a rig's 日收益8.2USDT，成本2400USDT), the period before the principal
+  (每月每万元300元), the payment per occasion after how often it comes (每季度分红一次，每次
+  300元), and the term, principal and total in any order (本息合计10万8，
   本金10万，一年期; 三年期，本金10万元，到期返还13.6万元), also as the fields of an app's form
   (借款金额：5000元 … 借款期限：30天 … 到期应还：5500元). A later amount in the sentence shares
   the principal (投资1万元，每天收益50元，一年收益18250元). An amount may be said without a verb
@@ -89,7 +99,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -175,12 +185,15 @@ _NEGATION = re.compile(
     r"(?:做到|达到|实现|保证|承诺)"
 )
 _WARNING = re.compile(
-    r"谨防|警惕|提防|当心|小心|切勿|切莫|切忌|不要相信|别相信|不要轻信|勿轻信|勿信|别信|莫信"
+    r"谨防|警惕|提防|当心|小心|切勿|切莫|切忌|不要相信|别相信|不要轻信|勿轻信|勿相信|勿信|别信|莫信"
     r"|打问号|风险提示|谨慎对待|凡是|凡(?=承诺|宣称|许诺|以|号称)|所谓"
     r"|防范(?:非法集资|金融诈骗|诈骗)|请(?:立即|立刻|马上|及时)?报警|(?:立即|立刻|马上|及时)报警"
     r"|不受(?:法律)?保护|不予(?:支持|保护)"
     r"|(?:(?:都|就|多|均|肯定|必然|一定|往往|基本|大多|全|必|多半|可能)(?:是|为|属于?)"
-    r"|纯属|实为|实则为?|实际上?是)(?:骗局|诈骗|陷阱|非法集资|庞氏|套路贷|高利贷|传销)"
+    r"|纯属|实为|实则为?|实际上?是|(?<![联关体派])系)"
+    r"(?:骗局|诈骗|陷阱|非法集资|庞氏|套路贷|高利贷|传销)"
+    # 十有八九是骗局, 是典型的诈骗话术 (but not 不是骗局)
+    r"|(?<![不非])是(?:典型的|一种|一个)?(?:骗局|诈骗|陷阱)"
 )
 
 
@@ -195,6 +208,8 @@ class _Stops:
     sentence: list[int]
     clause: list[int]
     length: int
+    warned: dict[int, bool] = field(default_factory=dict)
+    """Whether the sentence starting at each offset warns (filled as sentences are read)."""
 
     @classmethod
     def of(cls, folded: str) -> _Stops:
@@ -222,10 +237,10 @@ class _Stops:
 def _kind(candidate: Candidate, sentence: str) -> ReturnKind:
     if candidate.strong:
         return ReturnKind(candidate.hint)
+    if candidate.hint == "return":  # the sentence is read only when the cue leaves it open
+        return ReturnKind.RETURN
     loan = _LOAN.search(sentence) is not None
     invest = _INVEST.search(sentence) is not None
-    if candidate.hint == "return":
-        return ReturnKind.RETURN
     if candidate.hint == "interest":
         return ReturnKind.RETURN if invest and not loan else ReturnKind.INTEREST
     return ReturnKind.INTEREST if loan and not invest else ReturnKind.RETURN
@@ -233,7 +248,10 @@ def _kind(candidate: Candidate, sentence: str) -> ReturnKind:
 
 def _negated(folded: str, stops: _Stops, candidate: Candidate) -> bool:
     left, right = stops.sentence_of(candidate.start, candidate.end)
-    if _WARNING.search(folded, left, right):
+    warned = stops.warned.get(left)
+    if warned is None:  # one search per sentence, however many returns it holds
+        warned = stops.warned[left] = _WARNING.search(folded, left, right) is not None
+    if warned:
         return True
     clause_left, _ = stops.clause_of(candidate.start, candidate.end)
     return _NEGATION.search(folded, clause_left, candidate.end) is not None
