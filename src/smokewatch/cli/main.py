@@ -24,6 +24,7 @@ from smokewatch.cli import (
     commands_rules,
     commands_scores,
     commands_screen,
+    commands_sector,
     commands_text,
     commands_workspace,
 )
@@ -101,6 +102,7 @@ commands_scores.register(app)
 commands_cases.register(app)
 commands_loans.register(app)
 commands_backtest.register(app)
+commands_sector.register(app)
 
 
 def _error(message: str) -> None:
