@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from smokewatch.errors import InvalidInput
 from smokewatch.model.tables import get_table
 from smokewatch.services.ingest import ingest
+from smokewatch.services.orgs import exits
 from smokewatch.services.sector import declines, sector_stats, write_xlsx
 from smokewatch.services.workspace import init_workspace, open_engine
 from smokewatch.settings import Settings, load_settings
@@ -133,3 +134,87 @@ def test_the_real_platform_figures_of_2017(ws: Settings, shared_data: Path, tmp_
     sheet = book.active
     assert sheet is not None
     assert [c.value for c in sheet["A"]][2:] == [m.month for m in stats.months]
+
+
+def test_exits_show_repayment_progress_and_exited_but_not_cleared(ws: Settings) -> None:
+    orgs = [
+        {
+            "id": "w1",
+            "uscc": "W1",
+            "name": "易贷网",
+            "kind": "online_lending_exit",
+            "status": "exited",
+        },
+        {
+            "id": "w2",
+            "uscc": "W2",
+            "name": "安心贷",
+            "kind": "online_lending_exit",
+            "status": "exiting",
+        },
+        {
+            "id": "w3",
+            "uscc": "W3",
+            "name": "清零网",
+            "kind": "online_lending_exit",
+            "status": "exited",
+        },
+        {"id": "m1", "uscc": "M1", "name": "小贷", "kind": "microcredit", "status": "operating"},
+        {
+            "id": "m2",
+            "uscc": "M2",
+            "name": "失联小贷",
+            "kind": "microcredit",
+            "status": "lost_contact",
+        },
+    ]
+    reports = [
+        {
+            "id": "1",
+            "org_uscc": "W1",
+            "period_end": date(2025, 3, 31),
+            "outstanding_balance": 3_000_000,
+            "repaid_to_lenders": 7_000_000,
+            "lenders": 100,
+            "lenders_repaid": 300,
+        },
+        {
+            "id": "2",
+            "org_uscc": "W2",
+            "period_end": date(2025, 3, 31),
+            "outstanding_balance": 50_000_000,
+            "repaid_to_lenders": 0,
+            "lenders": 2000,
+            "lenders_repaid": 0,
+        },
+        {
+            "id": "3",
+            "org_uscc": "W2",
+            "period_end": date(2025, 6, 30),
+            "outstanding_balance": 40_000_000,
+            "repaid_to_lenders": 10_000_000,
+            "lenders": 1500,
+            "lenders_repaid": 500,
+        },
+        {
+            "id": "4",
+            "org_uscc": "W3",
+            "period_end": date(2025, 3, 31),
+            "outstanding_balance": 0,
+            "repaid_to_lenders": 9_000_000,
+            "lenders": 0,
+            "lenders_repaid": 400,
+        },
+    ]
+    with open_engine(ws) as engine:
+        engine.replace_tables(
+            {"local_org": _table("local_org", orgs), "org_report": _table("org_report", reports)}
+        )
+    found = {e.org_id: e for e in exits(ws, as_of=date(2025, 4, 30))}
+    assert set(found) == {"w1", "w2", "w3", "m2"}
+    assert (found["w1"].repaid_share, found["w1"].lenders_repaid_share) == (0.7, 0.75)
+    assert found["w1"].exited_not_cleared
+    assert not found["w3"].exited_not_cleared  # exited and cleared
+    assert found["w2"].period_end == date(2025, 3, 31)  # the June report is after the day
+    assert found["m2"].no_report and found["m2"].repaid_share is None
+    assert next(e.org_id for e in exits(ws)) == "w2"  # most still owed first

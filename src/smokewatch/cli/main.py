@@ -21,6 +21,7 @@ from smokewatch.cli import (
     commands_data,
     commands_loans,
     commands_model,
+    commands_orgs,
     commands_rules,
     commands_scores,
     commands_screen,
@@ -103,6 +104,7 @@ commands_cases.register(app)
 commands_loans.register(app)
 commands_backtest.register(app)
 commands_sector.register(app)
+commands_orgs.register(app)
 
 
 def _error(message: str) -> None:
