@@ -31,22 +31,53 @@ LENDERS = 200
 
 
 def phase_generate(out: Path, loans: int, seed: int) -> dict[str, Any]:
-    from datetime import date
-
-    import numpy as np
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    started = time.perf_counter()
+    lenders = _lenders()
+    total = 0
+    loan_writer: pq.ParquetWriter | None = None
+    flow_writer: pq.ParquetWriter | None = None
+    try:
+        for first in range(0, loans, CHUNK):
+            count = min(CHUNK, loans - first)
+            loan_table, flow_table = _chunk(first, count, lenders, seed)
+            if loan_writer is None or flow_writer is None:
+                loan_writer = pq.ParquetWriter(out / "loans.parquet", loan_table.schema)
+                flow_writer = pq.ParquetWriter(out / "flows.parquet", flow_table.schema)
+            loan_writer.write_table(loan_table)
+            flow_writer.write_table(flow_table)
+            total += flow_table.num_rows
+    finally:
+        for writer in (loan_writer, flow_writer):
+            if writer is not None:
+                writer.close()
+    return {"seconds": time.perf_counter() - started, "loans": loans, "flows": total}
+
+
+CHUNK = 250_000
+
+
+def _lenders() -> list[str]:
     from smokewatch.model.types.uscc import uscc_check_char
 
-    started = time.perf_counter()
-    rng = np.random.default_rng(seed)
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     lenders = []
     for i in range(LENDERS):
         body = "91340200MA" + "".join(alphabet[(i * 7 + k * 3) % len(alphabet)] for k in range(6))
         body += alphabet[i % len(alphabet)]
         lenders.append(body + uscc_check_char(body))
+    return lenders
+
+
+def _chunk(first: int, loans: int, lenders: list[str], seed: int) -> tuple[Any, Any]:
+    """Contracts ``first … first + loans`` and their flows (seeded per chunk)."""
+    from datetime import date
+
+    import numpy as np
+    import pyarrow as pa
+
+    rng = np.random.default_rng([seed, first])
     lender = rng.integers(0, LENDERS, loans)
     start = np.datetime64(date(2019, 1, 1))
     contract = start + rng.integers(0, 7 * 365, loans).astype("timedelta64[D]")
@@ -55,55 +86,42 @@ def phase_generate(out: Path, loans: int, seed: int) -> dict[str, Any]:
     monthly = rng.uniform(0.003, 0.015, loans)  # 3.6 %–18 % a year nominal
     deducted = np.where(rng.random(loans) < 0.08, principal * rng.uniform(0.05, 0.2, loans), 0.0)
     fee = np.where(rng.random(loans) < 0.1, principal * rng.uniform(0.01, 0.06, loans), 0.0)
-    numbers = np.char.add("HT", np.arange(loans).astype(str))
-    lender_uscc = np.array(lenders)[lender]
-    pq.write_table(
-        pa.table(
-            {
-                "id": np.char.add("loan-", numbers),
-                "lender_uscc": lender_uscc,
-                "contract_number": numbers,
-                "principal": pa.array(principal).cast(pa.decimal128(20, 2)),
-                "contract_date": pa.array(contract.astype("datetime64[D]")),
-                "nominal_rate": monthly * 1200,
-            }
-        ),
-        out / "loans.parquet",
+    numbers = pa.array([f"HT{i}" for i in range(first, first + loans)])
+    lender_uscc = pa.array(lenders).take(pa.array(lender))
+    loan_table = pa.table(
+        {
+            "id": pa.array([f"loan-HT{i}" for i in range(first, first + loans)]),
+            "lender_uscc": lender_uscc,
+            "contract_number": numbers,
+            "principal": pa.array(principal).cast(pa.decimal128(20, 2)),
+            "contract_date": pa.array(contract.astype("datetime64[D]")),
+            "nominal_rate": monthly * 1200,
+        }
     )
     # Flows: disbursement, optional deduction and fee on day one, then the instalments.
     payment = principal * monthly / (1 - (1 + monthly) ** -months)
-    per_loan = 1 + (deducted > 0) + (fee > 0) + months
-    total = int(per_loan.sum())
-    owner = np.repeat(np.arange(loans), per_loan)
-    offset = np.arange(total) - np.repeat(np.cumsum(per_loan) - per_loan, per_loan)
     extra = (deducted > 0).astype(int) + (fee > 0).astype(int)
-    instalment = offset - extra[owner]  # 0 = disbursement day items, k ≥ 1 = k-th month
-    kind = np.where(offset == 0, "disbursement", "principal")
-    kind = np.where((offset == 1) & (deducted[owner] > 0), "upfront_deduction", kind)
-    kind = np.where(
-        (offset == 1 + (deducted[owner] > 0)) & (fee[owner] > 0) & (offset <= extra[owner]),
-        "service_fee",
-        kind,
-    )
-    amount = np.select(
-        [kind == "disbursement", kind == "upfront_deduction", kind == "service_fee"],
-        [principal[owner], deducted[owner], fee[owner]],
-        payment[owner],
-    )
+    per_loan = 1 + extra + months
+    owner = np.repeat(np.arange(loans), per_loan)
+    offset = np.arange(int(per_loan.sum())) - np.repeat(np.cumsum(per_loan) - per_loan, per_loan)
+    instalment = offset - extra[owner]  # ≤ 0: day-one items, k ≥ 1: the k-th month
+    kinds = np.array(["disbursement", "upfront_deduction", "service_fee", "principal"])
+    code = np.full(len(owner), 3)
+    code[offset == 0] = 0
+    code[(offset == 1) & (deducted[owner] > 0)] = 1
+    code[(offset == 1 + (deducted[owner] > 0)) & (fee[owner] > 0) & (offset <= extra[owner])] = 2
+    amount = np.choose(code, [principal[owner], deducted[owner], fee[owner], payment[owner]])
     day = contract[owner] + np.where(instalment > 0, instalment * 30, 0).astype("timedelta64[D]")
-    pq.write_table(
-        pa.table(
-            {
-                "lender_uscc": lender_uscc[owner],
-                "contract_number": numbers[owner],
-                "flow_date": pa.array(day.astype("datetime64[D]")),
-                "kind": kind,
-                "amount": pa.array(np.round(amount, 2)).cast(pa.decimal128(20, 2)),
-            }
-        ),
-        out / "flows.parquet",
+    flow_table = pa.table(
+        {
+            "lender_uscc": lender_uscc.take(pa.array(owner)),
+            "contract_number": numbers.take(pa.array(owner)),
+            "flow_date": pa.array(day.astype("datetime64[D]")),
+            "kind": pa.array(kinds).take(pa.array(code)),
+            "amount": pa.array(np.round(amount, 2)).cast(pa.decimal128(20, 2)),
+        }
     )
-    return {"seconds": time.perf_counter() - started, "loans": loans, "flows": total}
+    return loan_table, flow_table
 
 
 def phase_check(out: Path) -> dict[str, Any]:
