@@ -138,3 +138,23 @@ def test_a_loan_without_flows_is_listed_and_never_over_the_cap(engine: Engine) -
     loan = rows["l1"]
     assert (loan["status"], loan["n_flows"], loan["over_cap"]) == ("no_flows", 0, False)
     assert loan["apr"] is None
+
+
+@pytest.mark.parametrize(
+    ("day", "cap"),
+    [
+        (date(2020, 8, 19), 24.0),  # the 2015 rules: a fixed 24 % a year
+        (date(2020, 8, 20), 15.4),  # the 2020 rules: 4 × the LPR then (3.85 %)
+        (date(2021, 12, 19), 15.4),
+        (date(2021, 12, 20), 15.2),  # the LPR fell to 3.80 % that day
+    ],
+)
+def test_the_cap_is_the_one_in_force_on_the_contract_date(
+    engine: Engine, day: date, cap: float
+) -> None:
+    rows = _book(
+        engine,
+        [_loan("l1", "C-1", day)],
+        [_flow("C-1", day, "disbursement", 10_000), _flow("C-1", day, "principal", 0)],
+    )
+    assert rows["l1"]["legal_cap"] == pytest.approx(cap)
