@@ -163,14 +163,22 @@ def update_case(
         return case_dict(case, actor)
 
 
-def case_labels(store: Store, *, include_unknown: bool = False) -> list[dict[str, Any]]:
+def case_labels(
+    store: Store, *, include_unknown: bool = False, actor: Actor | None = None
+) -> list[dict[str, Any]]:
     """One row per finished case about an entity: its label and the evidence it held.
 
     ``event_date`` is the day the activity was determined (认定), else the day the case was
     closed or dismissed; ``kind`` the determination, else the resolution. Merged cases are
     left out (their target carries the label); so are resolutions that say nothing about the
-    signals, unless ``include_unknown`` (their ``label`` is empty).
+    signals, unless ``include_unknown`` (their ``label`` is empty). Every case is read:
+    through the API, only administrators may (``actor``).
+
+    Raises:
+        Forbidden: the actor is not an admin.
     """
+    if actor is not None and not actor.is_admin:
+        raise Forbidden("only administrators export labels")
     outcomes = {
         t.id: str(t.attrs.get("outcome", "none"))
         for t in get_vocabulary("case_resolution").terms.values()

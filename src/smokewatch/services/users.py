@@ -235,7 +235,7 @@ def list_users(store: Store, actor: Actor | None = None) -> list[dict[str, Any]]
         rows = session.scalars(query).all()
         if actor is None or actor.is_admin:
             return [user_dict(u) for u in rows]
-        places = dict(session.execute(sa.select(Agency.id, Agency.adcode)).tuples().all())
+        places = dict(session.execute(sa.select(Agency.id, Agency.adcode)).all())
         return [
             user_dict(u)
             for u in rows

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from smokewatch.cases.access import Actor
-from smokewatch.services import cases, queries
+from smokewatch.cases.access import Actor, Role
+from smokewatch.errors import Forbidden
+from smokewatch.ingest.spec import SourceSpec
+from smokewatch.services import audit, cases, ingest, queries
 from smokewatch.services.visibility import audited_view, require_analyst
-from smokewatch.settings import JurisdictionSettings
+from smokewatch.settings import JurisdictionSettings, Settings
 from smokewatch.store.db import Store
 
 
@@ -72,4 +74,27 @@ def case(store: Store, actor: Actor, case_id: str) -> dict[str, Any]:
     )
 
 
-__all__ = ["case", "findings", "overview", "rejects", "run", "runs"]
+def case_audit(store: Store, actor: Actor, case_id: str) -> list[dict[str, Any]]:
+    """The audit entries about a case (refusals included), for admins and leads.
+
+    Raises:
+        NotFound: no such case, or not visible to the actor.
+        Forbidden: the actor is neither an admin nor a lead.
+    """
+    with store.read_session() as session:
+        cases.get_visible(session, case_id, actor)
+    if not actor.is_admin and Role.LEAD not in actor.roles:
+        raise Forbidden("only administrators and lead departments read the audit log")
+    entries = audit.history(store, "case", case_id)
+    return list(
+        audited_view(store, actor, entries, object_type="case", object_id=case_id, view="audit")
+    )
+
+
+def sources(settings: Settings, actor: Actor) -> list[SourceSpec]:
+    """The workspace's data sources."""
+    require_analyst(actor)
+    return ingest.list_sources(settings)
+
+
+__all__ = ["case", "case_audit", "findings", "overview", "rejects", "run", "runs", "sources"]
