@@ -73,6 +73,10 @@ wheel-check: install ## build the wheel; run it without extras, then the offline
 		$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider --import-mode=append \
 		tests/model tests/text tests/detect tests/rulepacks tests/cli tests/docs
 
+.PHONY: openapi
+openapi: install ## regenerate docs/openapi.json from the app (a test fails when it is stale)
+	$(BIN)/python -c 'import sys; from smokewatch.api.app import openapi_json; sys.stdout.write(openapi_json())' > docs/openapi.json
+
 .PHONY: format
 format: install ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix src tests contrib

@@ -9,6 +9,7 @@ from smokewatch.errors import (
     ConfigError,
     Conflict,
     EngineError,
+    Forbidden,
     IngestRunFailed,
     InvalidInput,
     InvalidTransition,
@@ -16,6 +17,7 @@ from smokewatch.errors import (
     NotFound,
     RuleError,
     SmokewatchError,
+    Unauthorized,
 )
 
 
@@ -23,6 +25,8 @@ from smokewatch.errors import (
     ("error", "status"),
     [
         (InvalidInput("bad"), 422),
+        (Unauthorized("who"), 401),
+        (Forbidden("no"), 403),
         (NotFound("gone"), 404),
         (Conflict("clash"), 409),
         (InvalidTransition("no"), 409),

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from smokewatch.api.app import create_app
+from smokewatch.services import users
 from smokewatch.services.workspace import init_workspace
 from smokewatch.settings import Settings
 from smokewatch.store import repos
@@ -68,14 +69,33 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
             ],
         )
         repos.finish_run(session, "det-1", status="succeeded")
-    with TestClient(create_app(settings, store=store)) as test_client:
+    root = users.system_actor("tests")
+    users.create_user(
+        store,
+        user_id="analyst",
+        display_name="analyst",
+        password="long enough password",
+        roles=["admin"],
+        agency_id=None,
+        actor=root,
+    )
+    token = users.issue_token(store, "analyst", name="tests", days=1, actor=root).secret
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(settings, store=store), headers=headers) as test_client:
         yield test_client
     store.dispose()
 
 
 def test_health_reports_the_workspace(client: TestClient) -> None:
-    body = client.get("/api/v1/health").json()
+    body = client.get("/api/v1/health", headers={"Authorization": ""}).json()
     assert body["status"] == "ok" and body["workspace"].endswith("ws")
+
+
+def test_everything_else_needs_a_token(client: TestClient) -> None:
+    response = client.get("/api/v1/findings", headers={"Authorization": ""})
+    assert response.status_code == 401 and response.json()["error"]["kind"] == "Unauthorized"
+    wrong = client.get("/api/v1/findings", headers={"Authorization": "Bearer swt_forged"})
+    assert wrong.status_code == 401
 
 
 def test_findings_of_the_latest_run_carry_reasons_and_evidence(client: TestClient) -> None:

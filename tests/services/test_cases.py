@@ -117,6 +117,7 @@ def test_a_case_goes_through_the_agencies_that_own_each_step(
         "case.verify",
         "case.determine",
         "case.refer",
+        "case.refused",  # the lead's attempt to acknowledge
         "case.acknowledge",
         "case.start_aftermath",
         "case.close",
@@ -151,6 +152,21 @@ def test_refusals_change_nothing(store: Store, people: dict[str, Actor]) -> None
         cases.act(store, people["jiujiang"], case_id, "verify", {"assignee": "jiujiang"})
     after = cases.get_case(store, people["jinghu"], case_id)
     assert (after["version"], after["history"]) == (before["version"], before["history"])
+
+
+def test_a_refusal_is_the_only_trace_a_refused_action_leaves(
+    store: Store, people: dict[str, Actor]
+) -> None:
+    case_id = _open(store, people["jinghu"])
+    with pytest.raises(InvalidTransition):
+        cases.act(store, people["jinghu"], case_id, "close", {"resolution": "disposed"})
+    with pytest.raises(NotFound):  # invisible: nothing is recorded about a hidden case
+        cases.act(store, people["jiujiang"], case_id, "verify", {"assignee": "jiujiang"})
+    entries = audit.history(store, "case", case_id)
+    assert [e["action"] for e in entries] == ["case.open", "case.refused"]
+    assert entries[-1]["actor"] == "jinghu"
+    assert entries[-1]["detail"]["action"] == "close"
+    assert entries[-1]["detail"]["kind"] == "InvalidTransition"
 
 
 def test_a_stale_version_is_a_conflict(store: Store, people: dict[str, Actor]) -> None:

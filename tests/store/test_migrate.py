@@ -61,8 +61,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_cases_migration() -> None:
-    assert head_revision() == "0003_cases"
+def test_head_is_the_alert_acknowledgement_migration() -> None:
+    assert head_revision() == "0006_alert_ack"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0003_cases"
+        assert current_revision(connection) == "0006_alert_ack"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:

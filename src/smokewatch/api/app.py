@@ -4,24 +4,53 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Final
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smokewatch import __version__
 from smokewatch.api import errors, schemas
-from smokewatch.api.routers import core
+from smokewatch.api.routers import admin, cases, core, monitoring
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    404: {"model": schemas.Error, "description": "Not found"},
-    409: {"model": schemas.Error, "description": "Conflict"},
+    401: {"model": schemas.Error, "description": "Not signed in (no, unknown or expired token)"},
+    403: {"model": schemas.Error, "description": "Your role may not do this"},
+    404: {"model": schemas.Error, "description": "Not found (or not visible to you)"},
+    409: {"model": schemas.Error, "description": "Conflict (e.g. a refused workflow action)"},
     422: {"model": schemas.Error, "description": "Invalid input"},
     500: {"model": schemas.Error, "description": "Server-side failure"},
 }
+
+_HEADERS: Final = [(b"x-content-type-options", b"nosniff")]
+
+
+class _NoSniff:
+    """Pure ASGI middleware: every response says ``X-Content-Type-Options: nosniff``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(k.lower() == _HEADERS[0][0] for k, _ in headers):
+                    headers.extend(_HEADERS)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
@@ -46,16 +75,33 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         version=__version__,
         description=(
             "Monitoring and early warning against illegal financial activity. Every finding "
-            "carries its rule@version, band, reasons (zh-CN/en), metrics and evidence."
+            "carries its rule@version, band, reasons (zh-CN/en), metrics and evidence; every "
+            "smoke index its contributions. Sign in (`POST /api/v1/auth/sessions`) or use an API "
+            "token: `Authorization: Bearer swt_…`. What you see follows your role and territory; "
+            'errors are `{"error": {"kind", "message"}}`.'
         ),
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     errors.install(app)
-    app.include_router(core.router)
+    for module in (core, admin, monitoring, cases):
+        app.include_router(module.router)
+    _check_operation_ids(app)
+    app.add_middleware(_NoSniff)
     _offline_docs(app)
     return app
+
+
+def _check_operation_ids(app: FastAPI) -> None:
+    """Operation ids are stable, ``{tag}-{name}``, and unique (a generated client uses them)."""
+    seen: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            op = route.operation_id or ""
+            if not op.startswith(f"{route.tags[0]}-") or op in seen:
+                raise RuntimeError(f"operation id {op!r} of {route.path} is not {{tag}}-{{name}}")
+            seen.add(op)
 
 
 def _offline_docs(app: FastAPI) -> None:
@@ -75,4 +121,13 @@ def _offline_docs(app: FastAPI) -> None:
         )
 
 
-__all__ = ["create_app"]
+def openapi_json() -> str:
+    """The OpenAPI document as committed in ``docs/openapi.json`` (``make openapi``)."""
+    import json  # noqa: PLC0415 - only the docs build needs it
+    from pathlib import Path  # noqa: PLC0415
+
+    spec = create_app(Settings(workspace=Path("/workspace"))).openapi()
+    return json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+__all__ = ["create_app", "openapi_json"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from smokewatch.cases.workflow import CaseAction, jurisdiction_prefix
 
@@ -64,6 +64,11 @@ ROLE_ACTIONS: Final[dict[Role, frozenset[CaseAction]]] = {
 """The case actions each role may take (on cases it can see)."""
 
 PII_ROLES: Final = frozenset({Role.ADMIN, Role.LEAD, Role.POLICE})
+
+ANALYST_ROLES: Final = frozenset({Role.ADMIN, Role.LEAD, Role.OFFICER, Role.VIEWER})
+"""Roles that read the analytic output: runs, findings, scores, alerts, entities, watch lists."""
+TRIAGE_ROLES: Final = frozenset({Role.ADMIN, Role.LEAD, Role.OFFICER})
+"""Roles that act on alerts (acknowledge, snooze, close, open a case) and edit watch lists."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +120,20 @@ def _in_territory(actor: Actor, case: CaseScope) -> bool:
     return within(case.jurisdiction, actor.adcode) or within(case.lead_adcode, actor.adcode)
 
 
+def in_sectors(sector: str | None, sectors: frozenset[str]) -> bool:
+    """Whether an industry code falls under an agency's sectors (by code prefix).
+
+    An agency without sectors covers all; a case or entity without a sector is everyone's.
+
+    Examples:
+        >>> in_sectors("L7243", frozenset({"J66", "L72"})), in_sectors("I6513", frozenset({"L72"}))
+        (True, False)
+    """
+    return not sectors or sector is None or any(sector.startswith(s) for s in sectors)
+
+
 def _in_sector(actor: Actor, case: CaseScope) -> bool:
-    return not actor.sectors or case.sector is None or case.sector in actor.sectors
+    return in_sectors(case.sector, actor.sectors)
 
 
 def can_view(actor: Actor, case: CaseScope) -> bool:
@@ -165,7 +182,20 @@ def refusal(actor: Actor, case: CaseScope, action: CaseAction) -> str | None:
     return None
 
 
-_DIGITS = re.compile(r"\d")
+def sees_region(actor: Actor, adcode: str | None, sector: str | None) -> bool:
+    """Whether an analyst sees an entity, score or alert routed to ``adcode`` and ``sector``.
+
+    Admins see everything (and alone see what was never routed: no division code). Leads see
+    their division and everything below it; officers and viewers also only their sectors.
+    Police and reporters see analytic output only through the cases they can see.
+    """
+    if actor.is_admin:
+        return True
+    if adcode is None or not within(adcode, actor.adcode):
+        return False
+    if Role.LEAD in actor.roles:
+        return True
+    return bool(actor.roles & {Role.OFFICER, Role.VIEWER}) and in_sectors(sector, actor.sectors)
 
 
 def mask(value: str | None, kind: str) -> str | None:
@@ -191,14 +221,83 @@ def mask(value: str | None, kind: str) -> str | None:
     return value[:1] + "*" * (len(value) - 1)
 
 
+_PII_PATTERNS: Final = (
+    # 18-character resident ID: region, birth date, sequence, check character.
+    (
+        "id_number",
+        re.compile(
+            r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+            r"\d{3}[\dXx](?![0-9A-Za-z])"
+        ),
+    ),
+    # Bank card and account numbers (UnionPay 62…, or 16, 17 and 19 digits; 18 digits are
+    # left to the ID pattern above so all-digit credit codes are not taken for accounts).
+    ("account", re.compile(r"(?<![0-9A-Za-z*])(?:62\d{14,17}|\d{16,17}|\d{19})(?![0-9A-Za-z])")),
+    # Mainland mobile numbers.
+    ("phone", re.compile(r"(?<![0-9*])1[3-9]\d{9}(?!\d)")),
+)
+
+
+def mask_text(text: str) -> tuple[str, int]:
+    """``text`` with every ID number, account and mobile number in it masked, and how many.
+
+    Examples:
+        >>> mask_text("联系人 13800138000，身份证 340202199001011234")
+        ('联系人 138****8000，身份证 340202********1234', 2)
+        >>> mask_text("统一社会信用代码 91340200MA2N0J1X2C")
+        ('统一社会信用代码 91340200MA2N0J1X2C', 0)
+    """
+    found = 0
+    for kind, pattern in _PII_PATTERNS:
+
+        def _mask(match: re.Match[str], kind: str = kind) -> str:
+            return mask(match.group(0), kind) or ""
+
+        text, count = pattern.subn(_mask, text)
+        found += count
+    return text, found
+
+
+def redact(value: Any, *, reveal: bool) -> tuple[Any, int]:
+    """JSON-like data with PII masked in every string (unless ``reveal``), and how much PII.
+
+    The count lets the caller audit a view of unmasked PII (``reveal`` and a count above 0).
+    """
+    if isinstance(value, str):
+        masked, found = mask_text(value)
+        return (value if reveal else masked), found
+    if isinstance(value, dict):
+        total = 0
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            out[key], found = redact(item, reveal=reveal)
+            total += found
+        return out, total
+    if isinstance(value, list | tuple):
+        total = 0
+        items = []
+        for item in value:
+            masked_item, found = redact(item, reveal=reveal)
+            items.append(masked_item)
+            total += found
+        return items, total
+    return value, 0
+
+
 __all__ = [
+    "ANALYST_ROLES",
     "PII_ROLES",
     "ROLE_ACTIONS",
+    "TRIAGE_ROLES",
     "Actor",
     "CaseScope",
     "Role",
     "can_view",
+    "in_sectors",
     "mask",
+    "mask_text",
+    "redact",
     "refusal",
+    "sees_region",
     "within",
 ]

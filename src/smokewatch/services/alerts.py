@@ -2,8 +2,14 @@
 
 Reads: :func:`list_scores` (the grade lists of an evaluation date), :func:`show_scores` (one
 entity's latest index with every contribution, and its history), :func:`list_alerts`,
-:func:`show_alert`, :func:`list_watch`. Changes, each recorded with who and why:
-:func:`snooze_alert`, :func:`close_alert`, :func:`add_watch`, :func:`remove_watch`.
+:func:`show_alert`, :func:`list_watch`. Changes, each recorded with who and why in the alert's
+history and in the audit log: :func:`acknowledge_alert`, :func:`snooze_alert`,
+:func:`close_alert`, :func:`add_watch`, :func:`remove_watch`.
+
+The ``actor`` of these functions is a user (:class:`~smokewatch.cases.access.Actor`: what
+they see and may do is checked, :mod:`smokewatch.services.visibility`) or, at the command
+line, the operator's name (a trusted administrator). An alert outside the user's territory is
+reported as not found.
 """
 
 from __future__ import annotations
@@ -13,11 +19,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from smokewatch.errors import InvalidInput, NotFound
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from smokewatch.cases.access import Actor, sees_region
+from smokewatch.errors import Conflict, InvalidInput, NotFound
+from smokewatch.services import audit
 from smokewatch.services.scores import alert_id
+from smokewatch.services.visibility import region_condition, require_analyst, require_triage
 from smokewatch.store import scoring
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertEvent, AlertStatus, Score, WatchlistEntry
+
+Who = Actor | str
+"""A user, or the operator's name at the command line (trusted)."""
 
 DEFAULT_SCORECARD = "SW-S-0001"
 KEY_FOCUS = "key_focus"
@@ -66,6 +81,8 @@ def alert_dict(alert: Alert, events: Sequence[AlertEvent] | None = None) -> dict
         "sector": alert.sector,
         "reason_zh": alert.reason_zh,
         "reason_en": alert.reason_en,
+        "acknowledged_at": alert.acknowledged_at,
+        "acknowledged_by": alert.acknowledged_by,
     }
     if events is not None:
         data["history"] = [
@@ -112,6 +129,42 @@ class ScorePage:
     scores: list[dict[str, Any]]
 
 
+def _name(actor: Who) -> str:
+    return actor if isinstance(actor, str) else actor.user_id
+
+
+def _alert_condition(actor: Who | None) -> sa.ColumnElement[bool] | None:
+    if actor is None or isinstance(actor, str):
+        return None
+    require_analyst(actor)
+    return region_condition(actor, Alert.adcode, Alert.sector)
+
+
+def _score_condition(actor: Who | None) -> sa.ColumnElement[bool] | None:
+    if actor is None or isinstance(actor, str):
+        return None
+    require_analyst(actor)
+    return region_condition(actor, Score.adcode, Score.sector)
+
+
+def _visible_alert(session: Session, alert_id: str, actor: Who | None, *, acting: bool) -> Alert:
+    """The alert, if the actor sees it (and, ``acting``, may act on it).
+
+    Raises:
+        Forbidden: the role does not read (or act on) alerts.
+        NotFound: no such alert, or outside the actor's territory.
+    """
+    if isinstance(actor, Actor):
+        require_analyst(actor)
+    alert = scoring.get_alert(session, alert_id)
+    if isinstance(actor, Actor):
+        if not sees_region(actor, alert.adcode, alert.sector):
+            raise NotFound(f"no alert {alert_id!r}")
+        if acting:
+            require_triage(actor)
+    return alert
+
+
 def list_scores(
     store: Store,
     *,
@@ -121,9 +174,14 @@ def list_scores(
     adcode_prefix: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    actor: Who | None = None,
 ) -> ScorePage:
-    """The scores of an evaluation date (default: the latest), highest first."""
-    with store.unit_of_work() as session:
+    """The scores of an evaluation date (default: the latest), highest first.
+
+    With a user as ``actor``, only the scores routed where they see them (grade counts too).
+    """
+    where = _score_condition(actor)
+    with store.read_session() as session:
         day = as_of or scoring.latest_as_of(session, scorecard_id)
         if day is None:
             return ScorePage(scorecard_id, None, 0, {}, [])
@@ -133,10 +191,11 @@ def list_scores(
             as_of=day,
             grades=grades,
             adcode_prefix=adcode_prefix,
+            where=where,
             limit=limit,
             offset=offset,
         )
-        counts = scoring.grade_counts(session, scorecard_id=scorecard_id, as_of=day)
+        counts = scoring.grade_counts(session, scorecard_id=scorecard_id, as_of=day, where=where)
         return ScorePage(scorecard_id, day, total, counts, [score_dict(r) for r in rows])
 
 
@@ -148,7 +207,7 @@ def show_scores(
     Raises:
         NotFound: the entity was never scored by this scorecard.
     """
-    with store.unit_of_work() as session:
+    with store.read_session() as session:
         history = scoring.score_history(session, subject_id, scorecard_id=scorecard_id)
         if not history:
             raise NotFound(f"{subject_id} has no score from {scorecard_id}")
@@ -172,32 +231,89 @@ def list_alerts(
     grades: Sequence[str] | None = None,
     adcode_prefix: str | None = None,
     sector: str | None = None,
+    acknowledged: bool | None = None,
     limit: int = 50,
     offset: int = 0,
+    actor: Who | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Alerts matching the filters (default: the open ones), most recently updated first."""
-    with store.unit_of_work() as session:
+    """Alerts matching the filters (default: the open ones), most recently updated first.
+
+    With a user as ``actor``, only the alerts routed where they see them.
+    """
+    where = _alert_condition(actor)
+    with store.read_session() as session:
         rows, total = scoring.list_alerts(
             session,
             statuses=statuses,
             grades=grades,
             adcode_prefix=adcode_prefix,
             sector=sector,
+            acknowledged=acknowledged,
+            where=where,
             limit=limit,
             offset=offset,
         )
         return [alert_dict(a) for a in rows], total
 
 
-def show_alert(store: Store, alert_id: str) -> dict[str, Any]:
-    """One alert with its history."""
+def show_alert(store: Store, alert_id: str, *, actor: Who | None = None) -> dict[str, Any]:
+    """One alert with its history.
+
+    Raises:
+        NotFound: no such alert (or outside the user's territory).
+    """
+    with store.read_session() as session:
+        alert = _visible_alert(session, alert_id, actor, acting=False)
+        return alert_dict(alert, scoring.alert_events(session, alert_id))
+
+
+def _changed(session: Session, alert: Alert, kind: str, actor: Who, reason: str | None) -> None:
+    """Record a change made by a person: in the alert's history and in the audit log."""
+    now = datetime.now(UTC)
+    alert.updated_at = now
+    scoring.add_alert_event(
+        session, alert.id, kind, grade=alert.grade, actor=_name(actor), reason=reason, at=now
+    )
+    audit.record(
+        session,
+        actor=_name(actor),
+        action=f"alert.{kind}",
+        object_type="alert",
+        object_id=alert.id,
+        detail={
+            "subject_id": alert.subject_id,
+            "grade": alert.grade,
+            "status": str(alert.status),
+            "reason": reason,
+            "snoozed_until": alert.snoozed_until,
+        },
+        at=now,
+    )
+    session.flush()
+
+
+def acknowledge_alert(
+    store: Store, alert_id: str, *, actor: Who, note: str | None = None
+) -> dict[str, Any]:
+    """Take note of an alert at its current grade (a later rise clears the acknowledgement).
+
+    Acknowledging an alert that is already acknowledged changes nothing.
+
+    Raises:
+        Conflict: the alert is closed.
+    """
     with store.unit_of_work() as session:
-        alert = scoring.get_alert(session, alert_id)
+        alert = _visible_alert(session, alert_id, actor, acting=True)
+        if alert.status == AlertStatus.CLOSED:
+            raise Conflict(f"alert {alert_id} is closed; reopen it by scoring, not by hand")
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by = datetime.now(UTC), _name(actor)
+            _changed(session, alert, "acknowledged", actor, (note or "").strip() or None)
         return alert_dict(alert, scoring.alert_events(session, alert_id))
 
 
 def snooze_alert(
-    store: Store, alert_id: str, *, until: date, reason: str, actor: str, today: date | None = None
+    store: Store, alert_id: str, *, until: date, reason: str, actor: Who, today: date | None = None
 ) -> dict[str, Any]:
     """Snooze an alert until a day, with a reason: later rises are recorded, not notified.
 
@@ -210,20 +326,16 @@ def snooze_alert(
     if until <= day:
         raise InvalidInput(f"snooze until a future day, not {until}")
     with store.unit_of_work() as session:
-        alert = scoring.get_alert(session, alert_id)
+        alert = _visible_alert(session, alert_id, actor, acting=True)
         if alert.status == AlertStatus.CLOSED:
             raise InvalidInput(f"alert {alert_id} is closed; it cannot be snoozed")
         alert.status = AlertStatus.SNOOZED
         alert.snoozed_until, alert.snooze_reason = until, reason.strip()
-        alert.updated_at = datetime.now(UTC)
-        scoring.add_alert_event(
-            session, alert_id, "snoozed", grade=alert.grade, actor=actor, reason=reason.strip()
-        )
-        session.flush()
+        _changed(session, alert, "snoozed", actor, reason.strip())
         return alert_dict(alert, scoring.alert_events(session, alert_id))
 
 
-def close_alert(store: Store, alert_id: str, *, reason: str, actor: str) -> dict[str, Any]:
+def close_alert(store: Store, alert_id: str, *, reason: str, actor: Who) -> dict[str, Any]:
     """Close an alert with a reason (it reopens if the entity later rises above its grade).
 
     Raises:
@@ -232,26 +344,45 @@ def close_alert(store: Store, alert_id: str, *, reason: str, actor: str) -> dict
     if not reason.strip():
         raise InvalidInput("a reason is required to close an alert")
     with store.unit_of_work() as session:
-        alert = scoring.get_alert(session, alert_id)
+        alert = _visible_alert(session, alert_id, actor, acting=True)
         if alert.status == AlertStatus.CLOSED:
             raise InvalidInput(f"alert {alert_id} is already closed")
         alert.status = AlertStatus.CLOSED
         alert.snoozed_until, alert.snooze_reason = None, None
-        alert.updated_at = datetime.now(UTC)
-        scoring.add_alert_event(
-            session, alert_id, "closed", grade=alert.grade, actor=actor, reason=reason.strip()
-        )
-        session.flush()
+        _changed(session, alert, "closed", actor, reason.strip())
         return alert_dict(alert, scoring.alert_events(session, alert_id))
 
 
-def _subject_name(store: Store, subject_id: str) -> tuple[str, str | None]:
-    """The table and name of a subject, from its latest score or alert (else unknown)."""
-    with store.unit_of_work() as session:
-        history = scoring.score_history(session, subject_id)
-        if history:
-            return history[-1].subject_table, history[-1].subject_name
-    return "enterprise", None
+def subject_region(
+    session: Session, subject_id: str
+) -> tuple[str, str | None, str | None, str | None]:
+    """``(table, name, adcode, sector)`` of a subject from its latest score or alert."""
+    latest = session.execute(
+        sa.select(Score.subject_table, Score.subject_name, Score.adcode, Score.sector)
+        .where(Score.subject_id == subject_id, Score.shadow.is_(False))
+        .order_by(Score.as_of.desc(), Score.created_at.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        latest = session.execute(
+            sa.select(Alert.subject_table, Alert.subject_name, Alert.adcode, Alert.sector)
+            .where(Alert.subject_id == subject_id)
+            .order_by(Alert.updated_at.desc())
+            .limit(1)
+        ).first()
+    if latest is None:
+        return "enterprise", None, None, None
+    return str(latest[0]), latest[1], latest[2], latest[3]
+
+
+def _check_watch(session: Session, subject_id: str, actor: Who) -> tuple[str, str | None]:
+    table, name, adcode, sector = subject_region(session, subject_id)
+    if isinstance(actor, Actor):
+        require_analyst(actor)
+        if not sees_region(actor, adcode, sector):
+            raise NotFound(f"no entity {subject_id!r} in your territory")
+        require_triage(actor)
+    return table, name
 
 
 def add_watch(
@@ -259,14 +390,14 @@ def add_watch(
     subject_id: str,
     *,
     reason: str,
-    actor: str,
+    actor: Who,
     list_id: str = KEY_FOCUS,
     expires_on: date | None = None,
     subject_name: str | None = None,
 ) -> dict[str, Any]:
     """Put an entity on a watch list (default: the key-focus list) with a reason."""
-    table, known_name = _subject_name(store, subject_id)
     with store.unit_of_work() as session:
+        table, known_name = _check_watch(session, subject_id, actor)
         entry = scoring.add_watch(
             session,
             list_id=list_id,
@@ -274,37 +405,63 @@ def add_watch(
             subject_table=table,
             subject_name=subject_name or known_name,
             reason=reason,
-            added_by=actor,
+            added_by=_name(actor),
             expires_on=expires_on,
+        )
+        audit.record(
+            session,
+            actor=_name(actor),
+            action="watchlist.add",
+            object_type="watchlist",
+            object_id=list_id,
+            detail={"subject_id": subject_id, "reason": entry.reason, "expires_on": expires_on},
         )
         return watch_dict(entry)
 
 
 def remove_watch(
-    store: Store, subject_id: str, *, reason: str, actor: str, list_id: str = KEY_FOCUS
+    store: Store, subject_id: str, *, reason: str, actor: Who, list_id: str = KEY_FOCUS
 ) -> dict[str, Any]:
     """Take an entity off a watch list with a reason (the entry is kept)."""
     with store.unit_of_work() as session:
+        _check_watch(session, subject_id, actor)
         entry = scoring.remove_watch(
-            session, list_id=list_id, subject_id=subject_id, removed_by=actor, reason=reason
+            session, list_id=list_id, subject_id=subject_id, removed_by=_name(actor), reason=reason
+        )
+        audit.record(
+            session,
+            actor=_name(actor),
+            action="watchlist.remove",
+            object_type="watchlist",
+            object_id=list_id,
+            detail={"subject_id": subject_id, "reason": entry.removal_reason},
         )
         return watch_dict(entry)
 
 
 def list_watch(
-    store: Store, *, list_id: str | None = None, history: bool = False
+    store: Store, *, list_id: str | None = None, history: bool = False, actor: Who | None = None
 ) -> list[dict[str, Any]]:
-    """The entries of a list (all lists when ``None``): active today, or all with ``history``."""
-    with store.unit_of_work() as session:
-        return [
-            watch_dict(e) for e in scoring.list_watch(session, list_id=list_id, history=history)
-        ]
+    """The entries of a list (all lists when ``None``): active today, or all with ``history``.
+
+    With a user as ``actor``, only entries about entities routed where they see them.
+    """
+    if isinstance(actor, Actor):
+        require_analyst(actor)
+    with store.read_session() as session:
+        entries = scoring.list_watch(session, list_id=list_id, history=history)
+        if isinstance(actor, Actor) and not actor.is_admin:
+            regions = {e.subject_id: subject_region(session, e.subject_id) for e in entries}
+            entries = [e for e in entries if sees_region(actor, *regions[e.subject_id][2:])]
+        return [watch_dict(e) for e in entries]
 
 
 __all__ = [
     "DEFAULT_SCORECARD",
     "KEY_FOCUS",
     "ScorePage",
+    "Who",
+    "acknowledge_alert",
     "add_watch",
     "alert_dict",
     "close_alert",
@@ -316,5 +473,6 @@ __all__ = [
     "show_alert",
     "show_scores",
     "snooze_alert",
+    "subject_region",
     "watch_dict",
 ]

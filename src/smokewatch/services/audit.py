@@ -18,7 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from smokewatch.cases.access import Actor
 from smokewatch.cases.audit import GENESIS, AuditRecord, ChainCheck, seal, verify_chain
+from smokewatch.errors import Forbidden
 from smokewatch.store.db import Store
 from smokewatch.store.orm_cases import AuditEntry
 
@@ -96,6 +98,17 @@ def verify(store: Store) -> ChainCheck:
         return verify_chain(_entries(session))
 
 
+def verify_for(store: Store, actor: Actor) -> ChainCheck:
+    """:func:`verify`, for administrators only.
+
+    Raises:
+        Forbidden: the actor is not an admin.
+    """
+    if not actor.is_admin:
+        raise Forbidden("only administrators verify the audit log")
+    return verify(store)
+
+
 def history(store: Store, object_type: str, object_id: str) -> list[dict[str, Any]]:
     """The audit entries about one object, oldest first."""
     with store.read_session() as session:
@@ -117,4 +130,4 @@ def history(store: Store, object_type: str, object_id: str) -> list[dict[str, An
         ]
 
 
-__all__ = ["history", "record", "verify"]
+__all__ = ["history", "record", "verify", "verify_for"]

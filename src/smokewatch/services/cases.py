@@ -29,7 +29,14 @@ from smokewatch.cases.workflow import (
     deadline,
     jurisdiction_prefix,
 )
-from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound
+from smokewatch.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    SmokewatchError,
+)
 from smokewatch.model.divisions import load_divisions
 from smokewatch.services import audit
 from smokewatch.services.users import actor_of
@@ -134,7 +141,8 @@ def _next_id(session: Session, jurisdiction: str, when: datetime) -> str:
     return f"{prefix}{int(count) + 1:04d}"
 
 
-def _event(session: Session, case: Case, **values: Any) -> None:
+def append_event(session: Session, case: Case, **values: Any) -> None:
+    """Append one step to a case's history (numbered per case)."""
     seq = session.execute(
         sa.select(sa.func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id)
     ).scalar_one()
@@ -203,7 +211,7 @@ def open_case(
         )
         session.add(case)
         session.flush()
-        _event(
+        append_event(
             session,
             case,
             action="open",
@@ -278,6 +286,46 @@ def act(
         chosen = CaseAction(action)
     except ValueError as exc:
         raise InvalidInput(f"unknown case action {action!r}") from exc
+    try:
+        return _act(
+            store,
+            actor,
+            case_id,
+            chosen,
+            fields,
+            expected_version=expected_version,
+            deadlines=deadlines,
+        )
+    except (InvalidTransition, Forbidden) as exc:
+        _record_refusal(store, actor, case_id, chosen, exc)
+        raise
+
+
+def _record_refusal(
+    store: Store, actor: Actor, case_id: str, action: CaseAction, error: SmokewatchError
+) -> None:
+    """A refused action leaves one trace: the refusal, in the audit log (the case is as it was)."""
+    with store.unit_of_work() as session:
+        audit.record(
+            session,
+            actor=actor.user_id,
+            action="case.refused",
+            object_type="case",
+            object_id=case_id,
+            detail={"action": action.value, "kind": type(error).__name__, "reason": str(error)},
+        )
+
+
+def _act(
+    store: Store,
+    actor: Actor,
+    case_id: str,
+    chosen: CaseAction,
+    fields: dict[str, Any],
+    *,
+    expected_version: int | None,
+    deadlines: Mapping[CaseStatus, int],
+) -> dict[str, Any]:
     now = _now()
     with store.unit_of_work() as session:
         case = get_visible(session, case_id, actor)
@@ -291,7 +339,7 @@ def act(
         state, event = apply(_state(case), chosen, fields, actor=actor.user_id, now=now)
         _check_facts(session, case, chosen, fields)
         _store_state(case, state, chosen, fields, now=now, deadlines=deadlines)
-        _event(
+        append_event(
             session,
             case,
             action=chosen.value,
@@ -444,7 +492,10 @@ def visible(actor: Actor) -> sa.ColumnElement[bool]:
         options.append(territory)
     if actor.roles & {Role.OFFICER, Role.VIEWER}:
         sector = (
-            sa.or_(Case.sector.is_(None), Case.sector.in_(sorted(actor.sectors)))
+            sa.or_(
+                Case.sector.is_(None),
+                *[Case.sector.startswith(s, autoescape=True) for s in sorted(actor.sectors)],
+            )
             if actor.sectors
             else sa.true()
         )
@@ -498,6 +549,7 @@ __all__ = [
     "LINK_KINDS",
     "act",
     "add_evidence",
+    "append_event",
     "case_dict",
     "get_case",
     "get_visible",

@@ -12,6 +12,7 @@ from smokewatch.detect.rules import Rule, load_rules
 from smokewatch.detect.testing import FixtureOutcome, run_fixtures
 from smokewatch.engine import connect
 from smokewatch.errors import NotFound
+from smokewatch.score.scorecard import Scorecard, load_scorecards
 from smokewatch.services.workspace import Workspace
 from smokewatch.settings import Settings
 from smokewatch.text.lexicon import Lexicon, load_lexicons
@@ -119,4 +120,45 @@ def test_rules(
             engine.close()
 
 
-__all__ = ["catalogue", "describe", "get_rule", "lexicons", "lint", "test_rules"]
+def scorecards(settings: Settings | None) -> list[Scorecard]:
+    """Built-in scorecards, overlaid with the workspace's, by id."""
+    workspace = _workspace(settings)
+    cards = load_scorecards([workspace.scorecards_dir] if workspace else [])
+    return [cards[k] for k in sorted(cards)]
+
+
+def get_scorecard(settings: Settings | None, scorecard_id: str) -> Scorecard:
+    """One scorecard by id.
+
+    Raises:
+        NotFound: naming the known ids.
+    """
+    cards = {c.spec.id: c for c in scorecards(settings)}
+    if scorecard_id not in cards:
+        raise NotFound(f"no scorecard {scorecard_id!r}; known: {', '.join(sorted(cards))}")
+    return cards[scorecard_id]
+
+
+def describe_scorecard(card: Scorecard) -> dict[str, Any]:
+    """A scorecard as written in its YAML (grades, dimensions, components, qualifiers)."""
+    spec = card.spec.model_dump(mode="json")
+    return {
+        **spec,
+        "key": card.key,
+        "alert_grade": card.spec.alert_grade,
+        "origin": card.origin,
+        "content_hash": card.content_hash,
+    }
+
+
+__all__ = [
+    "catalogue",
+    "describe",
+    "describe_scorecard",
+    "get_rule",
+    "get_scorecard",
+    "lexicons",
+    "lint",
+    "scorecards",
+    "test_rules",
+]

@@ -228,6 +228,9 @@ def _apply_alerts(
         alert.grade, alert.status = decision.grade, AlertStatus(decision.status)
         if decision.status != "snoozed":
             alert.snoozed_until, alert.snooze_reason = None, None
+        if any(a in decision.actions for a in _RISES):
+            # A rise needs fresh attention: an acknowledgement holds for the grade it saw.
+            alert.acknowledged_at, alert.acknowledged_by = None, None
         if result is not None and any(a in decision.actions for a in _RISES):
             alert.reason_zh, alert.reason_en = _reasons(result, "zh"), _reasons(result, "en")
             alert.updated_at = now

@@ -20,8 +20,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
-from smokewatch.cases.access import Actor, Role
-from smokewatch.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from smokewatch.cases.access import Actor, Role, within
+from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from smokewatch.model.divisions import load_divisions
 from smokewatch.model.vocab import get_vocabulary
 from smokewatch.services import audit
@@ -33,6 +33,8 @@ LOCK_MINUTES: Final = 15
 SESSION_HOURS: Final = 12
 MIN_PASSWORD: Final = 10
 TOKEN_PREFIX: Final = "swt_"  # noqa: S105 - a public marker, not a secret
+TOUCH_MINUTES: Final = 5
+"""A token's ``last_used_at`` is written at most this often (reads stay reads)."""
 
 
 _hasher = PasswordHasher()
@@ -49,6 +51,16 @@ def _token_hash(secret: str) -> str:
 def system_actor(name: str) -> Actor:
     """The operator at the command line: an admin recorded as ``cli:<name>``."""
     return Actor(f"cli:{name}", frozenset({Role.ADMIN}))
+
+
+def require_admin(actor: Actor) -> None:
+    """Refuse anyone but an administrator.
+
+    Raises:
+        Forbidden: the actor is not an admin.
+    """
+    if not actor.is_admin:
+        raise Forbidden("only administrators manage agencies and users")
 
 
 def actor_of(user: User, agency: Agency | None) -> Actor:
@@ -80,7 +92,9 @@ def create_agency(
     Raises:
         InvalidInput: unknown kind or division code.
         Conflict: the id exists.
+        Forbidden: the actor is not an admin.
     """
+    require_admin(actor)
     if kind not in get_vocabulary("agency_kind"):
         raise InvalidInput(f"unknown agency kind {kind!r}")
     if adcode not in load_divisions():
@@ -165,7 +179,9 @@ def create_user(
         InvalidInput: a weak password, unknown roles, a non-admin without an agency.
         NotFound: the agency does not exist.
         Conflict: the user id exists.
+        Forbidden: the actor is not an admin.
     """
+    require_admin(actor)
     _check_password(password)
     try:
         parsed = sorted({Role(r) for r in roles})
@@ -206,14 +222,31 @@ def create_user(
         return user_dict(user)
 
 
-def list_users(store: Store) -> list[dict[str, Any]]:
-    """Every user (without password hashes)."""
+def list_users(store: Store, actor: Actor | None = None) -> list[dict[str, Any]]:
+    """Every user (without password hashes); a lead sees the users of agencies in its division.
+
+    Raises:
+        Forbidden: the actor is neither an admin nor a lead.
+    """
+    if actor is not None and not actor.is_admin and Role.LEAD not in actor.roles:
+        raise Forbidden("only administrators and lead departments list users")
     with store.read_session() as session:
-        return [user_dict(u) for u in session.scalars(sa.select(User).order_by(User.id))]
+        query = sa.select(User).order_by(User.id)
+        rows = session.scalars(query).all()
+        if actor is None or actor.is_admin:
+            return [user_dict(u) for u in rows]
+        places = dict(session.execute(sa.select(Agency.id, Agency.adcode)).all())
+        return [
+            user_dict(u)
+            for u in rows
+            if u.agency_id is not None and within(places.get(u.agency_id), actor.adcode)
+        ]
 
 
 def set_password(store: Store, user_id: str, password: str, *, actor: Actor) -> None:
-    """Replace a user's password and unlock them."""
+    """Replace a user's password and unlock them (an admin, or the user themself)."""
+    if not actor.is_admin and actor.user_id != user_id:
+        raise Forbidden("only administrators set other users' passwords")
     _check_password(password)
     with store.unit_of_work() as session:
         user = _user(session, user_id)
@@ -230,6 +263,7 @@ def set_password(store: Store, user_id: str, password: str, *, actor: Actor) -> 
 
 def set_active(store: Store, user_id: str, active: bool, *, actor: Actor) -> None:
     """Deactivate (or reactivate) a user; a deactivated user's tokens stop working."""
+    require_admin(actor)
     with store.unit_of_work() as session:
         user = _user(session, user_id)
         user.active = active
@@ -287,7 +321,14 @@ def _issue(
 def issue_token(
     store: Store, user_id: str, *, name: str, days: int | None = 365, actor: Actor
 ) -> IssuedToken:
-    """A named API token for a user (for scripts and the bank reporting interface)."""
+    """A named API token for a user (for scripts and the bank reporting interface).
+
+    Raises:
+        Forbidden: the actor is neither an admin nor the user.
+        NotFound: no such user.
+    """
+    if not actor.is_admin and actor.user_id != user_id:
+        raise Forbidden("only administrators issue tokens for other users")
     with store.unit_of_work() as session:
         user = _user(session, user_id)
         expires = _now() + timedelta(days=days) if days else None
@@ -304,10 +345,14 @@ def issue_token(
 
 
 def revoke_token(store: Store, token_id: str, *, actor: Actor) -> None:
-    """Revoke a token by its id (prefix)."""
+    """Revoke a token by its id (prefix): an admin any, a user their own.
+
+    Raises:
+        NotFound: no such token (or, for a user, not theirs).
+    """
     with store.unit_of_work() as session:
         token = session.get(ApiToken, token_id)
-        if token is None:
+        if token is None or (not actor.is_admin and token.user_id != actor.user_id):
             raise NotFound(f"no token {token_id!r}")
         token.revoked_at = _now()
         audit.record(
@@ -379,17 +424,20 @@ def _sign_in(session: Session, user_id: str, password: str) -> IssuedToken | Non
 def actor_for_token(store: Store, secret: str) -> Actor:
     """The actor behind a bearer token.
 
+    A read: ``last_used_at`` is written only when it is older than :data:`TOUCH_MINUTES`, so
+    authenticating a request does not take the store's write lock every time.
+
     Raises:
         Unauthorized: unknown, expired or revoked token, or an inactive user.
     """
     refused = Unauthorized("invalid or expired token")
     if not secret.startswith(TOKEN_PREFIX):
         raise refused
-    with store.unit_of_work() as session:
+    now = _now()
+    with store.read_session() as session:
         token = session.scalars(
             sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))
         ).first()
-        now = _now()
         if token is None or token.revoked_at is not None:
             raise refused
         if token.expires_at is not None and token.expires_at <= now:
@@ -397,9 +445,73 @@ def actor_for_token(store: Store, secret: str) -> Actor:
         user = session.get(User, token.user_id)
         if user is None or not user.active:
             raise refused
-        token.last_used_at = now
         agency = session.get(Agency, user.agency_id) if user.agency_id else None
-        return actor_of(user, agency)
+        actor = actor_of(user, agency)
+        stale = token.last_used_at is None or token.last_used_at < now - timedelta(
+            minutes=TOUCH_MINUTES
+        )
+        token_id = token.id
+    if stale:
+        with store.unit_of_work() as session:
+            session.execute(
+                sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            )
+    return actor
+
+
+def sign_out(store: Store, secret: str) -> None:
+    """End the session (or revoke the token) whose secret this is.
+
+    Raises:
+        Unauthorized: the token is unknown or already revoked.
+    """
+    with store.unit_of_work() as session:
+        token = session.scalars(
+            sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))
+        ).first()
+        if token is None or token.revoked_at is not None:
+            raise Unauthorized("invalid or expired token")
+        token.revoked_at = _now()
+        audit.record(
+            session,
+            actor=token.user_id,
+            action="user.signout" if token.kind == "session" else "token.revoke",
+            object_type="user",
+            object_id=token.user_id,
+            detail={"token": token.id},
+        )
+
+
+def token_dict(token: ApiToken) -> dict[str, Any]:
+    """A token as plain data (its id and dates; never the secret or its hash)."""
+    return {
+        "id": token.id,
+        "user_id": token.user_id,
+        "name": token.name,
+        "kind": token.kind,
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+        "last_used_at": token.last_used_at,
+    }
+
+
+def list_tokens(store: Store, user_id: str, *, actor: Actor) -> list[dict[str, Any]]:
+    """A user's tokens and sessions, newest first (an admin any user's, a user their own).
+
+    Raises:
+        Forbidden: the actor is neither an admin nor the user.
+    """
+    if not actor.is_admin and actor.user_id != user_id:
+        raise Forbidden("only administrators see other users' tokens")
+    with store.read_session() as session:
+        _user(session, user_id)
+        rows = session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user_id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id)
+        )
+        return [token_dict(t) for t in rows]
 
 
 def actor_for_user(store: Store, user_id: str) -> Actor:
@@ -428,11 +540,15 @@ __all__ = [
     "create_user",
     "issue_token",
     "list_agencies",
+    "list_tokens",
     "list_users",
+    "require_admin",
     "revoke_token",
     "set_active",
     "set_password",
     "sign_in",
+    "sign_out",
     "system_actor",
+    "token_dict",
     "user_dict",
 ]

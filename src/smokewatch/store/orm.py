@@ -273,6 +273,8 @@ class AlertEventKind(StrEnum):
     """A snooze ended: expired, or lifted by hand."""
     CLOSED = "closed"
     REOPENED = "reopened"
+    ACKNOWLEDGED = "acknowledged"
+    """Someone took note of the alert at its current grade (a rise clears it)."""
 
 
 class Alert(Base):
@@ -312,6 +314,9 @@ class Alert(Base):
     reason_zh: Mapped[str] = mapped_column(sa.Text())
     """The strongest contributions when the alert last rose, for listings."""
     reason_en: Mapped[str] = mapped_column(sa.Text())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When someone took note of the alert at its current grade (cleared when it rises)."""
+    acknowledged_by: Mapped[str | None] = mapped_column(sa.String(128))
 
 
 class AlertEvent(Base):

@@ -142,16 +142,22 @@ def list_scores(
     min_score: float | None = None,
     adcode_prefix: str | None = None,
     shadow: bool = False,
+    where: sa.ColumnElement[bool] | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[Score], int]:
-    """Scores of one evaluation date, highest first, and how many match the filters."""
+    """Scores of one evaluation date, highest first, and how many match the filters.
+
+    ``where`` is a further condition (the rows a user may see).
+    """
     _page(limit, offset)
     conditions: list[sa.ColumnElement[bool]] = [
         Score.scorecard_id == scorecard_id,
         Score.as_of == as_of,
         Score.shadow.is_(shadow),
     ]
+    if where is not None:
+        conditions.append(where)
     if grades:
         conditions.append(Score.grade.in_(list(grades)))
     if min_score is not None:
@@ -169,12 +175,19 @@ def list_scores(
     return list(page), int(total.scalar_one())
 
 
-def grade_counts(session: Session, *, scorecard_id: str, as_of: date) -> dict[str, int]:
+def grade_counts(
+    session: Session,
+    *,
+    scorecard_id: str,
+    as_of: date,
+    where: sa.ColumnElement[bool] | None = None,
+) -> dict[str, int]:
     """How many subjects are at each grade on that day (non-shadow scores)."""
+    conditions = [Score.scorecard_id == scorecard_id, Score.as_of == as_of, Score.shadow.is_(False)]
+    if where is not None:
+        conditions.append(where)
     rows = session.execute(
-        sa.select(Score.grade, sa.func.count())
-        .where(Score.scorecard_id == scorecard_id, Score.as_of == as_of, Score.shadow.is_(False))
-        .group_by(Score.grade)
+        sa.select(Score.grade, sa.func.count()).where(*conditions).group_by(Score.grade)
     )
     return {str(grade): int(count) for grade, count in rows}
 
@@ -266,12 +279,20 @@ def list_alerts(
     adcode_prefix: str | None = None,
     sector: str | None = None,
     scorecard_id: str | None = None,
+    acknowledged: bool | None = None,
+    where: sa.ColumnElement[bool] | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[Alert], int]:
-    """Alerts matching the filters, most recently updated first, and how many match."""
+    """Alerts matching the filters, most recently updated first, and how many match.
+
+    ``where`` is a further condition (the rows a user may see).
+    """
     _page(limit, offset)
-    conditions: list[sa.ColumnElement[bool]] = []
+    conditions: list[sa.ColumnElement[bool]] = [] if where is None else [where]
+    if acknowledged is not None:
+        column = Alert.acknowledged_at
+        conditions.append(column.is_not(None) if acknowledged else column.is_(None))
     if statuses:
         conditions.append(Alert.status.in_([AlertStatus(s) for s in statuses]))
     if grades:

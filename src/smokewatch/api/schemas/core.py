@@ -1,4 +1,4 @@
-"""Response schemas (the shapes the OpenAPI document publishes)."""
+"""Shapes of the system, run, finding, rule and source resources."""
 
 from __future__ import annotations
 
@@ -132,8 +132,11 @@ class Source(BaseModel):
 class ErrorBody(BaseModel):
     """The ``error`` object of every error response."""
 
-    kind: str
+    kind: str = Field(description="The error kind: InvalidInput, NotFound, Forbidden …")
     message: str
+    details: list[dict[str, Any]] | None = Field(
+        default=None, description="Per-field problems of an invalid request."
+    )
 
 
 class Error(BaseModel):

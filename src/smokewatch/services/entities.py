@@ -1,0 +1,231 @@
+"""An entity as a user sees it: profile, smoke-index history, contributions, neighbourhood.
+
+What the store knows of an entity comes from the pipeline's output: its scores (with routing:
+division code and sector), its alert, the findings on it, the watch lists and cases naming
+it. Whom it is shown to follows :func:`smokewatch.cases.access.sees_region` (analysts of its
+territory) or a case the user can see (police and reporters reach an entity only that way).
+An entity the user may not see is reported as not found.
+
+PII in the answer (ID numbers, phones, accounts in evidence and reasons) is masked for roles
+without the right to see it; a role with the right that is shown some gets an audit entry
+``entity.view_pii``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from smokewatch.cases.access import ANALYST_ROLES, Actor, sees_region
+from smokewatch.errors import NotFound
+from smokewatch.services.alerts import (
+    DEFAULT_SCORECARD,
+    alert_dict,
+    score_dict,
+    subject_region,
+    watch_dict,
+)
+from smokewatch.services.cases import visible
+from smokewatch.services.queries import finding_dict
+from smokewatch.services.visibility import audited_view
+from smokewatch.store import repos, scoring
+from smokewatch.store.db import Store
+from smokewatch.store.orm import Alert, Finding, Run, RunKind, RunStatus, Score
+from smokewatch.store.orm_cases import Case
+
+PROFILE_FINDINGS: Final = 50
+"""At most this many findings of the latest detect run are listed in a profile."""
+
+GRAPH_UNAVAILABLE: Final = {
+    "zh": "企业关系图谱尚未构建（需要实体解析与图谱模块）。",
+    "en": "The company graph is not built yet (it needs entity resolution and the graph module).",
+}
+
+
+def _known(session: Session, subject_id: str) -> bool:
+    for column in (Score.subject_id, Alert.subject_id, Finding.subject_id, Case.subject_id):
+        query = sa.select(sa.literal(1)).where(column == subject_id).limit(1)
+        if session.execute(query).first() is not None:
+            return True
+    return False
+
+
+def _entity(session: Session, actor: Actor, subject_id: str) -> dict[str, Any]:
+    """Who the entity is and where it is routed, if the actor may see it.
+
+    Raises:
+        NotFound: unknown, or not visible to the actor.
+    """
+    table, name, adcode, sector = subject_region(session, subject_id)
+    allowed = bool(actor.roles & ANALYST_ROLES) and sees_region(actor, adcode, sector)
+    if not allowed:
+        through_case = session.execute(
+            sa.select(Case.id).where(Case.subject_id == subject_id, visible(actor)).limit(1)
+        ).first()
+        allowed = through_case is not None
+    if not allowed or not _known(session, subject_id):
+        raise NotFound(f"no entity {subject_id!r}")
+    return {
+        "id": subject_id,
+        "table": table,
+        "name": name,
+        "adcode": adcode,
+        "sector": sector,
+    }
+
+
+def _latest_detect_run(session: Session) -> str | None:
+    return session.execute(
+        sa.select(Run.id)
+        .where(Run.kind == RunKind.DETECT, Run.status == RunStatus.SUCCEEDED)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def profile(
+    store: Store, actor: Actor, subject_id: str, *, scorecard_id: str = DEFAULT_SCORECARD
+) -> dict[str, Any]:
+    """Everything the store knows of an entity, with its latest smoke index explained.
+
+    Raises:
+        NotFound: unknown, or not visible to the actor.
+    """
+    with store.read_session() as session:
+        entity = _entity(session, actor, subject_id)
+        history = scoring.score_history(session, subject_id, scorecard_id=scorecard_id)
+        alert = session.scalars(
+            sa.select(Alert).where(
+                Alert.subject_id == subject_id, Alert.scorecard_id == scorecard_id
+            )
+        ).first()
+        run_id = _latest_detect_run(session)
+        findings, total = (
+            repos.list_findings(
+                session, subject_id=subject_id, run_id=run_id, limit=PROFILE_FINDINGS
+            )
+            if run_id
+            else ([], 0)
+        )
+        cases = session.scalars(
+            sa.select(Case)
+            .where(Case.subject_id == subject_id, visible(actor))
+            .order_by(Case.updated_at.desc(), Case.id)
+        ).all()
+        data = {
+            **entity,
+            "smoke_index": score_dict(history[-1], contributions=True) if history else None,
+            "history": [
+                {"as_of": s.as_of, "smoke_index": s.score, "grade": s.grade} for s in history
+            ],
+            "alert": alert_dict(alert) if alert is not None else None,
+            "watchlists": [watch_dict(w) for w in scoring.watch_entries_for(session, subject_id)],
+            "findings_total": total,
+            "findings": [finding_dict(f) for f in findings],
+            "cases": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "status": c.status,
+                    "jurisdiction": c.jurisdiction,
+                    "due_on": c.due_on,
+                }
+                for c in cases
+            ],
+        }
+    return dict(
+        audited_view(store, actor, data, object_type="entity", object_id=subject_id, view="profile")
+    )
+
+
+def smoke_index_history(
+    store: Store, actor: Actor, subject_id: str, *, scorecard_id: str = DEFAULT_SCORECARD
+) -> dict[str, Any]:
+    """The entity's smoke index on every evaluation date, oldest first.
+
+    Raises:
+        NotFound: unknown, or not visible to the actor.
+    """
+    with store.read_session() as session:
+        entity = _entity(session, actor, subject_id)
+        history = scoring.score_history(session, subject_id, scorecard_id=scorecard_id)
+        return {
+            "id": entity["id"],
+            "name": entity["name"],
+            "scorecard": scorecard_id,
+            "history": [
+                {
+                    "as_of": s.as_of,
+                    "smoke_index": s.score,
+                    "grade": s.grade,
+                    "dimensions": s.dimensions,
+                    "scorecard": f"{s.scorecard_id}@{s.scorecard_version}",
+                }
+                for s in history
+            ],
+        }
+
+
+def contributions(
+    store: Store,
+    actor: Actor,
+    subject_id: str,
+    *,
+    scorecard_id: str = DEFAULT_SCORECARD,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """The score of one evaluation date (default: the latest) with every contribution line.
+
+    The lines add up to the index; each carries its reasons (zh/en) and evidence.
+
+    Raises:
+        NotFound: unknown entity, not visible to the actor, or not scored on that date.
+    """
+    with store.read_session() as session:
+        _entity(session, actor, subject_id)
+        history = scoring.score_history(session, subject_id, scorecard_id=scorecard_id)
+        chosen = [s for s in history if as_of is None or s.as_of == as_of]
+        if not chosen:
+            when = f" on {as_of}" if as_of else ""
+            raise NotFound(f"{subject_id} has no score from {scorecard_id}{when}")
+        data = score_dict(chosen[-1], contributions=True)
+    return dict(
+        audited_view(
+            store, actor, data, object_type="entity", object_id=subject_id, view="contributions"
+        )
+    )
+
+
+def neighbourhood(store: Store, actor: Actor, subject_id: str, *, depth: int = 1) -> dict[str, Any]:
+    """The entity's neighbours in the company graph (shareholders, officers, shared contacts).
+
+    The graph is not built yet: the answer has the final shape with no nodes and says why.
+
+    Raises:
+        NotFound: unknown, or not visible to the actor.
+    """
+    with store.read_session() as session:
+        entity = _entity(session, actor, subject_id)
+    return {
+        "id": subject_id,
+        "depth": depth,
+        "available": False,
+        "reason": dict(GRAPH_UNAVAILABLE),
+        "nodes": [
+            {"id": subject_id, "table": entity["table"], "name": entity["name"], "root": True}
+        ],
+        "edges": [],
+    }
+
+
+__all__ = [
+    "GRAPH_UNAVAILABLE",
+    "PROFILE_FINDINGS",
+    "contributions",
+    "neighbourhood",
+    "profile",
+    "smoke_index_history",
+]

@@ -1,0 +1,96 @@
+"""Who sees which analytic rows: the SQL form of :func:`smokewatch.cases.access.sees_region`.
+
+Scores and alerts are routed to a division code (属地) and a sector (行业) when they are
+computed. An analyst sees the rows routed inside their division (officers and viewers: also in
+their sectors); admins see everything. Police and reporters see no analytic lists: they reach
+an entity only through a case they can see. Cases have their own rule
+(:func:`smokewatch.services.cases.visible`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute
+
+from smokewatch.cases.access import (
+    ANALYST_ROLES,
+    PII_ROLES,
+    TRIAGE_ROLES,
+    Actor,
+    Role,
+    redact,
+)
+from smokewatch.cases.workflow import jurisdiction_prefix
+from smokewatch.errors import Forbidden
+from smokewatch.services import audit
+from smokewatch.store.db import Store
+
+
+def require_analyst(actor: Actor) -> None:
+    """Refuse roles that never read analytic output (police, reporters).
+
+    Raises:
+        Forbidden: the actor holds none of the analyst roles.
+    """
+    if not actor.roles & ANALYST_ROLES:
+        raise Forbidden("your role does not read monitoring results")
+
+
+def require_triage(actor: Actor) -> None:
+    """Refuse roles that may not act on alerts or watch lists (viewers, police, reporters).
+
+    Raises:
+        Forbidden: the actor holds none of the triage roles.
+    """
+    if not actor.roles & TRIAGE_ROLES:
+        raise Forbidden("your role may not act on alerts or watch lists")
+
+
+def region_condition(
+    actor: Actor, adcode: QueryableAttribute[Any], sector: QueryableAttribute[Any]
+) -> sa.ColumnElement[bool]:
+    """The SQL condition selecting rows routed where the actor sees them."""
+    if actor.is_admin:
+        return sa.true()
+    if not actor.roles & ANALYST_ROLES or not actor.adcode:
+        return sa.false()
+    territory = adcode.startswith(jurisdiction_prefix(actor.adcode), autoescape=True)
+    if Role.LEAD in actor.roles or not actor.sectors:
+        return territory
+    sectors = [sector.startswith(s, autoescape=True) for s in sorted(actor.sectors)]
+    return sa.and_(territory, sa.or_(sector.is_(None), *sectors))
+
+
+def shown(actor: Actor, value: Any) -> tuple[Any, int]:
+    """``value`` as this actor may see it (PII masked unless the role allows), and PII count.
+
+    A count above zero for a role that sees PII means unmasked PII was shown: the caller
+    records a ``view_pii`` audit entry.
+    """
+    return redact(value, reveal=bool(actor.roles & PII_ROLES))
+
+
+def audited_view(
+    store: Store, actor: Actor, data: Any, *, object_type: str, object_id: str, view: str
+) -> Any:
+    """``data`` as the actor may see it; a view of unmasked PII gets an audit entry.
+
+    The entry (``<object_type>.view_pii``) names the view and how many values were shown.
+    """
+    value, found = shown(actor, data)
+    if found and actor.sees_pii:
+        with store.unit_of_work() as session:
+            audit.record(
+                session,
+                actor=actor.user_id,
+                action=f"{object_type}.view_pii",
+                object_type=object_type,
+                object_id=object_id,
+                detail={"view": view, "values": found},
+            )
+    return value
+
+
+__all__ = ["audited_view", "region_condition", "require_analyst", "require_triage", "shown"]
