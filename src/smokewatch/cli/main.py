@@ -19,6 +19,7 @@ from smokewatch.cli import (
     commands_cases,
     commands_data,
     commands_model,
+    commands_resolve,
     commands_rules,
     commands_scores,
     commands_screen,
@@ -95,6 +96,7 @@ commands_rules.register(app)
 commands_screen.register(app)
 commands_model.register(app)
 commands_text.register(app)
+commands_resolve.register(app)
 commands_scores.register(app)
 commands_cases.register(app)
 
