@@ -5,6 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pyarrow as pa
+
+from smokewatch.demo.resolution import resolution_table
+from smokewatch.model.tables import get_table
+from smokewatch.services.workspace import open_engine
+from smokewatch.settings import load_settings
 from tests.cli.conftest import Run
 
 
@@ -50,3 +56,28 @@ def test_compare_refuses_a_file_without_left_and_right(sw: Run, tmp_path: Path) 
     assert not (tmp_path / "o.csv").exists()
     missing = sw("resolve", "compare", "--in", str(tmp_path / "nope.csv"), "--out", "o.csv")
     assert missing.code == 1 and "no such input file" in missing.err
+
+
+def test_run_judge_and_explain_a_workspace(sw: Run, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert sw("init", str(root), "--adcode", "340200").code == 0
+    planted = resolution_table(300, seed=5, duplicate_share=0.3)
+    rows = [{k: v for k, v in r.items() if k != "truth"} for r in planted.to_pylist()]
+    with open_engine(load_settings(root)) as engine:
+        table = pa.Table.from_pylist(rows, schema=get_table("enterprise").arrow_schema())
+        engine.replace_tables({"enterprise": table})
+    ran = sw("resolve", "run", "-w", str(root), "--json")
+    assert ran.code == 0, ran.err
+    summary = ran.json()
+    assert summary["records"] == planted.num_rows and summary["multi_record_entities"] > 0
+    duplicate = next(r for r in planted.to_pylist() if r["id"] != r["truth"])
+    shown = sw("resolve", "explain", duplicate["id"], "-w", str(root))
+    assert shown.code == 0 and "Pairs" in shown.out
+    judged = sw(
+        "resolve", "judge", duplicate["id"], duplicate["truth"], "--different",
+        "--as", "alice", "-w", str(root), "--json",
+    )  # fmt: skip
+    assert judged.code == 0, judged.err
+    result = judged.json()
+    assert result["left"]["entity_id"] != result["right"]["entity_id"]
+    assert result["actor"] == "alice"

@@ -35,6 +35,7 @@ class RunKind(StrEnum):
     DETECT = "detect"
     SCORE = "score"
     DEMO = "demo"
+    RESOLVE = "resolve"
 
 
 class RunStatus(StrEnum):
