@@ -18,6 +18,7 @@ from smokewatch import __version__
 from smokewatch.cli import (
     commands_cases,
     commands_data,
+    commands_graph,
     commands_model,
     commands_resolve,
     commands_rules,
@@ -97,6 +98,7 @@ commands_screen.register(app)
 commands_model.register(app)
 commands_text.register(app)
 commands_resolve.register(app)
+commands_graph.register(app)
 commands_scores.register(app)
 commands_cases.register(app)
 

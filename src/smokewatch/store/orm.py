@@ -36,6 +36,7 @@ class RunKind(StrEnum):
     SCORE = "score"
     DEMO = "demo"
     RESOLVE = "resolve"
+    GRAPH = "graph"
 
 
 class RunStatus(StrEnum):

@@ -1,4 +1,4 @@
-"""Entity resolution: analysts' judgements on record pairs; ``resolve`` runs.
+"""Entity resolution and the graph: judgements on record pairs; ``resolve``/``graph`` runs.
 
 Revision ID: 0005_resolve
 Revises: 0003_cases
@@ -18,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _KINDS_BEFORE = "kind IN ('ingest', 'detect', 'score', 'demo')"
-_KINDS_AFTER = "kind IN ('ingest', 'detect', 'score', 'demo', 'resolve')"
+_KINDS_AFTER = "kind IN ('ingest', 'detect', 'score', 'demo', 'resolve', 'graph')"
 
 
 def upgrade() -> None:
