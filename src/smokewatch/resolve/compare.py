@@ -167,8 +167,13 @@ def _form(left: OrgName, right: OrgName) -> tuple[float, str]:
     return 0.0, "forms agree or are not written"
 
 
+def _branch_key(branch: str | None) -> str:
+    """北京市分行 and 北京分行 are one branch: division suffixes do not count."""
+    return (branch or "").replace("市", "").replace("省", "")
+
+
 def _branch(left: OrgName, right: OrgName) -> tuple[float, str]:
-    if (left.branch or "") == (right.branch or ""):
+    if _branch_key(left.branch) == _branch_key(right.branch):
         return 0.0, "no branch, or the same branch"
     return -1.0, f"branch against another unit ({left.branch or '-'} / {right.branch or '-'})"
 

@@ -156,10 +156,17 @@ class OrgName:
         )
 
 
+@cache
+def _lengths(words: tuple[str, ...]) -> tuple[tuple[int, ...], frozenset[str]]:
+    return tuple(sorted({len(w) for w in words}, reverse=True)), frozenset(words)
+
+
 def _peel_suffix(text: str, words: tuple[str, ...], keep: int) -> tuple[str, str | None]:
-    for word in words:
-        if text.endswith(word) and len(text) - len(word) >= keep:
-            return text[: -len(word)], word
+    """The longest word of ``words`` ending ``text`` that leaves ``keep`` characters."""
+    sizes, members = _lengths(words)
+    for size in sizes:
+        if len(text) - size >= keep and text[-size:] in members:
+            return text[:-size], text[-size:]
     return text, None
 
 
@@ -178,6 +185,18 @@ def _strip_brackets(core: str) -> tuple[str, str | None]:
         return text
 
     return _BRACKETED.sub(inner, core).replace("(", "").replace(")", ""), group
+
+
+def _branch_region(core: str, branch: str) -> tuple[str, str]:
+    """中国工商银行北京|分行 (no form): the place before the designation belongs to the branch."""
+    for size in (5, 4, 3, 2):
+        tail = core[-size:]
+        if len(core) - size < MIN_TRADE:
+            continue
+        region = analyse_name(tail, _no_words()).region
+        if region is not None and region.start == 0 and region.end == len(tail):
+            return core[:-size], tail + branch
+    return core, branch
 
 
 def parse_org_name(raw: str | None) -> OrgName:
@@ -208,6 +227,12 @@ def parse_org_name(raw: str | None) -> OrgName:
             break
     if group is None:
         core, group = _peel_suffix(core, words.group, MIN_TRADE)
+    branch = analysis.branch.text if analysis.branch else None
+    if branch is not None and not analysis.organisational_form:
+        if analysis.region is not None and analysis.region.end == analysis.branch.start:
+            branch = analysis.region.text + branch  # 中国工商银行|北京|分行: the branch's place
+            region, region_code = None, None
+        core, branch = _branch_region(core, branch)
     form_text = analysis.organisational_form.text if analysis.organisational_form else None
     form = _FORM_CLASS.get(form_text, form_text) if form_text else None
     industry: list[str] = []
@@ -220,7 +245,7 @@ def parse_org_name(raw: str | None) -> OrgName:
     if not core and industry:
         core = region or "中国"
     ending = None
-    if form is None and analysis.branch is None:
+    if form is None and branch is None:
         core, ending = _peel_suffix(core, words.platform_endings, MIN_TRADE)
     return OrgName(
         raw=raw or "",
@@ -232,7 +257,7 @@ def parse_org_name(raw: str | None) -> OrgName:
         industry=tuple(industry),
         group=group,
         form=form,
-        branch=analysis.branch.text if analysis.branch else None,
+        branch=branch,
         platform_ending=ending,
     )
 
