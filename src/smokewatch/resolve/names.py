@@ -227,9 +227,10 @@ def parse_org_name(raw: str | None) -> OrgName:
             break
     if group is None:
         core, group = _peel_suffix(core, words.group, MIN_TRADE)
-    branch = analysis.branch.text if analysis.branch else None
-    if branch is not None and not analysis.organisational_form:
-        if analysis.region is not None and analysis.region.end == analysis.branch.start:
+    part = analysis.branch
+    branch = part.text if part else None
+    if part is not None and branch is not None and not analysis.organisational_form:
+        if analysis.region is not None and analysis.region.end == part.start:
             branch = analysis.region.text + branch  # 中国工商银行|北京|分行: the branch's place
             region, region_code = None, None
         core, branch = _branch_region(core, branch)
