@@ -91,6 +91,10 @@ demo: install ## generate the demo workspace, run the pipeline, serve the API on
 bench-registry: install ## 1M-enterprise ingest + name/scope detector benchmark (DuckDB, Spark)
 	$(BIN)/python contrib/bench/registry.py --rows 1000000 --out bench-out/registry
 
+.PHONY: bench-graph
+bench-graph: install ## 1M-enterprise resolution (DuckDB) + company families (DuckDB, Spark local[2])
+	$(BIN)/python contrib/bench/graph.py --rows 1000000 --out bench-out/graph
+
 .PHONY: bench-text
 bench-text: install ## text analyze throughput next to jieba.lcut (trains the models on first run)
 	$(BIN)/python contrib/bench/text.py --out bench-out/text

@@ -53,6 +53,7 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "case_link",
         "evidence_file",
         "audit_entry",
+        "resolve_judgement",
     }
 
 
@@ -94,6 +95,7 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0001_initial.py").is_file()
     assert (folder / "versions" / "0002_scores_alerts.py").is_file()
     assert (folder / "versions" / "0003_cases.py").is_file()
+    assert (folder / "versions" / "0005_resolve.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:

@@ -19,9 +19,11 @@ from smokewatch.cli import (
     commands_backtest,
     commands_cases,
     commands_data,
+    commands_graph,
     commands_loans,
     commands_model,
     commands_orgs,
+    commands_resolve,
     commands_rules,
     commands_scores,
     commands_screen,
@@ -99,6 +101,8 @@ commands_rules.register(app)
 commands_screen.register(app)
 commands_model.register(app)
 commands_text.register(app)
+commands_resolve.register(app)
+commands_graph.register(app)
 commands_scores.register(app)
 commands_cases.register(app)
 commands_loans.register(app)

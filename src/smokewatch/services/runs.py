@@ -21,7 +21,14 @@ from smokewatch.store.db import Store
 
 log = get_logger(__name__)
 
-_PREFIX = {"ingest": "ing", "detect": "det", "score": "sco", "demo": "dem"}
+_PREFIX = {
+    "ingest": "ing",
+    "detect": "det",
+    "score": "sco",
+    "demo": "dem",
+    "resolve": "res",
+    "graph": "gra",
+}
 
 
 def new_run_id(kind: str, now: datetime | None = None) -> str:

@@ -9,7 +9,10 @@ the session to the functions of :mod:`smokewatch.store.repos`.
 
 from __future__ import annotations
 
-from smokewatch.store import orm_cases  # noqa: F401 - registers the case tables on Base.metadata
+from smokewatch.store import (
+    orm_cases,  # noqa: F401 - registers the case tables on Base.metadata
+    orm_resolve,  # noqa: F401 - registers the judgement table
+)
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Finding, IngestReject, RuleVersion, Run, RunKind, RunStatus, Score
 

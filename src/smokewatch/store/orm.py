@@ -35,6 +35,8 @@ class RunKind(StrEnum):
     DETECT = "detect"
     SCORE = "score"
     DEMO = "demo"
+    RESOLVE = "resolve"
+    GRAPH = "graph"
 
 
 class RunStatus(StrEnum):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_alert_ack"
-down_revision: str | None = "0003_cases"
+down_revision: str | None = "0005_resolve"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
