@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from smokewatch.text.models.encoding import CHAR_BITS, Batch, KeyIndex
+from smokewatch.text.models.encoding import CHAR_BITS, Batch
 
 LEVELS = (0.01, 0.03, 0.1, 0.3)
 """Bucket edges of the pair share; level 0 = pair rare or unseen, 1..5 = increasing."""
@@ -31,8 +31,15 @@ class Cohesion:
         self.levels = np.asarray(levels, dtype=np.int8)
         if len(self.keys) != len(self.levels):
             raise ValueError("cohesion keys and levels differ in length")
-        self._index = KeyIndex(self.keys)
-        self._table = np.concatenate([self.levels.astype(np.int64), np.zeros(1, np.int64)])
+        if len(np.unique(self.keys)) != len(self.keys):
+            raise ValueError("cohesion keys must be unique")
+        # a dense (a, b) table: one gather per pair; the last row and column stay 0 for
+        # every id the table does not know (unknown characters, edges)
+        first, second = self.keys >> CHAR_BITS, self.keys & _MASK
+        self._size = int(max(first.max(initial=0), second.max(initial=0))) + 2
+        table = np.zeros((self._size, self._size), dtype=np.int8)
+        table[first, second] = self.levels
+        self._table = table.ravel()
 
     @classmethod
     def fit(cls, batch: Batch) -> Cohesion:
@@ -50,11 +57,10 @@ class Cohesion:
 
     def level(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Level of every pair ``(a[i], b[i])`` of alphabet ids (0 for unknown ids or pairs)."""
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
-        known = (a > 0) & (b > 0) & (a <= _MASK) & (b <= _MASK)
-        column = self._index.lookup(np.where(known, (a << CHAR_BITS) | b, -1))
-        out: np.ndarray = self._table[column]  # column -1 picks the trailing 0
+        edge = self._size - 1
+        a = np.clip(np.asarray(a, dtype=np.int64), 0, edge)
+        b = np.clip(np.asarray(b, dtype=np.int64), 0, edge)
+        out: np.ndarray = self._table[a * self._size + b].astype(np.int64)
         return out
 
 
