@@ -150,9 +150,15 @@ def subject_windows(
 
 
 def event_keys(
-    batch: Batch, subject: Sequence[str | None], hits: tuple[np.ndarray, np.ndarray]
+    batch: Batch,
+    subject: Sequence[str | None],
+    hits: tuple[np.ndarray, np.ndarray],
+    codes: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(text, key)`` of the event model's features, each text read for its subject."""
+    """``(text, key)`` of the event model's features, each text read for its subject.
+
+    ``codes`` are the batch's stock codes when already found (else they are looked up).
+    """
     ids = batch.ids
     size = len(ids)
     rows: list[np.ndarray] = []
@@ -188,9 +194,9 @@ def event_keys(
         penultimate = ids[np.maximum(e1 - 2, batch.starts[d1])]
         keys.append(key_of(K_SUBJECT_END, (penultimate << CHAR_BITS) | ids[e1 - 1]))
         # the subject's own segment (its headline in glued stock headlines)
-        lo, hi = ranking.segments(
-            subjects.stock_codes(batch.joined), s1, e1, batch.starts[d1], batch.ends[d1]
-        )
+        if codes is None:
+            codes = subjects.stock_codes(batch.joined)
+        lo, hi = ranking.segments(codes, s1, e1, batch.starts[d1], batch.ends[d1])
         for a, b in ((lo, s1), (e1, hi)):
             for order, kind in K_SEGMENT.items():
                 r, k = range_ngrams(ids, a, b, order, kind)
@@ -287,10 +293,14 @@ class NewsEventModel:
         return model
 
     def event_matrix(
-        self, batch: Batch, subject: Sequence[str | None], hits: tuple[np.ndarray, np.ndarray]
+        self,
+        batch: Batch,
+        subject: Sequence[str | None],
+        hits: tuple[np.ndarray, np.ndarray],
+        codes: np.ndarray | None = None,
     ) -> sparse.csr_matrix:
         """TF-IDF rows of the event model, each text read for its subject."""
-        rows, keys = event_keys(batch, subject, hits)
+        rows, keys = event_keys(batch, subject, hits, codes)
         return tfidf_matrix(rows, self.index.lookup(keys), len(batch.texts), self.idf)
 
     def predict(self, texts: Sequence[str]) -> list[TextPrediction]:
@@ -304,7 +314,7 @@ class NewsEventModel:
             batch.joined[s:e] if s >= 0 else None
             for s, e in zip(chosen.start.tolist(), chosen.end.tolist(), strict=True)
         ]
-        matrix = self.event_matrix(batch, names, hits)
+        matrix = self.event_matrix(batch, names, hits, chosen.codes)
         probabilities = self.events.probabilities(matrix)
         best = np.argmax(probabilities, axis=1)
         contributions = top_contributions(matrix, self._relative, best, top=5)

@@ -69,6 +69,8 @@ class Subjects:
     score: np.ndarray
     reasons: list[list[tuple[int, float]]]
     """Top ``(key, contribution)`` of the second ranker for the chosen candidate."""
+    codes: np.ndarray
+    """The batch's stock codes (:func:`~smokewatch.text.models.subjects.stock_codes`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +240,7 @@ def choose_subjects(
     score = np.zeros(n_docs)
     reasons: list[list[tuple[int, float]]] = [[] for _ in range(n_docs)]
     if not len(found):
-        return Subjects(start, end, score, reasons)
+        return Subjects(start, end, score, reasons, found.codes)
     rows1, keys1 = first_stage(batch, found, hits, rankers.cohesion)
     first = ranker_scores(rankers.first, rows1, keys1, len(found))
     chosen, ranks = top_per_text(found.doc, first, TOP_CANDIDATES)
@@ -273,7 +275,7 @@ def choose_subjects(
     )
     for d, contributions in zip(winners.tolist(), explained, strict=True):
         reasons[d] = [(int(rankers.second_keys[c]), w) for c, w in contributions]
-    return Subjects(start, end, score, reasons)
+    return Subjects(start, end, score, reasons, found.codes)
 
 
 __all__ = [
