@@ -1,8 +1,9 @@
 """``make bench-text``: throughput of ``smokewatch text analyze`` next to plain ``jieba.lcut``.
 
-Texts: the FinESE news texts and the telecom SMS texts read from ``../shared/data`` at run time
-(never copied). Models: trained into ``<out>/models/`` on first use with ``smokewatch text
-train`` (reused afterwards). In the same process, over the same texts:
+Texts: the FinESE news texts and the telecom SMS texts read from ``../shared/data`` (or
+``$SMOKEWATCH_SHARED_DATA``) at run time (never copied). Models: trained into
+``<out>/models/`` on first use with ``smokewatch text train`` (reused afterwards). In the
+same process, over the same texts:
 
 1. ``jieba.lcut`` on every text (the dictionary is loaded before timing);
 2. ``text analyze`` (the real command, JSON lines in and out) with the news model on the news
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("SMOKEWATCH_SHARED_DATA", ROOT.parent / "shared" / "data"))
 BIN = Path(sys.executable).parent
 
 

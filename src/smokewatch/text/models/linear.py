@@ -1,4 +1,4 @@
-"""A linear classifier as plain arrays: fit with scikit-learn, run with numpy.
+"""A linear classifier as plain arrays: fit with scikit-learn or scipy, run with numpy.
 
 :class:`LinearModel` holds a weight matrix (features × classes) and a bias per class and gives
 softmax probabilities (one column: a logistic probability). Its explanation of a decision is
@@ -6,8 +6,10 @@ the list of the largest contributions ``x_j · (w_jc − mean_k w_jk)`` to the w
 part of a feature's weight that sets that class apart from the others, times the feature's
 value in the text.
 
-:func:`fit_logistic` imports scikit-learn inside the function: training needs the ``ml``
-extra, inference never does.
+:func:`fit_logistic` imports scikit-learn inside the function; :func:`fit_softmax` (the
+same multinomial objective, solved with scipy's L-BFGS, two sparse products per step) and
+:func:`fit_ranker` import scipy's optimiser there. Training needs the ``ml`` extra, inference
+never does.
 """
 
 from __future__ import annotations
@@ -95,6 +97,66 @@ def fit_logistic(
     for k, label in enumerate(present):
         weights[:, label] = coef[k]
         bias[label] = intercept[k]
+    return LinearModel(weights, bias)
+
+
+def fit_softmax(
+    matrix: sparse.csr_matrix,
+    targets: Sequence[int] | np.ndarray,
+    *,
+    n_classes: int,
+    c: float = 4.0,
+    sample_weight: np.ndarray | None = None,
+    max_iter: int = 400,
+    tol: float = 1e-6,
+    maxcor: int = 10,
+) -> LinearModel:
+    """Fit a multinomial logistic regression with L-BFGS, in numpy (no scikit-learn).
+
+    Minimises ``C · Σ_i s_i · (−log p_i,y_i) + ½ ‖W‖²`` (the bias is not penalised), the
+    objective of scikit-learn's ``LogisticRegression`` with sample weights ``s_i``. Each
+    iteration is two sparse products, several times faster than scikit-learn's multinomial
+    solver on wide TF-IDF matrices, which makes cross-validated choices affordable in
+    training. Classes without rows get the bias −30 (never chosen).
+    """
+    from scipy.optimize import minimize  # noqa: PLC0415 - training only
+
+    x = sparse.csr_matrix(matrix, dtype=np.float64)
+    xt = sparse.csr_matrix(x.T)
+    y = np.asarray(targets, dtype=np.int64)
+    n, n_features = x.shape
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    onehot = np.zeros((n, n_classes))
+    onehot[np.arange(n), y] = 1.0
+    present = np.bincount(y, minlength=n_classes) > 0
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w = theta[: n_features * n_classes].reshape(n_features, n_classes)
+        b = theta[n_features * n_classes :]
+        z = np.asarray(x @ w) + b
+        z[:, ~present] = -30.0
+        top = z.max(axis=1, keepdims=True)
+        e = np.exp(z - top)
+        total = e.sum(axis=1, keepdims=True)
+        log_p = z - top - np.log(total)
+        value = -c * float(np.sum(s * log_p[np.arange(n), y])) + 0.5 * float(np.sum(w * w))
+        g = c * s[:, None] * (e / total - onehot)
+        g[:, ~present] = 0.0
+        grad_w = np.asarray(xt @ g) + w
+        return value, np.concatenate([grad_w.ravel(), g.sum(axis=0)])
+
+    start = np.zeros(n_features * n_classes + n_classes)
+    result = minimize(
+        loss,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iter, "ftol": tol, "gtol": 1e-5, "maxcor": maxcor},
+    )
+    theta = np.asarray(result.x, dtype=np.float64)
+    weights = theta[: n_features * n_classes].reshape(n_features, n_classes).copy()
+    bias = theta[n_features * n_classes :].copy()
+    bias[~present] = -30.0
     return LinearModel(weights, bias)
 
 

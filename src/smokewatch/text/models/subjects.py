@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import ahocorasick
 import numpy as np
 
+from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import (
     CHAR_BITS,
     SEPARATOR,
@@ -185,7 +186,8 @@ SPEC = {
     "quote": _QUOTE.pattern,
     "trigger_reach": TRIGGER_REACH,
     "sources": list(SOURCES),
-    "version": 3,
+    "cohesion": "levels of (left, first), (last, right), (first, second) in the light ranker",
+    "version": 4,
 }
 """Everything that decides the candidates and their features (hashed into the artefact)."""
 
@@ -237,6 +239,8 @@ class Candidates:
     """How many times anchors proposed the same string in the text (capped at 4)."""
     offsets: np.ndarray
     """Candidates of text ``i`` are ``offsets[i]:offsets[i + 1]``."""
+    codes: np.ndarray
+    """``(start, end)`` rows of every stock code ``(600359)`` of the batch, by position."""
 
     def __len__(self) -> int:
         return len(self.doc)
@@ -377,6 +381,12 @@ def _distinct(
     return doc, start, end, sources, mentions
 
 
+def stock_codes(joined: str) -> np.ndarray:
+    """``(start, end)`` rows of the stock codes ``(600359)`` of a (joined) text, by position."""
+    found = [(m.start(), m.end()) for m in _STOCK.finditer(joined)]
+    return np.asarray(found, dtype=np.int64).reshape(-1, 2)
+
+
 def batch_candidates(batch: Batch, gazetteer: Gazetteer) -> Candidates:
     """Candidate subject spans of every text of a batch (see the module docstring)."""
     joined, points = batch.joined, batch.points
@@ -388,7 +398,8 @@ def batch_candidates(batch: Batch, gazetteer: Gazetteer) -> Candidates:
     in_head = pos_in_doc < SEARCH_LIMIT
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-    stock = np.fromiter((m.start() for m in _STOCK.finditer(joined)), np.int64)
+    codes = stock_codes(joined)
+    stock = codes[:, 0]
     parts.append(_ending_at(stock[in_head[stock]], 8, batch, punct_run, _BIT["stock"]))
     quoted = [(m.start(1), m.end(1)) for m in _QUOTE.finditer(joined)]
     if quoted:
@@ -424,7 +435,7 @@ def batch_candidates(batch: Batch, gazetteer: Gazetteer) -> Candidates:
     doc, start, end, sources, mentions = _distinct(parts, batch, punct_run, g, inverse)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(np.bincount(doc, minlength=n_docs))
-    return Candidates(doc, start, end, sources, mentions, offsets)
+    return Candidates(doc, start, end, sources, mentions, offsets, codes)
 
 
 def candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
@@ -449,6 +460,7 @@ KIND_SOURCES, KIND_LEN, KIND_LEFT, KIND_LEFT_CLASS, KIND_RIGHT, KIND_RIGHT2 = ra
 KIND_RIGHT_CLASS, KIND_LAST, KIND_LAST2, KIND_FIRST, KIND_FIRST_CLASS, KIND_MENTIONS = range(26, 32)
 KIND_POS, KIND_LEN_SOURCES, KIND_LCLASS_RIGHT, KIND_LEFT_LAST, KIND_FIRST_LAST = range(32, 37)
 KIND_GAZETTEER, KIND_TRIGGER_AFTER = 37, 38
+KIND_LEFT_COH, KIND_RIGHT_COH, KIND_HEAD_COH, KIND_EDGES_COH = range(60, 64)
 _EDGE = (1 << CHAR_BITS) - 1
 
 
@@ -464,6 +476,7 @@ def candidate_keys(
     chosen: np.ndarray | None = None,
     *,
     rich: bool = False,
+    cohesion: Cohesion | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Feature keys of candidates: ``(row, key)``, rows numbering ``chosen`` (default: all).
 
@@ -477,6 +490,7 @@ def candidate_keys(
         hits: ``(positions, trigger numbers)`` of trigger words in the batch, by position.
         chosen: Which candidates (indices into ``found``); all when None.
         rich: The second ranker's extra features instead of the light ones.
+        cohesion: Character-pair cohesion (light features: does a span cut a word?).
     """
     ids, points = batch.ids, batch.points
     doc = found.doc if chosen is None else found.doc[chosen]
@@ -510,6 +524,15 @@ def candidate_keys(
             key_of(KIND_POS, pos),
             key_of(KIND_LEN_SOURCES, (np.minimum(size, 12) << 8) | src),
         ]
+        if cohesion is not None:
+            left_level = cohesion.level(left, ids[start])
+            right_level = cohesion.level(last, right)
+            columns += [
+                key_of(KIND_LEFT_COH, left_level),
+                key_of(KIND_RIGHT_COH, right_level),
+                key_of(KIND_HEAD_COH, cohesion.level(ids[start], ids[start + 1])),
+                key_of(KIND_EDGES_COH, (left_level << 4) | right_level),
+            ]
         return np.tile(rows, len(columns)), np.concatenate(columns)
     left_class = np.where(at_start, 4, _CLASS[points[np.maximum(start - 1, 0)]])
     right_class = np.where(at_end, 4, _CLASS[points[np.minimum(end, len(points) - 1)]])
@@ -553,4 +576,5 @@ __all__ = [
     "candidate_keys",
     "candidates",
     "span_texts",
+    "stock_codes",
 ]
