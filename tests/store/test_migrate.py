@@ -53,6 +53,7 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "case_link",
         "evidence_file",
         "audit_entry",
+        "blacklist_entry",
     }
 
 
@@ -61,8 +62,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_cases_migration() -> None:
-    assert head_revision() == "0003_cases"
+def test_head_is_the_blacklist_migration() -> None:
+    assert head_revision() == "0007_blacklist"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -77,7 +78,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0003_cases"
+        assert current_revision(connection) == "0007_blacklist"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
@@ -94,6 +95,7 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0001_initial.py").is_file()
     assert (folder / "versions" / "0002_scores_alerts.py").is_file()
     assert (folder / "versions" / "0003_cases.py").is_file()
+    assert (folder / "versions" / "0007_blacklist.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:

@@ -9,7 +9,7 @@ the session to the functions of :mod:`smokewatch.store.repos`.
 
 from __future__ import annotations
 
-from smokewatch.store import orm_cases  # noqa: F401 - registers the case tables on Base.metadata
+from smokewatch.store import orm_blacklist, orm_cases  # noqa: F401 - register their tables on Base.metadata
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Finding, IngestReject, RuleVersion, Run, RunKind, RunStatus, Score
 
