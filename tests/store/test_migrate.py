@@ -54,6 +54,7 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "evidence_file",
         "audit_entry",
         "resolve_judgement",
+        "blacklist_entry",
     }
 
 
@@ -62,8 +63,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_alert_acknowledgement_migration() -> None:
-    assert head_revision() == "0006_alert_ack"
+def test_head_is_the_blacklist_migration() -> None:
+    assert head_revision() == "0007_blacklist"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -78,7 +79,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0006_alert_ack"
+        assert current_revision(connection) == "0007_blacklist"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
@@ -96,6 +97,7 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0002_scores_alerts.py").is_file()
     assert (folder / "versions" / "0003_cases.py").is_file()
     assert (folder / "versions" / "0005_resolve.py").is_file()
+    assert (folder / "versions" / "0007_blacklist.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:

@@ -10,6 +10,7 @@ the session to the functions of :mod:`smokewatch.store.repos`.
 from __future__ import annotations
 
 from smokewatch.store import (
+    orm_blacklist,  # noqa: F401 - registers the blacklist table
     orm_cases,  # noqa: F401 - registers the case tables on Base.metadata
     orm_resolve,  # noqa: F401 - registers the judgement table
 )
