@@ -22,6 +22,7 @@ from smokewatch.cli import (
     commands_loans,
     commands_model,
     commands_orgs,
+    commands_patrol,
     commands_rules,
     commands_scores,
     commands_screen,
@@ -105,6 +106,7 @@ commands_loans.register(app)
 commands_backtest.register(app)
 commands_sector.register(app)
 commands_orgs.register(app)
+commands_patrol.register(app)
 
 
 def _error(message: str) -> None:

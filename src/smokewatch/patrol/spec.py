@@ -161,7 +161,10 @@ def parse_patrol_spec(text: str, origin: str, *, expected_id: str | None = None)
     try:
         spec = PatrolSpec.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(validation_problems(exc, origin, text)) from exc
+        problems = validation_problems(exc, origin, text)
+        # A list whose items all failed is also reported "too short"; the items' errors say why.
+        echoes = [p for p in problems if "after validation, not 0" in p.message]
+        raise ConfigError([p for p in problems if p not in echoes] or problems) from exc
     if expected_id is not None and spec.id != expected_id:
         raise ConfigError(
             [Problem(f"patrol id {spec.id!r} differs from its file name", Location(origin, 1))]

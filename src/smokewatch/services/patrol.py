@@ -44,7 +44,7 @@ from smokewatch.patrol.evidence import (
 )
 from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
 from smokewatch.patrol.fixation import visit_entry
-from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, load_patrol_spec
+from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.ingest import _reject_rows
 from smokewatch.services.runs import recorded_run
@@ -310,9 +310,34 @@ def patrol_changes(settings: Settings, run_id: str, *, since: str | None = None)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PatrolInfo:
+    """A patrol spec of the workspace and its sealed runs."""
+
+    patrol_id: str
+    title: str
+    sites: int
+    runs: tuple[str, ...]
+    """Sealed run ids, oldest first."""
+
+
+def list_patrols(settings: Settings) -> list[PatrolInfo]:
+    """The workspace's patrol specs with their sealed runs."""
+    workspace = open_workspace(settings)
+    runs_dir, _ = _paths(workspace)
+    infos = []
+    for patrol_id in list_patrol_ids(workspace.root / PATROL_DIR):
+        spec = load_patrol_spec(workspace.root / PATROL_DIR, patrol_id)
+        runs = tuple(_sealed_runs(runs_dir / patrol_id))
+        infos.append(PatrolInfo(patrol_id, spec.title, len(spec.sites), runs))
+    return infos
+
+
 __all__ = [
     "EVIDENCE_DIR",
+    "PatrolInfo",
     "PatrolRunSummary",
+    "list_patrols",
     "patrol_changes",
     "run_patrol",
     "verify_patrol_run",
