@@ -99,6 +99,10 @@ bench-graph: install ## 1M-enterprise resolution (DuckDB) + company families (Du
 bench-text: install ## text analyze throughput next to jieba.lcut (trains the models on first run)
 	$(BIN)/python contrib/bench/text.py --out bench-out/text
 
+.PHONY: bench-patrol
+bench-patrol: install ## patrol 1,000 synthetic pages on loopback: pages/s with evidence fixation
+	$(BIN)/python contrib/bench/patrol.py --pages 1000 --out bench-out/patrol
+
 .PHONY: bench-loans
 bench-loans: install ## cost 5,000,000 synthetic loans against the legal cap on DuckDB
 	$(BIN)/python contrib/bench/loans.py --loans 5000000 --out bench-out/loans

@@ -23,6 +23,7 @@ from smokewatch.cli import (
     commands_loans,
     commands_model,
     commands_orgs,
+    commands_patrol,
     commands_resolve,
     commands_rules,
     commands_scores,
@@ -109,6 +110,7 @@ commands_loans.register(app)
 commands_backtest.register(app)
 commands_sector.register(app)
 commands_orgs.register(app)
+commands_patrol.register(app)
 
 
 def _error(message: str) -> None:

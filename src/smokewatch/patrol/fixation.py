@@ -1,0 +1,63 @@
+"""A crawl visit → its stored artefacts and its manifest line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from smokewatch.patrol.crawl import Visit
+from smokewatch.patrol.evidence import ObjectStore
+
+
+def headers_blob(status: int | None, headers: tuple[tuple[str, str], ...]) -> bytes:
+    """Status and headers as received, as JSON bytes (order and repeats kept)."""
+    payload = {"status": status, "headers": [list(pair) for pair in headers]}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def visit_entry(visit: Visit, objects: ObjectStore) -> dict[str, Any]:
+    """Store the visit's artefacts (raw body, headers, text) and describe it for the manifest."""
+    entry: dict[str, Any] = {
+        "kind": visit.role,
+        "site": visit.site,
+        "url": visit.url,
+        "depth": visit.depth,
+        "fetched_at": visit.fetched_at.isoformat(),
+    }
+    if visit.refused is not None:
+        entry["refused"] = visit.refused
+    if visit.override is not None:
+        entry["robots_override"] = visit.override.model_dump()
+    response = visit.response
+    if response is None:
+        return entry
+    artefacts = {"headers": objects.put(headers_blob(response.status, response.headers))}
+    if response.body:
+        artefacts["body"] = objects.put(response.body)
+    entry |= {
+        "final_url": response.final_url,
+        "status": response.status,
+        "redirects": [
+            {"url": hop.url, "status": hop.status, "location": hop.location}
+            for hop in response.redirects
+        ],
+        "media_type": response.media_type,
+        "truncated": response.truncated,
+        "attempts": response.attempts,
+    }
+    if response.skipped is not None:
+        entry["skipped"] = response.skipped
+    if response.error is not None:
+        entry["error"] = response.error
+    if visit.decoded is not None:
+        entry["encoding"] = visit.decoded.encoding
+        entry["charset_from"] = visit.decoded.decided_by
+    if visit.extracted is not None:
+        artefacts["text"] = objects.put(visit.extracted.text.encode("utf-8"))
+        entry["title"] = visit.extracted.title
+        entry["links"] = len(visit.extracted.links)
+    entry["artefacts"] = {name: a.as_dict() for name, a in sorted(artefacts.items())}
+    return entry
+
+
+__all__ = ["headers_blob", "visit_entry"]

@@ -1,0 +1,206 @@
+"""Patrol specs: ``patrol/<id>.yml`` in a workspace — which sites to patrol, and how politely.
+
+A spec names its sites (seed URLs, the hosts the crawler may follow links to, depth and page
+limits, the minimum interval between two requests to one host) and the fetch limits shared by
+all of them (timeouts, retries, response size, content types, redirects). Every problem in a
+file is reported at once, with its ``path:line``. The format is documented in
+``docs/patrol.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from smokewatch import __version__
+from smokewatch.errors import ConfigError, Location, NotFound, Problem
+from smokewatch.model._yaml import load_yaml_text, validation_problems
+
+PATROL_DIR = "patrol"
+"""Folder of a workspace that holds the patrol specs (``<id>.yml``)."""
+
+DEFAULT_USER_AGENT = f"smokewatch-patrol/{__version__}"
+"""Announced to every site; a deployment should add a contact URL or address."""
+
+_IDENT = r"^[a-z][a-z0-9_]*$"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RobotsOverride(_Spec):
+    """An authorised decision to fetch a site although its robots.txt forbids it."""
+
+    reason: str = Field(min_length=4)
+    """Why (e.g. the warrant or the joint-conference decision that authorises it)."""
+
+    authorised_by: str = Field(min_length=1)
+    """Who authorised it (person or document number); recorded in every manifest entry."""
+
+
+class Site(_Spec):
+    """One site to patrol."""
+
+    name: str = Field(min_length=1)
+    """Name of the site or app, written to the documents' ``outlet``."""
+
+    seeds: tuple[str, ...] = Field(min_length=1)
+    """Start URLs (``http``/``https``)."""
+
+    allowed_hosts: tuple[str, ...] = ()
+    """Hosts whose links are followed (default: the seeds' hosts). ``*.example.cn`` allows
+    sub-domains."""
+
+    max_depth: int = Field(default=2, ge=0, le=10)
+    """Link hops from a seed (0: the seeds only)."""
+
+    max_pages: int = Field(default=100, ge=1, le=100_000)
+    """Pages fetched from this site per run (robots.txt not counted)."""
+
+    min_interval_s: float = Field(default=1.0, ge=0, le=3600)
+    """Minimum seconds between two requests to the same host; a larger robots.txt
+    ``Crawl-delay`` wins."""
+
+    kind: Literal["web_page", "ad", "app_page", "post", "notice"] = "web_page"
+    """``document_kind`` of the pages' documents."""
+
+    subject_name: str | None = None
+    """The operator the pages are attributed to, when known (documents' ``subject_name``)."""
+
+    subject_uscc: str | None = None
+    """USCC of that operator (documents' ``subject_uscc``; checked at ingest)."""
+
+    adcode: str | None = None
+    """Division code the site is watched for (documents' ``adcode``)."""
+
+    robots_override: RobotsOverride | None = None
+    """Fetch despite robots.txt, with the recorded authorisation."""
+
+    @field_validator("seeds")
+    @classmethod
+    def _http_urls(cls, seeds: tuple[str, ...]) -> tuple[str, ...]:
+        for seed in seeds:
+            parts = urlsplit(seed)
+            if parts.scheme not in {"http", "https"} or not parts.hostname:
+                raise ValueError(f"seed {seed!r} is not an http(s) URL")
+        return seeds
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Hosts links may lead to: ``allowed_hosts`` or the seeds' hosts."""
+        if self.allowed_hosts:
+            return tuple(h.lower() for h in self.allowed_hosts)
+        return tuple(dict.fromkeys((urlsplit(s).hostname or "").lower() for s in self.seeds))
+
+
+class FetchLimits(_Spec):
+    """How every request of a patrol behaves."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    """``User-Agent`` header, also the name robots.txt rules are matched against."""
+
+    connect_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    """Seconds to wait for a connection and for each read."""
+
+    total_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    """Seconds a whole response may take (a server trickling bytes is cut off)."""
+
+    retries: int = Field(default=2, ge=0, le=5)
+    """Extra attempts after a connection error or a 5xx/429 response."""
+
+    backoff_s: float = Field(default=1.0, ge=0, le=60)
+    """Wait before the first retry; doubled for each further one."""
+
+    max_bytes: int = Field(default=5 << 20, ge=1024, le=200 << 20)
+    """Largest response body kept; a longer one is stored truncated and flagged."""
+
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    """Redirects followed per URL (each hop is recorded)."""
+
+    content_types: tuple[str, ...] = ("text/html", "application/xhtml+xml", "text/plain")
+    """Media types whose bodies are stored and read; others are recorded without a body."""
+
+
+class PatrolSpec(_Spec):
+    """A patrol: its sites and fetch limits."""
+
+    id: str = Field(pattern=_IDENT)
+    """Patrol id; equals the file name without ``.yml``."""
+
+    title: str = Field(min_length=1)
+    """What the patrol watches, for people."""
+
+    sites: tuple[Site, ...] = Field(min_length=1)
+    """The sites."""
+
+    fetch: FetchLimits = FetchLimits()
+    """Request behaviour."""
+
+    @model_validator(mode="after")
+    def _unique_site_names(self) -> PatrolSpec:
+        names = [s.name for s in self.sites]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"site names must be unique: {', '.join(dupes)}")
+        return self
+
+
+def parse_patrol_spec(text: str, origin: str, *, expected_id: str | None = None) -> PatrolSpec:
+    """Parse and validate a spec's YAML text.
+
+    Raises:
+        ConfigError: every problem, located in the text.
+    """
+    raw = load_yaml_text(text, origin)
+    if not isinstance(raw, dict):
+        raise ConfigError([Problem("a patrol spec must be a mapping", Location(origin, 1))])
+    try:
+        spec = PatrolSpec.model_validate(raw)
+    except ValidationError as exc:
+        problems = validation_problems(exc, origin, text)
+        # A list whose items all failed is also reported "too short"; the items' errors say why.
+        echoes = [p for p in problems if "after validation, not 0" in p.message]
+        raise ConfigError([p for p in problems if p not in echoes] or problems) from exc
+    if expected_id is not None and spec.id != expected_id:
+        raise ConfigError(
+            [Problem(f"patrol id {spec.id!r} differs from its file name", Location(origin, 1))]
+        )
+    return spec
+
+
+def load_patrol_spec(patrol_dir: Path, patrol_id: str) -> PatrolSpec:
+    """The spec ``patrol_dir/<patrol_id>.yml``.
+
+    Raises:
+        NotFound: no such file (the message lists the patrols there are).
+        ConfigError: the file is wrong.
+    """
+    path = patrol_dir / f"{patrol_id}.yml"
+    if not path.is_file():
+        known = ", ".join(list_patrol_ids(patrol_dir)) or "none"
+        raise NotFound(f"no patrol spec {path} (known patrols: {known})")
+    return parse_patrol_spec(path.read_text(encoding="utf-8"), str(path), expected_id=patrol_id)
+
+
+def list_patrol_ids(patrol_dir: Path) -> list[str]:
+    """Ids of the specs in ``patrol_dir``, sorted."""
+    if not patrol_dir.is_dir():
+        return []
+    return sorted(p.stem for p in patrol_dir.glob("*.yml"))
+
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "PATROL_DIR",
+    "FetchLimits",
+    "PatrolSpec",
+    "RobotsOverride",
+    "Site",
+    "list_patrol_ids",
+    "load_patrol_spec",
+    "parse_patrol_spec",
+]

@@ -1,0 +1,344 @@
+"""The patrol service: crawl a spec's sites, fix the evidence, compare, feed the documents.
+
+One ``smokewatch patrol run`` is one recorded ingest run (source ``patrol_<id>``): the crawl
+writes every visit's artefacts and a hash-chained manifest under ``evidence/``, seals it,
+records the seal's hash with the run in the store, compares the pages with the patrol's
+previous sealed run, and loads the pages' text into the ``document`` table. ``verify``
+re-checks a run's chain, artefacts and the head hash the store holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from smokewatch import __version__
+from smokewatch.errors import NotFound
+from smokewatch.ingest.runner import ingest_source
+from smokewatch.ingest.spec import load_source_spec
+from smokewatch.patrol.changes import RunChanges, compare_runs, pages_of
+from smokewatch.patrol.crawl import Crawler
+from smokewatch.patrol.documents import (
+    DOCUMENTS_FILE,
+    document_rows,
+    document_source_spec,
+    source_id,
+)
+from smokewatch.patrol.evidence import (
+    MANIFEST,
+    ManifestWriter,
+    ObjectStore,
+    Verification,
+    canonical,
+    read_manifest,
+    verify_run,
+)
+from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
+from smokewatch.patrol.fixation import visit_entry
+from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
+from smokewatch.progress import NO_PROGRESS, Progress
+from smokewatch.services.ingest import _reject_rows
+from smokewatch.services.runs import recorded_run
+from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
+from smokewatch.settings import Settings
+from smokewatch.store import repos
+
+EVIDENCE_DIR = "evidence"
+
+
+@dataclass(frozen=True, slots=True)
+class PatrolRunSummary:
+    """What one patrol run did."""
+
+    run_id: str
+    patrol_id: str
+    manifest: Path
+    head: str
+    pages: int
+    pages_ok: int
+    pages_failed: int
+    refused: int
+    robots: int
+    bytes: int
+    seconds: float
+    changes: RunChanges
+    documents: int
+    documents_loaded: int
+    documents_rejected: int
+
+    @property
+    def pages_per_s(self) -> float:
+        """Pages fetched per second of the run (including the politeness waits)."""
+        return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+
+def _paths(workspace: Workspace) -> tuple[Path, ObjectStore]:
+    evidence = workspace.root / EVIDENCE_DIR
+    return evidence / "patrol", ObjectStore(evidence / "objects")
+
+
+def run_patrol(
+    settings: Settings,
+    patrol_id: str,
+    *,
+    clock: Clock | None = None,
+    now: Callable[[], datetime] | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> PatrolRunSummary:
+    """Run the patrol ``patrol/<patrol_id>.yml`` of the workspace (see the module docs)."""
+    workspace = open_workspace(settings)
+    spec = load_patrol_spec(workspace.root / PATROL_DIR, patrol_id)
+    runs_dir, objects = _paths(workspace)
+    patrol_runs = runs_dir / patrol_id
+    now = now or (lambda: datetime.now(UTC))
+    spec_ref = objects.put((workspace.root / PATROL_DIR / f"{patrol_id}.yml").read_bytes())
+    inputs = {"patrol": patrol_id, "spec_sha256": spec_ref.sha256, "sites": len(spec.sites)}
+    with (
+        open_store(settings) as store,
+        open_engine(settings) as engine,
+        recorded_run(
+            store,
+            "ingest",
+            engine=f"{engine.name} {engine.version()}",
+            source_id=source_id(patrol_id),
+            subject=f"patrol {patrol_id}",
+            inputs=inputs,
+        ) as run,
+    ):
+        started = time.perf_counter()
+        sealed = _sealed_runs(patrol_runs)
+        previous = patrol_runs / sealed[-1] if sealed else None
+        writer = ManifestWriter(patrol_runs / run.run_id / MANIFEST)
+        header = {"run_id": run.run_id, "spec_sha256": spec_ref.sha256}
+        counts = _crawl(
+            spec, writer, objects, header=header, clock=clock, now=now, progress=progress
+        )
+        head = writer.close({"finished_at": now().isoformat()})
+        _record_sealed(patrol_runs, run.run_id, head)
+        seconds = time.perf_counter() - started
+        entries = list(read_manifest(writer.path))
+        changes = compare_runs(
+            pages_of(read_manifest(previous / MANIFEST)) if previous else {},
+            pages_of(entries),
+            objects,
+            before_run=previous.name if previous else None,
+            after_run=run.run_id,
+        )
+        rows = document_rows(spec, run.run_id, entries, objects)
+        folder = _write_source(workspace, spec, rows)
+        result = ingest_source(
+            engine,
+            load_source_spec(folder / "source.yml"),
+            file=None,
+            run_id=run.run_id,
+            now=now(),
+            batch_size=settings.ingest.batch_size,
+            within_adcode=settings.jurisdiction.adcode,
+            progress=progress,
+        )
+        with store.unit_of_work() as session:
+            repos.add_rejects(session, run.run_id, _reject_rows(source_id(patrol_id), result))
+        documents = {
+            "documents": len(rows),
+            "documents_loaded": result.rows_loaded,
+            "documents_rejected": result.rows_rejected,
+        }
+        run.stats = {
+            **counts,
+            **documents,
+            "manifest": str(writer.path),
+            "head": head,
+            "seconds": round(seconds, 3),
+            "changes": dict(changes.counts),
+        }
+    return PatrolRunSummary(
+        run_id=run.run_id,
+        patrol_id=patrol_id,
+        manifest=writer.path,
+        head=head,
+        seconds=seconds,
+        changes=changes,
+        **counts,
+        **documents,
+    )
+
+
+def _crawl(
+    spec: PatrolSpec,
+    writer: ManifestWriter,
+    objects: ObjectStore,
+    *,
+    header: dict[str, Any],
+    clock: Clock | None,
+    now: Callable[[], datetime],
+    progress: Progress,
+) -> dict[str, int]:
+    """Crawl, fixing every visit as it comes; returns the counts of the run's statistics."""
+    fetcher = Fetcher(spec.fetch, HostThrottle(clock or SystemClock()))
+    writer.append(
+        {
+            **header,
+            "kind": "run",
+            "patrol": spec.id,
+            "user_agent": spec.fetch.user_agent,
+            "smokewatch": __version__,
+            "started_at": now().isoformat(),
+        }
+    )
+    counts = dict.fromkeys(("pages", "pages_ok", "pages_failed", "refused", "robots", "bytes"), 0)
+    progress.start(f"patrol {spec.id}", sum(site.max_pages for site in spec.sites))
+    try:
+        for visit in Crawler(spec, fetcher, now).crawl():
+            writer.append(visit_entry(visit, objects))
+            response = visit.response
+            counts["bytes"] += len(response.body) if response else 0
+            if visit.role == "page":
+                counts["pages"] += 1
+                ok = response is not None and response.ok and response.skipped is None
+                counts["pages_ok" if ok else "pages_failed"] += 1
+                progress.advance()
+            else:
+                counts[visit.role] += 1
+    except BaseException:
+        writer.abandon()
+        raise
+    progress.finish()
+    return counts
+
+
+INDEX = "runs.jsonl"
+"""Per patrol: its sealed runs in the order they finished (run id and head hash)."""
+
+
+def _sealed_runs(patrol_runs: Path) -> list[str]:
+    """Ids of the patrol's sealed runs, oldest first."""
+    index = patrol_runs / INDEX
+    if not index.is_file():
+        return []
+    return [str(e["run_id"]) for e in read_manifest(index)]
+
+
+def _record_sealed(patrol_runs: Path, run_id: str, head: str) -> None:
+    with (patrol_runs / INDEX).open("a", encoding="utf-8") as fh:
+        fh.write(canonical({"run_id": run_id, "head": head}).decode("utf-8") + "\n")
+
+
+def _write_source(workspace: Workspace, spec: PatrolSpec, rows: list[dict[str, Any]]) -> Path:
+    folder = workspace.sources_dir / source_id(spec.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    header = "# Written by `smokewatch patrol run` (do not edit: the next run rewrites it).\n"
+    body = yaml.safe_dump(document_source_spec(spec), allow_unicode=True, sort_keys=False)
+    _atomic_write(folder / "source.yml", (header + body).encode("utf-8"))
+    lines = b"".join(canonical(row) + b"\n" for row in _merged(folder / DOCUMENTS_FILE, rows))
+    _atomic_write(folder / DOCUMENTS_FILE, lines)
+    return folder
+
+
+def _merged(path: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Earlier documents of the patrol, with this run's pages replacing same-URL ones."""
+    merged: dict[str, dict[str, Any]] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                merged[str(row["reference"])] = row
+    merged.update((str(row["reference"]), row) for row in rows)
+    return [merged[key] for key in sorted(merged)]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    Path(tmp).replace(path)
+
+
+def _run_dir(workspace: Workspace, run_id: str) -> Path:
+    runs_dir, _ = _paths(workspace)
+    found = sorted(runs_dir.glob(f"*/{run_id}")) if runs_dir.is_dir() else []
+    if not found:
+        raise NotFound(f"no patrol run {run_id!r} under {runs_dir}")
+    return found[0]
+
+
+def verify_patrol_run(settings: Settings, run_id: str) -> Verification:
+    """Verify a run's manifest chain, artefacts, seal, and the head recorded in the store."""
+    workspace = open_workspace(settings)
+    run_dir = _run_dir(workspace, run_id)
+    with open_store(settings) as store, store.unit_of_work() as session:
+        recorded = repos.get_run_or_raise(session, run_id)
+        expected = (recorded.stats or {}).get("head")
+    if expected is None:
+        verification = verify_run(run_dir, _paths(workspace)[1], expected_head=None)
+        problem = "the store holds no head hash for this run (it did not finish)"
+        return Verification(
+            verification.run_dir, verification.lines, verification.artefacts,
+            verification.head, verification.sealed, (*verification.problems, problem),
+        )  # fmt: skip
+    return verify_run(run_dir, _paths(workspace)[1], expected_head=str(expected))
+
+
+def patrol_changes(settings: Settings, run_id: str, *, since: str | None = None) -> RunChanges:
+    """Pages new, changed, gone or not reached in ``run_id`` compared with ``since``.
+
+    ``since`` defaults to the same patrol's latest sealed run before ``run_id``.
+    """
+    workspace = open_workspace(settings)
+    after = _run_dir(workspace, run_id)
+    if since is not None:
+        before: Path | None = _run_dir(workspace, since)
+    else:
+        sealed = _sealed_runs(after.parent)
+        position = sealed.index(run_id) if run_id in sealed else len(sealed)
+        before = after.parent / sealed[position - 1] if position > 0 else None
+    _, objects = _paths(workspace)
+    return compare_runs(
+        pages_of(read_manifest(before / MANIFEST)) if before else {},
+        pages_of(read_manifest(after / MANIFEST)),
+        objects,
+        before_run=before.name if before else None,
+        after_run=run_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PatrolInfo:
+    """A patrol spec of the workspace and its sealed runs."""
+
+    patrol_id: str
+    title: str
+    sites: int
+    runs: tuple[str, ...]
+    """Sealed run ids, oldest first."""
+
+
+def list_patrols(settings: Settings) -> list[PatrolInfo]:
+    """The workspace's patrol specs with their sealed runs."""
+    workspace = open_workspace(settings)
+    runs_dir, _ = _paths(workspace)
+    infos = []
+    for patrol_id in list_patrol_ids(workspace.root / PATROL_DIR):
+        spec = load_patrol_spec(workspace.root / PATROL_DIR, patrol_id)
+        runs = tuple(_sealed_runs(runs_dir / patrol_id))
+        infos.append(PatrolInfo(patrol_id, spec.title, len(spec.sites), runs))
+    return infos
+
+
+__all__ = [
+    "EVIDENCE_DIR",
+    "PatrolInfo",
+    "PatrolRunSummary",
+    "list_patrols",
+    "patrol_changes",
+    "run_patrol",
+    "verify_patrol_run",
+]
