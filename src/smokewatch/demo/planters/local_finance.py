@@ -38,8 +38,9 @@ LOCAL_RULE_IDS: tuple[str, ...] = tuple(f"SW-R-04{n:02d}" for n in range(1, 10))
 MONTHS = 12
 TREND: tuple[float, ...] = (0.86, 0.88, 0.9, 0.92, 0.94, 0.96, 0.99, 1.02, 1.04, 1.03, 1.015, 1.0)
 """Each organisation's business in the twelve months (the latest is 1.0): growth, then decline."""
-WIND_DOWN: tuple[float, ...] = (1.0, 0.9, 0.8, 0.7, 0.55, 0.4, 0.25, 0.1, 0.0, 0.0, 0.0, 0.0)
-"""The book of the microcredit company that wound down (its latest report owes nothing)."""
+WIND_DOWN: tuple[float, ...] = (1.0, 0.9, 0.8, 0.7, 0.55, 0.4, 0.25, 0.15, 0.05, 0.0, 0.0, 0.0)
+"""The book of the microcredit company that wound down: it stops in the first month of the
+sector's decline, so that month institutions, balance and participants fall together."""
 
 _KINDS = {
     "microcredit": ("小额贷款公司", "小额贷款", "有限公司", "皖地金小贷〔20##〕##号"),
