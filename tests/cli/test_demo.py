@@ -165,3 +165,40 @@ def test_serve_answers_on_the_port_it_was_given(sw: Run, tmp_path: Path) -> None
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_licensed_lenders_and_platforms_get_their_planted_ratings(
+    sw: Run, demo: tuple[Path, str]
+) -> None:
+    root, printed = demo
+    stats = _demo_run(sw, root)
+    by_rule: dict[str, dict[str, Any]] = stats["planted_by_rule"]  # type: ignore[assignment]
+    for rule in (*(f"SW-R-040{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9)), "SW-R-0201", "SW-R-0213"):
+        counts = by_rule[rule]
+        assert counts["caught"] == counts["expected_hits"] >= 1, rule
+        assert counts["kept_quiet"] == counts["expected_quiet"] >= 1, rule
+        assert counts["unexpected"] == 0, rule
+    ratings: dict[str, dict[str, Any]] = stats["ratings"]  # type: ignore[assignment]
+    for card, subject in (("SW-S-0003", "local_org"), ("SW-S-0002", "platform")):
+        rating = ratings[card]
+        assert rating["subject"] == subject
+        assert rating["misses"] == [] and rating["met"] == rating["expected"] >= 4
+        assert {c["reached"] for c in rating["cases"]} == {"red", "orange", "yellow", "blue"}
+        assert rating["reason_misses"] == [] and rating["unplanted"] == 0
+        assert rating["controls_clean"] == rating["controls"] >= 2
+    assert "Rating of licensed organisations" in printed and "Planted platforms" in printed
+
+
+def test_sector_statistics_and_exits_are_meaningful_on_the_demo(
+    sw: Run, demo: tuple[Path, str]
+) -> None:
+    root, _ = demo
+    for sector in ("microcredit", "online_lending"):
+        months = sw("sector", "stats", "--sector", sector, "-w", str(root), "--json").json()
+        rows = months["months"]
+        assert len(rows) >= 6, sector
+        assert any(m["declining"]["balance"] >= 2 for m in rows), sector
+        assert any(m["three_drops"] for m in rows), sector
+    exits = sw("orgs", "exits", "-w", str(root), "--json").json()
+    assert sum(e["exited_not_cleared"] for e in exits) == 1
+    assert any(e["status"] == "exiting" and 0 < e["repaid_share"] < 1 for e in exits)

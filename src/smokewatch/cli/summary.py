@@ -27,19 +27,31 @@ def _short(text: str, cells: int) -> str:
     return text + "…"
 
 
+_TITLES = {
+    "enterprise": ("Smoke index", "Planted smoke cases", "planted enterprises"),
+    "local_org": (
+        "Rating of licensed organisations",
+        "Planted organisations",
+        "planted organisations",
+    ),
+    "platform": ("Platform smoke index", "Planted platforms", "planted platforms"),
+}
+
+
 def render_grades(grades: GradeCheck) -> None:
-    """Print the smoke-index grades, the planted smoke cases, the reasons and the controls."""
+    """Print a card's grades, the planted cases, the reasons and the controls."""
+    name, cases_title, planted_title = _TITLES.get(grades.subject, _TITLES["enterprise"])
     counts = dict(grades.by_grade)
     order = [g for g in _GRADE_ORDER if g in counts] + sorted(set(counts) - set(_GRADE_ORDER))
     table(
-        f"Smoke index · {grades.scorecard} · entities per grade",
+        f"{name} · {grades.scorecard} · entities per grade",
         [*order, "alerts raised", "not planted"],
         [(*(counts[g] for g in order), grades.alerts.get("raised", 0), grades.unplanted)],
         caption="none: a positive index below blue; not planted: scored entities that were "
         "not planted (false alarms)",
     )
     table(
-        "Planted smoke cases (grade designed vs reached)",
+        f"{cases_title} (grade designed vs reached)",
         ["case", "entity", "expected", "reached", "index", "met"],
         [
             (c.pattern, c.name, c.wanted, c.reached, f"{c.index:g}", "✓" if c.met else "✗")
@@ -52,7 +64,7 @@ def render_grades(grades: GradeCheck) -> None:
     controls = grades.controls
     explained = grades.explained
     table(
-        "Reasons behind the index (planted enterprises)",
+        f"Reasons behind the index ({planted_title})",
         ["planted", "exact reasons", "controls", "controls unscored", "highest control"],
         [
             (
@@ -64,8 +76,8 @@ def render_grades(grades: GradeCheck) -> None:
             )
         ],
         caption="exact reasons: the rules behind the index are those planted to fire on the "
-        "enterprise or on the documents naming it; controls: planted to stay clean (licensed "
-        "institutions, near misses, decoys, shops …)",
+        "subject (or, for an enterprise, on the documents naming it); controls: planted to stay "
+        "clean",
     )
     misses = grades.reason_misses
     for miss in misses[:_SHOWN]:
@@ -155,6 +167,12 @@ def render_demo(summary: DemoSummary) -> None:
         out.print(f"  not met: {miss}", markup=False)
     if summary.grades is not None:
         render_grades(summary.grades)
+    for rating in summary.ratings:
+        render_grades(rating)
+    out.print(
+        f"next: smokewatch sector stats --sector microcredit --workspace {summary.workspace}   "
+        "(also --sector online_lending; smokewatch orgs exits)"
+    )
     out.print(
         f"next: smokewatch scores show ENTITY_ID --workspace {summary.workspace}   "
         "(every contribution of an entity's index)"

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from smokewatch.demo.attribution import complete_cases
+from smokewatch.demo.finance_sources import finance_sources
 from smokewatch.demo.planters import builtin_planters
 from smokewatch.demo.planting import (
     DOCUMENT_TABLE,
@@ -100,6 +101,14 @@ class City:
         """The document export (Chinese keys, text values); empty when nothing was planted."""
         found = self.extra_tables.get(DOCUMENT_TABLE)
         return found if found is not None else document_schema().empty_table()
+
+
+def _export_schema(table: str) -> pa.Schema | None:
+    """The text schema of an export planters add rows to (headers in file order)."""
+    if table == DOCUMENT_TABLE:
+        return document_schema()
+    found = next((s for s in finance_sources() if s.table == table), None)
+    return None if found is None else pa.schema([(h, pa.string()) for h in found.headers])
 
 
 def bad_row_counts(rows: int, rate: float) -> dict[str, int]:
@@ -229,10 +238,7 @@ def generate_city(
         cases=tuple(complete_cases(plantation, as_of)),
         bad_rows=bad,
         extra_tables={
-            name: pa.Table.from_pylist(
-                [dict(r) for r in rows],
-                schema=document_schema() if name == DOCUMENT_TABLE else None,
-            )
+            name: pa.Table.from_pylist([dict(r) for r in rows], schema=_export_schema(name))
             for name, rows in sorted(plantation.rows.items())
         },
         seed=seed,

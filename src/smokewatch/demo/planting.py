@@ -49,6 +49,9 @@ DOCUMENT_RULE_IDS: tuple[str, ...] = ("SW-R-0101", "SW-R-0102", "SW-R-0103", "SW
 DOCUMENT_TABLE = "document"
 """The typed table planted documents feed (and the key of their rows among the extra tables)."""
 
+USCC_KEYED = frozenset({"enterprise", "local_org"})
+"""Subject tables whose planted cases are keyed by USCC (the others by ``reference``)."""
+
 DEFAULT_CITY_SIZE = 20_000
 """The registry size planters scale their volume against (the default demo city)."""
 
@@ -266,7 +269,7 @@ class PlantedCase:
     @property
     def key(self) -> str:
         """The natural key of the subject: the USCC of an enterprise, a document's reference."""
-        key = self.uscc if self.subject_table == "enterprise" else self.reference
+        key = self.uscc if self.subject_table in USCC_KEYED else self.reference
         if key is None:  # pragma: no cover - constructors always set it
             raise InvalidInput(f"planted case {self.pattern} {self.name} has no key")
         return key
@@ -579,6 +582,7 @@ __all__ = [
     "RATE_MARGIN",
     "RULE_IDS",
     "SCHEME_GROUPS",
+    "USCC_KEYED",
     "DocumentFacts",
     "Expectation",
     "FunctionPlanter",

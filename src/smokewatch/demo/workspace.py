@@ -6,6 +6,9 @@ Layout (relative to the workspace)::
     sources/licences/source.yml            sources/licences/data/licences.xlsx
     sources/documents/source.yml           sources/documents/data/documents.jsonl (UTF-8)
     demo/planted.jsonl   demo/rejects.jsonl   demo/README.md
+
+and the supervisory exports of :mod:`smokewatch.demo.finance_sources` (licensed local financial
+organisations with their reports and loan books; online-lending platforms).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from smokewatch.demo.city import (
     generate_city,
 )
 from smokewatch.demo.files import write_csv, write_xlsx
+from smokewatch.demo.finance_sources import finance_sources
 from smokewatch.demo.planting import (
     DOCUMENT_RULE_IDS,
     DOCUMENT_TABLE,
@@ -76,6 +80,8 @@ class DemoManifest:
     """Deliberately bad registry rows by kind (see :data:`~smokewatch.demo.city.BAD_ROW_KINDS`)."""
     cases: tuple[PlantedCase, ...]
     rejects: tuple[BadRow, ...]
+    finance_files: tuple[Path, ...] = ()
+    """The supervisory exports and their ``source.yml`` (local organisations, platforms)."""
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -90,6 +96,7 @@ class DemoManifest:
             self.planted_file,
             self.rejects_file,
             self.readme,
+            *self.finance_files,
         )
 
 
@@ -162,6 +169,33 @@ def _documents_jsonl(city: City) -> list[dict[str, Any]]:
     return [{key: row[key] for key in DOCUMENT_COLUMNS} for row in rows]
 
 
+def _write_finance(root: Path, city: City) -> tuple[Path, ...]:
+    """Write each supervisory export planters added rows to, with its ``source.yml``."""
+    wordings: dict[str, tuple[str, ...]] = {}
+    sources = finance_sources()
+    for source in sources:
+        rows = city.extra_tables.get(source.table)
+        if rows is None:
+            continue
+        for column in source.vocab or {}:
+            values = rows.column(source.columns[column]).to_pylist()
+            wordings[f"{source.table}.{column}"] = tuple(sorted({v for v in values if v}))
+    written: list[Path] = []
+    for source in finance_sources(wordings):
+        rows = city.extra_tables.get(source.table)
+        if rows is None:
+            continue
+        folder = _folder(root / "sources" / source.source_id)
+        spec, data = folder / "source.yml", _folder(folder / "data") / source.file
+        spec.write_text(source.yaml(), encoding="utf-8")
+        if source.sheet is None:
+            write_csv(rows, data, encoding=source.encoding)
+        else:
+            write_xlsx(rows, data, sheet=source.sheet, created=city.as_of)
+        written += [spec, data]
+    return tuple(written)
+
+
 def _folder(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -223,6 +257,7 @@ def write_demo_sources(
         bad_rows={k: sum(1 for b in city.bad_rows if b.kind == k) for k in BAD_ROW_KINDS},
         cases=city.cases,
         rejects=city.bad_rows,
+        finance_files=_write_finance(root, city),
     )
     manifest.registry_source.write_text(
         registry_source_yaml(encoding=REGISTRY_ENCODING), encoding="utf-8"

@@ -21,6 +21,8 @@ from typing import Any
 
 from smokewatch.demo import write_demo_sources
 from smokewatch.demo.grades import SMOKE_SCORECARD
+from smokewatch.demo.planters.local_finance import RATING_SCORECARD
+from smokewatch.demo.planters.platforms import PLATFORM_SCORECARD
 from smokewatch.errors import Conflict
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.demo_grades import (
@@ -44,6 +46,8 @@ DEMO_SEED = 20261121
 DEMO_ADCODE = "340200"
 _MARKER = Path("demo") / "planted.jsonl"
 _PAGE = 5_000
+RATING_SCORECARDS = (RATING_SCORECARD, PLATFORM_SCORECARD)
+"""Cards checked like the smoke index: the rating of licensed organisations, the platform index."""
 _COUNTS = ("hit", "caught", "quiet", "kept", "unexpected", "findings")
 
 
@@ -107,6 +111,9 @@ class DemoSummary:
     check: PlantedCheck
     score: ScoreSummary | None = None
     grades: GradeCheck | None = None
+    ratings: tuple[GradeCheck, ...] = ()
+    """The same check for the ratings of licensed organisations (SW-S-0003) and platforms
+    (SW-S-0002)."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -225,8 +232,10 @@ def init_demo(
     summary = detect(settings, as_of=as_of, progress=progress)
     check = check_planted(settings, manifest.planted_file, summary.run_id)
     scored = score(settings, as_of=as_of, progress=progress)
-    (card,) = workspace_scorecards(open_workspace(settings), [SMOKE_SCORECARD])
+    workspace = open_workspace(settings)
+    (card, *others) = workspace_scorecards(workspace, [SMOKE_SCORECARD, *RATING_SCORECARDS])
     grades = check_grades(settings, manifest.planted_file, scored, card.spec)
+    ratings = tuple(check_grades(settings, manifest.planted_file, scored, c.spec) for c in others)
     with open_store(settings) as store, recorded_run(store, "demo", subject=str(directory)) as run:
         run.stats = {
             "enterprises": manifest.enterprise_rows,
@@ -240,8 +249,9 @@ def init_demo(
             "misses": list(check.misses),
             "planted_by_rule": check.stats(),
             "grades": grades.stats(),
+            "ratings": {r.scorecard: r.stats() for r in ratings},
         }
-    return DemoSummary(directory, as_of, ingests, summary, check, scored, grades)
+    return DemoSummary(directory, as_of, ingests, summary, check, scored, grades, ratings)
 
 
 __all__ = [

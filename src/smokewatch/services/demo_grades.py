@@ -45,22 +45,31 @@ def read_cases(planted: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line]
 
 
+SUBJECT_KEYS: Mapping[str, tuple[str, str]] = {
+    "enterprise": ("uscc", "uscc"),
+    "document": ("reference", "reference"),
+    "local_org": ("uscc", "uscc"),
+    "platform": ("reference", "provider_id"),
+}
+"""Per subject table: the field of a planted case that keys it, and the engine column it is."""
+
+
 def case_key(case: Mapping[str, Any]) -> str:
-    """``enterprise:USCC`` or ``document:REFERENCE``: how a planted case is looked up."""
+    """``enterprise:USCC``, ``document:REFERENCE`` …: how a planted case is looked up."""
     table = case.get("subject_table", "enterprise")
-    return f"{table}:{case['reference' if table == 'document' else 'uscc']}"
+    return f"{table}:{case[SUBJECT_KEYS[table][0]]}"
 
 
 def subject_ids(settings: Settings, cases: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """Engine ids of the planted subjects, by case key (USCC or document reference)."""
+    """Engine ids of the planted subjects, by case key (USCC, reference or provider id)."""
     keys: dict[str, list[str]] = {}
     for case in cases:
         table = case.get("subject_table", "enterprise")
-        keys.setdefault(table, []).append(case["reference" if table == "document" else "uscc"])
+        keys.setdefault(table, []).append(case[SUBJECT_KEYS[table][0]])
     ids: dict[str, str] = {}
     with open_engine(settings) as engine:
-        for table, column in (("enterprise", "uscc"), ("document", "reference")):
-            if not keys.get(table):
+        for table, (_, column) in SUBJECT_KEYS.items():
+            if not keys.get(table) or not engine.has_table(table):
                 continue
             rows = engine.table(table)
             found = engine.to_arrow(
@@ -148,7 +157,9 @@ class GradeCheck:
     """Entities scored that were not planted at all (false alarms; there should be none)."""
     top: tuple[TopEntity, ...] = ()
     explained: tuple[Explained, ...] = ()
-    """Every planted enterprise, in planting order."""
+    """Every planted subject of the card's table, in planting order."""
+    subject: str = "enterprise"
+    """The table of the subjects the card scores."""
 
     @property
     def met(self) -> int:
@@ -179,6 +190,7 @@ class GradeCheck:
         controls = self.controls
         return {
             "scorecard": self.scorecard,
+            "subject": self.subject,
             "by_grade": dict(self.by_grade),
             "alerts": dict(self.alerts),
             "expected": len(self.cases),
@@ -205,7 +217,9 @@ class GradeCheck:
 
 
 def compare_grades(
-    cases: Sequence[Mapping[str, Any]], reached: Mapping[str, tuple[str, float]]
+    cases: Sequence[Mapping[str, Any]],
+    reached: Mapping[str, tuple[str, float]],
+    scorecard: str = SMOKE_SCORECARD,
 ) -> tuple[GradeCase, ...]:
     """The planted grade expectations against the grades reached.
 
@@ -216,7 +230,7 @@ def compare_grades(
     compared = []
     for case in cases:
         wanted = case.get("grade")
-        if not wanted:
+        if not wanted or wanted.get("scorecard", SMOKE_SCORECARD) != scorecard:
             continue
         expected = GradeExpectation(
             str(wanted["grade"]),
@@ -240,7 +254,9 @@ def scored_bands(card: ScorecardSpec) -> dict[str, frozenset[str]]:
 
 
 def expected_reasons(
-    cases: Sequence[Mapping[str, Any]], bands: Mapping[str, Collection[str]]
+    cases: Sequence[Mapping[str, Any]],
+    bands: Mapping[str, Collection[str]],
+    subject: str = "enterprise",
 ) -> dict[str, frozenset[str]]:
     """Per planted enterprise (case key), the rules whose findings should reach its index.
 
@@ -255,10 +271,10 @@ def expected_reasons(
 
     expected: dict[str, set[str]] = {}
     for case in cases:
-        if case.get("subject_table", "enterprise") == "enterprise":
+        if case.get("subject_table", "enterprise") == subject:
             rules = {e["rule_id"] for e in case["expect"] if scored(e)}
             expected.setdefault(case_key(case), set()).update(rules)
-    for case in cases:
+    for case in cases if subject == "enterprise" else ():
         if case.get("subject_table") == "document" and case.get("about"):
             rules = {e["rule_id"] for e in case["expect"] if scored(e)}
             expected.setdefault(f"enterprise:{case['about']}", set()).update(rules)
@@ -276,6 +292,7 @@ def explain(
     cases: Sequence[Mapping[str, Any]],
     expected: Mapping[str, frozenset[str]],
     scores: Mapping[str, Score],
+    subject: str = "enterprise",
 ) -> tuple[Explained, ...]:
     """Every planted enterprise's expected rules against those behind its score.
 
@@ -284,7 +301,7 @@ def explain(
     """
     explained = []
     for case in cases:
-        if case.get("subject_table", "enterprise") != "enterprise":
+        if case.get("subject_table", "enterprise") != subject:
             continue
         key = case_key(case)
         found = scores.get(key)
@@ -342,20 +359,22 @@ def check_grades(
     reached = {key: (s.grade or NO_GRADE, s.score) for key, s in by_key.items()}
     patterns = {ids[case_key(c)]: c["pattern"] for c in cases if case_key(c) in ids}
     ran = next((c for c in summary.cards if c.scorecard.split("@")[0] == card.id), None)
-    expected = expected_reasons(cases, scored_bands(card))
+    expected = expected_reasons(cases, scored_bands(card), card.subject)
     return GradeCheck(
         scorecard=card.id,
         by_grade=dict(ran.by_grade) if ran else {},
         alerts=dict(ran.alerts) if ran else {},
-        cases=compare_grades(cases, reached),
+        cases=compare_grades(cases, reached, card.id),
         unplanted=sum(1 for s in scores if s.subject_id not in patterns),
         top=top_entities(scores, patterns),
-        explained=explain(cases, expected, by_key),
+        explained=explain(cases, expected, by_key, card.subject),
+        subject=card.subject,
     )
 
 
 __all__ = [
     "NO_GRADE",
+    "SUBJECT_KEYS",
     "TOP_PER_GRADE",
     "Explained",
     "GradeCase",

@@ -3,7 +3,8 @@
 The registry rules SW-R-0001…0005 read planted enterprises and licences; the text rules
 SW-R-0101…0104 read planted documents; SW-R-0105 and 0106 read the documents attributed to
 planted enterprises; the smoke cases are enterprises designed to reach each grade of the
-enterprise smoke index.
+enterprise smoke index; the licensed local financial organisations (SW-R-0401…0409, rating
+SW-S-0003) and the online-lending platforms (SW-R-0201…0215, SW-S-0002) come last.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from smokewatch.demo.planters.licensed import (
     plant_licence_qualifiers,
     plant_licensed_institutions,
 )
+from smokewatch.demo.planters.local_finance import plant_local_finance
 from smokewatch.demo.planters.names import (
     plant_invalid_licences,
     plant_licensed_names,
@@ -27,6 +29,7 @@ from smokewatch.demo.planters.names import (
 )
 from smokewatch.demo.planters.near_miss import plant_near_misses
 from smokewatch.demo.planters.pivot import plant_name_pivots, plant_scope_pivots
+from smokewatch.demo.planters.platforms import plant_platforms
 from smokewatch.demo.planters.scope import plant_scope_activities, plant_scope_decoys
 from smokewatch.demo.planters.smoke import plant_smoke_cases
 from smokewatch.demo.planting import FunctionPlanter, Planter
@@ -58,6 +61,8 @@ def builtin_planters() -> tuple[Planter, ...]:
         FunctionPlanter("complaints", plant_complaints),
         FunctionPlanter("spread", plant_spread),
         FunctionPlanter("smoke_index", plant_smoke_cases),
+        FunctionPlanter("local_finance", plant_local_finance),
+        FunctionPlanter("platforms", plant_platforms),
     )
 
 
