@@ -23,6 +23,7 @@ from smokewatch.cli import (
     commands_scores,
     commands_screen,
     commands_text,
+    commands_tx,
     commands_workspace,
 )
 from smokewatch.cli.render import err
@@ -97,6 +98,7 @@ commands_model.register(app)
 commands_text.register(app)
 commands_scores.register(app)
 commands_cases.register(app)
+commands_tx.register(app)
 
 
 def _error(message: str) -> None:
