@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
@@ -147,6 +147,27 @@ def test_rows_whose_text_fails_carry_the_reason() -> None:
 )
 def test_scalar_parsing_by_column_type(kind: ColumnType, text: str, value: object) -> None:
     assert ScalarParser(Column("x", kind))(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2017-01-05T00:00:00Z", datetime(2017, 1, 5, tzinfo=UTC)),
+        ("2017-01-05T09:30:00+08:00", datetime(2017, 1, 5, 1, 30, tzinfo=UTC)),
+        ("2017/1/5 09:30:00", datetime(2017, 1, 5, 9, 30, tzinfo=UTC)),
+        ("2017年1月5日 9时30分", datetime(2017, 1, 5, 9, 30, tzinfo=UTC)),
+        ("20170105", datetime(2017, 1, 5, tzinfo=UTC)),
+        ("20170105093001", datetime(2017, 1, 5, 9, 30, 1, tzinfo=UTC)),
+    ],
+)
+def test_bank_statement_timestamps_are_read(text: str, value: datetime) -> None:
+    assert ScalarParser(Column("booked_at", ColumnType.TIMESTAMP))(text) == value
+
+
+@pytest.mark.parametrize("text", ["2017-02-30 10:00", "20171305", "昨天下午"])
+def test_impossible_or_unreadable_timestamps_are_refused(text: str) -> None:
+    with pytest.raises(ValueTypeError, match="timestamp|calendar"):
+        ScalarParser(Column("booked_at", ColumnType.TIMESTAMP))(text)
 
 
 def test_amounts_that_do_not_fit_decimal_20_2_are_refused() -> None:

@@ -31,7 +31,7 @@ dimensions:
 """
 
 
-def test_the_builtin_enterprise_card_loads_with_eight_dimensions() -> None:
+def test_the_builtin_enterprise_card_loads_with_nine_dimensions() -> None:
     card = load_scorecards()["SW-S-0001"]
     assert card.spec.subject == "enterprise"
     assert [d.id for d in card.spec.dimensions] == [
@@ -42,6 +42,7 @@ def test_the_builtin_enterprise_card_loads_with_eight_dimensions() -> None:
         "complaints",
         "feature_words",
         "events",
+        "fund_anomaly",
         "model",
     ]
     assert [g.code for g in card.spec.grades] == ["red", "orange", "yellow", "blue"]

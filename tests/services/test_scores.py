@@ -1,4 +1,5 @@
-"""Score runs: indices from findings (direct and through documents), stored with routing;
+"""Score runs: indices from findings (direct, through documents and through bank accounts),
+stored with routing;
 alerts raised once, risen, snoozed, woken, closed and reopened; shadow cards raise nothing."""
 
 from __future__ import annotations
@@ -76,12 +77,20 @@ DOCUMENTS = [
 ]
 
 
+ACCOUNTS = [
+    {"id": "a1", "account_number": "6222020000000001", "enterprise_uscc": USCC},
+    {"id": "a2", "account_number": "6222020000000002", "enterprise_uscc": USCC},
+    {"id": "a3", "account_number": "6222020000000003", "holder_name": "个人"},
+]
+
+
 def _load(settings: Settings, findings: list[dict[str, Any]]) -> None:
     with open_engine(settings) as engine:
         engine.replace_tables(
             {
                 "enterprise": _table("enterprise", ENTERPRISES),
                 "document": _table("document", DOCUMENTS),
+                "account": _table("account", ACCOUNTS),
                 "finding": _table("finding", findings),
             }
         )
@@ -114,7 +123,7 @@ def test_findings_reach_entities_directly_and_through_their_documents(
     _load(ws, FINDINGS)
     summary = score(ws, as_of=DAY)
     card, *others = summary.cards
-    assert card.scorecard == "SW-S-0001@1" and card.scored == 3
+    assert card.scorecard == "SW-S-0001@2" and card.scored == 3
     # The platform index and the local-lender rating have no table to score in this workspace.
     assert [(c.scorecard, bool(c.skipped)) for c in others] == [
         ("SW-S-0002@1", True),
@@ -126,6 +135,26 @@ def test_findings_reach_entities_directly_and_through_their_documents(
     assert by_id["e2"]["dimensions"]["return_deviation"] == 22  # ad found by exact name
     assert by_id["e3"]["grade"] == "orange"  # event found by the name in the news text
     assert (by_id["e1"]["adcode"], by_id["e1"]["sector"]) == ("340202", "J6620")
+
+
+def test_findings_on_bank_accounts_reach_the_enterprise_holding_them(
+    ws: Settings, store: Store
+) -> None:
+    _load(
+        ws,
+        [
+            _finding("f1", "SW-R-0306", "gather_scatter", "6222020000000001", "account"),
+            _finding("f2", "SW-R-0307", "cycle", "6222020000000002", "account"),
+            _finding("f3", "SW-R-0301", "pool", "6222020000000003", "account"),
+            _finding("f4", "SW-R-0307", "cycle", "6222020000000001", "account", shadow=True),
+        ],
+    )
+    score(ws, as_of=DAY)
+    by_id = {s["subject_id"]: s for s in alert_service.list_scores(store).scores}
+    # gather-scatter (8) and a cycle (8) on two of e1's accounts; a fund pool on a private
+    # account reaches nobody, and a shadow finding never counts
+    assert set(by_id) == {"e1"}
+    assert by_id["e1"]["dimensions"]["fund_anomaly"] == 8 + 8
 
 
 def test_the_contributions_shown_add_up_to_the_index(ws: Settings, store: Store) -> None:
@@ -258,8 +287,8 @@ def test_a_shadow_scorecard_scores_but_raises_no_alert(ws: Settings, store: Stor
     (ws.workspace / "scorecards" / "shadow.yml").write_text(shadow, encoding="utf-8")
     summary = score(ws, as_of=DAY)
     by_card = {c.scorecard: c for c in summary.cards}
-    assert by_card["XX-S-0001@1"].shadow and by_card["XX-S-0001@1"].scored == 3
-    assert by_card["XX-S-0001@1"].alerts == {}
+    assert by_card["XX-S-0001@2"].shadow and by_card["XX-S-0001@2"].scored == 3
+    assert by_card["XX-S-0001@2"].alerts == {}
     with store.unit_of_work() as session:
         assert scoring.latest_as_of(session, "XX-S-0001") is None  # only shadow scores
         assert scoring.latest_as_of(session, "XX-S-0001", shadow=True) == DAY

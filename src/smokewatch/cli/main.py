@@ -30,6 +30,7 @@ from smokewatch.cli import (
     commands_screen,
     commands_sector,
     commands_text,
+    commands_tx,
     commands_workspace,
 )
 from smokewatch.cli.render import err
@@ -111,6 +112,7 @@ commands_backtest.register(app)
 commands_sector.register(app)
 commands_orgs.register(app)
 commands_patrol.register(app)
+commands_tx.register(app)
 
 
 def _error(message: str) -> None:

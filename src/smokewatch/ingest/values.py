@@ -189,11 +189,30 @@ def _parse_bool(_: ScalarParser, text: str) -> bool:
     raise ValueTypeError(f"not a yes/no value: {text!r}")
 
 
+_STAMP = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?)?$"
+)
+_COMPACT_STAMP = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2}))?$")
+
+
 def _parse_timestamp(_: ScalarParser, text: str) -> datetime:
+    """A timestamp in ISO 8601 or in the forms bank statements use.
+
+    2017/1/5 09:30:00, 2017年1月5日 9时30分, 20170105, 20170105093000: a date alone is
+    midnight, and a time without a zone is kept as UTC.
+    """
     try:
         value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueTypeError(f"not a timestamp: {text!r}") from exc
+    except ValueError:
+        match = _STAMP.match(text) or _COMPACT_STAMP.match(text)
+        if match is None:
+            raise ValueTypeError(f"not a timestamp: {text!r}") from None
+        year, month, day, hour, minute, second = (int(g or 0) for g in match.groups())
+        try:
+            value = datetime(year, month, day, hour, minute, second)
+        except ValueError as exc:
+            raise ValueTypeError(f"not a calendar date and time: {text!r} ({exc})") from exc
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

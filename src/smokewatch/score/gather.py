@@ -5,6 +5,8 @@ an entity two ways (a component's ``via``):
 
 * ``subject`` — the finding is about the entity itself (``finding.subject_table`` is the card's
   subject table);
+* ``account`` — the finding is about a bank account (a transfer typology rule) held by the
+  entity: the account's ``enterprise_uscc`` in the ``account`` table is the entity's USCC;
 * ``document`` — the finding is about a document (an ad, a news item) that is attributed to the
   entity: by the document's ``subject_uscc`` (the entity's USCC), else by its ``subject_name``
   (the entity's exact name), else by the name the rule itself found in the text
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 FINDING_TABLE = "finding"
 DOCUMENT_TABLE = "document"
+ACCOUNT_TABLE = "account"
 PREDICTION_TABLE = "model_prediction"
 SECTOR_COLUMNS = ("industry_code", "sector", "background")
 """Columns of a subject table that say which member agency an alert concerns, in order."""
@@ -109,10 +112,31 @@ def _via_documents(engine: Engine, card: ScorecardSpec) -> ir.Table | None:
     return linked.filter(linked.entity_id.notnull()).distinct()
 
 
+def _via_accounts(engine: Engine, card: ScorecardSpec) -> ir.Table | None:
+    rules = _rule_ids(card, "account")
+    if not rules or not engine.has_table(ACCOUNT_TABLE):
+        return None
+    e = engine.table(card.subject)
+    if "uscc" not in e.columns:
+        return None
+    f = _findings(engine, rules, ACCOUNT_TABLE)
+    a = engine.table(ACCOUNT_TABLE)
+    holders = (
+        a.filter(a.enterprise_uscc.notnull())
+        .select(account_number=a.account_number, account_uscc=a.enterprise_uscc)
+        .distinct()
+    )
+    entities = e.filter(e.uscc.notnull()).select(entity_id=e.id, entity_uscc=e.uscc)
+    joined = f.join(holders, f.subject_id == holders.account_number)
+    joined = joined.join(entities, joined.account_uscc == entities.entity_uscc)
+    return joined.select("entity_id", *_COLUMNS, via=ibis.literal("account")).distinct()
+
+
 def _rule_hits(engine: Engine, card: ScorecardSpec) -> dict[str, list[RuleHit]]:
     if not engine.has_table(FINDING_TABLE):
         return {}
-    parts = [p for p in (_direct(engine, card), _via_documents(engine, card)) if p is not None]
+    candidates = (_direct(engine, card), _via_documents(engine, card), _via_accounts(engine, card))
+    parts = [p for p in candidates if p is not None]
     hits: dict[str, list[RuleHit]] = {}
     for part in parts:
         for row in engine.to_arrow(part, step="score inputs").to_pylist():

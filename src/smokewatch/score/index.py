@@ -53,7 +53,7 @@ class RuleHit:
     finding_id: str
     reason_zh: str
     reason_en: str
-    via: Literal["subject", "document"] = "subject"
+    via: Literal["subject", "document", "account"] = "subject"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ code                   level    what
 unknown-rule           error    a component or qualifier reads a rule that does not exist
 unknown-band           error    a band the rule never gives (a typo would silently score 0)
 wrong-subject          error    ``via: subject`` on a rule about another table, or ``via:
-                                document`` on a rule that is not about documents
+                                document`` (``account``) on a rule that is not about
+                                documents (accounts)
 inactive-rule          warning  the rule is not active (its findings are shadow: never count)
 unknown-model          warning  no known model has this name (nothing will be loaded)
 unreachable-grade      error    a grade's ``min`` is above what the dimensions can add up to
@@ -59,7 +60,7 @@ def lint_scorecard(card: Scorecard, rules: Mapping[str, Rule]) -> list[Issue]:
         for band in sorted(set(bands or []) - known):
             message = f"{what}: {rule_id} has no band {band!r} (it has {sorted(known)})"
             issues.append(_issue(card, "unknown-band", "error", message))
-        expected = spec.subject if via == "subject" else "document"
+        expected = spec.subject if via == "subject" else via
         if rule.spec.subject != expected:
             message = (
                 f"{what}: {rule_id} is about {rule.spec.subject}, "

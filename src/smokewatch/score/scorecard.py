@@ -98,8 +98,10 @@ class Component(_Strict):
     bands: dict[str, float] | None = None
     each_more: float = Field(default=0.0, ge=0)
     """Points for every further finding of the rule after the strongest (several ads)."""
-    via: Literal["subject", "document"] = "subject"
-    """``document``: findings on documents count for the entity the document is about."""
+    via: Literal["subject", "document", "account"] = "subject"
+    """``document``: findings on documents count for the entity the document is about;
+    ``account``: findings on bank accounts count for the enterprise holding the account (the
+    account's ``enterprise_uscc``)."""
     model: str | None = Field(default=None, pattern=_MODEL)
     """A model whose probability counts: ``points × probability``."""
     points: float | None = Field(default=None, gt=0)

@@ -1,0 +1,125 @@
+-- Scatter-gather (分散转出后集中归集): a source pays several intermediaries, and each of them
+-- passes at least :min_forward_share of what it got (and no more) on to one common target
+-- within :max_days days. Legs are pairs with at most :max_repeats transfers in the look-back;
+-- the source's leg is at least :min_link_share of what the intermediary received, and the
+-- intermediary's leg at least :min_link_share of what it paid out (it exists for this). The
+-- whole pattern lies within :window_days days. Both ends are subjects: the source (role
+-- `source`) and the target (role `target`), each with its strongest pattern.
+with base as (
+  select payer_account as payer, payee_account as payee, amount,
+         cast(booked_at as date) as day,
+         date_diff('day', cast(booked_at as date), :as_of) as age
+  from transfer
+  where amount > 0
+    and payer_account <> payee_account
+    and cast(booked_at as date) <= :as_of
+    and date_diff('day', cast(booked_at as date), :as_of) < :lookback_days
+),
+paid as (
+  select payer, sum(amount) as total
+  from base
+  group by payer
+),
+received as (
+  select payee, sum(amount) as total
+  from base
+  group by payee
+),
+links as (
+  select l.payer, l.payee, l.n, l.amount, l.first_day, l.last_day, l.hi, l.lo,
+         cast(l.amount as double) / cast(o.total as double) as payer_share,
+         cast(l.amount as double) / cast(i.total as double) as payee_share
+  from (
+    select payer, payee, count(*) as n, sum(amount) as amount, min(day) as first_day,
+           max(day) as last_day, max(age) as hi, min(age) as lo
+    from base
+    group by payer, payee
+    having count(*) <= :max_repeats
+  ) l
+  join paid o on o.payer = l.payer
+  join received i on i.payee = l.payee
+),
+legs as (
+  select a.payer as source, a.payee as via, c.payee as target,
+         a.amount as amount_out, c.amount as amount_in,
+         a.first_day as out_day, c.last_day as in_day, a.hi, c.lo
+  from links a
+  join links c on c.payer = a.payee
+  where c.payee <> a.payer
+    and a.payee_share >= :min_link_share
+    and c.payer_share >= :min_link_share
+    and c.hi <= a.hi
+    and c.lo >= a.lo - :max_days
+    and cast(c.amount as double) >= :min_forward_share * cast(a.amount as double)
+    and c.amount <= a.amount
+),
+patterns as (
+  select source, target,
+         count(*) as n_vias,
+         sum(amount_out) as amount,
+         sum(amount_in) as gathered,
+         min(out_day) as window_start,
+         max(in_day) as window_end
+  from legs
+  group by source, target
+  having count(*) >= :min_vias
+     and max(hi) - min(lo) <= :window_days
+),
+roles as (
+  select source as account, 'source' as role, target as partner, source, target, n_vias,
+         amount, gathered, window_start, window_end
+  from patterns
+  union all
+  select target as account, 'target' as role, source as partner, source, target, n_vias,
+         amount, gathered, window_start, window_end
+  from patterns
+),
+best as (
+  select *
+  from (
+    select r.*,
+           row_number() over (
+             partition by account order by n_vias desc, amount desc, window_end desc, partner
+           ) as rn
+    from roles r
+  ) ranked
+  where rn = 1
+),
+vias as (
+  select b.account, l.via, l.amount_out, l.amount_in, l.out_day, l.in_day
+  from best b
+  join legs l on l.source = b.source and l.target = b.target
+),
+evidence as (
+  select account,
+         list_sort(array_agg(via)) as intermediaries,
+         to_json(array_agg(struct_pack(
+           intermediary := via, received := amount_out, forwarded := amount_in,
+           received_on := out_day, forwarded_on := in_day
+         ))) as evidence
+  from vias
+  group by account
+),
+names as (
+  select account_number, min(holder_name) as holder_name
+  from account
+  group by account_number
+)
+select b.account as subject_id,
+       n.holder_name as subject_name,
+       b.role,
+       case when b.role = 'source' then '源账户（分散方）' else '目标账户（归集方）' end as role_zh,
+       case when b.role = 'source' then 'source (scatters)' else 'target (gathers)' end as role_en,
+       b.partner,
+       b.window_start,
+       b.window_end,
+       b.n_vias,
+       b.n_vias + 1 as n_counterparties,
+       b.amount,
+       b.gathered,
+       list_sort(list_append(e.intermediaries, b.partner)) as counterparties,
+       e.intermediaries,
+       e.evidence
+from best b
+join evidence e on e.account = b.account
+left join names n on n.account_number = b.account

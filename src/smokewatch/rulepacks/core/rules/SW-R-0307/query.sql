@@ -1,0 +1,376 @@
+-- Cycles (资金闭环): money that goes round a closed chain of :min_length to :max_length
+-- accounts, every link a transfer between accounts that rarely deal with each other (at most
+-- :max_repeats transfers per pair in the look-back) that matters to at least one side (at
+-- least :min_link_share of what the payer paid out or of what the payee received in the
+-- look-back), and all links within :max_span_days days.
+-- The links need not follow each other in time (a pre-arranged round trip is paid in any
+-- order); a cycle whose links do follow each other is rated higher (band `ordered`).
+--
+-- Paths are grown link by link from a seed, the smallest account number of the cycle (so
+-- each cycle is found once), and never revisit an account; SQL has no loops that both
+-- engines run, so the 9 steps are written out. Every account on a cycle is a subject.
+with base as (
+  select payer_account as payer, payee_account as payee, amount,
+         cast(booked_at as date) as day,
+         date_diff('day', cast(booked_at as date), :as_of) as age
+  from transfer
+  where amount > 0
+    and payer_account <> payee_account
+    and cast(booked_at as date) <= :as_of
+    and date_diff('day', cast(booked_at as date), :as_of) < :lookback_days
+),
+paid as (
+  select payer, sum(amount) as total
+  from base
+  group by payer
+),
+received as (
+  select payee, sum(amount) as total
+  from base
+  group by payee
+),
+pairs as (
+  select payer as src, payee as dst, count(*) as n, sum(amount) as amount,
+         min(day) as first_day, max(day) as last_day, max(age) as hi, min(age) as lo
+  from base
+  group by payer, payee
+  having count(*) <= :max_repeats
+),
+links as (
+  select l.*
+  from pairs l
+  join paid o on o.payer = l.src
+  join received i on i.payee = l.dst
+  where cast(l.amount as double) >= :min_link_share * cast(o.total as double)
+     or cast(l.amount as double) >= :min_link_share * cast(i.total as double)
+),
+p1 as (
+  select src as n1, dst as n2, hi, lo, hi as first_hi, lo as last_age, 0 as breaks, amount
+  from links
+  where dst > src
+),
+p2 as (
+  select p.n1, p.n2, l.dst as n3,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p1 p
+  join links l on l.src = p.n2
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 3 <= :max_length
+),
+p3 as (
+  select p.n1, p.n2, p.n3, l.dst as n4,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p2 p
+  join links l on l.src = p.n3
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and l.dst <> p.n3
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 4 <= :max_length
+),
+p4 as (
+  select p.n1, p.n2, p.n3, p.n4, l.dst as n5,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p3 p
+  join links l on l.src = p.n4
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and l.dst <> p.n3
+    and l.dst <> p.n4
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 5 <= :max_length
+),
+p5 as (
+  select p.n1, p.n2, p.n3, p.n4, p.n5, l.dst as n6,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p4 p
+  join links l on l.src = p.n5
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and l.dst <> p.n3
+    and l.dst <> p.n4
+    and l.dst <> p.n5
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 6 <= :max_length
+),
+p6 as (
+  select p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, l.dst as n7,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p5 p
+  join links l on l.src = p.n6
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and l.dst <> p.n3
+    and l.dst <> p.n4
+    and l.dst <> p.n5
+    and l.dst <> p.n6
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 7 <= :max_length
+),
+p7 as (
+  select p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, l.dst as n8,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p6 p
+  join links l on l.src = p.n7
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and l.dst <> p.n3
+    and l.dst <> p.n4
+    and l.dst <> p.n5
+    and l.dst <> p.n6
+    and l.dst <> p.n7
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 8 <= :max_length
+),
+p8 as (
+  select p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, p.n8, l.dst as n9,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p7 p
+  join links l on l.src = p.n8
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and l.dst <> p.n3
+    and l.dst <> p.n4
+    and l.dst <> p.n5
+    and l.dst <> p.n6
+    and l.dst <> p.n7
+    and l.dst <> p.n8
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 9 <= :max_length
+),
+p9 as (
+  select p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, p.n8, p.n9, l.dst as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
+         p.amount + l.amount as amount
+  from p8 p
+  join links l on l.src = p.n9
+  where l.dst > p.n1
+    and l.dst <> p.n2
+    and l.dst <> p.n3
+    and l.dst <> p.n4
+    and l.dst <> p.n5
+    and l.dst <> p.n6
+    and l.dst <> p.n7
+    and l.dst <> p.n8
+    and l.dst <> p.n9
+    and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 10 <= :max_length
+),
+c3 as (
+  select 3 as length, p.n1, p.n2, p.n3, cast(null as varchar) as n4, cast(null as varchar) as n5, cast(null as varchar) as n6, cast(null as varchar) as n7, cast(null as varchar) as n8, cast(null as varchar) as n9, cast(null as varchar) as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p2 p
+  join links l on l.src = p.n3 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 3 >= :min_length
+    and 3 <= :max_length
+),
+c4 as (
+  select 4 as length, p.n1, p.n2, p.n3, p.n4, cast(null as varchar) as n5, cast(null as varchar) as n6, cast(null as varchar) as n7, cast(null as varchar) as n8, cast(null as varchar) as n9, cast(null as varchar) as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p3 p
+  join links l on l.src = p.n4 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 4 >= :min_length
+    and 4 <= :max_length
+),
+c5 as (
+  select 5 as length, p.n1, p.n2, p.n3, p.n4, p.n5, cast(null as varchar) as n6, cast(null as varchar) as n7, cast(null as varchar) as n8, cast(null as varchar) as n9, cast(null as varchar) as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p4 p
+  join links l on l.src = p.n5 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 5 >= :min_length
+    and 5 <= :max_length
+),
+c6 as (
+  select 6 as length, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, cast(null as varchar) as n7, cast(null as varchar) as n8, cast(null as varchar) as n9, cast(null as varchar) as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p5 p
+  join links l on l.src = p.n6 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 6 >= :min_length
+    and 6 <= :max_length
+),
+c7 as (
+  select 7 as length, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, cast(null as varchar) as n8, cast(null as varchar) as n9, cast(null as varchar) as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p6 p
+  join links l on l.src = p.n7 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 7 >= :min_length
+    and 7 <= :max_length
+),
+c8 as (
+  select 8 as length, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, p.n8, cast(null as varchar) as n9, cast(null as varchar) as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p7 p
+  join links l on l.src = p.n8 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 8 >= :min_length
+    and 8 <= :max_length
+),
+c9 as (
+  select 9 as length, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, p.n8, p.n9, cast(null as varchar) as n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p8 p
+  join links l on l.src = p.n9 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 9 >= :min_length
+    and 9 <= :max_length
+),
+c10 as (
+  select 10 as length, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, p.n8, p.n9, p.n10,
+         greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo,
+         p.breaks + case when l.hi > p.last_age then 1 else 0 end
+           + case when p.first_hi > l.lo then 1 else 0 end <= 1 as ordered,
+         p.amount + l.amount as amount
+  from p9 p
+  join links l on l.src = p.n10 and l.dst = p.n1
+  where greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
+    and 10 >= :min_length
+    and 10 <= :max_length
+),
+cycles as (
+  select c.*, concat_ws('>', n1, n2, n3, n4, n5, n6, n7, n8, n9, n10) as cycle_key
+  from (
+  select * from c3
+  union all
+  select * from c4
+  union all
+  select * from c5
+  union all
+  select * from c6
+  union all
+  select * from c7
+  union all
+  select * from c8
+  union all
+  select * from c9
+  union all
+  select * from c10
+  ) c
+),
+hops as (
+  select cycle_key, n1 as account, n2 as next_account, 1 as position from cycles where length >= 1
+  union all
+  select cycle_key, n2 as account, n3 as next_account, 2 as position from cycles where length >= 2
+  union all
+  select cycle_key, n3 as account, n4 as next_account, 3 as position from cycles where length >= 3
+  union all
+  select cycle_key, n4 as account, n5 as next_account, 4 as position from cycles where length >= 4
+  union all
+  select cycle_key, n5 as account, n6 as next_account, 5 as position from cycles where length >= 5
+  union all
+  select cycle_key, n6 as account, n7 as next_account, 6 as position from cycles where length >= 6
+  union all
+  select cycle_key, n7 as account, n8 as next_account, 7 as position from cycles where length >= 7
+  union all
+  select cycle_key, n8 as account, n9 as next_account, 8 as position from cycles where length >= 8
+  union all
+  select cycle_key, n9 as account, n10 as next_account, 9 as position from cycles where length >= 9
+  union all
+  select cycle_key, n10 as account, n1 as next_account, 10 as position from cycles where length >= 10
+),
+members as (
+  select h.cycle_key, h.account, h.position,
+         case when h.position = c.length then c.n1 else h.next_account end as next_account,
+         c.length, c.hi, c.lo, c.ordered, c.amount
+  from hops h
+  join cycles c on c.cycle_key = h.cycle_key
+),
+best as (
+  select *
+  from (
+    select m.*,
+           row_number() over (
+             partition by account
+             order by ordered desc, length, hi - lo, lo desc, cycle_key
+           ) as rn
+    from members m
+  ) ranked
+  where rn = 1
+),
+cycle_links as (
+  select b.account, h.account as payer,
+         case when h.position = b.length then c.n1 else h.next_account end as payee
+  from best b
+  join hops h on h.cycle_key = b.cycle_key
+  join cycles c on c.cycle_key = b.cycle_key
+),
+partners as (
+  select account, list_sort(array_agg(payer)) as counterparties
+  from cycle_links
+  where payer <> account
+  group by account
+),
+evidence as (
+  select x.account,
+         min(l.first_day) as window_start,
+         max(l.last_day) as window_end,
+         to_json(array_agg(struct_pack(
+           payer := x.payer, payee := x.payee, amount := l.amount, transfers := l.n,
+           first_day := l.first_day
+         ))) as evidence
+  from cycle_links x
+  join links l on l.src = x.payer and l.dst = x.payee
+  group by x.account
+),
+names as (
+  select account_number, min(holder_name) as holder_name
+  from account
+  group by account_number
+)
+select b.account as subject_id,
+       n.holder_name as subject_name,
+       e.window_start,
+       e.window_end,
+       b.length,
+       b.length - 1 as n_counterparties,
+       b.hi - b.lo as span_days,
+       b.ordered,
+       b.amount,
+       p.counterparties,
+       e.evidence
+from best b
+join evidence e on e.account = b.account
+join partners p on p.account = b.account
+left join names n on n.account_number = b.account
