@@ -23,6 +23,7 @@ from smokewatch.cli import (
     commands_scores,
     commands_screen,
     commands_text,
+    commands_txmodel,
     commands_workspace,
 )
 from smokewatch.cli.render import err
@@ -97,6 +98,12 @@ commands_model.register(app)
 commands_text.register(app)
 commands_scores.register(app)
 commands_cases.register(app)
+
+# Temporary until the ``tx`` group of commands_tx (tx detect) is merged: it then receives
+# these commands through commands_txmodel.register(tx_app).
+tx_app = typer.Typer(help="Bank transfers: the transfer-risk model.", no_args_is_help=True)
+commands_txmodel.register(tx_app)
+app.add_typer(tx_app, name="tx")
 
 
 def _error(message: str) -> None:
