@@ -91,6 +91,11 @@ bench-registry: install ## 1M-enterprise ingest + name/scope detector benchmark 
 bench-text: install ## text analyze throughput next to jieba.lcut (trains the models on first run)
 	$(BIN)/python contrib/bench/text.py --out bench-out/text
 
+PEER_PYTHON ?=
+.PHONY: bench-tx
+bench-tx: install ## tx score on AMLSim ews62k in transfers/s next to snapml GFP (PEER_PYTHON=/tmp/snapvenv/bin/python)
+	$(BIN)/python contrib/bench/tx.py --out bench-out/tx --spark $(if $(PEER_PYTHON),--peer-python $(PEER_PYTHON))
+
 .PHONY: clean
 clean: ## remove build artefacts and caches (keeps .venv)
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -75,7 +75,7 @@ def read_edges(folder: Path) -> tuple[np.ndarray, pd.DataFrame]:
 
 def extract(edges: np.ndarray, threads: int) -> np.ndarray:
     """GFP features of every edge (the input columns first)."""
-    from snapml import GraphFeaturePreprocessor  # noqa: PLC0415
+    from snapml import GraphFeaturePreprocessor
 
     gfp = GraphFeaturePreprocessor()
     gfp.set_params(gfp_params(threads))
@@ -93,7 +93,7 @@ def cmd_features(args: argparse.Namespace) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     return {
         "tool": "snapml GraphFeaturePreprocessor",
-        "transfers": int(len(edges)),
+        "transfers": len(edges),
         "features": int(feats.shape[1]),
         "seconds": round(seconds, 2),
         "transfers_per_s": round(len(edges) / seconds, 1),
@@ -110,7 +110,7 @@ def _f1(y: np.ndarray, flag: np.ndarray) -> tuple[float, float, float]:
 
 
 def cmd_baseline(args: argparse.Namespace) -> dict[str, Any]:
-    import xgboost as xgb  # noqa: PLC0415
+    import xgboost as xgb
 
     edges, frame = read_edges(args.data)
     order = np.argsort(edges[:, 0], kind="stable")
