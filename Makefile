@@ -107,6 +107,11 @@ bench-patrol: install ## patrol 1,000 synthetic pages on loopback: pages/s with 
 bench-loans: install ## cost 5,000,000 synthetic loans against the legal cap on DuckDB
 	$(BIN)/python contrib/bench/loans.py --loans 5000000 --out bench-out/loans
 
+PEER_PYTHON ?=
+.PHONY: bench-tx
+bench-tx: install ## tx score on AMLSim ews62k in transfers/s next to snapml GFP (PEER_PYTHON=/tmp/snapvenv/bin/python)
+	$(BIN)/python contrib/bench/tx.py --out bench-out/tx --spark $(if $(PEER_PYTHON),--peer-python $(PEER_PYTHON))
+
 .PHONY: clean
 clean: ## remove build artefacts and caches (keeps .venv)
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

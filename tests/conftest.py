@@ -117,3 +117,16 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
+
+
+@pytest.fixture(scope="session")
+def ews12k_transfer_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A transfer-risk model trained once per session on AMLSim ews12k (the small set)."""
+    pytest.importorskip("lightgbm", reason="training needs the ml extra")
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"real data sets not found at {SHARED_DATA} (set SMOKEWATCH_SHARED_DATA)")
+    from smokewatch.services.tx_models import train_transfer_model  # noqa: PLC0415
+
+    folder = tmp_path_factory.mktemp("tx-model") / "model"
+    train_transfer_model(SHARED_DATA / "amlsim" / "ews12k", folder)
+    return folder

@@ -31,6 +31,7 @@ from smokewatch.cli import (
     commands_sector,
     commands_text,
     commands_tx,
+    commands_txmodel,
     commands_workspace,
 )
 from smokewatch.cli.render import err
@@ -112,7 +113,9 @@ commands_backtest.register(app)
 commands_sector.register(app)
 commands_orgs.register(app)
 commands_patrol.register(app)
-commands_tx.register(app)
+commands_txmodel.register(commands_tx.tx_app)  # tx train / tx score
+commands_tx.register(app)  # tx detect, and the group
+
 
 
 def _error(message: str) -> None:

@@ -33,11 +33,13 @@ from smokewatch.score.ml.platform import task as platform
 from smokewatch.score.ml.platform.features import PLATFORM_RISK
 from smokewatch.score.ml.reports import PredictReport, TrainReport
 from smokewatch.score.ml.risk_model import KIND, read_manifest
+from smokewatch.score.ml.transfers.features import TRANSFER_FEATURES
 from smokewatch.settings import EngineSettings
 
 TASKS: dict[str, FeatureSet] = {
     enterprise.TASK: ENTERPRISE_FEATURES,
     platform.TASK: PLATFORM_RISK,
+    "transfer-risk": TRANSFER_FEATURES,
 }
 """Every model task and the feature set its artefacts must match."""
 
@@ -161,6 +163,8 @@ def predict(
     task = str(read_manifest(model_dir).get("task"))
     if task not in TASKS:
         raise ConfigError(f"{model_dir}: unknown risk model task {task!r}")
+    if task not in OUTPUT_KEYS:
+        raise InvalidInput(f"{model_dir} is a {task} model; score it with `smokewatch tx score`")
     if lang not in {"zh", "en"}:
         raise InvalidInput(f"--lang must be zh or en, not {lang!r}")
     with scratch_engine(engine_url, engine_settings) as engine:

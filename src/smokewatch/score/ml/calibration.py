@@ -24,6 +24,12 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _nll(a: float, b: float, x: np.ndarray, target: np.ndarray) -> float:
+    """Cross-entropy of ``sigmoid(a·x + b)`` against the smoothed targets (stable form)."""
+    z = a * x + b
+    return float(np.sum(np.logaddexp(0.0, z) - target * z))
+
+
 @dataclass(frozen=True, slots=True)
 class Platt:
     """A fitted Platt scaling ``sigmoid(a × margin + b)``."""
@@ -40,6 +46,7 @@ class Platt:
         negatives = float(len(labels) - positives)
         target = np.where(labels, (positives + 1) / (positives + 2), 1 / (negatives + 2))
         a, b = 1.0, 0.0
+        loss = _nll(a, b, x, target)
         for _ in range(iterations):
             p = sigmoid(a * x + b)
             weight = np.maximum(p * (1 - p), 1e-12)
@@ -51,8 +58,19 @@ class Platt:
                 ]
             )
             step = np.linalg.solve(hess, grad)
-            a, b = a - float(step[0]), b - float(step[1])
-            if float(np.abs(step).max()) < 1e-10:
+            # Backtracking (Lin, Lin & Weng 2007): a full Newton step can overshoot when the
+            # margins nearly separate the classes; halve it until the loss decreases.
+            scale = 1.0
+            while scale > 1e-10:
+                a_new, b_new = a - scale * float(step[0]), b - scale * float(step[1])
+                new_loss = _nll(a_new, b_new, x, target)
+                if new_loss <= loss + 1e-12:
+                    break
+                scale /= 2
+            else:
+                break
+            a, b, loss = a_new, b_new, new_loss
+            if float(np.abs(step).max()) * scale < 1e-10:
                 break
         return cls(a, b)
 

@@ -127,8 +127,11 @@ class RiskModel:
         metrics: dict[str, Any],
         card: str,
         extra: dict[str, Any] | None = None,
+        texts: Mapping[str, str] | None = None,
     ) -> Path:
-        """Write the artefact folder atomically.
+        """Write the artefact folder atomically (``texts``: more text files, e.g.
+
+        A second booster, hashed like every other file).
 
         Raises:
             InvalidInput: the calibration ranks risky subjects lower (validation found the
@@ -163,7 +166,7 @@ class RiskModel:
             arrays={"platt": self.platt.to_array()},
             parts=parts,
             card=card,
-            texts={MODEL_FILE: booster_text(self.booster)},
+            texts={**(texts or {}), MODEL_FILE: booster_text(self.booster)},
         )
 
     @classmethod
