@@ -117,7 +117,6 @@ commands_txmodel.register(commands_tx.tx_app)  # tx train / tx score
 commands_tx.register(app)  # tx detect, and the group
 
 
-
 def _error(message: str) -> None:
     err.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
     sys.exit(1)
