@@ -117,7 +117,7 @@ select b.account as subject_id,
        b.n_vias + 1 as n_counterparties,
        b.amount,
        b.gathered,
-       list_sort(list_append(e.intermediaries, b.partner)) as counterparties,
+       list_sort(array_append(e.intermediaries, b.partner)) as counterparties,
        e.intermediaries,
        e.evidence
 from best b
