@@ -17,7 +17,7 @@ from itertools import count
 import ibis
 import ibis.expr.types as ir
 
-from smokewatch.engine import Engine
+from smokewatch.engine.base import Engine
 
 _RUN = count()
 

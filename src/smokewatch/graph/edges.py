@@ -25,7 +25,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from smokewatch.engine import Engine
+from smokewatch.engine.base import Engine
 
 HUB_LIMIT = 30
 """Attribute values linked to more enterprises than this make no edges."""

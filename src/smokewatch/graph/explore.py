@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from smokewatch.engine import Engine
+from smokewatch.engine.base import Engine
 from smokewatch.errors import NotFound
 
 EDGES = "graph_edge"

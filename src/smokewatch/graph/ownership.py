@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from smokewatch.engine import Engine
+from smokewatch.engine.base import Engine
 
 THRESHOLD = 0.25
 MAX_DEPTH = 10

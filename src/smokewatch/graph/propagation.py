@@ -20,7 +20,7 @@ from itertools import count
 import ibis
 import ibis.expr.types as ir
 
-from smokewatch.engine import Engine
+from smokewatch.engine.base import Engine
 
 SEED_POINTS: Mapping[str, float] = {"red": 20.0, "orange": 10.0}
 """Points a seed of each grade passes to a direct neighbour before the kind factor."""
