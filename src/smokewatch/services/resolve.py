@@ -244,18 +244,22 @@ def explain(settings: Settings, ident: str) -> dict[str, Any]:
     """
     with _opened(settings) as (store, engine):
         _require(engine)
-        clusters = engine.to_arrow(engine.table(CLUSTERS))
-        entity_of = dict(
-            zip(clusters["record_id"].to_pylist(), clusters["entity_id"].to_pylist(), strict=True)
+        table = engine.table(CLUSTERS)
+        merges = engine.table(MERGES)
+        redirect = engine.to_arrow(merges.filter(merges.retired_id == ident)).to_pylist()
+        by_record = engine.to_arrow(table.filter(table.record_id == ident)).to_pylist()
+        entity = (
+            by_record[0]["entity_id"] if by_record
+            else redirect[0]["entity_id"] if redirect else ident
+        )  # fmt: skip
+        members = sorted(
+            engine.to_arrow(table.filter(table.entity_id == entity))["record_id"].to_pylist()
         )
-        merges = engine.to_arrow(engine.table(MERGES)).to_pylist()
-        redirect = {m["retired_id"]: m["entity_id"] for m in merges}
-        entity = entity_of.get(ident) or redirect.get(ident) or ident
-        members = sorted(r for r, e in entity_of.items() if e == entity)
         if not members:
             raise NotFound(f"no such entity or record: {ident}")
-        records = engine.to_arrow(engine.table(RECORDS)).to_pylist()
-        shown = [r for r in records if r["record_id"] in set(members)]
+        records = engine.table(RECORDS)
+        shown = engine.to_arrow(records.filter(records.record_id.isin(members))).to_pylist()
+        retired = engine.to_arrow(merges.filter(merges.entity_id == entity))
         model_row = engine.to_arrow(engine.table(MODEL)).to_pylist()
         levels = json.loads(model_row[0]["levels"]) if model_row else {}
         predictions = Predictions(
@@ -263,7 +267,10 @@ def explain(settings: Settings, ident: str) -> dict[str, Any]:
             json.loads(model_row[0]["model"]) if model_row else {},
             {k: [tuple(x) for x in v] for k, v in levels.items()},
         )
-        pairs = engine.to_arrow(engine.table(PAIRS)).to_pylist()
+        scored = engine.table(PAIRS)
+        pairs = engine.to_arrow(
+            scored.filter(scored.left_id.isin(members) | scored.right_id.isin(members))
+        ).to_pylist()
         inside = set(members)
         edges = [
             {
@@ -282,7 +289,6 @@ def explain(settings: Settings, ident: str) -> dict[str, Any]:
                 ],
             }
             for p in pairs
-            if p["left_id"] in inside or p["right_id"] in inside
         ]
         judged = [
             {
@@ -298,7 +304,7 @@ def explain(settings: Settings, ident: str) -> dict[str, Any]:
         ]
         return {
             "entity_id": entity,
-            "retired_ids": sorted(k for k, v in redirect.items() if v == entity),
+            "retired_ids": sorted(retired["retired_id"].to_pylist()),
             "records": shown,
             "pairs": edges,
             "judgements": judged,
