@@ -166,7 +166,7 @@ def test_bank_statement_timestamps_are_read(text: str, value: datetime) -> None:
 
 @pytest.mark.parametrize("text", ["2017-02-30 10:00", "20171305", "昨天下午"])
 def test_impossible_or_unreadable_timestamps_are_refused(text: str) -> None:
-    with pytest.raises(ValueTypeError, match="timestamp|calendar"):
+    with pytest.raises(ValueTypeError, match=r"timestamp|calendar"):
         ScalarParser(Column("booked_at", ColumnType.TIMESTAMP))(text)
 
 
