@@ -100,6 +100,15 @@ evidence as (
   from vias
   group by account
 ),
+parties as (
+  select account, list_sort(array_agg(counterparty)) as counterparties
+  from (
+    select account, via as counterparty from vias
+    union all
+    select account, partner as counterparty from best
+  ) p
+  group by account
+),
 names as (
   select account_number, min(holder_name) as holder_name
   from account
@@ -117,9 +126,10 @@ select b.account as subject_id,
        b.n_vias + 1 as n_counterparties,
        b.amount,
        b.gathered,
-       list_sort(array_append(e.intermediaries, b.partner)) as counterparties,
+       p.counterparties,
        e.intermediaries,
        e.evidence
 from best b
 join evidence e on e.account = b.account
+join parties p on p.account = b.account
 left join names n on n.account_number = b.account

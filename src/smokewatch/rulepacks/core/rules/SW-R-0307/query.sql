@@ -8,7 +8,8 @@
 --
 -- Paths are grown link by link from a seed, the smallest account number of the cycle (so
 -- each cycle is found once), and never revisit an account; SQL has no loops that both
--- engines run, so the 9 steps are written out. Every account on a cycle is a subject.
+-- engines run, so the 9 steps are written out. Every account on a cycle is a subject. Each CTE is
+-- read at most twice, as Spark recomputes a CTE for every reference.
 with base as (
   select payer_account as payer, payee_account as payee, amount,
          cast(booked_at as date) as day,
@@ -289,52 +290,63 @@ cycles as (
   select * from c10
   ) c
 ),
-hops as (
-  select cycle_key, n1 as account, n2 as next_account, 1 as position from cycles where length >= 1
-  union all
-  select cycle_key, n2 as account, n3 as next_account, 2 as position from cycles where length >= 2
-  union all
-  select cycle_key, n3 as account, n4 as next_account, 3 as position from cycles where length >= 3
-  union all
-  select cycle_key, n4 as account, n5 as next_account, 4 as position from cycles where length >= 4
-  union all
-  select cycle_key, n5 as account, n6 as next_account, 5 as position from cycles where length >= 5
-  union all
-  select cycle_key, n6 as account, n7 as next_account, 6 as position from cycles where length >= 6
-  union all
-  select cycle_key, n7 as account, n8 as next_account, 7 as position from cycles where length >= 7
-  union all
-  select cycle_key, n8 as account, n9 as next_account, 8 as position from cycles where length >= 8
-  union all
-  select cycle_key, n9 as account, n10 as next_account, 9 as position from cycles where length >= 9
-  union all
-  select cycle_key, n10 as account, n1 as next_account, 10 as position from cycles where length >= 10
+positions as (
+  select 1 as pos
+  union all select 2 as pos
+  union all select 3 as pos
+  union all select 4 as pos
+  union all select 5 as pos
+  union all select 6 as pos
+  union all select 7 as pos
+  union all select 8 as pos
+  union all select 9 as pos
+  union all select 10 as pos
 ),
-members as (
-  select h.cycle_key, h.account, h.position,
-         case when h.position = c.length then c.n1 else h.next_account end as next_account,
-         c.length, c.hi, c.lo, c.ordered, c.amount
-  from hops h
-  join cycles c on c.cycle_key = h.cycle_key
+hops as (
+  select c.cycle_key, c.length, c.hi, c.lo, c.ordered, c.amount, p.pos as position,
+         case p.pos
+           when 1 then c.n1
+           when 2 then c.n2
+           when 3 then c.n3
+           when 4 then c.n4
+           when 5 then c.n5
+           when 6 then c.n6
+           when 7 then c.n7
+           when 8 then c.n8
+           when 9 then c.n9
+           when 10 then c.n10
+         end as account,
+         case when p.pos = c.length then c.n1 else case p.pos
+           when 1 then c.n2
+           when 2 then c.n3
+           when 3 then c.n4
+           when 4 then c.n5
+           when 5 then c.n6
+           when 6 then c.n7
+           when 7 then c.n8
+           when 8 then c.n9
+           when 9 then c.n10
+         end end as next_account
+  from cycles c
+  cross join positions p
+  where p.pos <= c.length
 ),
 best as (
   select *
   from (
-    select m.*,
+    select h.*,
            row_number() over (
              partition by account
              order by ordered desc, length, hi - lo, lo desc, cycle_key
            ) as rn
-    from members m
+    from hops h
   ) ranked
   where rn = 1
 ),
 cycle_links as (
-  select b.account, h.account as payer,
-         case when h.position = b.length then c.n1 else h.next_account end as payee
+  select b.account, h.account as payer, h.next_account as payee
   from best b
   join hops h on h.cycle_key = b.cycle_key
-  join cycles c on c.cycle_key = b.cycle_key
 ),
 partners as (
   select account, list_sort(array_agg(payer)) as counterparties
