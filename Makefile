@@ -95,6 +95,10 @@ bench-registry: install ## 1M-enterprise ingest + name/scope detector benchmark 
 bench-text: install ## text analyze throughput next to jieba.lcut (trains the models on first run)
 	$(BIN)/python contrib/bench/text.py --out bench-out/text
 
+.PHONY: bench-api
+bench-api: install ## 50 concurrent clients against entity profile and alert list of the demo workspace
+	$(BIN)/python contrib/bench/api.py --out bench-out/api
+
 .PHONY: clean
 clean: ## remove build artefacts and caches (keeps .venv)
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
