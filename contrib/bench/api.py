@@ -42,8 +42,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(workspace: Path) -> tuple[str, list[str], list[str]]:
-    """Demo workspace scored, a city lead with a token; (token, entity ids, grades)."""
+def prepare(workspace: Path, role: str = "lead") -> tuple[str, list[str], list[str]]:
+    """Demo workspace scored, a city-level user with a token; (token, entity ids, grades).
+
+    ``lead`` sees PII (each profile that contains some is an audited view: a write);
+    ``officer`` (a city market-regulation officer, all sectors) sees it masked.
+    """
     from smokewatch.services import alerts, users
     from smokewatch.settings import load_settings
     from smokewatch.store.db import Store
@@ -58,27 +62,23 @@ def prepare(workspace: Path) -> tuple[str, list[str], list[str]]:
         subprocess.run([*smokewatch, "score", "run", "--workspace", str(workspace)], check=True)
     city = (settings.jurisdiction.adcode or "340200")[:4] + "00"
     root = users.system_actor("bench")
-    agency = f"bench-lead-{city}"
+    kind = "lead_department" if role == "lead" else "market_regulation"
+    agency, user = f"bench-{role}-{city}", f"bench-{role}"
     if agency not in {a["id"] for a in users.list_agencies(store)}:
         users.create_agency(
-            store,
-            agency_id=agency,
-            name="压测市级牵头部门",
-            kind="lead_department",
-            adcode=city,
-            actor=root,
+            store, agency_id=agency, name=f"压测 {role}", kind=kind, adcode=city, actor=root
         )
-    if "bench-lead" not in {u["id"] for u in users.list_users(store)}:
+    if user not in {u["id"] for u in users.list_users(store)}:
         users.create_user(
             store,
-            user_id="bench-lead",
+            user_id=user,
             display_name="bench",
             password=secrets.token_urlsafe(16),  # never used: the bench signs in by token
-            roles=["lead"],
+            roles=[role],
             agency_id=agency,
             actor=root,
         )
-    token = users.issue_token(store, "bench-lead", name="bench", days=1, actor=root).secret
+    token = users.issue_token(store, user, name="bench", days=1, actor=root).secret
     rows, _ = alerts.list_alerts(store, statuses=None, limit=1000)
     store.dispose()
     entities = sorted({r["subject_id"] for r in rows})
@@ -187,9 +187,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--baseline", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--role", choices=("lead", "officer"), default="lead")
     args = parser.parse_args()
 
-    token, entities, grades = prepare(args.workspace)
+    token, entities, grades = prepare(args.workspace, args.role)
     port = _free_port()
     env = {**os.environ, "SMOKEWATCH_LOGGING_LEVEL": "warning"}
     server = subprocess.Popen(
@@ -232,6 +233,8 @@ def main() -> None:
     report: dict[str, Any] = {
         "clients": args.clients,
         "workers": args.workers,
+        "role": args.role,
+        "load_average_1_5_15min": os.getloadavg(),
         "entities": len(entities),
         "cpus": os.cpu_count(),
         "trivial phase": {
