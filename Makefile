@@ -112,6 +112,10 @@ PEER_PYTHON ?=
 bench-tx: install ## tx score on AMLSim ews62k in transfers/s next to snapml GFP (PEER_PYTHON=/tmp/snapvenv/bin/python)
 	$(BIN)/python contrib/bench/tx.py --out bench-out/tx --spark $(if $(PEER_PYTHON),--peer-python $(PEER_PYTHON))
 
+.PHONY: bench-api
+bench-api: install ## 50 concurrent clients against entity profile and alert list of the demo workspace
+	$(BIN)/python contrib/bench/api.py --out bench-out/api
+
 .PHONY: clean
 clean: ## remove build artefacts and caches (keeps .venv)
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -32,3 +32,14 @@ def test_every_operation_but_health_and_sign_in_declares_the_bearer_token() -> N
         for method, operation in methods.items():
             secured = bool(operation.get("security"))
             assert secured != ((method, path) in open_to_all), (method, path)
+
+
+def test_every_operation_is_documented_in_docs_api() -> None:
+    documented = (COMMITTED.parent / "api.md").read_text(encoding="utf-8")
+    spec = json.loads(openapi_json())
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            row = (
+                f"| `{operation['operationId']}` | `{method.upper()} {path.removeprefix('/api/v1')}"
+            )
+            assert row in documented, row

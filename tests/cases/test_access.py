@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from smokewatch.cases.access import Actor, CaseScope, Role, can_view, mask, refusal
+from smokewatch.cases.access import (
+    Actor,
+    CaseScope,
+    Role,
+    can_view,
+    mask,
+    mask_text,
+    redact,
+    refusal,
+)
 from smokewatch.cases.workflow import CaseAction
 
 COUNTY_CASE = CaseScope("340202", sector="J66", referred_to="police-340202", reported_by="bank-1")
@@ -85,3 +94,17 @@ def test_pii_is_shown_to_admin_lead_and_police_only() -> None:
 )
 def test_masks(value: str | None, kind: str, shown: str | None) -> None:
     assert mask(value, kind) == shown
+
+
+def test_pii_in_text_is_masked_and_counted_but_identifiers_are_left_alone() -> None:
+    data = {
+        "reason": "广告电话13800138000，账户6222021234567890123",
+        "evidence": ["身份证340202199001011234", "fnd-1463c19987944226b1e2", 91340200],
+    }
+    masked, found = redact(data, reveal=False)
+    assert found == 3
+    assert masked["reason"] == "广告电话138****8000，账户***************0123"
+    assert masked["evidence"] == ["身份证340202********1234", "fnd-1463c19987944226b1e2", 91340200]
+    shown, counted = redact(data, reveal=True)
+    assert (shown, counted) == (data, 3)
+    assert mask_text("统一社会信用代码 913402007901234567")[1] == 0  # 18 digits, no birth date

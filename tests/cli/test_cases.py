@@ -117,3 +117,39 @@ def test_users_tokens_and_listing(sw: Run, ws: Path) -> None:
     assert all("password" not in str(u) for u in listed)
     assert sw("users", "deactivate", "zhao", "-w", w).code == 0
     assert sw("cases", "list", "--as", "zhao", "-w", w).code == 1  # no longer an active user
+
+
+def test_finished_cases_are_exported_as_labels_evaluate_can_read(
+    sw: Run, ws: Path, tmp_path: Path
+) -> None:
+    w = str(ws)
+
+    def opened(entity: str) -> str:
+        result = sw(
+            "cases", "open", "--title", "t", "--jurisdiction", "340202", "--entity", entity,
+            "-w", w, "--json",
+        )  # fmt: skip
+        return str(result.json()["id"])
+
+    real, false_alarm, open_case = opened("e-real"), opened("e-false"), opened("e-open")
+    for args in (
+        [real, "verify", "--set", "assignee=wang"],
+        [real, "determine", "--set", "determination=fundraising_fraud"],
+        [real, "dismiss", "--set", "resolution=referred_to_police"],
+        [false_alarm, "dismiss", "--set", "resolution=false_positive"],
+    ):
+        assert sw("cases", "act", *args, "-w", w).code == 0
+    out = tmp_path / "labels.csv"
+    result = sw("cases", "labels", "--out", str(out), "-w", w)
+    assert result.code == 0 and "positive 1, negative 1" in result.err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("entity_id,event_date,kind,label,outcome,resolution")
+    rows = {line.split(",")[0]: line.split(",")[2:4] for line in lines[1:]}
+    assert rows == {"e-false": ["false_positive", "0"], "e-real": ["fundraising_fraud", "1"]}
+    assert open_case not in out.read_text(encoding="utf-8")
+    positives = tmp_path / "outcomes.csv"
+    sw("cases", "labels", "--out", str(positives), "--positive-only", "-w", w)
+    from smokewatch.score.evaluate_io import read_outcomes  # noqa: PLC0415
+
+    (outcome,) = read_outcomes(positives).outcomes
+    assert (outcome.entity_id, outcome.kind) == ("e-real", "fundraising_fraud")

@@ -128,9 +128,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_answers_on_the_port_it_was_given(sw: Run, tmp_path: Path) -> None:
+def test_serve_answers_on_the_port_it_was_given(
+    sw: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "demo"
     assert sw("demo", "init", str(root), "--enterprises", "500").code == 0
+    monkeypatch.setenv("SMOKEWATCH_PASSWORD", "a long enough password")
+    assert sw("users", "add", "analyst", "--role", "admin", "-w", str(root)).code == 0
+    token = sw("users", "token", "analyst", "-w", str(root)).out.strip()
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own CLI
         [
@@ -152,7 +157,11 @@ def test_serve_answers_on_the_port_it_was_given(sw: Run, tmp_path: Path) -> None
         body = None
         for _ in range(150):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health") as reply:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/findings",
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                with urllib.request.urlopen(request) as reply:  # noqa: S310 - loopback
                     body = json.loads(reply.read())
                 break
             except OSError:

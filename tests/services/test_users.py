@@ -78,6 +78,7 @@ def test_revoked_expired_and_inactive_tokens_stop_working(county: Store) -> None
     with pytest.raises(Unauthorized):
         users.actor_for_token(county, issued.secret)
     other = users.issue_token(county, "wang", name="other", actor=ROOT)
+    assert users.actor_for_token(county, other.secret).user_id == "wang"  # now remembered
     users.set_active(county, "wang", False, actor=ROOT)
     with pytest.raises(Unauthorized):
         users.actor_for_token(county, other.secret)

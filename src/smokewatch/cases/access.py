@@ -233,8 +233,8 @@ _PII_PATTERNS: Final = (
     # Bank card and account numbers (UnionPay 62…, or 16, 17 and 19 digits; 18 digits are
     # left to the ID pattern above so all-digit credit codes are not taken for accounts).
     ("account", re.compile(r"(?<![0-9A-Za-z*])(?:62\d{14,17}|\d{16,17}|\d{19})(?![0-9A-Za-z])")),
-    # Mainland mobile numbers.
-    ("phone", re.compile(r"(?<![0-9*])1[3-9]\d{9}(?!\d)")),
+    # Mainland mobile numbers (not digits inside an identifier such as fnd-1463c19987944226).
+    ("phone", re.compile(r"(?<![0-9A-Za-z*])1[3-9]\d{9}(?![0-9A-Za-z])")),
 )
 
 
@@ -244,8 +244,8 @@ def mask_text(text: str) -> tuple[str, int]:
     Examples:
         >>> mask_text("联系人 13800138000，身份证 340202199001011234")
         ('联系人 138****8000，身份证 340202********1234', 2)
-        >>> mask_text("统一社会信用代码 91340200MA2N0J1X2C")
-        ('统一社会信用代码 91340200MA2N0J1X2C', 0)
+        >>> mask_text("统一社会信用代码 91340200MA2N0J1X2C，证据 fnd-1463c19987944226b1e2")
+        ('统一社会信用代码 91340200MA2N0J1X2C，证据 fnd-1463c19987944226b1e2', 0)
     """
     found = 0
     for kind, pattern in _PII_PATTERNS:

@@ -284,6 +284,36 @@ def attach(
     out.print(f"{file.name} kept as {stored['sha256']} ({stored['media_type']})", markup=False)
 
 
+@cases_app.command("labels")
+def labels(
+    ctx: typer.Context,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="CSV (or .jsonl) file to write.")],
+    include_unknown: Annotated[
+        bool,
+        typer.Option("--include-unknown", help="Also resolutions that say nothing (no label)."),
+    ] = False,
+    positive_only: Annotated[
+        bool,
+        typer.Option("--positive-only", help="Only label 1: an outcome file for `evaluate`."),
+    ] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Export finished cases as labels (entity_id, event_date, kind, label, …) for retraining."""
+    from smokewatch.services import case_intake
+
+    with _store(ctx, workspace) as store:
+        rows = case_intake.case_labels(store, include_unknown=include_unknown)
+    if positive_only:
+        rows = [r for r in rows if r["label"] == 1]
+    count = case_intake.write_labels(rows, out_file)
+    counts = {v: sum(1 for r in rows if r["label"] == v) for v in (1, 0, None)}
+    err.print(
+        f"{count} labels written to {out_file} "
+        f"(positive {counts[1]}, negative {counts[0]}, unknown {counts[None]})",
+        markup=False,
+    )
+
+
 # -- agencies and users ---------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -64,6 +65,7 @@ def serve(
         str | None, typer.Option("--host", help="Interface (default 127.0.0.1).")
     ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default 8000).")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes.")] = 1,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the REST API (and, in a later version, the dashboard) for a workspace."""
@@ -77,7 +79,19 @@ def serve(
     bind_host = host or settings.api.host
     bind_port = port or settings.api.port
     out.print(f"serving {settings.workspace} on http://{bind_host}:{bind_port} (API docs at /docs)")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+        return
+    # Several processes need an importable factory; it reads the workspace from the environment.
+    os.environ["SMOKEWATCH_WORKSPACE"] = str(settings.workspace)
+    uvicorn.run(
+        "smokewatch.api.asgi:app_factory",
+        factory=True,
+        workers=workers,
+        host=bind_host,
+        port=bind_port,
+        log_level="warning",
+    )
 
 
 @demo_app.command("init")

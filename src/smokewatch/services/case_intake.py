@@ -10,8 +10,11 @@ false alarm (label 0), or says nothing (left out unless asked for).
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -236,4 +239,31 @@ def _joined(ids: Sequence[str]) -> str:
     return " ".join(ids)
 
 
-__all__ = ["LABELS", "LABEL_COLUMNS", "case_labels", "open_from_alert", "update_case"]
+def write_labels(rows: Sequence[dict[str, Any]], path: Path) -> int:
+    """Write label rows as UTF-8 CSV with a header (JSON lines for a ``.jsonl`` path), atomically.
+
+    The CSV's first columns are ``entity_id,event_date,kind``: with ``--positive-only`` the
+    file is an outcome file ``smokewatch evaluate`` reads.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as fh:
+        if path.suffix.lower() == ".jsonl":
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.DictWriter(fh, fieldnames=list(LABEL_COLUMNS))
+            writer.writeheader()
+            writer.writerows(rows)
+    partial.replace(path)
+    return len(rows)
+
+
+__all__ = [
+    "LABELS",
+    "LABEL_COLUMNS",
+    "case_labels",
+    "open_from_alert",
+    "update_case",
+    "write_labels",
+]

@@ -66,7 +66,8 @@ def _entity(session: Session, actor: Actor, subject_id: str) -> dict[str, Any]:
             sa.select(Case.id).where(Case.subject_id == subject_id, visible(actor)).limit(1)
         ).first()
         allowed = through_case is not None
-    if not allowed or not _known(session, subject_id):
+    routed = (name, adcode, sector) != (None, None, None)  # a score or alert names it
+    if not allowed or not (routed or _known(session, subject_id)):
         raise NotFound(f"no entity {subject_id!r}")
     return {
         "id": subject_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,33 @@ def _workspace(settings: Settings | None) -> Workspace | None:
     return workspace if workspace.settings_file.exists() else None
 
 
+def _fingerprint(folder: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a rule file under ``folder`` is added, removed or edited."""
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(
+        sorted(
+            (str(f), f.stat().st_mtime_ns, f.stat().st_size)
+            for f in folder.rglob("*")
+            if f.is_file()
+        )
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached_rules(folder: Path | None, _: tuple[tuple[str, int, int], ...]) -> tuple[Rule, ...]:
+    return tuple(load_rules([folder] if folder is not None else []))
+
+
 def catalogue(settings: Settings | None) -> list[Rule]:
-    """Built-in rules, overlaid with the workspace's when ``settings`` name a workspace."""
+    """Built-in rules, overlaid with the workspace's when ``settings`` name a workspace.
+
+    Parsed once per process and version of the workspace's rule files (the API reads the
+    catalogue on every request about rules).
+    """
     workspace = _workspace(settings)
-    return load_rules([workspace.rules_dir] if workspace else [])
+    folder = workspace.rules_dir if workspace else None
+    return list(_cached_rules(folder, _fingerprint(folder)))
 
 
 def lexicons(settings: Settings | None) -> dict[str, Lexicon]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +37,8 @@ MIN_PASSWORD: Final = 10
 TOKEN_PREFIX: Final = "swt_"  # noqa: S105 - a public marker, not a secret
 TOUCH_MINUTES: Final = 5
 """A token's ``last_used_at`` is written at most this often (reads stay reads)."""
+ACTOR_CACHE_SECONDS: Final = 10.0
+"""How long a process trusts a token it resolved (revocations elsewhere take this long)."""
 
 
 _hasher = PasswordHasher()
@@ -259,6 +263,7 @@ def set_password(store: Store, user_id: str, password: str, *, actor: Actor) -> 
             object_type="user",
             object_id=user_id,
         )
+    forget_tokens()  # after the commit: no request re-caches the old state
 
 
 def set_active(store: Store, user_id: str, active: bool, *, actor: Actor) -> None:
@@ -274,6 +279,7 @@ def set_active(store: Store, user_id: str, active: bool, *, actor: Actor) -> Non
             object_type="user",
             object_id=user_id,
         )
+    forget_tokens()  # after the commit: no request re-caches the old state
 
 
 def _user(session: Session, user_id: str) -> User:
@@ -363,6 +369,7 @@ def revoke_token(store: Store, token_id: str, *, actor: Actor) -> None:
             object_id=token.user_id,
             detail={"token": token_id},
         )
+    forget_tokens()  # after the commit: no request re-caches the old state
 
 
 def sign_in(store: Store, user_id: str, password: str) -> IssuedToken:
@@ -421,11 +428,25 @@ def _sign_in(session: Session, user_id: str, password: str) -> IssuedToken | Non
     return issued
 
 
+_ACTORS: dict[str, tuple[Actor, float, datetime | None]] = {}
+"""Recently resolved tokens: hash → (actor, monotonic time resolved, token expiry)."""
+_ACTORS_LOCK = threading.Lock()
+
+
+def forget_tokens() -> None:
+    """Drop the resolved-token cache of this process (after a revocation or a user change)."""
+    with _ACTORS_LOCK:
+        _ACTORS.clear()
+
+
 def actor_for_token(store: Store, secret: str) -> Actor:
     """The actor behind a bearer token.
 
-    A read: ``last_used_at`` is written only when it is older than :data:`TOUCH_MINUTES`, so
-    authenticating a request does not take the store's write lock every time.
+    A read: ``last_used_at`` is written only when it is older than :data:`TOUCH_MINUTES`, and a
+    resolved token is remembered for :data:`ACTOR_CACHE_SECONDS` in this process, so
+    authenticating a request neither takes the store's write lock nor queries it every time.
+    Revoking a token or changing a user through this process forgets the cache at once; other
+    server processes notice within :data:`ACTOR_CACHE_SECONDS`.
 
     Raises:
         Unauthorized: unknown, expired or revoked token, or an inactive user.
@@ -433,11 +454,16 @@ def actor_for_token(store: Store, secret: str) -> Actor:
     refused = Unauthorized("invalid or expired token")
     if not secret.startswith(TOKEN_PREFIX):
         raise refused
+    digest = _token_hash(secret)
     now = _now()
+    with _ACTORS_LOCK:
+        cached = _ACTORS.get(digest)
+    if cached is not None:
+        actor, resolved, expires = cached
+        if time.monotonic() - resolved < ACTOR_CACHE_SECONDS and (expires is None or expires > now):
+            return actor
     with store.read_session() as session:
-        token = session.scalars(
-            sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))
-        ).first()
+        token = session.scalars(sa.select(ApiToken).where(ApiToken.token_hash == digest)).first()
         if token is None or token.revoked_at is not None:
             raise refused
         if token.expires_at is not None and token.expires_at <= now:
@@ -450,12 +476,16 @@ def actor_for_token(store: Store, secret: str) -> Actor:
         stale = token.last_used_at is None or token.last_used_at < now - timedelta(
             minutes=TOUCH_MINUTES
         )
-        token_id = token.id
+        token_id, expires_at = token.id, token.expires_at
     if stale:
         with store.unit_of_work() as session:
             session.execute(
                 sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
             )
+    with _ACTORS_LOCK:
+        if len(_ACTORS) > 10_000:
+            _ACTORS.clear()
+        _ACTORS[digest] = (actor, time.monotonic(), expires_at)
     return actor
 
 
@@ -480,6 +510,7 @@ def sign_out(store: Store, secret: str) -> None:
             object_id=token.user_id,
             detail={"token": token.id},
         )
+    forget_tokens()  # after the commit: no request re-caches the old state
 
 
 def token_dict(token: ApiToken) -> dict[str, Any]:
@@ -538,6 +569,7 @@ __all__ = [
     "agency_dict",
     "create_agency",
     "create_user",
+    "forget_tokens",
     "issue_token",
     "list_agencies",
     "list_tokens",

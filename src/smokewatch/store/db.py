@@ -155,7 +155,8 @@ class Store:
         """
         session = self._sessions()
         try:
-            yield session
+            with _store_errors():
+                yield session
         finally:
             # close() ends the transaction without committing and, unlike rollback(), leaves
             # the loaded objects' attributes in place.
@@ -221,6 +222,10 @@ def _store_errors() -> Iterator[None]:
         yield
     except exc.IntegrityError as error:
         raise Conflict(f"store constraint failed: {error.orig}") from error
+    except exc.DataError as error:
+        # A value the database cannot hold: a NUL character or too long for the column
+        # (PostgreSQL), an integer out of range.
+        raise InvalidInput(f"value not accepted by the store: {error.orig}") from error
     except exc.OperationalError as error:
         if getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
             raise Conflict(f"store busy: {error.orig}") from error

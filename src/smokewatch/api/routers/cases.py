@@ -10,13 +10,14 @@ from fastapi.responses import FileResponse
 
 from smokewatch.api.deps import ActorDep, EvidenceDirDep, StoreDep
 from smokewatch.api.schemas import cases as schemas
+from smokewatch.cases.workflow import CaseStatus
 from smokewatch.errors import InvalidInput
 from smokewatch.services import case_intake, cases, evidence, views
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
 SHA256 = r"^[0-9a-f]{64}$"
 
 _DOWNLOAD_HEADERS = {
@@ -31,7 +32,9 @@ _DOWNLOAD_HEADERS = {
 def list_cases(
     store: StoreDep,
     actor: ActorDep,
-    status_: Annotated[list[str] | None, Query(alias="status", description="Stages.")] = None,
+    status_: Annotated[
+        list[CaseStatus] | None, Query(alias="status", description="Stages.")
+    ] = None,
     overdue: Annotated[bool, Query(description="Only cases past their deadline.")] = False,
     assignee: Annotated[str | None, Query(max_length=64)] = None,
     subject_id: Annotated[str | None, Query(max_length=128)] = None,
@@ -42,7 +45,7 @@ def list_cases(
     rows, total = cases.list_cases(
         store,
         actor,
-        statuses=status_,
+        statuses=[s.value for s in status_] if status_ else None,
         overdue=overdue,
         assignee=assignee,
         subject_id=subject_id,

@@ -12,11 +12,12 @@ from smokewatch.api.schemas import cases as case_schemas
 from smokewatch.api.schemas import monitoring as schemas
 from smokewatch.services import alerts, case_intake, entities, reports
 from smokewatch.services.alerts import DEFAULT_SCORECARD, KEY_FOCUS
+from smokewatch.store.orm import AlertStatus
 
 router = APIRouter(prefix="/api/v1")
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
 Scorecard = Annotated[str, Query(max_length=64, description="Scorecard id.")]
 
 
@@ -107,8 +108,7 @@ def list_alerts(
     store: StoreDep,
     actor: ActorDep,
     status_: Annotated[
-        list[str] | None,
-        Query(alias="status", description="open, snoozed, closed (default: open)."),
+        list[AlertStatus] | None, Query(alias="status", description="Default: open.")
     ] = None,
     grade: Annotated[list[str] | None, Query(description="Only these grades.")] = None,
     adcode: Annotated[str | None, Query(pattern=r"^\d{1,9}$", description="Code prefix.")] = None,
@@ -120,7 +120,7 @@ def list_alerts(
     """Alerts routed to your territory, most recently updated first."""
     rows, total = alerts.list_alerts(
         store,
-        statuses=status_ or ("open",),
+        statuses=[s.value for s in status_] if status_ else ("open",),
         grades=grade,
         adcode_prefix=adcode,
         sector=sector,

@@ -48,7 +48,7 @@ class CaseUpdate(_Request):
 
     title: str | None = Field(default=None, min_length=1, max_length=500)
     subject_name: str | None = Field(default=None, min_length=1, max_length=500)
-    expected_version: int | None = Field(default=None, ge=1)
+    expected_version: int | None = Field(default=None, ge=1, le=2_000_000_000)
 
 
 class Transition(_Request):
@@ -65,7 +65,10 @@ class Transition(_Request):
     lead_adcode: str | None = Field(default=None, max_length=12)
     into: str | None = Field(default=None, max_length=64)
     expected_version: int | None = Field(
-        default=None, ge=1, description="Refuse (409) if the case changed since this version."
+        default=None,
+        ge=1,
+        le=2_000_000_000,
+        description="Refuse (409) if the case changed since this version.",
     )
 
     def fields(self) -> dict[str, Any]:
