@@ -8,7 +8,6 @@ nothing dated after the as-of date can change them.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -154,11 +153,8 @@ def test_bad_options_are_refused(folder: Path, tmp_path: Path) -> None:
         backtest.p2p_wdzj(folder, tmp_path, as_of=AS_OF)
 
 
-@pytest.mark.skipif(
-    not os.environ.get("SMOKEWATCH_SHARED_DATA"), reason="needs SMOKEWATCH_SHARED_DATA"
-)
-def test_the_513_platforms_of_mid_2017(tmp_path: Path) -> None:
-    data = Path(os.environ["SMOKEWATCH_SHARED_DATA"]) / "p2p-platforms-wdzj"
+def test_the_513_platforms_of_mid_2017(shared_data: Path, tmp_path: Path) -> None:
+    data = shared_data / "p2p-platforms-wdzj"
     out = tmp_path / "scores.csv"
     summary = backtest.p2p_wdzj(data, out, as_of=date(2017, 6, 30))
     rows = _read(out)
