@@ -26,59 +26,29 @@ rounded to two decimals.
 
 from __future__ import annotations
 
-import hashlib
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from smokewatch.text.returns import PromisedReturn, extract_returns
+from tests.text.blind_tables import (
+    check_case,
+    check_spans,
+    holdout_agreement,
+    load_cases,
+    params,
+    split_of,
+)
 
 CASES_FILE = Path(__file__).with_name("returns_cases_blind2.yml")
-TUNE_SHARE_BYTE = 179
-"""A case is ``tune`` when the first byte of sha256(text) is below this (179/256 ≈ 70 %)."""
 REQUIRED_HOLDOUT_AGREEMENT = 0.89
 """The holdout agreement measured once at the end of the round (80/92 = 86.96 %; 74/92 = 80.4 %
 before it), rounded down to a whole percent: a regression floor, to be raised, never lowered.
 Raised to 0.89 after the fourth round's general rules (82/92 = 89.1 %)."""
-_CENT = Decimal("0.01")
 
-
-def _load() -> list[dict[str, Any]]:
-    cases = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
-    assert isinstance(cases, list)
-    return cases
-
-
-CASES = _load()
+CASES = load_cases(CASES_FILE)
 TUNE = [case for case in CASES if case["split"] == "tune"]
 HOLDOUT = [case for case in CASES if case["split"] == "holdout"]
-
-
-def _split_of(text: str) -> str:
-    first_byte = hashlib.sha256(text.encode("utf-8")).digest()[0]
-    return "tune" if first_byte < TUNE_SHARE_BYTE else "holdout"
-
-
-def _cents(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def _rates(found: list[PromisedReturn]) -> list[Decimal | None]:
-    return [_cents(r.annual_rate) for r in found]
-
-
-def _expected_rates(case: dict[str, Any]) -> list[Decimal | None]:
-    return [_cents(item["rate"]) for item in case["returns"]]
-
-
-def _param(index: int, case: dict[str, Any]) -> Any:
-    marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
-    return pytest.param(case, id=f"{index:03d}-{case['text'][:14]}", marks=marks)
 
 
 # ---------------------------------------------------------------- the table
@@ -93,7 +63,7 @@ def test_the_table_has_at_least_220_varied_cases_with_near_misses() -> None:
 
 
 def test_the_split_is_the_recorded_stable_hash_of_each_text() -> None:
-    assert [case["split"] for case in CASES] == [_split_of(case["text"]) for case in CASES]
+    assert [case["split"] for case in CASES] == [split_of(case["text"]) for case in CASES]
 
 
 def test_the_split_is_about_seventy_to_thirty() -> None:
@@ -107,30 +77,17 @@ def test_only_tune_cases_may_be_marked_as_known_misses() -> None:
 # ---------------------------------------------------------------- tune: every case
 
 
-@pytest.mark.parametrize("case", [_param(i, c) for i, c in enumerate(TUNE)])
+@pytest.mark.parametrize("case", params(TUNE))
 def test_tune_case(case: dict[str, Any]) -> None:
-    found = extract_returns(case["text"])
-    assert _rates(found) == _expected_rates(case)
-    for item, r in zip(case["returns"], found, strict=True):
-        assert _cents(r.low) == _cents(item.get("low"))
-        if "negated" in item:
-            assert r.negated is item["negated"]
+    check_case(case)
 
 
 def test_spans_of_every_case_point_into_the_text() -> None:
-    for case in CASES:
-        text = case["text"]
-        for r in extract_returns(text):
-            assert text[r.start : r.end] == r.text
+    check_spans(CASES)
 
 
 # ---------------------------------------------------------------- holdout: the estimate
 
 
 def test_holdout_annual_rate_agreement_does_not_fall_below_the_measured_level() -> None:
-    agree = sum(
-        1 for case in HOLDOUT if _rates(extract_returns(case["text"])) == _expected_rates(case)
-    )
-    score = agree / len(HOLDOUT)
-    print(f"blind2 holdout annual-rate agreement: {agree}/{len(HOLDOUT)} = {score:.2%}")
-    assert score >= REQUIRED_HOLDOUT_AGREEMENT
+    assert holdout_agreement("blind2", HOLDOUT) >= REQUIRED_HOLDOUT_AGREEMENT
