@@ -77,6 +77,12 @@ wheel-check: install ## build the wheel; run it without extras, then the offline
 openapi: install ## regenerate docs/openapi.json from the app (a test fails when it is stale)
 	$(BIN)/python -c 'import sys; from smokewatch.api.app import openapi_json; sys.stdout.write(openapi_json())' > docs/openapi.json
 
+.PHONY: messages
+messages: install ## extract UI strings into the zh-CN/en catalogs (then translate the new zh-CN ones)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(TOOLS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TOOLS)/messages.pot -d src/smokewatch/webkit/locale -D messages -w 100 \
+		--no-fuzzy-matching --ignore-obsolete
+
 .PHONY: format
 format: install ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix src tests contrib
