@@ -23,6 +23,8 @@ from typing import Final, Literal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Locale = Literal["zh_CN", "en"]
 LOCALES: Final[tuple[Locale, ...]] = ("zh_CN", "en")
@@ -114,6 +116,47 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ungettext(singular, plural, n)
 
 
+class LocaleMiddleware:
+    """Pure ASGI middleware: choose the request's locale; ``?lang=`` also remembers it.
+
+    The locale is set in the context variable before the app runs, so sync routes (run in a
+    worker thread with a copy of the context) and templates see it. ``?lang=en`` or
+    ``?lang=zh-CN`` sets the ``lang`` cookie for a year.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request in its locale."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        asked = request.query_params.get("lang")
+        chosen = asked if asked in LANG_TAGS else None
+        locale = negotiate(
+            chosen or request.cookies.get("lang"), request.headers.get("accept-language")
+        )
+
+        async def sending(message: Message) -> None:
+            if chosen and message["type"] == "http.response.start":
+                cookie = f"lang={HTML_LANG[locale]}; Path=/; Max-Age=31536000; SameSite=Lax"
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        token = _current.set(locale)
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            _current.reset(token)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (labels in tables)."""
+    return message
+
+
 _ = gettext
 
 __all__ = [
@@ -121,7 +164,9 @@ __all__ = [
     "HTML_LANG",
     "LANG_TAGS",
     "LOCALES",
+    "N_",
     "Locale",
+    "LocaleMiddleware",
     "_",
     "current_locale",
     "gettext",
