@@ -1,5 +1,7 @@
 """Fill the zh-CN catalog from a JSON object {english id: Chinese}: after `make messages`.
 
+Plural messages are keyed by their singular id (Chinese has one form).
+
     python contrib/translate.py translations.json
 
 Only ids present in the catalog are filled (run `make messages` first); others are reported.
@@ -25,8 +27,13 @@ def main(source: str) -> int:
     with CATALOG.open("rb") as handle:
         catalog = read_po(handle, locale="zh_CN")
     for message in catalog:
-        if message.id and isinstance(message.id, str) and message.id in wanted:
-            message.string = wanted.pop(message.id)
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            if message.id in wanted:
+                message.string = wanted.pop(message.id)
+        elif message.id[0] in wanted:  # plural: Chinese has one form, keyed by the singular
+            message.string = (wanted.pop(message.id[0]),)
     with CATALOG.open("wb") as handle:
         write_po(handle, catalog, width=100, no_location=True)
     for missing in wanted:

@@ -23,10 +23,9 @@ def _extracted() -> dict[str, str]:
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map
     ):
-        ids = message if isinstance(message, tuple) else (message,)
-        for msgid in ids:
-            if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+        msgid = message[0] if isinstance(message, tuple) else message  # plurals: by singular
+        if msgid:
+            found.setdefault(msgid, f"{filename}:{lineno}")
     return found
 
 

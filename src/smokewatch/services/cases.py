@@ -518,8 +518,13 @@ def list_cases(
     limit: int = 50,
     offset: int = 0,
     today: date | None = None,
+    jurisdiction: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The cases the actor can see, most recently updated first."""
+    """The cases the actor can see, most recently updated first.
+
+    ``jurisdiction`` keeps the cases inside that division (its jurisdiction or lead region):
+    ``340200`` or ``3402``, every case of 芜湖市.
+    """
     if not 0 < limit <= 1000 or offset < 0:
         raise InvalidInput("limit must be 1..1000 and offset not negative")
     conditions = [visible(actor)]
@@ -531,6 +536,14 @@ def list_cases(
         conditions.append(Case.assignee == assignee)
     if subject_id:
         conditions.append(Case.subject_id == subject_id)
+    if jurisdiction:
+        inside = jurisdiction_prefix(jurisdiction)
+        conditions.append(
+            sa.or_(
+                Case.jurisdiction.startswith(inside, autoescape=True),
+                Case.lead_adcode.startswith(inside, autoescape=True),
+            )
+        )
     with store.read_session() as session:
         total = session.execute(
             sa.select(sa.func.count()).select_from(Case).where(*conditions)

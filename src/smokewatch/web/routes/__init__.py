@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from smokewatch.web.routes import auth, overview
+from smokewatch.web.routes import alerts, auth, cases, catalogue, overview
 
-ROUTERS: tuple[APIRouter, ...] = (auth.router, overview.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    overview.router,
+    alerts.router,
+    cases.router,
+    catalogue.router,
+)
 
 __all__ = ["ROUTERS"]
