@@ -140,3 +140,36 @@ def test_invalid_requests_get_the_error_shape_with_field_details(world: World) -
     }
     missing = world.call("lead", "GET", "/api/v1/no-such-thing")
     assert missing.status_code == 404 and missing.json()["error"]["kind"] == "NotFound"
+
+
+def test_an_alert_is_assigned_to_someone_who_can_work_on_it(world: World) -> None:
+    alert = f"al-{entity(world, IN)}"
+    given = world.call(
+        "lead",
+        "POST",
+        f"/api/v1/alerts/{alert}/assign",
+        json={"assignee": "officer", "note": "请核查"},
+    )
+    assert given.status_code == 200
+    assert given.json()["assignee"] == "officer" and given.json()["assigned_at"] is not None
+    assert given.json()["history"][-1]["reason"] == "→ officer: 请核查"
+    mine = world.call("officer", "GET", "/api/v1/alerts", params={"assignee": "officer"}).json()
+    assert [a["id"] for a in mine["items"]] == [alert]
+    for refused in ("viewer", "jiujiang", "nobody"):  # cannot act / other county / unknown
+        answer = world.call(
+            "lead", "POST", f"/api/v1/alerts/{alert}/assign", json={"assignee": refused}
+        )
+        assert answer.status_code == 422, refused
+    back = world.call("lead", "POST", f"/api/v1/alerts/{alert}/assign", json={"assignee": None})
+    assert back.json()["assignee"] is None
+    actions = [e["action"] for e in audit.history(world.store, "alert", alert)]
+    assert actions == ["alert.assigned", "alert.assigned"]
+
+
+def test_a_closed_alert_is_not_assigned(world: World) -> None:
+    alert = f"al-{entity(world, IN)}"
+    world.call("lead", "POST", f"/api/v1/alerts/{alert}/close", json={"reason": "已核查"})
+    answer = world.call(
+        "lead", "POST", f"/api/v1/alerts/{alert}/assign", json={"assignee": "officer"}
+    )
+    assert answer.status_code == 409

@@ -246,6 +246,8 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "alerts-list": ("GET", "/alerts", _alerts, ROUTED_LIST),
     "alerts-get": ("GET", "/alerts/{alert_id}", _alert(), ROUTED_READ),
     "alerts-acknowledge": ("POST", "/alerts/{alert_id}/ack", _alert({}), ROUTED_ACT.format(200)),
+    "alerts-assign": ("POST", "/alerts/{alert_id}/assign", _alert({"assignee": None}),
+                      ROUTED_ACT.format(200)),
     "alerts-snooze": ("POST", "/alerts/{alert_id}/snooze",
                       _alert({"until": "2099-01-01", "reason": "待核实"}), ROUTED_ACT.format(200)),
     "alerts-close": ("POST", "/alerts/{alert_id}/close", _alert({"reason": "已核查"}),

@@ -64,7 +64,7 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
 
 
 def test_head_is_the_blacklist_migration() -> None:
-    assert head_revision() == "0007_blacklist"
+    assert head_revision() == "0012_alert_assign"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0007_blacklist"
+        assert current_revision(connection) == "0012_alert_assign"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
@@ -97,7 +97,7 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0002_scores_alerts.py").is_file()
     assert (folder / "versions" / "0003_cases.py").is_file()
     assert (folder / "versions" / "0005_resolve.py").is_file()
-    assert (folder / "versions" / "0007_blacklist.py").is_file()
+    assert (folder / "versions" / "0012_alert_assign.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:

@@ -119,3 +119,24 @@ def test_a_hostile_name_is_shown_as_text(web: World) -> None:
     html = _inbox(web)
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+def test_an_alert_is_assigned_and_found_under_assigned_to_me(web: World) -> None:
+    sign_in(web.client, "lead")
+    token = csrf_of(_inbox(web))
+    row = web.client.post(
+        "/alerts/al-ent-340202-1/assign",
+        data={"assignee": "officer"},
+        headers={**HTMX, "X-CSRF-Token": token},
+    )
+    assert row.status_code == 200 and "→ officer" in row.text
+    refused = web.client.post(
+        "/alerts/al-ent-340202-1/assign",
+        data={"assignee": "jiujiang"},
+        headers={**HTMX, "X-CSRF-Token": token},
+    )
+    assert refused.status_code == 422
+    web.client.cookies.clear()
+    sign_in(web.client, "officer")
+    html = _inbox(web, "?mine=true")
+    assert html.count("data-alert=") == 1 and 'data-alert="al-ent-340202-1"' in html

@@ -22,14 +22,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from smokewatch.cases.access import Actor, sees_region
+from smokewatch.cases.access import TRIAGE_ROLES, Actor, sees_region
 from smokewatch.errors import Conflict, InvalidInput, NotFound
 from smokewatch.services import audit
 from smokewatch.services.scores import alert_id
+from smokewatch.services.users import actor_of
 from smokewatch.services.visibility import region_condition, require_analyst, require_triage
 from smokewatch.store import scoring
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertEvent, AlertStatus, Score, WatchlistEntry
+from smokewatch.store.orm_cases import Agency, User
 
 Who = Actor | str
 """A user, or the operator's name at the command line (trusted)."""
@@ -83,6 +85,8 @@ def alert_dict(alert: Alert, events: Sequence[AlertEvent] | None = None) -> dict
         "reason_en": alert.reason_en,
         "acknowledged_at": alert.acknowledged_at,
         "acknowledged_by": alert.acknowledged_by,
+        "assignee": alert.assignee,
+        "assigned_at": alert.assigned_at,
     }
     if events is not None:
         data["history"] = [
@@ -235,6 +239,7 @@ def list_alerts(
     limit: int = 50,
     offset: int = 0,
     actor: Who | None = None,
+    assignee: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Alerts matching the filters (default: the open ones), most recently updated first.
 
@@ -252,6 +257,7 @@ def list_alerts(
             where=where,
             limit=limit,
             offset=offset,
+            assignee=assignee,
         )
         return [alert_dict(a) for a in rows], total
 
@@ -309,6 +315,44 @@ def acknowledge_alert(
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by = datetime.now(UTC), _name(actor)
             _changed(session, alert, "acknowledged", actor, (note or "").strip() or None)
+        return alert_dict(alert, scoring.alert_events(session, alert_id))
+
+
+def assign_alert(
+    store: Store, alert_id: str, *, assignee: str | None, actor: Who, note: str | None = None
+) -> dict[str, Any]:
+    """Give the alert to a user to triage (``None`` puts it back in the territory's inbox).
+
+    The assignee must be an active user who sees the alert and may act on alerts there, so an
+    alert is never handed to someone who cannot open it.
+
+    Raises:
+        InvalidInput: no such active user, or one who could not work on this alert.
+        Conflict: the alert is closed.
+    """
+    with store.unit_of_work() as session:
+        alert = _visible_alert(session, alert_id, actor, acting=True)
+        if alert.status == AlertStatus.CLOSED:
+            raise Conflict(f"alert {alert_id} is closed; it cannot be assigned")
+        if assignee is not None:
+            user = session.get(User, assignee)
+            if user is None or not user.active:
+                raise InvalidInput(f"no active user {assignee!r}")
+            agency = session.get(Agency, user.agency_id) if user.agency_id else None
+            them = actor_of(user, agency)
+            if not sees_region(them, alert.adcode, alert.sector) or not (
+                them.is_admin or them.roles & TRIAGE_ROLES
+            ):
+                raise InvalidInput(
+                    f"{assignee} cannot work on alerts in {alert.adcode or 'this region'}"
+                )
+        if alert.assignee != assignee:
+            alert.assignee = assignee
+            alert.assigned_at = datetime.now(UTC) if assignee else None
+            reason = f"→ {assignee}" if assignee else "→ inbox"
+            if note and note.strip():
+                reason = f"{reason}: {note.strip()}"
+            _changed(session, alert, "assigned", actor, reason)
         return alert_dict(alert, scoring.alert_events(session, alert_id))
 
 
@@ -464,6 +508,7 @@ __all__ = [
     "acknowledge_alert",
     "add_watch",
     "alert_dict",
+    "assign_alert",
     "close_alert",
     "list_alerts",
     "list_scores",

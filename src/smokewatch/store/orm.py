@@ -277,6 +277,8 @@ class AlertEventKind(StrEnum):
     REOPENED = "reopened"
     ACKNOWLEDGED = "acknowledged"
     """Someone took note of the alert at its current grade (a rise clears it)."""
+    ASSIGNED = "assigned"
+    """The alert was given to a person to triage (or taken back: assignee cleared)."""
 
 
 class Alert(Base):
@@ -288,6 +290,7 @@ class Alert(Base):
         sa.UniqueConstraint("subject_table", "subject_id", "scorecard_id"),
         sa.Index(None, "status", "grade"),
         sa.Index(None, "adcode"),
+        sa.Index(None, "assignee"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
@@ -319,6 +322,9 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When someone took note of the alert at its current grade (cleared when it rises)."""
     acknowledged_by: Mapped[str | None] = mapped_column(sa.String(128))
+    assignee: Mapped[str | None] = mapped_column(sa.String(128))
+    """The user who triages the alert (``None``: the territory's inbox)."""
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AlertEvent(Base):

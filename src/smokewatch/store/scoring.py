@@ -283,6 +283,7 @@ def list_alerts(
     where: sa.ColumnElement[bool] | None = None,
     limit: int = 100,
     offset: int = 0,
+    assignee: str | None = None,
 ) -> tuple[list[Alert], int]:
     """Alerts matching the filters, most recently updated first, and how many match.
 
@@ -303,6 +304,8 @@ def list_alerts(
         conditions.append(Alert.sector == sector)
     if scorecard_id:
         conditions.append(Alert.scorecard_id == scorecard_id)
+    if assignee:
+        conditions.append(Alert.assignee == assignee)
     total = session.execute(sa.select(sa.func.count()).select_from(Alert).where(*conditions))
     page = session.scalars(
         sa.select(Alert)

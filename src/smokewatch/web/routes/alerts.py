@@ -29,6 +29,7 @@ def inbox(  # noqa: PLR0917 - FastAPI reads query parameters from the signature
     grade: Annotated[list[str] | None, Query()] = None,
     region: Annotated[str | None, Query(max_length=12, pattern="^[0-9]*$")] = None,
     unacknowledged: bool = False,
+    mine: bool = False,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """Alerts in the user's territory, newest first, with the actions the role may take."""
@@ -43,10 +44,13 @@ def inbox(  # noqa: PLR0917 - FastAPI reads query parameters from the signature
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
         actor=who,
+        assignee=who.user_id if mine else None,
     )
     filters = {"status": status, "grade": grades or [], "region": region or ""}
     if unacknowledged:
         filters["unacknowledged"] = "true"
+    if mine:
+        filters["mine"] = "true"
     return pages.render(
         request,
         "alerts/index.html",
@@ -82,6 +86,20 @@ def _row(request: Request, alert_id: str) -> Response:
 def acknowledge(request: Request, alert_id: str) -> Response:
     """Take note of the alert at its grade."""
     alerts.acknowledge_alert(pages.store(request), alert_id, actor=pages.actor(request))
+    return _row(request, alert_id)
+
+
+@router.post("/alerts/{alert_id}/assign", dependencies=[Depends(pages.check_csrf)])
+def assign(
+    request: Request, alert_id: str, assignee: Annotated[str, Form(max_length=128)] = ""
+) -> Response:
+    """Give the alert to a user (empty: back to the territory's inbox)."""
+    alerts.assign_alert(
+        pages.store(request),
+        alert_id,
+        assignee=assignee.strip() or None,
+        actor=pages.actor(request),
+    )
     return _row(request, alert_id)
 
 
