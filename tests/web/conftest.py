@@ -63,3 +63,35 @@ def served(tmp_path: Path, live_server: Any) -> Iterator[tuple[str, World]]:
         entity(world, "340202", grade="red")
         yield live_server(app), world
     store.dispose()
+
+
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push("<html> has no lang");
+  if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one <h1>");
+  if (!document.querySelector("main")) problems.push("no <main> landmark");
+  for (const field of document.querySelectorAll("input, select, textarea")) {
+    if (field.type === "hidden") continue;
+    const labelled = field.labels && field.labels.length > 0;
+    if (!labelled && !field.getAttribute("aria-label") && !field.getAttribute("aria-labelledby"))
+      problems.push("unlabelled " + field.tagName.toLowerCase() + " " + (field.name || field.id));
+  }
+  for (const button of document.querySelectorAll("button, a[href]")) {
+    if (!button.textContent.trim() && !button.getAttribute("aria-label"))
+      problems.push("empty " + button.tagName.toLowerCase());
+  }
+  for (const image of document.querySelectorAll("img")) {
+    if (!image.hasAttribute("alt")) problems.push("img without alt");
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    problems.push("wider than the window: " + document.documentElement.scrollWidth);
+  return problems;
+}"""
+"""Checks every page must pass in the browser: language, headings, labels, names, no sideways
+scrolling at the viewport's width (1366x768 office screens, 1920x1080 wall screens)."""
+
+
+def accessibility_problems(page: Any) -> list[str]:
+    """What :data:`ACCESSIBILITY_PROBLEMS` finds on the page (empty: none)."""
+    found: list[str] = page.evaluate(ACCESSIBILITY_PROBLEMS)
+    return found

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.api.world import PASSWORD, World
+from tests.web.conftest import accessibility_problems
 
 
 def _sign_in(page: Any, base: str, user: str) -> None:
@@ -27,6 +28,7 @@ def test_an_alert_becomes_a_case_that_moves_one_stage(
     _sign_in(page, base, "lead")
     page.click("nav.main-nav a[href='/alerts']")
     page.wait_for_selector("tr[data-alert]")
+    assert accessibility_problems(page) == []
     screenshot(page, "alerts")
     row = page.locator("tr[data-alert]").first
     row.locator("button.ack").click()
@@ -34,6 +36,7 @@ def test_an_alert_becomes_a_case_that_moves_one_stage(
     page.locator("tr[data-alert] button.open-case").first.click()
     page.wait_for_url(f"{base}/cases/**")
     assert page.get_attribute(".stage-line .badge.stage", "data-stage") == "clue"
+    assert accessibility_problems(page) == []
     screenshot(page, "case-clue")
     page.fill("#verify-assignee", "officer")
     page.click("details[data-action=verify] button[type=submit]")
@@ -42,9 +45,11 @@ def test_an_alert_becomes_a_case_that_moves_one_stage(
     screenshot(page, "case-verifying")
     page.click("nav.main-nav a[href='/cases']")
     page.wait_for_selector("section[data-stage=verifying] article.case-card")
+    assert accessibility_problems(page) == []
     screenshot(page, "board")
     page.click("nav.main-nav a[href='/rules']")
     page.wait_for_selector("tr[data-rule='SW-R-0001']")
+    assert accessibility_problems(page) == []
     screenshot(page, "rules")
     page.click(".lang-switch a[hreflang=en]")
     page.wait_for_selector("html[lang=en]")
@@ -63,3 +68,20 @@ def test_a_refused_action_shows_the_servers_reason(served: tuple[str, World], pa
     page.locator("tr[data-alert] button.open-case").first.click()
     page.wait_for_selector("#flash")
     assert "already" in page.inner_text("#flash")
+
+
+@pytest.mark.browser
+def test_the_work_pages_fit_a_wall_screen(
+    served: tuple[str, World], chromium: Any, screenshot: Callable[[Any, str], Path]
+) -> None:
+    base, _ = served
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    wall = context.new_page()
+    try:
+        _sign_in(wall, base, "city")
+        for path in ("/overview", "/alerts", "/cases", "/rules", "/runs"):
+            wall.goto(base + path)
+            assert accessibility_problems(wall) == [], path
+            screenshot(wall, "wall" + path.replace("/", "-"))
+    finally:
+        context.close()
