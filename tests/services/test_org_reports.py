@@ -122,7 +122,7 @@ def test_negative_net_assets_from_a_file_reach_the_negative_capital_band(ws: Set
     _load(ws, [(uscc(1), "2025-05-31", "10,000,000", "-500,000", "-2,000,000")])
     findings = _findings(ws, ["SW-R-0406", "SW-R-0408"])
     assert findings[("SW-R-0406", "芜湖甲小额贷款有限公司")] == "negative"
-    assert findings[("SW-R-0408", "芜湖甲小额贷款有限公司")] == "deep_loss"
+    assert findings[("SW-R-0408", "芜湖甲小额贷款有限公司")] == "no_equity"
 
 
 def test_a_negative_balance_is_still_rejected(ws: Settings) -> None:
