@@ -91,6 +91,7 @@ PLATFORM_COLUMNS: Mapping[str, str] = {
     "province": "所在省份",
     "city": "所在城市",
     "address": "办公地址",
+    "adcode": "行政区划代码",
     "registered_capital": "注册资本（万元）",
     "paid_in_capital": "实缴资本（万元）",
     "backer": "平台背景",
