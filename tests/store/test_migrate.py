@@ -63,8 +63,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_blacklist_migration() -> None:
-    assert head_revision() == "0007_blacklist"
+def test_head_is_the_api_indexes_migration() -> None:
+    assert head_revision() == "0011_api_indexes"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0007_blacklist"
+        assert current_revision(connection) == "0011_api_indexes"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
