@@ -5,8 +5,9 @@ of the demo city show real-looking work: the lead offices of 安徽省, 芜湖�
 districts, the member agencies (market regulation, cyberspace, police, court) and two banks
 as outposts; a user for each role with a documented demo password (:data:`DEMO_USERS`,
 printed by ``demo init`` and listed in README); and planted cases (:data:`PLANTED_CASES`)
-opened from the demo's highest alerts of each district and taken through the workflow by
-those users — a fresh clue, verification (one past its deadline), a determination, disposal,
+opened from the demo's highest alerts of each district (then its highest scored entities:
+the demo city has few alerts per district) and taken through the workflow by those users —
+a fresh clue, verification (one past its deadline), a determination, disposal,
 a referral to the police with its handover receipt awaiting acknowledgement, a closed case,
 a dismissed one, an escalated cross-district case with a designated lead region, and a clue
 reported by a bank.
@@ -30,7 +31,7 @@ from smokewatch.cases.access import Actor
 from smokewatch.errors import Conflict
 from smokewatch.services import alerts, cases, evidence, users
 from smokewatch.store.db import Store
-from smokewatch.store.orm import Alert, AlertStatus
+from smokewatch.store.orm import Alert, AlertStatus, Score
 from smokewatch.store.orm_cases import Agency
 
 SMOKE_CARD: Final = "SW-S-0001"
@@ -184,11 +185,28 @@ class Mechanism:
     cases: tuple[SeededCase, ...]
 
 
-def _top_alerts(store: Store, county: str) -> list[Alert]:
-    """The open smoke-index alerts of a county, highest first (ties by id: deterministic)."""
+@dataclass(frozen=True, slots=True)
+class _Lead:
+    """Where a planted case comes from: an open alert, else a scored entity of the district."""
+
+    kind: str
+    ref_id: str
+    subject_id: str
+    subject_table: str
+    subject_name: str | None
+    sector: str | None
+    grade: str
+
+
+def _leads(store: Store, county: str) -> list[_Lead]:
+    """Open smoke-index alerts of a district, then its other scored entities.
+
+    Each part highest first, ties by id (deterministic).
+    """
     with store.read_session() as session:
-        return list(
-            session.scalars(
+        alerted = [
+            _Lead("alert", a.id, a.subject_id, a.subject_table, a.subject_name, a.sector, a.grade)
+            for a in session.scalars(
                 sa.select(Alert)
                 .where(
                     Alert.scorecard_id == SMOKE_CARD,
@@ -197,7 +215,24 @@ def _top_alerts(store: Store, county: str) -> list[Alert]:
                 )
                 .order_by(Alert.score.desc(), Alert.id)
             )
-        )
+        ]
+        taken = {lead.subject_id for lead in alerted}
+        scored = [
+            _Lead("score", s.id, s.subject_id, s.subject_table, s.subject_name, s.sector, s.grade)
+            for s in session.scalars(
+                sa.select(Score)
+                .where(
+                    Score.scorecard_id == SMOKE_CARD,
+                    Score.adcode == county,
+                    Score.shadow.is_(False),
+                )
+                .order_by(Score.score.desc(), Score.as_of.desc(), Score.id)
+                .limit(50)
+            )
+            if s.subject_id not in taken
+        ]
+    unique = {lead.subject_id: lead for lead in reversed(scored)}  # the highest per entity
+    return alerted + sorted(unique.values(), key=scored.index)
 
 
 def _seed_people(store: Store, root: Actor) -> None:
@@ -227,9 +262,9 @@ def _seed_people(store: Store, root: Actor) -> None:
 
 
 def _open(
-    store: Store, plant: PlantedCase, actor: Actor, alert: Alert | None, when: datetime
+    store: Store, plant: PlantedCase, actor: Actor, lead: _Lead | None, when: datetime
 ) -> str:
-    if alert is None:
+    if lead is None:
         title = plant.title or "群众举报：承诺高额回报吸收资金"
         opened = cases.open_case(
             store,
@@ -240,20 +275,21 @@ def _open(
             now=when,
         )
         return str(opened["id"])
-    name = alert.subject_name or alert.subject_id
+    name = lead.subject_name or lead.subject_id
     opened = cases.open_case(
         store,
         actor,
-        title=f"{name}：{alert.grade}预警",
+        title=f"{name}：冒烟指数{lead.grade}" + ("预警" if lead.kind == "alert" else "，研判"),
         jurisdiction=plant.county,
-        subject_id=alert.subject_id,
-        subject_table=alert.subject_table,
-        subject_name=alert.subject_name,
-        sector=alert.sector,
-        links=[("alert", alert.id), ("entity", alert.subject_id)],
+        subject_id=lead.subject_id,
+        subject_table=lead.subject_table,
+        subject_name=lead.subject_name,
+        sector=lead.sector,
+        links=[(lead.kind, lead.ref_id), ("entity", lead.subject_id)],
         now=when,
     )
-    alerts.acknowledge_alert(store, alert.id, actor=actor, note=f"case {opened['id']}")
+    if lead.kind == "alert":
+        alerts.acknowledge_alert(store, lead.ref_id, actor=actor, note=f"case {opened['id']}")
     return str(opened["id"])
 
 
@@ -262,8 +298,9 @@ def seed_mechanism(
 ) -> Mechanism:
     """Seed the demo's agencies, users and planted cases into a store that holds its alerts.
 
-    Each planted case takes the next highest open alert of its district (a case without an
-    alert left is opened as a hand-entered clue, so a small demo still shows every stage).
+    Each planted case takes the next highest open alert of its district, else its next
+    highest scored entity (a case with neither left is opened as a hand-entered clue, so a
+    small demo still shows every stage).
 
     Raises:
         Conflict: the store already holds the demo's agencies.
@@ -272,13 +309,13 @@ def seed_mechanism(
     admin = users.system_actor(root)
     _seed_people(store, admin)
     actors = {u.id: users.actor_for_user(store, u.id) for u in DEMO_USERS}
-    pools = {county: _top_alerts(store, county) for county in {p.county for p in PLANTED_CASES}}
+    pools = {county: _leads(store, county) for county in {p.county for p in PLANTED_CASES}}
     seeded: list[SeededCase] = []
     for plant in PLANTED_CASES:
         pool = pools[plant.county]
-        alert = pool.pop(0) if plant.from_alert and pool else None
+        lead = pool.pop(0) if plant.from_alert and pool else None
         when = now - timedelta(days=plant.opened_days_ago)
-        case_id = _open(store, plant, actors[plant.opened_by], alert, when)
+        case_id = _open(store, plant, actors[plant.opened_by], lead, when)
         for days_ago, user_id, action, fields in plant.steps:
             cases.act(
                 store, actors[user_id], case_id, action, fields, now=now - timedelta(days=days_ago)
