@@ -173,3 +173,28 @@ def test_a_closed_alert_is_not_assigned(world: World) -> None:
         "lead", "POST", f"/api/v1/alerts/{alert}/assign", json={"assignee": "officer"}
     )
     assert answer.status_code == 409
+
+
+def test_pages_of_alerts_and_profile_findings_count_every_match(world: World) -> None:
+    """The page and its total come from one statement; past the last page the total stays."""
+    for _ in range(3):
+        entity(world, IN)
+    first = world.call("admin", "GET", "/api/v1/alerts", params={"limit": 2}).json()
+    beyond = world.call("admin", "GET", "/api/v1/alerts", params={"offset": 50}).json()
+    assert (first["total"], len(first["items"])) == (3, 2)
+    assert (beyond["total"], beyond["items"]) == (3, [])
+    subject = entity(world, OUT)
+    profile = world.call("admin", "GET", f"/api/v1/entities/{subject}").json()
+    assert profile["findings_total"] == len(profile["findings"]) == 1
+
+
+def test_findings_and_the_overview_follow_the_territory(world: World) -> None:
+    inside = entity(world, IN)
+    entity(world, OUT)
+    listed = world.call("lead", "GET", "/api/v1/findings").json()
+    assert {f["subject_id"] for f in listed["items"]} == {inside}
+    assert listed["items"][0]["adcode"] == IN
+    overview = world.call("lead", "GET", "/api/v1/overview").json()
+    assert overview["findings"] == 1
+    city = world.call("city", "GET", "/api/v1/overview").json()
+    assert city["findings"] == 2

@@ -2,9 +2,14 @@
 
 One table (:data:`MATRIX`) says what each role gets from each operation, for an object inside
 the county-level users' county (``IN``, 340202) and one outside it (``OUT``, 340207, still in
-the city of the city lead). For the police "inside" means referred to their unit, for the bank
-reporter opened from their report. ``200L``/``200H``: the list answers 200 and lists / hides
-the object. Each cell makes its own objects, so cells do not depend on each other.
+the city of the city lead and of the workspace). For the police "inside" means referred to
+their unit, for the bank reporter (a county branch in ``IN``) opened from their report.
+``200L``/``200H``: the answer is 200 and lists / hides the object (a run's rejected rows are
+raw data of the whole workspace: shown to the city and the admin only). Each cell makes its
+own objects, so cells do not depend on each other.
+
+:func:`test_the_actions_offered_are_the_actions_accepted` checks the other half of a case
+answer: every action it offers the user is accepted, and every other one is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from smokewatch.services import alerts, users
+from smokewatch.cases.workflow import CaseAction
+from smokewatch.services import alerts, cases, users
 from tests.api.world import (
     IN,
     OUT,
@@ -43,8 +49,10 @@ class Call:
     content: bytes | None = None
     token: str | None = None
     """Send this token instead of the role's (sign-out ends the session it is sent with)."""
-    listed: tuple[str, str] | None = None
+    listed: tuple[str, Any] | None = None
     """(field, value) identifying the object in a list answer."""
+    items: str = "items"
+    """Where the list is in an object answer."""
 
 
 def _none(world: World, where: str, role: str) -> Call:
@@ -52,7 +60,7 @@ def _none(world: World, where: str, role: str) -> Call:
 
 
 def _run(world: World, where: str, role: str) -> Call:
-    return Call(path={"run_id": "ing-1"})
+    return Call(path={"run_id": "ing-1"}, listed=("row_number", 7), items="rejects")
 
 
 def _rule(world: World, where: str, role: str) -> Call:
@@ -200,6 +208,7 @@ def _download(world: World, where: str, role: str) -> Call:
 ALL_200 = "200/200 " * 7
 ANALYSTS = "200/200 200/200 200/200 200/200 200/200 403/403 403/403"
 ADMIN_ONLY = "{0}/{0} 403/403 403/403 403/403 403/403 403/403 403/403"
+WORKSPACE_ROWS = "200L/200L 200L/200L 200H/200H 200H/200H 200H/200H 403/403 403/403"
 ROUTED_LIST = "200L/200L 200L/200L 200L/200H 200L/200H 200L/200H 403/403 403/403"
 ROUTED_READ = "200/200 200/200 200/404 200/404 200/404 403/403 403/403"
 ROUTED_ACT = "{0}/{0} {0}/{0} {0}/404 {0}/404 403/404 403/403 403/403"
@@ -211,10 +220,10 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "system-health": ("GET", "/health", _none, ALL_200),
     "overview-get": ("GET", "/overview", _none, ANALYSTS),
     "runs-list": ("GET", "/runs", _none, ANALYSTS),
-    "runs-get": ("GET", "/runs/{run_id}", _run, ANALYSTS),
-    "runs-rejects": ("GET", "/runs/{run_id}/rejects", _run, ANALYSTS),
-    "findings-list": ("GET", "/findings", _findings,
-                      "200L/200L 200L/200L 200L/200L 200L/200L 200L/200L 403/403 403/403"),
+    "runs-get": ("GET", "/runs/{run_id}", _run, WORKSPACE_ROWS),
+    "runs-rejects": ("GET", "/runs/{run_id}/rejects", _run,
+                     "200/200 200/200 403/403 403/403 403/403 403/403 403/403"),
+    "findings-list": ("GET", "/findings", _findings, ROUTED_LIST),
     "rules-list": ("GET", "/rules", _none, ALL_200),
     "rules-get": ("GET", "/rules/{rule_id}", _rule, ALL_200),
     "scorecards-list": ("GET", "/scorecards", _none, ALL_200),
@@ -263,7 +272,7 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "cases-list": ("GET", "/cases", _cases_list,
                    "200L/200L 200L/200L 200L/200H 200L/200H 200L/200H 200L/200H 200L/200H"),
     "cases-open": ("POST", "/cases", _case_open,
-                   "201/201 201/201 201/403 201/403 403/403 403/403 201/201"),
+                   "201/201 201/201 201/403 201/403 403/403 403/403 201/403"),
     "cases-get": ("GET", "/cases/{case_id}", _case(), CASE_READ),
     "cases-update": ("PATCH", "/cases/{case_id}", _case({"title": "更正标题"}),
                      CASE_EDIT.format(200)),
@@ -319,7 +328,7 @@ def test_permission_matrix(shared_world: World, operation: str, role: str, where
     if listing:
         assert call.listed is not None
         body = response.json()
-        items = body["items"] if isinstance(body, dict) else body
+        items = body[call.items] if isinstance(body, dict) else body
         key, value = call.listed
         assert any(item[key] == value for item in items) == (listing == "L")
 
@@ -346,3 +355,57 @@ def test_without_a_token_every_operation_but_health_and_sign_in_is_401(
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.json()["error"]["kind"] == "Unauthorized"
+
+
+def _action_body(world: World, where: str, action: str) -> dict[str, Any]:
+    """A complete, valid request for an action (so only the rules can refuse it)."""
+    fields: dict[str, Any] = {
+        "verify": {"assignee": "admin"},
+        "determine": {"determination": "illegal_fundraising"},
+        "dispose": {"measures": ["warning_notice"]},
+        "refer": {"to_agency": f"police-{where}", "receipt": world.next("移送-")},
+        "close": {"resolution": "disposed"},
+        "dismiss": {"resolution": "false_positive"},
+        "reopen": {"reason": "新证据"},
+        "escalate": {"reason": "跨区县"},
+        "designate_lead": {"lead_adcode": where},
+        "assign": {"assignee": "admin"},
+    }
+    if action == "merge":
+        return {"action": action, "into": referred_case(world, where), "reason": "同一集团"}
+    return {"action": action, **fields.get(action, {})}
+
+
+def _stage_case(world: World, where: str, stage: str) -> str:
+    case_id = referred_case(world, where)
+    if stage == "escalated":
+        cases.act(world.store, ROOT, case_id, "escalate", {"reason": "跨区县"})
+    return case_id
+
+
+@pytest.mark.parametrize("stage", ["referred", "escalated"])
+@pytest.mark.parametrize("where", [IN, OUT], ids=["in", "out"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_actions_offered_are_the_actions_accepted(
+    shared_world: World, role: str, where: str, stage: str
+) -> None:
+    """A case answer offers exactly the actions its user would be allowed to take now."""
+    world = shared_world
+    case_id = _stage_case(world, where, stage)
+    answer = world.call(role, "GET", f"/api/v1/cases/{case_id}")
+    offered = set(answer.json()["actions"]) if answer.status_code == 200 else set()
+    assert answer.status_code in (200, 404)
+    for action in CaseAction:
+        # An offered action gets a case of its own (taking it changes the case); a refused
+        # one leaves the case as it was, so the refusals share one.
+        target = _stage_case(world, where, stage) if action in offered else case_id
+        body = _action_body(world, where, action.value)
+        taken = world.call(role, "POST", f"/api/v1/cases/{target}/transitions", json=body)
+        if action in offered:
+            assert taken.status_code == 200, (action, taken.text)
+        else:
+            refused = 404 if answer.status_code == 404 else (403, 409)
+            assert taken.status_code in (refused if isinstance(refused, tuple) else (refused,)), (
+                action,
+                taken.text,
+            )

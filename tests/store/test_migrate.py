@@ -63,7 +63,7 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_blacklist_migration() -> None:
+def test_head_is_the_alert_assignment_migration() -> None:
     assert head_revision() == "0012_alert_assign"
 
 

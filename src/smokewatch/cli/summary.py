@@ -10,6 +10,7 @@ from smokewatch.cli.render import out, table
 
 if TYPE_CHECKING:
     from smokewatch.services.demo import DemoSummary
+    from smokewatch.services.demo_cases import Mechanism
     from smokewatch.services.demo_grades import GradeCheck
 
 _GRADE_ORDER = ("red", "orange", "yellow", "blue", "none")
@@ -169,6 +170,8 @@ def render_demo(summary: DemoSummary) -> None:
         render_grades(summary.grades)
     for rating in summary.ratings:
         render_grades(rating)
+    if summary.mechanism is not None:
+        render_mechanism(summary.mechanism)
     out.print(
         f"next: smokewatch sector stats --sector microcredit --workspace {summary.workspace}   "
         "(also --sector online_lending; smokewatch orgs exits)"
@@ -183,4 +186,21 @@ def render_demo(summary: DemoSummary) -> None:
     )
 
 
-__all__ = ["render_demo", "render_grades"]
+def render_mechanism(mechanism: Mechanism) -> None:
+    """The demo users with their passwords, and the planted cases."""
+    table(
+        f"Demo users ({mechanism.agencies} agencies) — sign in with these (demo only)",
+        ["user", "role", "agency", "password"],
+        [(u.id, u.role, u.agency_id or "", u.password) for u in mechanism.users],
+    )
+    table(
+        "Planted cases",
+        ["case", "stage", "overdue", "entity"],
+        [
+            (c.id, f"{c.key}: {c.status}", "yes" if c.overdue else "", c.subject_id or "")
+            for c in mechanism.cases
+        ],
+    )
+
+
+__all__ = ["render_demo", "render_grades", "render_mechanism"]

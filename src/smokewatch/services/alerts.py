@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -397,23 +397,29 @@ def close_alert(store: Store, alert_id: str, *, reason: str, actor: Who) -> dict
         return alert_dict(alert, scoring.alert_events(session, alert_id))
 
 
+_REGION_BY_SCORE: Final = (
+    sa.select(Score.subject_table, Score.subject_name, Score.adcode, Score.sector)
+    .where(Score.subject_id == sa.bindparam("subject_id"), Score.shadow.is_(False))
+    .order_by(Score.as_of.desc(), Score.created_at.desc())
+    .limit(1)
+)
+_REGION_BY_ALERT: Final = (
+    sa.select(Alert.subject_table, Alert.subject_name, Alert.adcode, Alert.sector)
+    .where(Alert.subject_id == sa.bindparam("subject_id"))
+    .order_by(Alert.updated_at.desc())
+    .limit(1)
+)
+"""Where a subject is routed (built once: every entity read asks)."""
+
+
 def subject_region(
     session: Session, subject_id: str
 ) -> tuple[str, str | None, str | None, str | None]:
     """``(table, name, adcode, sector)`` of a subject from its latest score or alert."""
-    latest = session.execute(
-        sa.select(Score.subject_table, Score.subject_name, Score.adcode, Score.sector)
-        .where(Score.subject_id == subject_id, Score.shadow.is_(False))
-        .order_by(Score.as_of.desc(), Score.created_at.desc())
-        .limit(1)
-    ).first()
+    params = {"subject_id": subject_id}
+    latest = session.execute(_REGION_BY_SCORE, params).first()
     if latest is None:
-        latest = session.execute(
-            sa.select(Alert.subject_table, Alert.subject_name, Alert.adcode, Alert.sector)
-            .where(Alert.subject_id == subject_id)
-            .order_by(Alert.updated_at.desc())
-            .limit(1)
-        ).first()
+        latest = session.execute(_REGION_BY_ALERT, params).first()
     if latest is None:
         return "enterprise", None, None, None
     return str(latest[0]), latest[1], latest[2], latest[3]

@@ -25,6 +25,7 @@ from smokewatch.demo.planters.local_finance import RATING_SCORECARD
 from smokewatch.demo.planters.platforms import PLATFORM_SCORECARD
 from smokewatch.errors import Conflict
 from smokewatch.progress import NO_PROGRESS, Progress
+from smokewatch.services.demo_cases import Mechanism, seed_mechanism
 from smokewatch.services.demo_grades import (
     GradeCheck,
     case_key,
@@ -114,6 +115,8 @@ class DemoSummary:
     ratings: tuple[GradeCheck, ...] = ()
     """The same check for the ratings of licensed organisations (SW-S-0003) and platforms
     (SW-S-0002)."""
+    mechanism: Mechanism | None = None
+    """The agencies, demo users (with their passwords) and planted cases."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -219,7 +222,9 @@ def init_demo(
     The pipeline is ingest, detect and score; the check compares the findings with the planted
     expectations (:func:`check_planted`), and the enterprise smoke index with the planted
     grades, reasons and clean controls (:func:`~smokewatch.services.demo_grades.check_grades`).
-    Both are recorded with the demo run's statistics.
+    Both are recorded with the demo run's statistics. Then the joint mechanism is seeded:
+    agencies, one user per role and planted cases at every stage
+    (:func:`~smokewatch.services.demo_cases.seed_mechanism`).
     """
     directory = directory.resolve()
     _prepare(directory, force)
@@ -236,6 +241,8 @@ def init_demo(
     (card, *others) = workspace_scorecards(workspace, [SMOKE_SCORECARD, *RATING_SCORECARDS])
     grades = check_grades(settings, manifest.planted_file, scored, card.spec)
     ratings = tuple(check_grades(settings, manifest.planted_file, scored, c.spec) for c in others)
+    with open_store(settings) as store:
+        mechanism = seed_mechanism(store, directory / "evidence")
     with open_store(settings) as store, recorded_run(store, "demo", subject=str(directory)) as run:
         run.stats = {
             "enterprises": manifest.enterprise_rows,
@@ -250,8 +257,11 @@ def init_demo(
             "planted_by_rule": check.stats(),
             "grades": grades.stats(),
             "ratings": {r.scorecard: r.stats() for r in ratings},
+            "cases": {c.key: c.status for c in mechanism.cases},
         }
-    return DemoSummary(directory, as_of, ingests, summary, check, scored, grades, ratings)
+    return DemoSummary(
+        directory, as_of, ingests, summary, check, scored, grades, ratings, mechanism
+    )
 
 
 __all__ = [

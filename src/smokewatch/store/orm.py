@@ -168,6 +168,7 @@ class Finding(Base):
         sa.Index(None, "rule_id", "rule_version"),
         sa.Index(None, "subject_id"),
         sa.Index(None, "run_id"),
+        sa.Index(None, "adcode"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
@@ -191,6 +192,10 @@ class Finding(Base):
     engine: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     """When this finding was first stored; kept when later runs produce it again."""
+    adcode: Mapped[str | None] = mapped_column(sa.String(12))
+    """Routing: the division code of the subject when the finding was stored (属地)."""
+    sector: Mapped[str | None] = mapped_column(sa.String(64))
+    """Routing: the subject's industry code or sector (行业), if its table has one."""
 
 
 class RuleVersion(Base):

@@ -1,7 +1,7 @@
 """Alerts can be assigned to a person: who and since when, an ``assigned`` history event.
 
 Revision ID: 0012_alert_assign
-Revises: 0007_blacklist
+Revises: 0011_api_indexes
 Create Date: 2026-11-21
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_alert_assign"
-down_revision: str | None = "0007_blacklist"
+down_revision: str | None = "0011_api_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
