@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from smokewatch.cli.server import create_server_app
 from smokewatch.services.workspace import init_workspace
-from smokewatch.settings import Settings
+from smokewatch.settings import JurisdictionSettings, Settings
 from smokewatch.store.db import Store
 from tests.api.world import PASSWORD, World, entity, populate
 
@@ -20,7 +20,10 @@ from tests.api.world import PASSWORD, World, entity, populate
 def web(tmp_path: Path) -> Iterator[World]:
     """A world on SQLite, with red and blue entities in the lead's county, served by the app."""
     workspace = init_workspace(tmp_path / "ws")
-    settings = Settings(workspace=workspace.root)
+    settings = Settings(
+        workspace=workspace.root,
+        jurisdiction=JurisdictionSettings(name="芜湖市地方金融管理局", adcode="340200"),
+    )
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     store.upgrade()
     actors = populate(store)
@@ -53,7 +56,10 @@ def sign_in(client: TestClient, user_id: str, password: str = PASSWORD) -> Any:
 def served(tmp_path: Path, live_server: Any) -> Iterator[tuple[str, World]]:
     """The app on a loopback port (for the browser), over a world like :func:`web`'s."""
     workspace = init_workspace(tmp_path / "ws")
-    settings = Settings(workspace=workspace.root)
+    settings = Settings(
+        workspace=workspace.root,
+        jurisdiction=JurisdictionSettings(name="芜湖市地方金融管理局", adcode="340200"),
+    )
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     store.upgrade()
     actors = populate(store)

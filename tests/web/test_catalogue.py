@@ -66,16 +66,18 @@ def test_a_scorecard_page_shows_grades_and_the_rules_behind_each_dimension(web: 
     assert "grade-red" in page and 'href="/rules/SW-R-0001"' in page
 
 
-def test_runs_are_listed_and_a_run_shows_its_rejects_masked_for_the_role(web: World) -> None:
-    sign_in(web.client, "lead")
+def test_runs_are_listed_and_rejects_shown_to_the_workspaces_level_masked_by_role(
+    web: World,
+) -> None:
+    sign_in(web.client, "city")  # the city's lead: its division is the workspace's
     runs = web.client.get("/runs").text
     assert 'data-run="ing-1"' in runs and 'data-run="det-1"' in runs
-    lead_view = web.client.get("/runs/ing-1").text
-    assert "USCC check character" in lead_view and "13800138000" in lead_view
+    city_view = web.client.get("/runs/ing-1").text
+    assert "USCC check character" in city_view and "13800138000" in city_view
     web.client.cookies.clear()
-    sign_in(web.client, "officer")
-    officer_view = web.client.get("/runs/ing-1").text
-    assert "USCC check character" in officer_view and "13800138000" not in officer_view
+    sign_in(web.client, "lead")  # a county: the run, not the workspace's raw rows
+    county_view = web.client.get("/runs/ing-1").text
+    assert "data-rejects-hidden" in county_view and "USCC check character" not in county_view
 
 
 def test_the_police_do_not_read_rules_or_runs(web: World) -> None:

@@ -68,7 +68,11 @@ def run_list(
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str) -> HTMLResponse:
-    """One run: inputs, versions, counts, and the first rejected rows with their reasons."""
+    """One run: inputs, versions, counts, and the first rejected rows with their reasons.
+
+    Rejected rows are raw data of the whole workspace: shown only to users whose division
+    contains the workspace's (the service decides, ``rejects_shown``).
+    """
     who = pages.actor(request)
-    run = views.run(pages.store(request), who, run_id)
+    run = views.run(pages.store(request), who, run_id, pages.settings(request).jurisdiction)
     return pages.render(request, "catalogue/run.html", who=who, run=run)
