@@ -16,6 +16,7 @@ from smokewatch.services.patrol import list_patrols, patrol_changes, run_patrol,
 from smokewatch.services.queries import list_findings
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
+from smokewatch.store import repos
 from tests.patrol.site import FakeClock, FakeSite, Page, html, serve
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -158,6 +159,16 @@ def test_tampering_with_a_stored_page_is_reported(ws: Settings) -> None:
     )
 
 
+def test_a_run_is_recorded_as_a_patrol_run_of_its_document_source(ws: Settings) -> None:
+    summary = patrol(ws)
+    with open_store(ws) as store, store.unit_of_work() as session:
+        (run,) = repos.list_runs(session, kind="patrol")
+        assert (run.id, run.status, run.source_id) == (summary.run_id, "succeeded", "patrol_wealth")
+        assert run.stats["head"] == summary.head
+        assert repos.list_runs(session, kind="ingest") == []
+    assert summary.run_id.startswith("pat-")
+
+
 def test_patrols_are_listed_with_their_runs(ws: Settings) -> None:
     summary = patrol(ws)
     (info,) = list_patrols(ws)
@@ -166,4 +177,4 @@ def test_patrols_are_listed_with_their_runs(ws: Settings) -> None:
 
 def test_verifying_an_unknown_run_is_not_found(ws: Settings) -> None:
     with pytest.raises(NotFound):
-        verify_patrol_run(ws, "ing-20260101-000000-0000")
+        verify_patrol_run(ws, "pat-20260101-000000-0000")

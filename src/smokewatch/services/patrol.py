@@ -46,7 +46,7 @@ from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
 from smokewatch.patrol.fixation import visit_entry
 from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
 from smokewatch.progress import NO_PROGRESS, Progress
-from smokewatch.services.ingest import _reject_rows
+from smokewatch.services.ingest import reject_rows
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
@@ -107,7 +107,7 @@ def run_patrol(
         open_engine(settings) as engine,
         recorded_run(
             store,
-            "ingest",
+            "patrol",
             engine=f"{engine.name} {engine.version()}",
             source_id=source_id(patrol_id),
             subject=f"patrol {patrol_id}",
@@ -146,7 +146,7 @@ def run_patrol(
             progress=progress,
         )
         with store.unit_of_work() as session:
-            repos.add_rejects(session, run.run_id, _reject_rows(source_id(patrol_id), result))
+            repos.add_rejects(session, run.run_id, reject_rows(source_id(patrol_id), result))
         documents = {
             "documents": len(rows),
             "documents_loaded": result.rows_loaded,
