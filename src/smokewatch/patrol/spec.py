@@ -124,6 +124,10 @@ class FetchLimits(_Spec):
     content_types: tuple[str, ...] = ("text/html", "application/xhtml+xml", "text/plain")
     """Media types whose bodies are stored and read; others are recorded without a body."""
 
+    workers: int = Field(default=4, ge=1, le=32)
+    """Sites crawled at the same time; each host still gets one request at a time, spaced by
+    its interval (1: one site after the other)."""
+
 
 class PatrolSpec(_Spec):
     """A patrol: its sites and fetch limits."""
