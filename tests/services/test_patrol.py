@@ -46,7 +46,11 @@ def platform() -> Iterator[FakeSite]:
         content_type="text/html",
     )
     site.routes["/about"] = Page(
-        html("<p>芜湖鑫源财富管理有限公司，成立于2019年。</p>", title="关于我们")
+        html(
+            "<p>芜湖鑫源财富管理有限公司，成立于2019年。</p>"
+            "<p>统一社会信用代码：91340200MA2N0XXX0Y 客服：139-1234-5678 京ICP备12345678号-1</p>",
+            title="关于我们",
+        )
     )
     site.routes["/old"] = Page(status=301, content_type=None, headers={"Location": "/about"})
     with serve(site) as served:
@@ -110,6 +114,31 @@ def test_pages_become_documents_and_the_text_rules_find_the_promise(ws: Settings
         "patrol_wealth",
     )
     assert product["subject_name"] == "芜湖鑫源财富管理有限公司"
+
+
+def test_contacts_and_identities_on_pages_are_loaded_as_evidence_linked_facts(
+    ws: Settings,
+) -> None:
+    summary = patrol(ws)
+    assert (summary.facts, summary.facts_rejected) == (summary.facts_loaded, 0)
+    with open_engine(ws) as engine:
+        facts = engine.to_arrow(engine.table("web_fact"), step="read").to_pylist()
+        documents = engine.to_arrow(engine.table("document"), step="read").to_pylist()
+    about = {(f["kind"], f["value"]): f for f in facts if f["page_url"].endswith("/about")}
+    assert set(about) >= {
+        ("uscc", "91340200MA2N0XXX0Y"),
+        ("phone", "13912345678"),
+        ("icp", "京ICP备12345678号"),
+        ("organisation", "芜湖鑫源财富管理有限公司"),
+    }
+    icp = about[("icp", "京ICP备12345678号")]
+    assert icp["surface"] == "京ICP备12345678号-1"
+    line = next(e for e in read_manifest(summary.manifest) if e.get("seq") == icp["evidence_seq"])
+    assert line["artefacts"]["text"]["sha256"] == icp["text_sha256"]
+    text = ObjectStore(ws.workspace / "evidence" / "objects").get(icp["text_sha256"]).decode()
+    assert text[icp["position"] :].startswith(icp["surface"])
+    page = next(d for d in documents if d["url"].endswith("/about"))
+    assert page["subject_uscc"] == "91340200MA2N0XXX0Y"  # the page named its operator
 
 
 def test_a_second_run_reports_a_raised_rate_and_a_takedown(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
+from smokewatch.patrol.contacts import Fact, page_facts
 from smokewatch.patrol.decode import Decoded, decode_body
 from smokewatch.patrol.extract import Extracted, extract
 from smokewatch.patrol.fetch import Fetcher, Response
@@ -49,6 +50,8 @@ class Visit:
     """Why the URL was not requested (robots.txt), for ``refused``."""
     override: RobotsOverride | None = None
     """The authorisation under which robots.txt was overridden for this page."""
+    facts: tuple[Fact, ...] = ()
+    """Contacts and identities read from the page's text (:mod:`~smokewatch.patrol.contacts`)."""
 
 
 def normalise_url(url: str) -> str:
@@ -188,9 +191,11 @@ class Crawler:
             max_bytes=self.fetcher.limits.max_bytes,
         )
         extracted = extract(decoded.text, response.final_url, response.media_type)
+        facts = page_facts(extracted.text)
         return Visit(
-            site.name, "page", url, depth, fetched_at, response, decoded, extracted, None, override
-        )
+            site.name, "page", url, depth, fetched_at, response, decoded, extracted, None,
+            override, facts,
+        )  # fmt: skip
 
 
 def _drain(read: list[Visit]) -> Iterator[Visit]:

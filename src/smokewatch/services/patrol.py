@@ -29,8 +29,11 @@ from smokewatch.patrol.changes import RunChanges, compare_runs, pages_of
 from smokewatch.patrol.crawl import Crawler
 from smokewatch.patrol.documents import (
     DOCUMENTS_FILE,
+    FACTS_FILE,
     document_rows,
     document_source_spec,
+    fact_rows,
+    facts_source_spec,
     source_id,
 )
 from smokewatch.patrol.evidence import (
@@ -74,6 +77,9 @@ class PatrolRunSummary:
     documents: int
     documents_loaded: int
     documents_rejected: int
+    facts: int = 0
+    facts_loaded: int = 0
+    facts_rejected: int = 0
 
     @property
     def pages_per_s(self) -> float:
@@ -133,25 +139,36 @@ def run_patrol(
             before_run=previous.name if previous else None,
             after_run=run.run_id,
         )
-        rows = document_rows(spec, run.run_id, entries, objects)
-        folder = _write_source(workspace, spec, rows)
-        result = ingest_source(
-            engine,
-            load_source_spec(folder / "source.yml"),
-            file=None,
-            run_id=run.run_id,
-            now=now(),
-            batch_size=settings.ingest.batch_size,
-            within_adcode=settings.jurisdiction.adcode,
-            progress=progress,
-        )
-        with store.unit_of_work() as session:
-            repos.add_rejects(session, run.run_id, reject_rows(source_id(patrol_id), result))
-        documents = {
-            "documents": len(rows),
-            "documents_loaded": result.rows_loaded,
-            "documents_rejected": result.rows_rejected,
-        }
+        loads = {
+            "documents": (
+                document_source_spec(spec), DOCUMENTS_FILE,
+                document_rows(spec, run.run_id, entries, objects), ("reference",),
+            ),
+            "facts": (
+                facts_source_spec(spec), FACTS_FILE,
+                fact_rows(spec, run.run_id, entries, objects), ("page_url", "kind", "value"),
+            ),
+        }  # fmt: skip
+        documents: dict[str, int] = {}
+        for name, (source, file_name, rows, key) in loads.items():
+            folder = _write_source(workspace, source, file_name, rows, key)
+            result = ingest_source(
+                engine,
+                load_source_spec(folder / "source.yml"),
+                file=None,
+                run_id=run.run_id,
+                now=now(),
+                batch_size=settings.ingest.batch_size,
+                within_adcode=settings.jurisdiction.adcode,
+                progress=progress,
+            )
+            with store.unit_of_work() as session:
+                repos.add_rejects(session, run.run_id, reject_rows(source["id"], result))
+            documents |= {
+                name: len(rows),
+                f"{name}_loaded": result.rows_loaded,
+                f"{name}_rejected": result.rows_rejected,
+            }
         run.stats = {
             **counts,
             **documents,
@@ -232,27 +249,33 @@ def _record_sealed(patrol_runs: Path, run_id: str, head: str) -> None:
         fh.write(canonical({"run_id": run_id, "head": head}).decode("utf-8") + "\n")
 
 
-def _write_source(workspace: Workspace, spec: PatrolSpec, rows: list[dict[str, Any]]) -> Path:
-    folder = workspace.sources_dir / source_id(spec.id)
+def _write_source(
+    workspace: Workspace,
+    source: dict[str, Any],
+    file_name: str,
+    rows: list[dict[str, Any]],
+    key: tuple[str, ...],
+) -> Path:
+    folder = workspace.sources_dir / str(source["id"])
     folder.mkdir(parents=True, exist_ok=True)
     header = "# Written by `smokewatch patrol run` (do not edit: the next run rewrites it).\n"
-    body = yaml.safe_dump(document_source_spec(spec), allow_unicode=True, sort_keys=False)
+    body = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
     _atomic_write(folder / "source.yml", (header + body).encode("utf-8"))
-    lines = b"".join(canonical(row) + b"\n" for row in _merged(folder / DOCUMENTS_FILE, rows))
-    _atomic_write(folder / DOCUMENTS_FILE, lines)
+    lines = b"".join(canonical(row) + b"\n" for row in _merged(folder / file_name, rows, key))
+    _atomic_write(folder / file_name, lines)
     return folder
 
 
-def _merged(path: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Earlier documents of the patrol, with this run's pages replacing same-URL ones."""
-    merged: dict[str, dict[str, Any]] = {}
+def _merged(path: Path, rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Earlier rows of the patrol, with this run's rows replacing same-key ones."""
+    merged: dict[tuple[str, ...], dict[str, Any]] = {}
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                merged[str(row["reference"])] = row
-    merged.update((str(row["reference"]), row) for row in rows)
-    return [merged[key] for key in sorted(merged)]
+                merged[tuple(str(row[k]) for k in key)] = row
+    merged.update((tuple(str(row[k]) for k in key), row) for row in rows)
+    return [merged[k] for k in sorted(merged)]
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
