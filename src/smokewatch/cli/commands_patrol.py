@@ -64,6 +64,9 @@ def list_command(
 def run_command(
     ctx: typer.Context,
     patrol: Annotated[str, typer.Argument(help="Patrol id (file patrol/<id>.yml).")],
+    no_render: Annotated[
+        bool, typer.Option("--no-render", help="Do not open render: true sites in the browser.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -72,7 +75,9 @@ def run_command(
 
     state: CliState = ctx.obj
     with progress_bars(state.progress) as progress:
-        summary = run_patrol(state.settings(workspace), patrol, progress=progress)
+        summary = run_patrol(
+            state.settings(workspace), patrol, progress=progress, render=not no_render
+        )
     if as_json:
         print_json({**_as_dict(summary), "pages_per_s": round(summary.pages_per_s, 2)})
         return
@@ -80,6 +85,7 @@ def run_command(
         f"Patrol {patrol} · run {summary.run_id}",
         {
             "pages (ok / failed)": f"{summary.pages} ({summary.pages_ok} / {summary.pages_failed})",
+            "rendered in chromium": summary.rendered,
             "refused by robots.txt": summary.refused,
             "robots.txt read": summary.robots,
             "bytes": f"{summary.bytes:,}",
@@ -87,6 +93,9 @@ def run_command(
             "changes": ", ".join(f"{k} {v}" for k, v in summary.changes.counts.items()),
             "documents (loaded / rejected)": (
                 f"{summary.documents} ({summary.documents_loaded} / {summary.documents_rejected})"
+            ),
+            "facts (loaded / rejected)": (
+                f"{summary.facts} ({summary.facts_loaded} / {summary.facts_rejected})"
             ),
             "manifest": summary.manifest,
             "head sha256": summary.head,

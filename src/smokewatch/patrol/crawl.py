@@ -27,6 +27,7 @@ from smokewatch.patrol.contacts import Fact, page_facts
 from smokewatch.patrol.decode import Decoded, decode_body
 from smokewatch.patrol.extract import Extracted, extract
 from smokewatch.patrol.fetch import Fetcher, Response
+from smokewatch.patrol.render import Rendered, Renderer
 from smokewatch.patrol.robots import RobotsRules, fetch_robots, origin_of
 from smokewatch.patrol.spec import PatrolSpec, RobotsOverride, Site
 
@@ -52,6 +53,8 @@ class Visit:
     """The authorisation under which robots.txt was overridden for this page."""
     facts: tuple[Fact, ...] = ()
     """Contacts and identities read from the page's text (:mod:`~smokewatch.patrol.contacts`)."""
+    rendered: Rendered | None = None
+    """The page as headless Chromium rendered it (sites with ``render: true``)."""
 
 
 def normalise_url(url: str) -> str:
@@ -90,10 +93,12 @@ class Crawler:
         now: Callable[[], datetime],
         *,
         workers: int | None = None,
+        renderer: Renderer | None = None,
     ) -> None:
         self.spec = spec
         self.fetcher = fetcher
         self.now = now
+        self.renderer = renderer
         self.workers = workers if workers is not None else spec.fetch.workers
         self._robots: dict[str, RobotsRules] = {}
         self._origins: dict[str, threading.Lock] = {}
@@ -191,11 +196,30 @@ class Crawler:
             max_bytes=self.fetcher.limits.max_bytes,
         )
         extracted = extract(decoded.text, response.final_url, response.media_type)
+        rendered = self._render(site, response.final_url)
+        if rendered is not None and rendered.error is None:
+            extracted = extract(rendered.html, rendered.final_url, "text/html")
         facts = page_facts(extracted.text)
         return Visit(
             site.name, "page", url, depth, fetched_at, response, decoded, extracted, None,
-            override, facts,
+            override, facts, rendered,
         )  # fmt: skip
+
+    def _render(self, site: Site, url: str) -> Rendered | None:
+        """The page rendered in the browser, holding its host's turn; ``None`` unless asked."""
+        if not site.render or self.renderer is None:
+            return None
+        host = (urlsplit(url).hostname or "").lower()
+        with self.fetcher.throttle.turn(host):
+            return self.renderer.render(url, lambda target: _may_load(site, target))
+
+
+def _may_load(site: Site, url: str) -> bool:
+    """May the browser load ``url`` while rendering a page of ``site``? Its hosts only."""
+    scheme = urlsplit(url).scheme
+    if scheme in {"data", "blob", "about"}:
+        return True
+    return scheme in {"http", "https"} and host_allowed(url, site.hosts)
 
 
 def _drain(read: list[Visit]) -> Iterator[Visit]:

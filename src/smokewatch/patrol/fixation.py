@@ -12,7 +12,8 @@ from collections import Counter
 from typing import Any
 
 from smokewatch.patrol.crawl import Visit
-from smokewatch.patrol.evidence import ObjectStore
+from smokewatch.patrol.evidence import Artefact, ObjectStore
+from smokewatch.patrol.render import Rendered
 
 
 def headers_blob(status: int | None, headers: tuple[tuple[str, str], ...]) -> bytes:
@@ -25,6 +26,18 @@ def facts_blob(visit: Visit) -> bytes:
     """The visit's facts as canonical JSON bytes (a list in the order they were found)."""
     facts = [fact.as_dict() for fact in visit.facts]
     return json.dumps(facts, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _rendered(
+    rendered: Rendered, objects: ObjectStore, artefacts: dict[str, Artefact]
+) -> dict[str, Any]:
+    """Store the rendered DOM and the screenshot; describe the rendering for the manifest."""
+    if rendered.html:
+        artefacts["rendered"] = objects.put(rendered.html.encode("utf-8"))
+    if rendered.screenshot:
+        artefacts["screenshot"] = objects.put(rendered.screenshot)
+    described = {"browser": rendered.browser, "final_url": rendered.final_url}
+    return described | ({"error": rendered.error} if rendered.error is not None else {})
 
 
 def visit_entry(visit: Visit, objects: ObjectStore) -> dict[str, Any]:
@@ -68,6 +81,8 @@ def visit_entry(visit: Visit, objects: ObjectStore) -> dict[str, Any]:
         artefacts["text"] = objects.put(visit.extracted.text.encode("utf-8"))
         entry["title"] = visit.extracted.title
         entry["links"] = len(visit.extracted.links)
+    if visit.rendered is not None:
+        entry["rendered"] = _rendered(visit.rendered, objects, artefacts)
     if visit.facts:
         artefacts["facts"] = objects.put(facts_blob(visit))
         entry["facts"] = dict(sorted(Counter(fact.kind for fact in visit.facts).items()))

@@ -47,6 +47,7 @@ from smokewatch.patrol.evidence import (
 )
 from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
 from smokewatch.patrol.fixation import visit_entry
+from smokewatch.patrol.render import ChromiumRenderer
 from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.ingest import reject_rows
@@ -72,6 +73,7 @@ class PatrolRunSummary:
     refused: int
     robots: int
     bytes: int
+    rendered: int
     seconds: float
     changes: RunChanges
     documents: int
@@ -99,8 +101,12 @@ def run_patrol(
     clock: Clock | None = None,
     now: Callable[[], datetime] | None = None,
     progress: Progress = NO_PROGRESS,
+    render: bool = True,
 ) -> PatrolRunSummary:
-    """Run the patrol ``patrol/<patrol_id>.yml`` of the workspace (see the module docs)."""
+    """Run the patrol ``patrol/<patrol_id>.yml`` of the workspace (see the module docs).
+
+    ``render=False`` skips the browser for sites with ``render: true`` (plain fetch only).
+    """
     workspace = open_workspace(settings)
     spec = load_patrol_spec(workspace.root / PATROL_DIR, patrol_id)
     runs_dir, objects = _paths(workspace)
@@ -126,8 +132,9 @@ def run_patrol(
         writer = ManifestWriter(patrol_runs / run.run_id / MANIFEST)
         header = {"run_id": run.run_id, "spec_sha256": spec_ref.sha256}
         counts = _crawl(
-            spec, writer, objects, header=header, clock=clock, now=now, progress=progress
-        )
+            spec, writer, objects, header=header, clock=clock, now=now, progress=progress,
+            render=render,
+        )  # fmt: skip
         head = writer.close({"finished_at": now().isoformat()})
         _record_sealed(patrol_runs, run.run_id, head)
         seconds = time.perf_counter() - started
@@ -198,23 +205,32 @@ def _crawl(
     clock: Clock | None,
     now: Callable[[], datetime],
     progress: Progress,
+    render: bool,
 ) -> dict[str, int]:
     """Crawl, fixing every visit as it comes; returns the counts of the run's statistics."""
     fetcher = Fetcher(spec.fetch, HostThrottle(clock or SystemClock()))
-    writer.append(
-        {
-            **header,
-            "kind": "run",
-            "patrol": spec.id,
-            "user_agent": spec.fetch.user_agent,
-            "smokewatch": __version__,
-            "started_at": now().isoformat(),
-        }
+    renderer = (
+        ChromiumRenderer(spec.render, user_agent=spec.fetch.user_agent)
+        if render and any(site.render for site in spec.sites)
+        else None
     )
-    counts = dict.fromkeys(("pages", "pages_ok", "pages_failed", "refused", "robots", "bytes"), 0)
+    names = ("pages", "pages_ok", "pages_failed", "refused", "robots", "bytes", "rendered")
+    counts = dict.fromkeys(names, 0)
     progress.start(f"patrol {spec.id}", sum(site.max_pages for site in spec.sites))
     try:
-        for visit in Crawler(spec, fetcher, now).crawl():
+        browser = {"browser": renderer.start()} if renderer is not None else {}
+        writer.append(
+            {
+                **header,
+                "kind": "run",
+                "patrol": spec.id,
+                "user_agent": spec.fetch.user_agent,
+                "smokewatch": __version__,
+                "started_at": now().isoformat(),
+                **browser,
+            }
+        )
+        for visit in Crawler(spec, fetcher, now, renderer=renderer).crawl():
             writer.append(visit_entry(visit, objects))
             response = visit.response
             counts["bytes"] += len(response.body) if response else 0
@@ -222,12 +238,17 @@ def _crawl(
                 counts["pages"] += 1
                 ok = response is not None and response.ok and response.skipped is None
                 counts["pages_ok" if ok else "pages_failed"] += 1
+                rendered = visit.rendered is not None and visit.rendered.error is None
+                counts["rendered"] += rendered
                 progress.advance()
             else:
                 counts[visit.role] += 1
     except BaseException:
         writer.abandon()
         raise
+    finally:
+        if renderer is not None:
+            renderer.close()
     progress.finish()
     return counts
 
