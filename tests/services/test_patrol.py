@@ -198,6 +198,19 @@ def test_a_run_is_recorded_as_a_patrol_run_of_its_document_source(ws: Settings) 
     assert summary.run_id.startswith("pat-")
 
 
+def test_a_run_is_signed_with_the_workspace_key(ws: Settings) -> None:
+    summary = patrol(ws)
+    signature = summary.manifest.parent / "manifest.sig"
+    assert json.loads(signature.read_text("utf-8"))["head"] == summary.head
+    assert (ws.workspace / "secrets" / "pii.key").is_file()
+    other = verify_patrol_run(ws, summary.run_id, secret=b"another workspace's key")
+    assert len(other.problems) == 1 and "another workspace key" in other.problems[0]
+    signature.unlink()
+    assert verify_patrol_run(ws, summary.run_id).problems == (
+        "manifest is not signed (no manifest.sig)",
+    )
+
+
 def test_patrols_are_listed_with_their_runs(ws: Settings) -> None:
     summary = patrol(ws)
     (info,) = list_patrols(ws)

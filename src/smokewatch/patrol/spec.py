@@ -152,6 +152,13 @@ class RenderOptions(_Spec):
     """Browser window width and height in pixels."""
 
 
+class Schedule(_Spec):
+    """How often a patrol runs when ``smokewatch patrol run --due`` is called (by cron/systemd)."""
+
+    every_hours: float = Field(gt=0, le=24 * 366)
+    """Hours between the end of the last successful run and the next one."""
+
+
 class PatrolSpec(_Spec):
     """A patrol: its sites and fetch limits."""
 
@@ -169,6 +176,9 @@ class PatrolSpec(_Spec):
 
     render: RenderOptions = RenderOptions()
     """Browser settings for the sites that render (``render: true``)."""
+
+    schedule: Schedule | None = None
+    """When the patrol is due; without one it runs only when asked by name."""
 
     @model_validator(mode="after")
     def _unique_site_names(self) -> PatrolSpec:
@@ -230,6 +240,7 @@ __all__ = [
     "PatrolSpec",
     "RenderOptions",
     "RobotsOverride",
+    "Schedule",
     "Site",
     "list_patrol_ids",
     "load_patrol_spec",

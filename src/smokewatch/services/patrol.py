@@ -48,8 +48,10 @@ from smokewatch.patrol.evidence import (
 from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
 from smokewatch.patrol.fixation import visit_entry
 from smokewatch.patrol.render import ChromiumRenderer
+from smokewatch.patrol.signing import check_signature, sign_run, write_signature
 from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
 from smokewatch.progress import NO_PROGRESS, Progress
+from smokewatch.services.blacklist import workspace_key
 from smokewatch.services.ingest import reject_rows
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
@@ -102,12 +104,15 @@ def run_patrol(
     now: Callable[[], datetime] | None = None,
     progress: Progress = NO_PROGRESS,
     render: bool = True,
+    secret: bytes | None = None,
 ) -> PatrolRunSummary:
     """Run the patrol ``patrol/<patrol_id>.yml`` of the workspace (see the module docs).
 
     ``render=False`` skips the browser for sites with ``render: true`` (plain fetch only).
+    ``secret`` signs the sealed manifest (default: the workspace key, ``secrets/pii.key``).
     """
     workspace = open_workspace(settings)
+    secret = secret if secret is not None else workspace_key(workspace.root)
     spec = load_patrol_spec(workspace.root / PATROL_DIR, patrol_id)
     runs_dir, objects = _paths(workspace)
     patrol_runs = runs_dir / patrol_id
@@ -136,6 +141,8 @@ def run_patrol(
             render=render,
         )  # fmt: skip
         head = writer.close({"finished_at": now().isoformat()})
+        signature = sign_run(secret, patrol_id, run.run_id, head)
+        write_signature(writer.path.parent, signature)
         _record_sealed(patrol_runs, run.run_id, head)
         seconds = time.perf_counter() - started
         entries = list(read_manifest(writer.path))
@@ -181,6 +188,7 @@ def run_patrol(
             **documents,
             "manifest": str(writer.path),
             "head": head,
+            "signature": {k: signature[k] for k in ("algorithm", "key_id", "signature")},
             "seconds": round(seconds, 3),
             "changes": dict(changes.counts),
         }
@@ -314,21 +322,29 @@ def _run_dir(workspace: Workspace, run_id: str) -> Path:
     return found[0]
 
 
-def verify_patrol_run(settings: Settings, run_id: str) -> Verification:
-    """Verify a run's manifest chain, artefacts, seal, and the head recorded in the store."""
+def verify_patrol_run(
+    settings: Settings, run_id: str, *, secret: bytes | None = None
+) -> Verification:
+    """Verify a run's chain, artefacts, seal, the head the store holds, and its signature.
+
+    ``secret`` is the workspace key the run was signed with (default: ``secrets/pii.key``).
+    """
     workspace = open_workspace(settings)
     run_dir = _run_dir(workspace, run_id)
     with open_store(settings) as store, store.unit_of_work() as session:
         recorded = repos.get_run_or_raise(session, run_id)
         expected = (recorded.stats or {}).get("head")
+    found = verify_run(
+        run_dir, _paths(workspace)[1], expected_head=None if expected is None else str(expected)
+    )
+    problems = list(found.problems)
     if expected is None:
-        verification = verify_run(run_dir, _paths(workspace)[1], expected_head=None)
-        problem = "the store holds no head hash for this run (it did not finish)"
-        return Verification(
-            verification.run_dir, verification.lines, verification.artefacts,
-            verification.head, verification.sealed, (*verification.problems, problem),
-        )  # fmt: skip
-    return verify_run(run_dir, _paths(workspace)[1], expected_head=str(expected))
+        problems.append("the store holds no head hash for this run (it did not finish)")
+    secret = secret if secret is not None else workspace_key(workspace.root)
+    problems.extend(check_signature(run_dir, secret, run_id=run_id, head=found.head))
+    return Verification(
+        found.run_dir, found.lines, found.artefacts, found.head, found.sealed, tuple(problems)
+    )
 
 
 def patrol_changes(settings: Settings, run_id: str, *, since: str | None = None) -> RunChanges:
