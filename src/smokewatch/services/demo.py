@@ -32,6 +32,7 @@ from smokewatch.services.demo_grades import (
     read_cases,
     subject_ids,
 )
+from smokewatch.services.demo_patrol import DemoPatrol, demo_patrol
 from smokewatch.services.detect import DetectSummary, detect
 from smokewatch.services.ingest import IngestSummary, ingest
 from smokewatch.services.runs import recorded_run
@@ -114,6 +115,8 @@ class DemoSummary:
     ratings: tuple[GradeCheck, ...] = ()
     """The same check for the ratings of licensed organisations (SW-S-0003) and platforms
     (SW-S-0002)."""
+    patrol: DemoPatrol | None = None
+    """The two patrol runs over the demo's fixture site (pages, changes, facts)."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -229,6 +232,7 @@ def init_demo(
     progress.finish()
     settings = load_settings(directory, **dict(overrides or {}))
     ingests = tuple(ingest(settings, progress=progress))
+    patrol = demo_patrol(settings, directory, manifest.planted_file, as_of)
     summary = detect(settings, as_of=as_of, progress=progress)
     check = check_planted(settings, manifest.planted_file, summary.run_id)
     scored = score(settings, as_of=as_of, progress=progress)
@@ -250,8 +254,14 @@ def init_demo(
             "planted_by_rule": check.stats(),
             "grades": grades.stats(),
             "ratings": {r.scorecard: r.stats() for r in ratings},
+            "patrol": {
+                "runs": [patrol.before.run_id, patrol.after.run_id],
+                "pages": patrol.after.pages,
+                "changes": dict(patrol.after.changes.counts),
+                "facts": patrol.after.facts,
+            },
         }
-    return DemoSummary(directory, as_of, ingests, summary, check, scored, grades, ratings)
+    return DemoSummary(directory, as_of, ingests, summary, check, scored, grades, ratings, patrol)
 
 
 __all__ = [
