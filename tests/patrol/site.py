@@ -66,14 +66,16 @@ def _handler(site: FakeSite) -> type[BaseHTTPRequestHandler]:
                 site.in_flight += 1
                 site.max_in_flight = max(site.max_in_flight, site.in_flight)
             try:
-                self._answer()
+                route = site.routes.get(self.path)
+                page = route() if callable(route) else route
             finally:
+                # Counted while the page is being made, not while it is sent: the client may
+                # send its next request as soon as it has the body, before this thread ends.
                 with site.lock:
                     site.in_flight -= 1
+            self._answer(page)
 
-        def _answer(self) -> None:
-            route = site.routes.get(self.path)
-            page = route() if callable(route) else route
+        def _answer(self, page: Page | None) -> None:
             if page is None:
                 page = Page(b"not found", status=404, content_type="text/plain")
             self.send_response(page.status)
