@@ -106,8 +106,8 @@ bench-text: install ## text analyze throughput next to jieba.lcut (trains the mo
 	$(BIN)/python contrib/bench/text.py --out bench-out/text
 
 .PHONY: bench-patrol
-bench-patrol: install ## patrol 1,000 synthetic pages on loopback: pages/s with evidence fixation
-	$(BIN)/python contrib/bench/patrol.py --pages 1000 --out bench-out/patrol
+bench-patrol: install ## patrol 1,000 synthetic pages on 4 loopback hosts: pages/s with evidence fixation
+	$(BIN)/python contrib/bench/patrol.py --pages 1000 --sites 4 --workers 4 --out bench-out/patrol
 
 .PHONY: bench-loans
 bench-loans: install ## cost 5,000,000 synthetic loans against the legal cap on DuckDB

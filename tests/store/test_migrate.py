@@ -97,9 +97,29 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0002_scores_alerts.py").is_file()
     assert (folder / "versions" / "0003_cases.py").is_file()
     assert (folder / "versions" / "0005_resolve.py").is_file()
+    assert (folder / "versions" / "0007_blacklist.py").is_file()
+    assert (folder / "versions" / "0008_patrol.py").is_file()
     assert (folder / "versions" / "0012_alert_assign.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:
     with pytest.raises(ConfigError, match=r"Store\.upgrade\(\)"):
         command.upgrade(alembic_config(), "head")
+
+
+def test_patrol_runs_become_ingest_runs_when_0008_is_undone(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'patrol.db'}")
+    with engine.begin() as connection:
+        upgrade(connection)
+        connection.execute(
+            sa.text(
+                "insert into run (id, kind, status, started_at, inputs, stats, source_id) "
+                "values ('pat-1', 'patrol', 'succeeded', '2026-11-21 00:00:00', '{}', '{}', "
+                "'patrol_wealth')"
+            )
+        )
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0007_blacklist")
+        row = connection.execute(sa.text("select kind, source_id from run")).one()
+        assert tuple(row) == ("ingest", "patrol_wealth")
+    engine.dispose()

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from smokewatch.services.demo import DemoSummary
     from smokewatch.services.demo_cases import Mechanism
     from smokewatch.services.demo_grades import GradeCheck
+    from smokewatch.services.demo_patrol import DemoPatrol
 
 _GRADE_ORDER = ("red", "orange", "yellow", "blue", "none")
 _INDENT = "          "
@@ -96,6 +97,24 @@ def render_grades(grades: GradeCheck) -> None:
             out.print(f"{_INDENT}+{points:<4g} {_short(reason, width)}", markup=False)
 
 
+def render_demo_patrol(patrol: DemoPatrol) -> None:
+    """The demo's second patrol run: what changed on the fixture site since the first."""
+    after = patrol.after
+    table(
+        f"Patrol demo_wealth · {patrol.base} · run {after.run_id} (after {patrol.before.run_id})",
+        ["change", "url", "title", "status", "added (first line)"],
+        [
+            (c.change, c.url, c.title or "", c.status if c.change == "gone" else "", c.added[0])
+            if c.added
+            else (c.change, c.url, c.title or "", c.status if c.change == "gone" else "", "")
+            for c in after.changes.changes
+        ],
+        caption=f"{after.pages} pages ({after.refused} refused by robots.txt), "
+        f"{after.documents} documents, {after.facts} contact/identity facts, "
+        f"evidence head {after.head[:16]}… (smokewatch patrol verify {after.run_id})",
+    )
+
+
 def render_demo(summary: DemoSummary) -> None:
     """Print what the demo built and found, and how it compares with the planted truth.
 
@@ -166,6 +185,8 @@ def render_demo(summary: DemoSummary) -> None:
     )
     for miss in check.misses:
         out.print(f"  not met: {miss}", markup=False)
+    if summary.patrol is not None:
+        render_demo_patrol(summary.patrol)
     if summary.grades is not None:
         render_grades(summary.grades)
     for rating in summary.ratings:
@@ -203,4 +224,4 @@ def render_mechanism(mechanism: Mechanism) -> None:
     )
 
 
-__all__ = ["render_demo", "render_grades", "render_mechanism"]
+__all__ = ["render_demo", "render_demo_patrol", "render_grades", "render_mechanism"]

@@ -33,6 +33,7 @@ from smokewatch.services.demo_grades import (
     read_cases,
     subject_ids,
 )
+from smokewatch.services.demo_patrol import DemoPatrol, demo_patrol
 from smokewatch.services.detect import DetectSummary, detect
 from smokewatch.services.ingest import IngestSummary, ingest
 from smokewatch.services.runs import recorded_run
@@ -117,6 +118,8 @@ class DemoSummary:
     (SW-S-0002)."""
     mechanism: Mechanism | None = None
     """The agencies, demo users (with their passwords) and planted cases."""
+    patrol: DemoPatrol | None = None
+    """The two patrol runs over the demo's fixture site (pages, changes, facts)."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -234,6 +237,7 @@ def init_demo(
     progress.finish()
     settings = load_settings(directory, **dict(overrides or {}))
     ingests = tuple(ingest(settings, progress=progress))
+    patrol = demo_patrol(settings, directory, manifest.planted_file, as_of)
     summary = detect(settings, as_of=as_of, progress=progress)
     check = check_planted(settings, manifest.planted_file, summary.run_id)
     scored = score(settings, as_of=as_of, progress=progress)
@@ -258,9 +262,15 @@ def init_demo(
             "grades": grades.stats(),
             "ratings": {r.scorecard: r.stats() for r in ratings},
             "cases": {c.key: c.status for c in mechanism.cases},
+            "patrol": {
+                "runs": [patrol.before.run_id, patrol.after.run_id],
+                "pages": patrol.after.pages,
+                "changes": dict(patrol.after.changes.counts),
+                "facts": patrol.after.facts,
+            },
         }
     return DemoSummary(
-        directory, as_of, ingests, summary, check, scored, grades, ratings, mechanism
+        directory, as_of, ingests, summary, check, scored, grades, ratings, mechanism, patrol
     )
 
 

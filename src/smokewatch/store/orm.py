@@ -37,6 +37,8 @@ class RunKind(StrEnum):
     DEMO = "demo"
     RESOLVE = "resolve"
     GRAPH = "graph"
+    PATROL = "patrol"
+    """An online patrol: crawl, evidence, changes and the pages' document load."""
 
 
 class RunStatus(StrEnum):
