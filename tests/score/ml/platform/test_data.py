@@ -66,7 +66,6 @@ def test_context_counts_only_failures_known_on_the_date(engine: Engine, tmp_path
     row = _rows(engine, tmp_path)["活着"]
     assert row["province_failures"] == 1  # 去年倒 (2016-03); not the 2017/2018 events
     assert row["city_failures"] == 1
-    assert row["cohort_failed"] == 1
 
 
 def test_the_failure_of_a_platform_with_an_emptied_profile_still_counts_in_context(

@@ -14,8 +14,9 @@ Views handed to the features:
   profile was not emptied after a failure (see :func:`profiles`). Columns:
   the profile fields, ``failed`` (a problem event within twelve months after ``as_of``) and
   context computed from the events known on ``as_of`` (failures in the province and city in
-  the past twelve months, platforms operating in the province, share of the platform's launch
-  cohort already failed).
+  the past twelve months). Counts of platforms *operating* are deliberately absent: the files
+  know a platform only if it later failed or survived into mid-2017, so such counts would
+  carry the failures still to come.
 """
 
 from __future__ import annotations
@@ -172,8 +173,6 @@ def _events(views: dict[str, ir.Table]) -> ir.Table:
 
 def platform_view(views: dict[str, ir.Table], windows: ir.Table) -> ir.Table:
     """One row per platform operating on each window's ``as_of``, with context and label."""
-    import ibis  # noqa: PLC0415
-
     subject = profiles(views).cross_join(windows)
     subject = subject.filter(
         ~subject.emptied
@@ -185,38 +184,14 @@ def platform_view(views: dict[str, ir.Table], windows: ir.Table) -> ir.Table:
             subject.problem_date.notnull() & (subject.problem_date <= subject.horizon_end)
         ).cast("int64")
     )
-    operating = views[OPERATING.view]
-    known = _events(views).union(
-        operating.select(
-            province=operating.locationAreaName,
-            online=operating.onlineDate,
-            problem_date=ibis.null("date"),
-            failure=ibis.literal(False),
-        )
-    )
-    known = known.cross_join(windows)
+    known = _events(views).cross_join(windows)
     failed_last_year = (
         known.failure
         & (known.problem_date > known.lookback_start)
         & (known.problem_date <= known.as_of)
     )
-    alive_then = (known.online <= known.lookback_start) & (
-        known.problem_date.isnull() | (known.problem_date > known.lookback_start)
-    )
-    alive_now = (known.online <= known.as_of) & (
-        known.problem_date.isnull() | (known.problem_date > known.as_of)
-    )
     province = known.group_by(p_province=known.province, p_as_of=known.as_of).aggregate(
         province_failures=failed_last_year.cast("int64").sum(),
-        province_alive_year_ago=alive_then.cast("int64").sum(),
-        province_operating=alive_now.cast("int64").sum(),
-    )
-    launched = known.filter(known.online <= known.as_of)
-    cohort = launched.group_by(c_year=launched.online.year(), c_as_of=launched.as_of).aggregate(
-        cohort_launched=launched.count(),
-        cohort_failed=(launched.failure & (launched.problem_date <= launched.as_of))
-        .cast("int64")
-        .sum(),
     )
     all_profiles = profiles(views).cross_join(windows)
     city = all_profiles.group_by(t_city=all_profiles.city, t_as_of=all_profiles.as_of).aggregate(
@@ -230,11 +205,8 @@ def platform_view(views: dict[str, ir.Table], windows: ir.Table) -> ir.Table:
     joined = subject.left_join(
         province, (subject.province == province.p_province) & (subject.as_of == province.p_as_of)
     )
-    joined = joined.left_join(
-        cohort, (joined.onlineDate.year() == cohort.c_year) & (joined.as_of == cohort.c_as_of)
-    )
     joined = joined.left_join(city, (joined.city == city.t_city) & (joined.as_of == city.t_as_of))
-    return joined.drop("p_province", "p_as_of", "c_year", "c_as_of", "t_city", "t_as_of", "emptied")
+    return joined.drop("p_province", "p_as_of", "t_city", "t_as_of", "emptied")
 
 
 def views_for(engine: Engine, loaded: LoadedInputs, dates: Sequence[date]) -> dict[str, ir.Table]:
