@@ -101,7 +101,7 @@ bench-text: install ## text analyze throughput next to jieba.lcut (trains the mo
 
 .PHONY: bench-enterprise-cv
 bench-enterprise-cv: install ## enterprise-risk F1 over 5 CV seeds, before/after, plus a fully nested tuning check
-	$(BIN)/python contrib/bench/enterprise_cv.py --nested-seeds 3 --out bench-out/enterprise-cv
+	$(BIN)/python contrib/bench/enterprise_cv.py --nested-seeds 1 --out bench-out/enterprise-cv
 
 .PHONY: bench-patrol
 bench-patrol: install ## patrol 1,000 synthetic pages on loopback: pages/s with evidence fixation
