@@ -105,6 +105,10 @@ bench-graph: install ## 1M-enterprise resolution (DuckDB) + company families (Du
 bench-text: install ## text analyze throughput next to jieba.lcut (trains the models on first run)
 	$(BIN)/python contrib/bench/text.py --out bench-out/text
 
+.PHONY: bench-enterprise-cv
+bench-enterprise-cv: install ## enterprise-risk F1 over 5 CV seeds, before/after, plus a fully nested tuning check
+	$(BIN)/python contrib/bench/enterprise_cv.py --nested-seeds 1 --out bench-out/enterprise-cv
+
 .PHONY: bench-patrol
 bench-patrol: install ## patrol 1,000 synthetic pages on 4 loopback hosts: pages/s with evidence fixation
 	$(BIN)/python contrib/bench/patrol.py --pages 1000 --sites 4 --workers 4 --out bench-out/patrol
