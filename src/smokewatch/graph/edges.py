@@ -118,7 +118,8 @@ def ownership_edges(engine: Engine) -> ir.Table:
     rows = _by_uscc(engine, engine.table("shareholding"), "enterprise_id")
     rows = _resolved(engine, rows, "enterprise_id")
     corporate = rows.filter(rows.holder_kind == "enterprise")
-    corporate = _by_uscc(engine, corporate, "holder_id", corporate.holder_uscc)
+    code = corporate.holder_uscc if "holder_uscc" in corporate.columns else None
+    corporate = _by_uscc(engine, corporate, "holder_id", code)
     rows = corporate.union(rows.filter(rows.holder_kind != "enterprise"), distinct=False)
     rows = _resolved(engine, rows, "holder_id")
     holder = ibis.cases(

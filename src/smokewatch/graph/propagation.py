@@ -120,7 +120,7 @@ def propagate(engine: Engine, edges: ir.Table, seeds: ir.Table, *, out: str, hop
             points=(frontier.points * links.factor * (DECAY if hop > 1 else 1.0)).cast("float64"),
         )
         best = step.group_by("seed", "seed_grade", "node", "hops").agg(
-            points=step.points.max(), path=step.path.min()
+            points=step.points.max(), path=step.path.argmax(step.points)
         )
         name = f"{tag}_h{hop}"
         engine.replace_tables({name: best})
