@@ -95,3 +95,13 @@ def test_the_network_lines_name_enterprise_records_and_seeds(ws: Settings) -> No
     assert all(line["seed_name"] == "芜湖鑫源投资管理有限公司" for line in lines)
     assert {line["target_id"] for line in lines} >= {"e2", "h2"}
     assert all(line["target_name"] for line in lines)
+
+
+def test_a_workspace_without_enterprises_builds_an_empty_graph(tmp_path: Path) -> None:
+    root = tmp_path / "empty"
+    init_workspace(root, title="空", adcode="340200")
+    settings = load_settings(root)
+    summary = build_graph(settings)
+    assert summary.edges == 0 and summary.seeds == 0 and summary.reached == 0
+    with open_engine(settings) as engine:
+        assert engine.count(engine.table("network_risk_contribution")) == 0

@@ -114,6 +114,12 @@ def _seeds(store: Store, engine: Engine, cards: dict[str, ScorecardSpec]) -> pa.
 
 def _record_lines(engine: Engine) -> None:
     """``network_risk_contribution``: the node-level lines with enterprise records and names."""
+    schema = get_table(CONTRIBUTIONS).arrow_schema()
+    if not engine.has_table("enterprise"):
+        engine.replace_tables(
+            {CONTRIBUTIONS: engine.register(_LINES + "_none", schema.empty_table())}
+        )
+        return
     lines = engine.table(_LINES)
     ent = engine.table("enterprise").select("id", "name")
     if engine.has_table("entity_cluster"):
@@ -133,7 +139,6 @@ def _record_lines(engine: Engine) -> None:
     out = lines.join(targets, lines.target == targets.target_node).left_join(
         seeds, lines.seed == seeds.seed_node
     )
-    schema = get_table(CONTRIBUTIONS).arrow_schema()
     out = out.select(
         target=out.target, target_id=out.target_id, target_name=out.target_name,
         seed=out.seed, seed_id=out.seed_id, seed_name=out.seed_name,
