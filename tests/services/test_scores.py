@@ -123,7 +123,7 @@ def test_findings_reach_entities_directly_and_through_their_documents(
     _load(ws, FINDINGS)
     summary = score(ws, as_of=DAY)
     card, *others = summary.cards
-    assert card.scorecard == "SW-S-0001@2" and card.scored == 3
+    assert card.scorecard == "SW-S-0001@3" and card.scored == 3
     # The platform index and the local-lender rating have no table to score in this workspace.
     assert [(c.scorecard, bool(c.skipped)) for c in others] == [
         ("SW-S-0002@1", True),
@@ -287,8 +287,8 @@ def test_a_shadow_scorecard_scores_but_raises_no_alert(ws: Settings, store: Stor
     (ws.workspace / "scorecards" / "shadow.yml").write_text(shadow, encoding="utf-8")
     summary = score(ws, as_of=DAY)
     by_card = {c.scorecard: c for c in summary.cards}
-    assert by_card["XX-S-0001@2"].shadow and by_card["XX-S-0001@2"].scored == 3
-    assert by_card["XX-S-0001@2"].alerts == {}
+    assert by_card["XX-S-0001@3"].shadow and by_card["XX-S-0001@3"].scored == 3
+    assert by_card["XX-S-0001@3"].alerts == {}
     with store.unit_of_work() as session:
         assert scoring.latest_as_of(session, "XX-S-0001") is None  # only shadow scores
         assert scoring.latest_as_of(session, "XX-S-0001", shadow=True) == DAY

@@ -193,6 +193,18 @@ def render_demo(summary: DemoSummary) -> None:
         render_grades(rating)
     if summary.mechanism is not None:
         render_mechanism(summary.mechanism)
+    if summary.graph is not None:
+        g = summary.graph
+        out.print(
+            f"company graph: {g.edges} edges, {g.families} families (largest {g.largest_family} "
+            f"enterprises), {g.seeds} red/orange seeds reaching {g.reached} entities; planted "
+            f"families in {summary.workspace / 'demo' / 'families.jsonl'}",
+            markup=False,
+        )
+        out.print(
+            f"next: smokewatch graph family ENTITY_ID --workspace {summary.workspace}   "
+            "(also graph ubo, graph neighbours, graph export)"
+        )
     out.print(
         f"next: smokewatch sector stats --sector microcredit --workspace {summary.workspace}   "
         "(also --sector online_lending; smokewatch orgs exits)"
