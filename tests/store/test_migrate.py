@@ -55,6 +55,12 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "audit_entry",
         "resolve_judgement",
         "blacklist_entry",
+        "tip",
+        "tip_attachment",
+        "tip_event",
+        "reward_scheme",
+        "reward_decision",
+        "public_warning",
     }
 
 
@@ -64,7 +70,7 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
 
 
 def test_head_is_the_blacklist_migration() -> None:
-    assert head_revision() == "0007_blacklist"
+    assert head_revision() == "0009_tips"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -79,7 +85,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0007_blacklist"
+        assert current_revision(connection) == "0009_tips"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
