@@ -1,4 +1,4 @@
-"""Portal fixtures: the public app over a store with the API tests' agencies (芜湖市 and two counties)."""
+"""Portal fixtures: the public app over a store with agencies in 芜湖市 and two of its counties."""
 
 from __future__ import annotations
 
