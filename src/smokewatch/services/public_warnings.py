@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from smokewatch.cases.access import Actor, Role, within
+from smokewatch.cases.access import TRIAGE_ROLES, Actor, Role, within
 from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smokewatch.model.divisions import load_divisions
 from smokewatch.services import audit
@@ -22,6 +22,7 @@ from smokewatch.store.db import Store
 from smokewatch.store.orm_tips import PublicWarning
 
 AUTHORS: Final = frozenset({Role.ADMIN, Role.LEAD})
+READERS: Final = TRIAGE_ROLES | {Role.VIEWER}
 MAX_TITLE: Final = 200
 MAX_BODY: Final = 20_000
 
@@ -200,7 +201,13 @@ def published_one(store: Store, warning_id: str) -> dict[str, Any]:
 
 
 def all_warnings(store: Store, actor: Actor) -> list[dict[str, Any]]:
-    """Every warning of the actor's division (drafts too), for the officers' side."""
+    """Every warning of the actor's division (drafts too), for the officers' side.
+
+    Raises:
+        Forbidden: police and reporting institutions do not manage warnings.
+    """
+    if not actor.is_admin and not actor.roles & READERS:
+        raise Forbidden("your role does not manage warnings")
     with store.unit_of_work() as session:
         rows = session.scalars(sa.select(PublicWarning).order_by(PublicWarning.id.desc())).all()
         return [warning_dict(r) for r in rows if actor.is_admin or within(r.adcode, actor.adcode)]

@@ -59,7 +59,18 @@ def _visible(actor: Actor) -> sa.ColumnElement[bool]:
     return Tip.adcode.startswith(jurisdiction_prefix(actor.adcode))
 
 
-def _get(session: Session, actor: Actor, tip_id: str) -> Tip:
+def _reader(actor: Actor) -> None:
+    if not actor.is_admin and not actor.roles & READERS:
+        raise Forbidden("your role does not read tips")
+
+
+def visible_tip(session: Session, actor: Actor, tip_id: str) -> Tip:
+    """The tip, if the actor may see it.
+
+    Raises:
+        Forbidden: the role reads no tips; NotFound: no such tip in the actor's territory.
+    """
+    _reader(actor)
     tip = session.get(Tip, tip_id)
     if tip is None or not can_read(actor, tip):
         raise NotFound(f"no tip {tip_id!r}")
@@ -100,6 +111,7 @@ def inbox(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """The tips the actor may see, riskiest and newest first (open tips unless told)."""
+    _reader(actor)
     wanted = list(statuses) if statuses else sorted(OPEN)
     where = [_visible(actor), Tip.status.in_(wanted)]
     if agency_id:
@@ -119,7 +131,7 @@ def inbox(
 def get_tip(store: Store, actor: Actor, tip_id: str) -> dict[str, Any]:
     """A tip in full for an officer: fields, analysis, files, history (contact by role)."""
     with store.unit_of_work() as session:
-        tip = _get(session, actor, tip_id)
+        tip = visible_tip(session, actor, tip_id)
         contact = tip.contact
         if contact and actor.sees_pii:
             audit.record(
@@ -227,10 +239,10 @@ def act(
         NotFound: no such tip for the actor; Forbidden: the role may not act;
         InvalidInput: unknown action or missing note/division; Conflict: not possible now.
     """
-    _may_act(actor)
     now = _now()
     with store.unit_of_work() as session:
-        tip = _get(session, actor, tip_id)
+        tip = visible_tip(session, actor, tip_id)
+        _may_act(actor)
         before = tip.status
         message = _apply(session, tip, action, note, adcode)
         tip.updated_at = now
@@ -259,9 +271,9 @@ def convert(store: Store, actor: Actor, tip_id: str, *, title: str | None = None
         Conflict: the tip is already converted, dismissed or closed; Forbidden / NotFound as
         :func:`act`; InvalidInput: the tip has no division to open the case in.
     """
-    _may_act(actor)
     with store.unit_of_work() as session:
-        tip = _get(session, actor, tip_id)
+        tip = visible_tip(session, actor, tip_id)
+        _may_act(actor)
         if tip.status in ("converted", "dismissed", "closed"):
             raise Conflict(f"tip {tip.id} is {tip.status}")
         if not tip.adcode:
@@ -280,7 +292,7 @@ def convert(store: Store, actor: Actor, tip_id: str, *, title: str | None = None
     )
     now = _now()
     with store.unit_of_work() as session:
-        tip = _get(session, actor, tip_id)
+        tip = visible_tip(session, actor, tip_id)
         tip.status, tip.case_id, tip.updated_at = "converted", str(opened["id"]), now
         _event(session, tip, "converted", actor.user_id, now, public=True, case_id=tip.case_id)
         audit.record(
@@ -301,7 +313,7 @@ def open_attachment(store: Store, actor: Actor, tip_id: str, sha: str) -> dict[s
         NotFound: the tip is not visible or has no such file.
     """
     with store.unit_of_work() as session:
-        tip = _get(session, actor, tip_id)
+        tip = visible_tip(session, actor, tip_id)
         found = session.scalars(
             sa.select(TipAttachment).where(
                 TipAttachment.tip_id == tip.id, TipAttachment.sha256 == sha
@@ -330,4 +342,5 @@ __all__ = [
     "inbox",
     "open_attachment",
     "summary",
+    "visible_tip",
 ]

@@ -30,10 +30,10 @@ from smokewatch.model.divisions import load_divisions
 from smokewatch.model.vocab import get_vocabulary
 from smokewatch.services import audit
 from smokewatch.services.tips import _event
-from smokewatch.services.tips_inbox import can_read
+from smokewatch.services.tips_inbox import visible_tip
 from smokewatch.store.db import Store
 from smokewatch.store.orm_cases import Case
-from smokewatch.store.orm_tips import RewardDecision, RewardScheme, Tip
+from smokewatch.store.orm_tips import RewardDecision, RewardScheme
 
 APPROVERS: Final = frozenset({Role.ADMIN, Role.LEAD})
 """Who decides rewards and payments."""
@@ -192,6 +192,11 @@ def decision_dict(decision: RewardDecision) -> dict[str, Any]:
     }
 
 
+def _approver(actor: Actor) -> None:
+    if not actor.is_admin and not actor.roles & APPROVERS:
+        raise Forbidden("only leads and administrators decide rewards and payments")
+
+
 def _confirmed(case: Case) -> bool:
     if case.status != "closed" or not case.resolution:
         return False
@@ -215,15 +220,12 @@ def decide_reward(
         not closed as confirmed, no scheme in force, or a decision exists; InvalidInput: no
         reason, or an award above the computed amount.
     """
-    if not actor.is_admin and not actor.roles & APPROVERS:
-        raise Forbidden("only leads and administrators decide rewards")
-    if not reason.strip():
-        raise InvalidInput("a reward decision needs a reason")
     now = datetime.now(UTC)
     with store.unit_of_work() as session:
-        tip = session.get(Tip, tip_id)
-        if tip is None or not can_read(actor, tip):
-            raise NotFound(f"no tip {tip_id!r}")
+        tip = visible_tip(session, actor, tip_id)
+        _approver(actor)
+        if not reason.strip():
+            raise InvalidInput("a reward decision needs a reason")
         case = session.get(Case, tip.case_id) if tip.case_id else None
         if case is None or not _confirmed(case):
             raise Conflict(f"tip {tip_id}: its case is not closed with illegal activity confirmed")
@@ -277,17 +279,16 @@ def set_payment(
         Forbidden / NotFound as :func:`decide_reward`; InvalidInput: unknown status or no
         reference for ``paid``; Conflict: already paid.
     """
-    if not actor.is_admin and not actor.roles & APPROVERS:
-        raise Forbidden("only leads and administrators record payments")
-    if status not in PAYMENT_STATUSES:
-        raise InvalidInput(f"unknown payment status {status!r}")
-    if status == "paid" and not (reference or "").strip():
-        raise InvalidInput("a payment needs its reference")
     now = datetime.now(UTC)
     with store.unit_of_work() as session:
-        tip = session.get(Tip, tip_id)
+        tip = visible_tip(session, actor, tip_id)
+        _approver(actor)
+        if status not in PAYMENT_STATUSES:
+            raise InvalidInput(f"unknown payment status {status!r}")
+        if status == "paid" and not (reference or "").strip():
+            raise InvalidInput("a payment needs its reference")
         decision = session.get(RewardDecision, tip_id)
-        if tip is None or decision is None or not can_read(actor, tip):
+        if decision is None:
             raise NotFound(f"no reward decision for tip {tip_id!r}")
         if decision.payment_status == "paid":
             raise Conflict(f"the reward of tip {tip_id} is paid")
@@ -312,9 +313,9 @@ def get_decision(store: Store, actor: Actor, tip_id: str) -> dict[str, Any]:
         NotFound: none, or the tip is not visible.
     """
     with store.unit_of_work() as session:
-        tip = session.get(Tip, tip_id)
+        visible_tip(session, actor, tip_id)
         decision = session.get(RewardDecision, tip_id)
-        if tip is None or decision is None or not can_read(actor, tip):
+        if decision is None:
             raise NotFound(f"no reward decision for tip {tip_id!r}")
         return decision_dict(decision)
 
