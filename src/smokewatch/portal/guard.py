@@ -10,7 +10,8 @@
   code), in memory per process. The portal counts submissions and look-ups per address and
   look-ups and additions per tracking code.
 * **Size limits** — :class:`BodyLimit`: pure ASGI middleware refusing bodies over the limit
-  (413) from the declared length or while streaming, before the form parser sees them.
+  (413) from the declared length, or — for a body sent without one — after reading at most the
+  limit, before the form parser sees it.
 """
 
 from __future__ import annotations
@@ -167,33 +168,35 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the declared length, then count the streamed bytes."""
+        """Check the declared length; a body without one is read (up to the limit) first."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _too_large(send)
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.max_bytes:
+                await _too_large(send)
+                return
+            await self.app(scope, receive, send)
             return
+        buffered: list[Message] = []
         seen = 0
-
-        async def receiving() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
+            buffered.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                await _too_large(send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        try:
-            await self.app(scope, receiving, send)
-        except _TooLarge:
-            await _too_large(send)
+        async def replay() -> Message:
+            return buffered.pop(0) if buffered else await receive()
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 async def _too_large(send: Send) -> None:
