@@ -171,6 +171,7 @@ def render(
         .render(
             request=request,
             path=request.url.path,
+            switch_path=_switch_path(request),
             csrf_token=csrf_token(request),
             challenge=challenge,
             challenge_bits=challenges.bits,
@@ -183,6 +184,14 @@ def render(
     if new_visitor is not None:
         response.set_cookie(VISITOR_COOKIE, new_visitor, httponly=True, samesite="strict")
     return response
+
+
+def _switch_path(request: Request) -> str:
+    """Where the language switch leads: the page itself, or the form a POST came from."""
+    path = request.url.path
+    if request.method == "GET":
+        return path
+    return {"/track/more": "/track"}.get(path, path)
 
 
 def _wants_json(request: Request) -> bool:
