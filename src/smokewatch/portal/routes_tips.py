@@ -237,7 +237,29 @@ class Challenge(BaseModel):
     question: str
 
 
-@router.post("/api/track", operation_id="public-track", tags=["public"])
+class ErrorBody(BaseModel):
+    """What went wrong."""
+
+    kind: str
+    message: str
+
+
+class Error(BaseModel):
+    """The error shape of the portal's JSON routes."""
+
+    error: ErrorBody
+
+
+@router.post(
+    "/api/track",
+    operation_id="public-track",
+    tags=["public"],
+    responses={
+        404: {"model": Error, "description": "No tip has this code"},
+        422: {"model": Error, "description": "Not a tracking code"},
+        429: {"model": Error, "description": "Too many look-ups (see Retry-After)"},
+    },
+)
 async def api_track(request: Request, body: TrackRequest) -> TipStatus:
     """The status of a tip by its tracking code (rate-limited per address and per code)."""
     _lookup_limits(request, body.code)
