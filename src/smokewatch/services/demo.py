@@ -7,7 +7,9 @@ the pipeline runs (ingest, detect, score), the planted expectations are compared
 findings and the scores, so the demo reports honestly, per rule, how many planted cases the
 rules caught and whether anything fired that should not have; per smoke case the grade it was
 designed for against the grade it reached; and per planted enterprise whether exactly the
-expected rules are behind its index (:mod:`smokewatch.services.demo_grades`).
+expected rules are behind its index (:mod:`smokewatch.services.demo_grades`). Public tips,
+warnings and a reward are planted through the portal's services and checked too
+(:mod:`smokewatch.services.demo_tips`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from smokewatch.services.demo_grades import (
     read_cases,
     subject_ids,
 )
+from smokewatch.services.demo_tips import PlantedTip, plant_tips, tip_stats
 from smokewatch.services.detect import DetectSummary, detect
 from smokewatch.services.ingest import IngestSummary, ingest
 from smokewatch.services.runs import recorded_run
@@ -114,6 +117,8 @@ class DemoSummary:
     ratings: tuple[GradeCheck, ...] = ()
     """The same check for the ratings of licensed organisations (SW-S-0003) and platforms
     (SW-S-0002)."""
+    tips: tuple[PlantedTip, ...] = ()
+    """The public tips planted through the portal's services, expected against found."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -236,6 +241,8 @@ def init_demo(
     (card, *others) = workspace_scorecards(workspace, [SMOKE_SCORECARD, *RATING_SCORECARDS])
     grades = check_grades(settings, manifest.planted_file, scored, card.spec)
     ratings = tuple(check_grades(settings, manifest.planted_file, scored, c.spec) for c in others)
+    with open_store(settings) as store:
+        planted_tips = plant_tips(settings, store)
     with open_store(settings) as store, recorded_run(store, "demo", subject=str(directory)) as run:
         run.stats = {
             "enterprises": manifest.enterprise_rows,
@@ -250,8 +257,11 @@ def init_demo(
             "planted_by_rule": check.stats(),
             "grades": grades.stats(),
             "ratings": {r.scorecard: r.stats() for r in ratings},
+            "tips": tip_stats(planted_tips),
         }
-    return DemoSummary(directory, as_of, ingests, summary, check, scored, grades, ratings)
+    return DemoSummary(
+        directory, as_of, ingests, summary, check, scored, grades, ratings, tuple(planted_tips)
+    )
 
 
 __all__ = [
