@@ -41,9 +41,30 @@ def portal(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+tips_app = typer.Typer(help="Public tips received by the portal.", no_args_is_help=True)
+
+
+@tips_app.command("export-documents")
+def export_documents(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+    """Write the tips as complaint documents (source portal_tips) for the next ingest."""
+    from smokewatch.services import workspace as workspace_service
+    from smokewatch.services.tips_documents import export_tip_documents
+
+    settings = _state(ctx).settings(workspace)
+    workspace_service.open_workspace(settings)
+    with workspace_service.open_store(settings) as store:
+        exported = export_tip_documents(store, settings.workspace)
+    out.print(
+        f"{exported.documents} tips written as complaint documents to {exported.source_dir} "
+        "(next: smokewatch ingest portal_tips, detect, score run)",
+        markup=False,
+    )
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``portal`` to the CLI."""
+    """Add ``portal`` and ``tips`` to the CLI."""
     app.command("portal")(portal)
+    app.add_typer(tips_app, name="tips")
 
 
 __all__ = ["register"]
