@@ -192,7 +192,8 @@ def clean(form: TipForm, today: date) -> dict[str, Any]:
     return values
 
 
-def _event(session: Session, tip: Tip, action: str, actor: str, at: datetime, **kw: Any) -> None:
+def add_event(session: Session, tip: Tip, action: str, actor: str, at: datetime, **kw: Any) -> None:
+    """Append a step to the tip's history (``public=True``: the reporter sees it)."""
     seq = session.execute(
         sa.select(sa.func.count()).select_from(TipEvent).where(TipEvent.tip_id == tip.id)
     ).scalar_one()
@@ -283,8 +284,8 @@ def submit_tip(
         session.add(tip)
         session.flush()
         _attach(session, tip, files, files_dir, now)
-        _event(session, tip, "submitted", "public", now, public=True, files=len(files))
-        _event(
+        add_event(session, tip, "submitted", "public", now, public=True, files=len(files))
+        add_event(
             session,
             tip,
             "processed",
@@ -370,7 +371,7 @@ def add_information(
     with store.unit_of_work() as session:
         tip = _by_code(session, code)
         _attach(session, tip, checked, files_dir, now)
-        _event(
+        add_event(
             session,
             tip,
             "information_added",
@@ -392,6 +393,7 @@ __all__ = [
     "Submitted",
     "TipForm",
     "TipRejected",
+    "add_event",
     "add_information",
     "clean",
     "code_hash",

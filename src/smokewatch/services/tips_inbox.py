@@ -27,7 +27,7 @@ from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smokewatch.model.divisions import load_divisions
 from smokewatch.services import audit, cases
 from smokewatch.services import tips_processing as processing
-from smokewatch.services.tips import _event
+from smokewatch.services.tips import add_event
 from smokewatch.store.db import Store
 from smokewatch.store.orm_tips import Tip, TipAttachment, TipEvent
 
@@ -252,7 +252,7 @@ def act(
             data["message"] = message
         if action == "reroute":
             data["adcode"] = tip.adcode
-        _event(session, tip, action, actor.user_id, now, public=public, **data)
+        add_event(session, tip, action, actor.user_id, now, public=public, **data)
         audit.record(
             session,
             actor=actor.user_id,
@@ -294,7 +294,7 @@ def convert(store: Store, actor: Actor, tip_id: str, *, title: str | None = None
     with store.unit_of_work() as session:
         tip = visible_tip(session, actor, tip_id)
         tip.status, tip.case_id, tip.updated_at = "converted", str(opened["id"]), now
-        _event(session, tip, "converted", actor.user_id, now, public=True, case_id=tip.case_id)
+        add_event(session, tip, "converted", actor.user_id, now, public=True, case_id=tip.case_id)
         audit.record(
             session,
             actor=actor.user_id,

@@ -29,7 +29,7 @@ from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound
 from smokewatch.model.divisions import load_divisions
 from smokewatch.model.vocab import get_vocabulary
 from smokewatch.services import audit
-from smokewatch.services.tips import _event
+from smokewatch.services.tips import add_event
 from smokewatch.services.tips_inbox import visible_tip
 from smokewatch.store.db import Store
 from smokewatch.store.orm_cases import Case
@@ -257,7 +257,7 @@ def decide_reward(
         )
         session.add(decision)
         tip.status, tip.updated_at = "closed", now
-        _event(session, tip, "rewarded", actor.user_id, now, public=True, amount=str(given))
+        add_event(session, tip, "rewarded", actor.user_id, now, public=True, amount=str(given))
         audit.record(
             session,
             actor=actor.user_id,
@@ -294,7 +294,7 @@ def set_payment(
             raise Conflict(f"the reward of tip {tip_id} is paid")
         decision.payment_status, decision.payment_ref = status, reference
         decision.payment_at = now if status == "paid" else None
-        _event(session, tip, "payment", actor.user_id, now, public=True, payment_status=status)
+        add_event(session, tip, "payment", actor.user_id, now, public=True, payment_status=status)
         audit.record(
             session,
             actor=actor.user_id,
