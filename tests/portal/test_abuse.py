@@ -213,3 +213,11 @@ def _guards(portal: Portal) -> Guards:
         app = app.app  # type: ignore[attr-defined]
     found: Guards = app.state.guards  # type: ignore[attr-defined]
     return found
+
+
+def test_error_pages_speak_to_the_public_in_its_language(portal: Portal) -> None:
+    missing = portal.page("/warnings/W-19990101-001")
+    assert missing.status_code == 404 and "该页面或内容不存在。" in missing.text
+    assert "no warning" not in missing.text
+    english = portal.page("/warnings/W-19990101-001", headers={"accept-language": "en"})
+    assert "This page or item does not exist." in english.text

@@ -45,6 +45,14 @@ FIELD_ERRORS: Final = {
 """Messages of the field codes of :class:`smokewatch.services.tips.TipRejected`."""
 
 
+PAGE_ERRORS: Final = {
+    404: N_("This page or item does not exist."),
+    422: N_("Something in the request was not right. Go back and check what you entered."),
+    429: N_("Too many requests from your connection. Please wait a little and try again."),
+}
+"""What an error page tells the public (the services' own messages are for officers, in English)."""
+
+
 class TooManyRequests(Exception):
     """A rate limit was reached; ``retry_after`` seconds until the next request is allowed."""
 
@@ -210,8 +218,9 @@ def install_errors(app: FastAPI) -> None:
                 kind = type(exc).__name__
                 body = {"error": {"kind": kind, "message": str(exc)}}
                 return JSONResponse(body, status_code=status, headers=headers)
+            message = str(exc) if status == 403 else _(PAGE_ERRORS[status])
             response = render(
-                request, "error.html", status_code=status, title=title, message=str(exc)
+                request, "error.html", status_code=status, title=title, message=message
             )
             response.headers.update(headers)
             return response
