@@ -126,6 +126,10 @@ bench-tx: install ## tx score on AMLSim ews62k in transfers/s next to snapml GFP
 bench-api: install ## 50 concurrent clients against entity profile and alert list of the demo workspace
 	$(BIN)/python contrib/bench/api.py --out bench-out/api
 
+.PHONY: bench-portal
+bench-portal: install ## tips/s the public portal sustains with 50 concurrent clients on loopback
+	$(BIN)/python contrib/bench/portal.py --out bench-out/portal
+
 .PHONY: clean
 clean: ## remove build artefacts and caches (keeps .venv)
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

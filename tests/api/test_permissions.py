@@ -23,6 +23,7 @@ import pytest
 
 from smokewatch.cases.workflow import CaseAction
 from smokewatch.services import alerts, cases, users
+from tests.api import tips_world
 from tests.api.world import (
     IN,
     OUT,
@@ -205,6 +206,74 @@ def _download(world: World, where: str, role: str) -> Call:
     return Call(path={"case_id": case_id, "sha256": sha})
 
 
+def _tips(world: World, where: str, role: str) -> Call:
+    return Call(query={"limit": 1000}, listed=("id", tips_world.tip(world, where)))
+
+
+def _tip(body: Any = None) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(path={"tip_id": tips_world.tip(world, where)}, json=body)
+
+    return setup
+
+
+def _tip_file(world: World, where: str, role: str) -> Call:
+    tip_id, sha = tips_world.tip_file(world, where)
+    return Call(path={"tip_id": tip_id, "sha256": sha})
+
+
+def _confirmed(body: Any) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(path={"tip_id": tips_world.confirmed_tip(world, where)}, json=body)
+
+    return setup
+
+
+def _rewarded(body: Any = None) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(path={"tip_id": tips_world.rewarded_tip(world, where)}, json=body)
+
+    return setup
+
+
+def _scheme(world: World, where: str, role: str) -> Call:
+    return Call(
+        json={
+            "id": world.next("scheme-"),
+            "name": "举报奖励办法",
+            "province": "340000",
+            "rate": "0.02",
+            "floor": "1000",
+            "cap": "200000",
+            "valid_from": "2027-01-01",
+        }
+    )
+
+
+def _warnings(world: World, where: str, role: str) -> Call:
+    return Call(listed=("id", tips_world.warning(world, where)))
+
+
+def _warning_draft(world: World, where: str, role: str) -> Call:
+    return Call(
+        json={
+            "title": "关于警惕“养老投资”骗局的风险提示",
+            "body": "近期有不法分子以养老服务为名，承诺高额回报，非法吸收公众存款。",
+            "issuing_agency": "镜湖区金融办",
+            "adcode": where,
+        }
+    )
+
+
+def _warning(publish: bool, body: Any = None) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(
+            path={"warning_id": tips_world.warning(world, where, publish=publish)}, json=body
+        )
+
+    return setup
+
+
 ALL_200 = "200/200 " * 7
 ANALYSTS = "200/200 200/200 200/200 200/200 200/200 403/403 403/403"
 ADMIN_ONLY = "{0}/{0} 403/403 403/403 403/403 403/403 403/403 403/403"
@@ -214,6 +283,8 @@ ROUTED_READ = "200/200 200/200 200/404 200/404 200/404 403/403 403/403"
 ROUTED_ACT = "{0}/{0} {0}/{0} {0}/404 {0}/404 403/404 403/403 403/403"
 CASE_READ = "200/200 200/200 200/404 200/404 200/404 200/404 200/404"
 CASE_EDIT = "{0}/{0} {0}/{0} {0}/404 {0}/404 403/404 403/404 403/404"
+REWARD = "{0}/{0} {0}/{0} {0}/404 403/404 403/404 403/403 403/403"
+WARNING_EDIT = "{0}/{0} {0}/{0} {0}/403 403/403 403/403 403/403 403/403"
 
 # operation id: (method, path, setup, "in/out" for admin city lead officer viewer police reporter)
 MATRIX: dict[str, tuple[str, str, Setup, str]] = {
@@ -284,6 +355,27 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
                            _case({"kind": "entity", "ref_id": "ent-x"}), CASE_EDIT.format(201)),
     "cases-upload-file": ("POST", "/cases/{case_id}/files", _upload, CASE_EDIT.format(201)),
     "cases-download-file": ("GET", "/cases/{case_id}/files/{sha256}", _download, CASE_READ),
+    "tips-inbox": ("GET", "/tips", _tips, ROUTED_LIST),
+    "tips-get": ("GET", "/tips/{tip_id}", _tip(), ROUTED_READ),
+    "tips-act": ("POST", "/tips/{tip_id}/actions", _tip({"action": "triage"}),
+                 ROUTED_ACT.format(200)),
+    "tips-convert": ("POST", "/tips/{tip_id}/case", _tip({}), ROUTED_ACT.format(201)),
+    "tips-download-file": ("GET", "/tips/{tip_id}/files/{sha256}", _tip_file, ROUTED_READ),
+    "tips-reward": ("GET", "/tips/{tip_id}/reward", _rewarded(), ROUTED_READ),
+    "tips-decide-reward": ("POST", "/tips/{tip_id}/reward",
+                           _confirmed({"illegal_amount": "3000000", "reason": "查实"}),
+                           REWARD.format(201)),
+    "tips-reward-payment": ("POST", "/tips/{tip_id}/reward/payment",
+                            _rewarded({"status": "paid", "reference": "付款凭证 2026-118"}),
+                            REWARD.format(200)),
+    "rewards-schemes": ("GET", "/reward-schemes", _none, ALL_200),
+    "rewards-add-scheme": ("POST", "/reward-schemes", _scheme, ADMIN_ONLY.format(201)),
+    "warnings-list": ("GET", "/warnings", _warnings, ROUTED_LIST),
+    "warnings-draft": ("POST", "/warnings", _warning_draft, WARNING_EDIT.format(201)),
+    "warnings-approve": ("POST", "/warnings/{warning_id}/approve", _warning(False),
+                         WARNING_EDIT.format(200)),
+    "warnings-withdraw": ("POST", "/warnings/{warning_id}/withdraw",
+                          _warning(True, {"reason": "已整改"}), WARNING_EDIT.format(200)),
 }  # fmt: skip
 
 _CELL = re.compile(r"(\d{3})([LH]?)")

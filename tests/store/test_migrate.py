@@ -55,6 +55,12 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "audit_entry",
         "resolve_judgement",
         "blacklist_entry",
+        "tip",
+        "tip_attachment",
+        "tip_event",
+        "reward_scheme",
+        "reward_decision",
+        "public_warning",
     }
 
 

@@ -205,6 +205,16 @@ def render_demo(summary: DemoSummary) -> None:
             f"next: smokewatch graph family ENTITY_ID --workspace {summary.workspace}   "
             "(also graph ubo, graph neighbours, graph export)"
         )
+    if summary.tips:
+        met = sum(t.as_expected for t in summary.tips)
+        out.print(
+            f"public tips: {met} of {len(summary.tips)} processed as planted (routing, duplicate, "
+            f"spam, clue, reward); tracking codes in {summary.workspace / 'demo' / 'tips.csv'}",
+            markup=False,
+        )
+        for tip in summary.tips:
+            if not tip.as_expected:
+                out.print(f"  not met: tip {tip.key}: {tip.found} ≠ {tip.expected}", markup=False)
     out.print(
         f"next: smokewatch sector stats --sector microcredit --workspace {summary.workspace}   "
         "(also --sector online_lending; smokewatch orgs exits)"
@@ -215,7 +225,11 @@ def render_demo(summary: DemoSummary) -> None:
     )
     out.print(
         f"next: smokewatch serve --workspace {summary.workspace}   "
-        f"(API at http://127.0.0.1:8000/api/v1/findings)"
+        f"(dashboard at http://127.0.0.1:8000/ — demo users above; API at /api/v1)"
+    )
+    out.print(
+        f"next: smokewatch portal --workspace {summary.workspace}   "
+        "(public tip portal at http://127.0.0.1:8100/)"
     )
 
 

@@ -14,6 +14,8 @@ risk), then the rules run again (SW-R-0501 now reads the graph) and the cards sc
 alerts counted are those of both score runs), so the planted families
 (``demo/families.jsonl``) show in ``graph family``/``graph ubo`` and their members' network
 points reach the index.
+Public tips, warnings and a reward are planted through the portal's services and checked
+too (:mod:`smokewatch.services.demo_tips`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from smokewatch.services.demo_grades import (
     subject_ids,
 )
 from smokewatch.services.demo_patrol import DemoPatrol, demo_patrol
+from smokewatch.services.demo_tips import PlantedTip, plant_tips, tip_stats
 from smokewatch.services.detect import DetectSummary, detect
 from smokewatch.services.graph import GraphSummary, build_graph
 from smokewatch.services.ingest import IngestSummary, ingest
@@ -130,6 +133,8 @@ class DemoSummary:
     """The two patrol runs over the demo's fixture site (pages, changes, facts)."""
     graph: GraphSummary | None = None
     """The company graph built after the first score (families, network risk)."""
+    tips: tuple[PlantedTip, ...] = ()
+    """The public tips planted through the portal's services, expected against found."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -277,6 +282,7 @@ def init_demo(
     ratings = tuple(check_grades(settings, manifest.planted_file, scored, c.spec) for c in others)
     with open_store(settings) as store:
         mechanism = seed_mechanism(store, directory / "evidence")
+        planted_tips = plant_tips(settings, store)
     with open_store(settings) as store, recorded_run(store, "demo", subject=str(directory)) as run:
         run.stats = {
             "enterprises": manifest.enterprise_rows,
@@ -304,6 +310,7 @@ def init_demo(
                 "seeds": graph.seeds,
                 "reached": graph.reached,
             },
+            "tips": tip_stats(planted_tips),
         }
     return DemoSummary(
         directory,
@@ -317,6 +324,7 @@ def init_demo(
         mechanism,
         patrol,
         graph,
+        tuple(planted_tips),
     )
 
 

@@ -1,7 +1,7 @@
 """Findings are routed like scores (division code and sector), and the API's reads are indexed.
 
 Revision ID: 0011_api_indexes
-Revises: 0008_patrol
+Revises: 0009_tips
 Create Date: 2026-11-21
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_api_indexes"
-down_revision: str | None = "0008_patrol"
+down_revision: str | None = "0009_tips"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
