@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from smokewatch.web.routes import auth, overview
+from smokewatch.web.routes import auth, entities, overview, watchlist
 
-ROUTERS: tuple[APIRouter, ...] = (auth.router, overview.router)
+ROUTERS: tuple[APIRouter, ...] = (auth.router, overview.router, watchlist.router, entities.router)
 
 __all__ = ["ROUTERS"]
