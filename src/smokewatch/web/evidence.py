@@ -22,12 +22,18 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> Markup:
         >>> str(highlight("<b>保本保息</b>", [(3, 7)]))
         '&lt;b&gt;<mark>保本保息</mark>&lt;/b&gt;'
     """
-    parts: list[str] = []
-    cursor = 0
+    merged: list[list[int]] = []
     for first, last in sorted(spans):
-        start, end = max(first, cursor), min(last, len(text))
+        start, end = max(first, 0), min(last, len(text))
         if start >= end:
             continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts: list[str] = []
+    cursor = 0
+    for start, end in merged:
         parts.append(str(escape(text[cursor:start])))
         parts.append(f"<mark>{escape(text[start:end])}</mark>")
         cursor = end

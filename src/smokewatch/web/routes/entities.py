@@ -47,6 +47,7 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
         at = event["at"]
         event["day"] = at.date().isoformat() if isinstance(at, datetime) else str(at or "")
     return {
+        "dimensions": {a["id"]: a["zh"] if zh else a["en"] for a in axes},
         "radar": {
             "name": gettext("Smoke index"),
             "axes": [a["zh"] if zh else a["en"] for a in axes],

@@ -42,7 +42,15 @@
       data.regions.forEach(function (r) {
         var row = document.createElement("tr");
         var cell = document.createElement("td");
-        var link = text("a", r.name);
+        if (r.drillable) {
+          var drill = text("button", r.name, "link");
+          drill.type = "button";
+          drill.setAttribute("data-drill", r.code);
+          drill.addEventListener("click", function () { load(r.code); });
+          cell.appendChild(drill);
+          cell.appendChild(text("span", " · "));
+        }
+        var link = text("a", r.drillable ? labels.list : r.name);
         link.href = "/watchlist?region=" + encodeURIComponent(r.code);
         cell.appendChild(link);
         if (!r.drawn) { cell.appendChild(text("span", " *", "meta")); cell.title = labels.notdrawn; }
@@ -91,7 +99,7 @@
           }
         },
         visualMap: {
-          min: 0, max: max, left: 8, bottom: 8, calculable: true, text: [String(max), "0"],
+          min: 0, max: max, left: 8, bottom: 8, calculable: true,
           inRange: { color: ["#f1f4f8", "#ffcc80", "#ef6c00", "#b71c1c"] }
         },
         series: [{
@@ -149,7 +157,7 @@
       xAxis: { type: "category", data: data.dates },
       yAxis: { type: "value", min: 0, max: 100 },
       series: [{ name: data.name, type: "line", data: data.values, color: "#0b5cad",
-        symbolSize: 8, markArea: { silent: true } }]
+        showSymbol: true, symbolSize: 8 }]
     });
   }
 
