@@ -16,9 +16,10 @@ from tests.api.world import World, populate
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    """Agencies, one user per role, detect and score runs; add entities with ``entity``."""
-    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def world(tmp_path: Path, store_url: str) -> Iterator[World]:
+    """Agencies, one user per role, detect and score runs, on each store backend in turn."""
+    (tmp_path / "store").mkdir(exist_ok=True)
+    store = Store(store_url)
     store.upgrade()
     actors = populate(store)
     settings = Settings(workspace=init_workspace(tmp_path / "ws").root)

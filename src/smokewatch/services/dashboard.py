@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from smokewatch.cases.access import Actor
 from smokewatch.services import alerts, cases
 from smokewatch.services.alerts import DEFAULT_SCORECARD
-from smokewatch.services.visibility import region_condition, require_analyst
+from smokewatch.services.visibility import region_condition, require_analyst, shown
+from smokewatch.store import scoring
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertEvent, Score
 from smokewatch.store.orm_cases import Case, CaseEvent
@@ -85,9 +86,39 @@ def overdue_cases(store: Store, actor: Actor, *, limit: int = 8) -> dict[str, An
 def top_entities(
     store: Store, actor: Actor, *, limit: int = 10, scorecard_id: str = DEFAULT_SCORECARD
 ) -> list[dict[str, Any]]:
-    """The highest smoke indices of the latest evaluation date in the actor's territory."""
-    page = alerts.list_scores(store, scorecard_id=scorecard_id, limit=limit, actor=actor)
-    return page.scores
+    """The highest smoke indices of the latest evaluation date in the actor's territory.
+
+    One lean query (no contributions: they are long and the overview does not show them).
+    """
+    require_analyst(actor)
+    with store.read_session() as session:
+        as_of = scoring.latest_as_of(session, scorecard_id)
+        if as_of is None:
+            return []
+        rows = session.execute(
+            sa.select(Score.subject_id, Score.subject_name, Score.score, Score.grade, Score.adcode)
+            .where(
+                Score.scorecard_id == scorecard_id,
+                Score.as_of == as_of,
+                Score.shadow.is_(False),
+                region_condition(actor, Score.adcode, Score.sector),
+            )
+            .order_by(Score.score.desc(), Score.subject_id)
+            .limit(limit)
+        ).all()
+    top = [
+        {
+            "subject_id": r.subject_id,
+            "subject_name": r.subject_name,
+            "smoke_index": r.score,
+            "grade": r.grade,
+            "adcode": r.adcode,
+            "as_of": as_of,
+        }
+        for r in rows
+    ]
+    masked, _ = shown(actor, top)
+    return list(masked)
 
 
 def _amounts(events: list[dict[str, Any]]) -> float | None:
