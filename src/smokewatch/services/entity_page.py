@@ -126,10 +126,8 @@ def entity_page(
                 for e in scoring.alert_events(session, profile["alert"]["id"])
             ]
         case_ids = [c["id"] for c in profile["cases"]]
-        opened = dict(  # rows as tuples: dict() would read a Result as a mapping
-            session.execute(sa.select(Case.id, Case.opened_at).where(Case.id.in_(case_ids)))
-            .tuples()
-            .all()
+        opened = dict(  # .all(): a list of rows; dict() would read a Result as a mapping
+            session.execute(sa.select(Case.id, Case.opened_at).where(Case.id.in_(case_ids))).all()
         )
     shown_evidence = audited_view(
         store, actor, evidence, object_type="entity", object_id=subject_id, view="evidence"
