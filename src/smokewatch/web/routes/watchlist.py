@@ -21,6 +21,7 @@ from smokewatch.services.alerts import DEFAULT_SCORECARD
 from smokewatch.services.visibility import require_analyst
 from smokewatch.settings import Settings
 from smokewatch.web import pages
+from smokewatch.webkit.i18n import current_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,6 +89,7 @@ def watchlist(request: Request, filters: FiltersDep) -> HTMLResponse:
     who = pages.actor(request)
     require_analyst(who)
     found = _search(request, who, filters)
+    typologies, dimensions = _typologies(), _dimension_ids(pages.settings(request))
     template = (
         "watchlist/results.html"
         if request.headers.get("hx-request") == "true"
@@ -100,9 +102,16 @@ def watchlist(request: Request, filters: FiltersDep) -> HTMLResponse:
         found=found,
         filters=filters,
         query=urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"]),
-        typologies=_typologies(),
-        dimensions=_dimension_ids(settings=pages.settings(request)),
+        typologies=typologies,
+        dimensions=dimensions,
+        labels=_labels(typologies + dimensions),
     )
+
+
+def _labels(terms: list[tuple[str, str, str]]) -> dict[str, str]:
+    """Id → label in the page's language."""
+    zh = current_locale() == "zh_CN"
+    return {key: label_zh if zh else label_en for key, label_zh, label_en in terms}
 
 
 def _dimension_ids(settings: Settings) -> list[tuple[str, str, str]]:
