@@ -53,6 +53,10 @@ def test_a_lead_drills_into_the_map_and_reads_a_red_entitys_reasons(
     jinghu = page.locator("[data-map-table] tbody tr", has_text="镜湖区")
     assert jinghu.locator("td").nth(1).inner_text() == "1"  # one red entity
     screenshot(page, "overview-city")
+    page.set_viewport_size({"width": 1920, "height": 1080})  # the wall screen
+    page.wait_for_timeout(300)  # charts resize on the window's resize event
+    screenshot(page, "overview-wall")
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.click(".card a[href^='/entities/']")
     page.wait_for_selector("[data-entity-grade=red]")
     assert "名称含“财富管理”" in page.inner_text(".reasons")
