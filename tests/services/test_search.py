@@ -96,7 +96,13 @@ def test_pages_split_the_matches(world: World) -> None:  # noqa: F811
 
 @pytest.mark.parametrize(
     "filters",
-    [Filters(grades=("purple",)), Filters(region="34"), Filters(page=0), Filters(per_page=7)],
+    [
+        Filters(grades=("purple",)),
+        Filters(region="34"),
+        Filters(dimension='lure"]'),
+        Filters(page=0),
+        Filters(per_page=7),
+    ],
 )
 def test_meaningless_filters_are_refused(world: World, filters: Filters) -> None:  # noqa: F811
     with pytest.raises(InvalidInput):

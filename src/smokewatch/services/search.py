@@ -49,6 +49,7 @@ EXPORT_LIMIT: Final = 50_000
 """An export holds at most this many rows (the rest is cut, and the file says so)."""
 
 GRADES: Final = ("red", "orange", "yellow", "blue")
+_KEY: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,8 @@ class Filters:
         """Refuse values no filter can mean.
 
         Raises:
-            InvalidInput: an unknown grade, a region that is not a division code, a bad page.
+            InvalidInput: an unknown grade, a region that is not a division code, a dimension
+                that is not a key, a bad page.
         """
         unknown = [g for g in self.grades if g not in GRADES]
         if unknown:
@@ -78,6 +80,8 @@ class Filters:
             raise InvalidInput("the region is a 6- or 9-digit division code")
         if self.page < 1 or self.per_page not in PAGE_SIZES:
             raise InvalidInput(f"page from 1, page size one of {PAGE_SIZES}")
+        if self.dimension and not _KEY.fullmatch(self.dimension):
+            raise InvalidInput("a dimension is a lowercase key such as return_deviation")
         if len(self.q) > 100:
             raise InvalidInput("the search text is at most 100 characters")
 
