@@ -75,3 +75,16 @@ def test_the_locale_follows_the_cookie_then_the_browser(
     cookie: str | None, accept: str | None, expected: str
 ) -> None:
     assert i18n.negotiate(cookie, accept) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", "/watchlist"),
+        ("grade=red&q=%E4%B8%AD", "/watchlist?grade=red&q=%E4%B8%AD"),
+        ("lang=en&grade=red", "/watchlist?grade=red"),
+        ("lang=en", "/watchlist"),
+    ],
+)
+def test_the_language_switch_keeps_the_pages_filters(query: str, expected: str) -> None:
+    assert i18n.switch_target("/watchlist", query) == expected

@@ -84,7 +84,10 @@ def serve(
     )
     if workers == 1:
         uvicorn.run(
-            create_server_app(settings), host=bind_host, port=bind_port, log_level="warning"
+            create_server_app(settings, warm=True),
+            host=bind_host,
+            port=bind_port,
+            log_level="warning",
         )
         return
     # Several processes need an importable factory; it reads the workspace from the environment.

@@ -15,21 +15,23 @@ from smokewatch.store.db import Store
 from smokewatch.web.app import create_web_app
 
 
-def create_server_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
-    """The API and the dashboard for one workspace."""
+def create_server_app(
+    settings: Settings, *, store: Store | None = None, warm: bool = False
+) -> FastAPI:
+    """The API and the dashboard for one workspace (``warm``: preload the dashboard's caches)."""
     app = create_app(settings, store=store)
 
     def opened_store() -> Store:
         opened: Store = app.state.store
         return opened
 
-    app.mount("/", create_web_app(settings, opened_store), name="web")
+    app.mount("/", create_web_app(settings, opened_store, warm=warm), name="web")
     return app
 
 
 def app_factory() -> object:
     """Factory for ``uvicorn --factory smokewatch.cli.server:app_factory`` (several workers)."""
-    return create_server_app(load_settings())
+    return create_server_app(load_settings(), warm=True)
 
 
 __all__ = ["app_factory", "create_server_app"]

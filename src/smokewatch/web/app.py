@@ -12,12 +12,14 @@ Pages live in ``routes/<area>.py`` (one router each) and ``templates/<area>/``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from smokewatch.services import region_map, rules, search
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
 from smokewatch.web import pages
@@ -27,8 +29,27 @@ from smokewatch.webkit.security import SecurityHeaders
 from smokewatch.webkit.templating import STATIC_PREFIX
 
 
-def create_web_app(settings: Settings, store: Callable[[], Store]) -> ASGIApp:
-    """The dashboard for one workspace; ``store()`` returns the hosting app's open store."""
+def warm_caches(settings: Settings) -> None:
+    """Load what the first page views would otherwise load, once per process.
+
+    The rule catalogue, the name and pinyin tables, the country map: several seconds on a
+    busy machine, cached after.
+    """
+    rules.catalogue(settings)
+    search.initials("芜湖市示例科技有限公司")
+    region_map.geometry(region_map.COUNTRY)
+
+
+def create_web_app(
+    settings: Settings, store: Callable[[], Store], *, warm: bool = False
+) -> ASGIApp:
+    """The dashboard for one workspace; ``store()`` returns the hosting app's open store.
+
+    ``warm``: fill the caches of :func:`warm_caches` in a background thread (servers do;
+    tests do not, to keep each app cheap).
+    """
+    if warm:
+        threading.Thread(target=warm_caches, args=(settings,), daemon=True).start()
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.store_of = store
@@ -44,4 +65,4 @@ def create_web_app(settings: Settings, store: Callable[[], Store]) -> ASGIApp:
     return SecurityHeaders(LocaleMiddleware(app))
 
 
-__all__ = ["create_web_app"]
+__all__ = ["create_web_app", "warm_caches"]

@@ -26,7 +26,7 @@ from smokewatch.services import blacklist, users
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
 from smokewatch.webkit import security
-from smokewatch.webkit.i18n import N_
+from smokewatch.webkit.i18n import N_, switch_target
 from smokewatch.webkit.templating import make_environment
 
 SESSION_COOKIE: Final = "sw_session"
@@ -152,6 +152,7 @@ def render(
             user=who,
             nav=nav_for(who),
             path=request.url.path,
+            switch_path=switch_target(request.url.path, request.url.query),
             csrf_token=csrf_token(request),
             **context,
         )

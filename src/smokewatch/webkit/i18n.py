@@ -91,6 +91,12 @@ def _ranked(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(ranked)]
 
 
+def switch_target(path: str, query: str) -> str:
+    """The page with its query but without ``lang`` (where the language switch points)."""
+    kept = "&".join(part for part in query.split("&") if part and part.split("=", 1)[0] != "lang")
+    return f"{path}?{kept}" if kept else path
+
+
 def current_locale() -> Locale:
     """The locale of the request being served (the default outside requests)."""
     return _current.get()
@@ -172,6 +178,7 @@ __all__ = [
     "gettext",
     "negotiate",
     "ngettext",
+    "switch_target",
     "translations",
     "use_locale",
 ]
