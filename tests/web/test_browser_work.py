@@ -71,7 +71,7 @@ def test_a_refused_action_shows_the_servers_reason(served: tuple[str, World], pa
 
 
 @pytest.mark.browser
-def test_the_work_pages_fit_a_wall_screen(
+def test_every_page_fits_a_wall_screen_and_passes_the_accessibility_basics(
     served: tuple[str, World], chromium: Any, screenshot: Callable[[Any, str], Path]
 ) -> None:
     base, _ = served
@@ -79,7 +79,15 @@ def test_the_work_pages_fit_a_wall_screen(
     wall = context.new_page()
     try:
         _sign_in(wall, base, "city")
-        for path in ("/overview", "/alerts", "/cases", "/rules", "/runs"):
+        for path in (
+            "/overview",
+            "/watchlist",
+            "/entities/ent-340202-1",
+            "/alerts",
+            "/cases",
+            "/rules",
+            "/runs",
+        ):
             wall.goto(base + path)
             assert accessibility_problems(wall) == [], path
             screenshot(wall, "wall" + path.replace("/", "-"))
