@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from smokewatch.cases.access import Actor
 from smokewatch.errors import Conflict
 from smokewatch.services import alerts, cases, evidence, users
+from smokewatch.services.case_intake import GRADE_ZH
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertStatus, Score
 from smokewatch.store.orm_cases import Agency
@@ -279,7 +280,8 @@ def _open(
     opened = cases.open_case(
         store,
         actor,
-        title=f"{name}：冒烟指数{lead.grade}" + ("预警" if lead.kind == "alert" else "，研判"),
+        title=f"{name}：冒烟指数{GRADE_ZH.get(lead.grade, lead.grade)}"
+        + ("预警" if lead.kind == "alert" else "，研判"),
         jurisdiction=plant.county,
         subject_id=lead.subject_id,
         subject_table=lead.subject_table,
