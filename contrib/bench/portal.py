@@ -29,13 +29,17 @@ import os
 import random
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from urllib.parse import urlencode
+
+import measure
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTIES = ("镜湖区", "鸠江区", "弋江区", "湾沚区", "繁昌区", "无为市", "南陵县")
@@ -214,31 +218,17 @@ async def run(port: int, clients: int, seconds: float, bits: int) -> dict[str, l
 
 
 def summarise(latencies: list[float | None], seconds: float) -> dict[str, Any]:
-    ok = sorted(x for x in latencies if x is not None)
-    cuts = statistics.quantiles(ok, n=100) if len(ok) >= 2 else [float("nan")] * 99
+    ok = [x for x in latencies if x is not None]
     return {
         "done": len(ok),
         "errors": sum(1 for x in latencies if x is None),
         "per_second": round(len(ok) / seconds, 1),
-        "p50_ms": round(cuts[49] * 1000, 1),
-        "p95_ms": round(cuts[94] * 1000, 1),
-        "p99_ms": round(cuts[98] * 1000, 1),
+        **measure.percentiles_ms(ok),
     }
 
 
 def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the portal stopped before it was ready")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(b"GET /api/challenge HTTP/1.1\r\nHost: x\r\n\r\n")
-                if sock.recv(12).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the portal did not answer within 120 s")
+    measure.wait_for_http(port, server, "/api/challenge", seconds=120, what="portal")
 
 
 def main() -> None:
