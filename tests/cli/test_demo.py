@@ -182,7 +182,8 @@ def test_licensed_lenders_and_platforms_get_their_planted_ratings(
     root, printed = demo
     stats = _demo_run(sw, root)
     by_rule: dict[str, dict[str, Any]] = stats["planted_by_rule"]  # type: ignore[assignment]
-    for rule in (*(f"SW-R-040{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9)), "SW-R-0201", "SW-R-0213"):
+    planted_rules = (*(f"SW-R-040{n}" for n in (1, 2, 3, 4, 5, 6, 7, 9)), "SW-R-0410", "SW-R-0414")
+    for rule in (*planted_rules, "SW-R-0201", "SW-R-0213"):
         counts = by_rule[rule]
         assert counts["caught"] == counts["expected_hits"] >= 1, rule
         assert counts["kept_quiet"] == counts["expected_quiet"] >= 1, rule
@@ -196,6 +197,26 @@ def test_licensed_lenders_and_platforms_get_their_planted_ratings(
         assert rating["reason_misses"] == [] and rating["unplanted"] == 0
         assert rating["controls_clean"] == rating["controls"] >= 2
     assert "Rating of licensed organisations" in printed and "Planted platforms" in printed
+
+
+def test_the_trading_venue_breaking_two_prohibitions_is_red_and_routed_to_its_county(
+    sw: Run, demo: tuple[Path, str]
+) -> None:
+    root, _ = demo
+    lines = (root / "demo" / "planted.jsonl").read_text(encoding="utf-8").splitlines()
+    venues = {o["pattern"]: o for o in map(json.loads, lines) if o["pattern"].startswith("venue.")}
+    breaking, clean = venues["venue.prohibitions.red"], venues["venue.control"]
+    county = breaking["uscc"][2:8]
+    hits: dict[str, set[str]] = {}
+    for rule in ("SW-R-0410", "SW-R-0411", "SW-R-0412", "SW-R-0413", "SW-R-0414"):
+        found = sw("findings", "list", "-w", str(root), "--rule", rule, "--json").json()
+        for finding in found["items"]:
+            hits.setdefault(finding["subject_name"], set()).add(f"{rule}:{finding['band']}")
+    assert hits == {breaking["name"]: {"SW-R-0410:high_leverage", "SW-R-0414:pooled_payouts"}}
+    assert clean["name"] not in hits
+    alerts = sw("alerts", "list", "-w", str(root), "--adcode", county, "--json").json()
+    [alert] = [a for a in alerts["items"] if a["subject_name"] == breaking["name"]]
+    assert (alert["grade"], alert["adcode"]) == ("red", county)
 
 
 def test_sector_statistics_and_exits_are_meaningful_on_the_demo(

@@ -107,8 +107,11 @@ def test_planted_jsonl_lists_every_case_with_an_expectation_per_rule(
     documents = [o for o in objects if o.get("subject_table") == "document"]
     supervised = [o for o in objects if o.get("subject_table") in ("local_org", "platform")]
     assert len(enterprises) + len(documents) + len(supervised) == len(objects)
-    assert [e["rule_id"] for e in supervised[0]["expect"]] == list(LOCAL_RULE_IDS)
-    assert [e["rule_id"] for e in supervised[-1]["expect"]] == list(PLATFORM_RULE_IDS)
+    rules_of = {"local_org": list(LOCAL_RULE_IDS), "platform": list(PLATFORM_RULE_IDS)}
+    assert {o["subject_table"] for o in supervised} == set(rules_of)
+    assert all(
+        [e["rule_id"] for e in o["expect"]] == rules_of[o["subject_table"]] for o in supervised
+    )
     keys = {"pattern", "uscc", "name", "expect", "note"}
     assert all(set(o) in (keys, keys | {"grade"}) for o in enterprises)
     assert all(set(e) <= {"rule_id", "fires", "band"} for o in enterprises for e in o["expect"])

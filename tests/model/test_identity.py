@@ -22,6 +22,7 @@ from smokewatch.model.types.identity import (
     mask_identifier,
     mask_person_name,
     subject_key,
+    to_exchange_hash,
 )
 
 
@@ -99,3 +100,16 @@ def test_the_identity_key_is_the_subject_key_of_the_exchange_hash(
     number = first17 + id_number_check_char(first17)
     key = identity_key(secret, number)
     assert key == subject_key(secret, exchange_hash(number))
+
+
+def test_an_identifier_in_clear_or_hashed_comes_out_as_the_same_exchange_hash() -> None:
+    number = "11010519491231002X"
+    assert to_exchange_hash(number) == exchange_hash(number)
+    assert to_exchange_hash(exchange_hash(number).upper()) == exchange_hash(number)
+    assert to_exchange_hash("11010519491231002x") == exchange_hash(number)
+
+
+@pytest.mark.parametrize("text", ["客户A", "12345", "11010519491231002"])
+def test_text_that_is_neither_a_number_nor_a_hash_is_refused(text: str) -> None:
+    with pytest.raises(ValueTypeError):
+        to_exchange_hash(text)

@@ -79,3 +79,21 @@ def test_every_signed_column_is_a_decimal() -> None:
     for table in load_tables().values():
         for column in table.columns:
             assert not column.signed or column.type is ColumnType.DECIMAL, column.name
+
+
+def test_only_string_columns_may_hold_identities() -> None:
+    raw = {
+        "name": "t",
+        "key": ["id"],
+        "columns": [
+            {"name": "id", "type": "string"},
+            {"name": "investor", "type": "int64", "identity": True},
+        ],
+    }
+    with pytest.raises(ConfigError, match="identity applies only to string"):
+        parse_table(raw, "t.yml")
+
+
+def test_venue_trades_name_investors_by_hash_only() -> None:
+    identities = {c.name for c in get_table("venue_trade").columns if c.identity}
+    assert identities == {"investor_hash"}

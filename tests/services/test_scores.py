@@ -127,7 +127,7 @@ def test_findings_reach_entities_directly_and_through_their_documents(
     # The platform index and the local-lender rating have no table to score in this workspace.
     assert [(c.scorecard, bool(c.skipped)) for c in others] == [
         ("SW-S-0002@1", True),
-        ("SW-S-0003@2", True),
+        ("SW-S-0003@3", True),
     ]
     page = alert_service.list_scores(store)
     by_id = {s["subject_id"]: s for s in page.scores}
@@ -372,7 +372,7 @@ def test_local_lenders_are_rated_from_their_red_lines_and_ratios(
         )
     summary = score(ws, as_of=DAY, scorecard_ids=["SW-S-0003"])
     (card,) = summary.cards
-    assert card.scorecard == "SW-S-0003@2" and card.scored == 2
+    assert card.scorecard == "SW-S-0003@3" and card.scored == 2
     page = alert_service.list_scores(store, scorecard_id="SW-S-0003")
     by_id = {s["subject_id"]: s for s in page.scores}
     dims = by_id["m1"]["dimensions"]

@@ -17,6 +17,8 @@ platform_metrics    platform_metric    data/网贷机构月度数据.csv        
 platform_events     platform_event     data/问题平台事件.csv                    CSV UTF-8
 shareholders        shareholding       data/股东及出资信息.csv                  CSV GB18030
 officers            officer            data/主要人员.csv                        CSV GB18030
+venue_products      venue_product      data/交易场所挂牌产品.csv                CSV GB18030
+venue_trades        venue_trade        data/交易场所成交明细.csv                CSV UTF-8
 ==================  =================  ======================================  ==========
 
 The two registry exports name the enterprise by its USCC (the graph finds the enterprise by
@@ -148,6 +150,36 @@ SHAREHOLDING_COLUMNS: Mapping[str, str] = {
     "holder_id": "股东证件标识",
     "share": "持股比例",
 }
+VENUE_PRODUCT_COLUMNS: Mapping[str, str] = {
+    "venue_uscc": "交易场所信用代码",
+    "venue_name": "交易场所",
+    "product_code": "产品代码",
+    "product_name": "产品名称",
+    "kind": "产品类别",
+    "listed_on": "挂牌日期",
+    "units": "拆分份数",
+    "offer_to": "发行对象",
+    "trading_mode": "交易方式",
+    "min_holding_days": "最短持有期（交易日）",
+    "max_investors": "投资者人数上限",
+    "leverage": "杠杆倍数",
+    "custody_bank": "资金存管银行",
+    "status": "产品状态",
+}
+VENUE_TRADE_COLUMNS: Mapping[str, str] = {
+    "venue_uscc": "交易场所信用代码",
+    "product_code": "产品代码",
+    "trade_number": "成交编号",
+    "investor_hash": "投资者标识",
+    "investor_kind": "投资者类型",
+    "side": "买卖方向",
+    "quantity": "成交数量",
+    "price": "成交价格",
+    "amount": "成交金额",
+    "margin": "保证金",
+    "traded_at": "成交时间",
+    "settlement": "资金结算账户类型",
+}
 OFFICER_COLUMNS: Mapping[str, str] = {
     "enterprise_id": "企业统一社会信用代码",
     "person_name": "姓名",
@@ -244,7 +276,7 @@ _REGISTRY = "芜湖市市场监督管理局（演示数据，由 smokewatch 合�
 def finance_sources(
     wordings: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[FinanceSource, ...]:
-    """The seven supervisory sources and the two registry detail exports, in ingest order.
+    """The supervisory sources, registry detail exports and trading-venue files, in ingest order.
 
     ``wordings`` maps ``table.column`` to the wordings the export uses in a vocabulary column
     (机构类型, 监管状态, 类型 …): those the vocabulary does not resolve get a lookup.
@@ -369,6 +401,42 @@ def finance_sources(
             pii="personal",
             vocab=vocab("officer", role="officer_role"),
         ),
+        FinanceSource(
+            "venue_products",
+            "venue_product",
+            "交易场所挂牌产品.csv",
+            VENUE_PRODUCT_COLUMNS,
+            ("venue_uscc", "product_code"),
+            "vp",
+            "地方交易场所挂牌产品（演示）",
+            "Products listed on local trading venues (demo)",
+            _REGULATOR,
+            encoding="gb18030",
+            vocab=vocab(
+                "venue_product",
+                kind="venue_product_kind",
+                offer_to="venue_offer_target",
+                trading_mode="venue_trading_mode",
+            ),
+        ),
+        FinanceSource(
+            "venue_trades",
+            "venue_trade",
+            "交易场所成交明细.csv",
+            VENUE_TRADE_COLUMNS,
+            ("venue_uscc", "trade_number"),
+            "vt",
+            "地方交易场所成交明细（演示）",
+            "Trades on local trading venues (demo)",
+            _REGULATOR,
+            pii="personal",
+            vocab=vocab(
+                "venue_trade",
+                investor_kind="holder_kind",
+                side="trade_side",
+                settlement="venue_settlement",
+            ),
+        ),
     )
 
 
@@ -387,6 +455,8 @@ __all__ = [
     "PLATFORM_EVENT_COLUMNS",
     "PLATFORM_METRIC_COLUMNS",
     "SHAREHOLDING_COLUMNS",
+    "VENUE_PRODUCT_COLUMNS",
+    "VENUE_TRADE_COLUMNS",
     "FinanceSource",
     "finance_sources",
 ]

@@ -72,6 +72,9 @@ class Reference(_Strict):
     """``binding`` for statutes in force; ``secondary`` when only secondary sources quote it."""
     url: str | None = None
     """Where to read it (documentation only; never fetched)."""
+    note: str | None = None
+    """What a reader should know about this citation, e.g. that the text is not among the
+    regulatory texts shipped with the shared data and the article was not checked there."""
 
     def cite(self) -> str:
         """A short citation: 《title》article."""

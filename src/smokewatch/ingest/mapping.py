@@ -2,10 +2,11 @@
 
 For each target column the mapper takes the raw text (width-folded, trimmed, empty → null),
 applies the spec's lookups, parses it by the column's type (and vocabulary, and value type
-for USCCs, phones and division codes), fills defaults, derives the division code from the
-address, computes the stable ``id`` from the first complete key alternative and a hash of
-the typed row. A row with a value that fails (and ``on_error: reject``), a missing required
-value or no usable key is rejected with one entry per reason.
+for USCCs, phones and division codes; identity columns are stored as their exchange hash),
+fills defaults, derives the division code from the address, computes the stable ``id`` from
+the first complete key alternative and a hash of the typed row. A row with a value that fails
+(and ``on_error: reject``), a missing required value or no usable key is rejected with one
+entry per reason.
 
 Duplicate ids within one file are resolved by the runner, which sees the whole file.
 """
@@ -46,6 +47,7 @@ from smokewatch.ingest.values import (
 from smokewatch.model.ids import make_id
 from smokewatch.model.tables import DECIMAL_TYPE, Column, ColumnType
 from smokewatch.model.types import Money
+from smokewatch.model.types.identity import to_exchange_hash
 from smokewatch.model.vocab import get_vocabulary
 from smokewatch.text.address import AddressResolver
 
@@ -324,6 +326,9 @@ def _parse(plan: _Plan, text: pa.Array) -> tuple[pa.Array, dict[int, str], pa.Ar
     """Typed values, failed rows with reasons, and currencies found in amounts."""
     column = plan.column
     semantic = semantic_of(column.name)
+    if column.identity:
+        hashed = parse_distinct(text, to_exchange_hash)
+        return hashed.take(pa.array(list(hashed.values), pa.string())), hashed.failed_rows(), None
     if column.type is ColumnType.STRING and column.vocab is None:
         if semantic is Semantic.USCC:
             canon, reasons = check_uscc(text)

@@ -68,6 +68,10 @@ class Column:
     signed: bool = False
     """``decimal`` columns only: negative amounts are data (a loss), not errors. Amounts are
     unsigned by default, so a stray minus sign in a balance is rejected with its reason."""
+    identity: bool = False
+    """``string`` columns only: the values identify a person or an organisation and are stored
+    as their exchange hash (:func:`smokewatch.model.types.identity.exchange_hash`); a clear ID
+    number or USCC is hashed on ingest and never stored, anything else is rejected."""
 
 
 PROVENANCE_COLUMNS: tuple[Column, ...] = (
@@ -137,6 +141,7 @@ def _parse_table(raw: Any, origin: str) -> TableSchema:
                     vocab=item.get("vocab"),
                     pii=bool(item.get("pii", False)),
                     signed=bool(item.get("signed", False)),
+                    identity=bool(item.get("identity", False)),
                 )
             )
         except (KeyError, ValueError) as exc:
@@ -145,6 +150,11 @@ def _parse_table(raw: Any, origin: str) -> TableSchema:
         Problem(f"column {c.name!r}: signed applies only to decimal columns", loc)
         for c in columns
         if c.signed and c.type is not ColumnType.DECIMAL
+    )
+    problems.extend(
+        Problem(f"column {c.name!r}: identity applies only to string columns", loc)
+        for c in columns
+        if c.identity and c.type is not ColumnType.STRING
     )
     names = [c.name for c in columns]
     key = tuple(raw.get("key", []))

@@ -5,7 +5,8 @@ SW-R-0101…0104 read planted documents; SW-R-0105 and 0106 read the documents a
 planted enterprises; the smoke cases are enterprises designed to reach each grade of the
 enterprise smoke index; the licensed local financial organisations (SW-R-0401…0409, rating
 SW-S-0003) and the online-lending platforms (SW-R-0201…0215, SW-S-0002) follow; the company
-families (shareholders and key personnel, SW-R-0501) come last.
+families (shareholders and key personnel, SW-R-0501) and the local trading venues
+(SW-R-0410…0414, rated on SW-S-0003) come last.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from smokewatch.demo.planters.pivot import plant_name_pivots, plant_scope_pivots
 from smokewatch.demo.planters.platforms import plant_platforms
 from smokewatch.demo.planters.scope import plant_scope_activities, plant_scope_decoys
 from smokewatch.demo.planters.smoke import plant_smoke_cases
+from smokewatch.demo.planters.venues import plant_venues
 from smokewatch.demo.planting import FunctionPlanter, Planter
 
 
@@ -66,6 +68,7 @@ def builtin_planters() -> tuple[Planter, ...]:
         FunctionPlanter("local_finance", plant_local_finance),
         FunctionPlanter("platforms", plant_platforms),
         FunctionPlanter("families", plant_families),
+        FunctionPlanter("trading_venues", plant_venues),
     )
 
 

@@ -34,8 +34,9 @@ from smokewatch.demo.records import DocumentRecord
 
 LOCAL_ORG_TABLE = "local_org"
 RATING_SCORECARD = "SW-S-0003"
-LOCAL_RULE_IDS: tuple[str, ...] = tuple(f"SW-R-04{n:02d}" for n in range(1, 10))
-"""The rules over licensed organisations, in the order expectations list them."""
+LOCAL_RULE_IDS: tuple[str, ...] = tuple(f"SW-R-04{n:02d}" for n in range(1, 15))
+"""The rules over licensed organisations, in the order expectations list them (SW-R-0410…0414
+read trading-venue data: :mod:`~smokewatch.demo.planters.venues`)."""
 MONTHS = 12
 TREND: tuple[float, ...] = (0.86, 0.88, 0.9, 0.92, 0.94, 0.96, 0.99, 1.02, 1.04, 1.03, 1.015, 1.0)
 """Each organisation's business in the twelve months (the latest is 1.0): growth, then decline."""

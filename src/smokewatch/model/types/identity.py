@@ -128,6 +128,29 @@ def clean_exchange_hash(raw: str) -> str:
     return text
 
 
+def to_exchange_hash(raw: str) -> str:
+    """The exchange hash of an identifier given either hashed or in clear.
+
+    A 64-character hexadecimal text is taken as the hash already (lower-cased); otherwise the
+    text must be a valid ID number or USCC, and its hash is returned, so the clear number
+    goes no further. Raises :class:`ValueTypeError` saying what the text is not.
+
+    Examples:
+        >>> to_exchange_hash("11010519491231002X") == exchange_hash("11010519491231002X")
+        True
+        >>> to_exchange_hash(exchange_hash("11010519491231002X").upper())[:12]
+        '426695a0efdb'
+    """
+    text = fold_width(raw).strip()
+    if _HEX64.fullmatch(text.lower()):
+        return text.lower()
+    try:
+        _, number = classify_identifier(text)
+    except ValueTypeError as exc:
+        raise ValueTypeError(f"not an ID number, USCC or sha256 hash of one ({exc})") from None
+    return exchange_hash(number)
+
+
 def subject_key(secret: bytes, exchange: str) -> str:
     """The stored key of an identity: HMAC-SHA256 of its exchange hash under ``secret``.
 
@@ -192,4 +215,5 @@ __all__ = [
     "mask_identifier",
     "mask_person_name",
     "subject_key",
+    "to_exchange_hash",
 ]
