@@ -166,12 +166,20 @@ def _print_summary(patrol: str, summary: Any, *, as_json: bool) -> None:
             "facts (loaded / rejected)": (
                 f"{summary.facts} ({summary.facts_loaded} / {summary.facts_rejected})"
             ),
+            **{f"operator of {o.site}": _operator(o) for o in summary.operators},
             "manifest": summary.manifest,
             "head sha256": summary.head,
         },
     )
     if summary.changes.changes:
         _print_changes(summary.changes)
+
+
+def _operator(resolution: Any) -> str:
+    if resolution.entity is None:
+        return f"unresolved: {resolution.reason_en}"
+    conflicts = f"; {len(resolution.conflicts)} conflicting" if resolution.conflicts else ""
+    return f"{resolution.reason_en} (confidence {resolution.confidence:.2f}{conflicts})"
 
 
 def _as_dict(summary: Any) -> dict[str, Any]:

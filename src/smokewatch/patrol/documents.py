@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from smokewatch.patrol.evidence import ObjectStore
+from smokewatch.patrol.operator import Resolution
 from smokewatch.patrol.spec import PatrolSpec
 
 DOCUMENTS_FILE = "documents.jsonl"
@@ -129,10 +130,20 @@ def document_source_spec(spec: PatrolSpec) -> dict[str, Any]:
 
 
 def document_rows(
-    spec: PatrolSpec, run_id: str, entries: Iterable[Mapping[str, Any]], objects: ObjectStore
+    spec: PatrolSpec,
+    run_id: str,
+    entries: Iterable[Mapping[str, Any]],
+    objects: ObjectStore,
+    operators: Mapping[str, Resolution] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per page read with text, keyed by its final URL (redirects collapse)."""
+    """One row per page read with text, keyed by its final URL (redirects collapse).
+
+    ``operators`` (per site name): a resolved operator becomes every page's subject (its
+    registered name and USCC), so the text rules' findings on the pages reach that entity;
+    each row's ``evidence.operator`` says how it was resolved, or why not.
+    """
     sites = {site.name: site for site in spec.sites}
+    operators = operators or {}
     rows: dict[str, dict[str, Any]] = {}
     for entry in entries:
         text_ref = (entry.get("artefacts") or {}).get("text")
@@ -144,9 +155,15 @@ def document_rows(
             continue
         final_url = str(entry.get("final_url") or entry["url"])
         evidence = {"run": run_id, "seq": entry.get("seq"), "text_sha256": text_ref["sha256"]}
-        uscc = site.subject_uscc
-        if uscc is None and (uscc := _page_uscc(entry, objects)) is not None:
+        uscc, name = site.subject_uscc, site.subject_name
+        operator = operators.get(site.name)
+        if operator is not None and operator.entity is not None:
+            uscc, name = operator.entity.uscc, operator.entity.name
+            evidence["subject_from"] = "operator"
+        elif uscc is None and (uscc := _page_uscc(entry, objects)) is not None:
             evidence["subject_from"] = "page"
+        if operator is not None:
+            evidence["operator"] = operator.as_evidence()
         rows[final_url] = {
             "reference": final_url,
             "kind": site.kind,
@@ -154,7 +171,7 @@ def document_rows(
             "text": text,
             "url": final_url,
             "outlet": site.name,
-            "subject_name": site.subject_name,
+            "subject_name": name,
             "subject_uscc": uscc,
             "adcode": site.adcode,
             "adcode_source": "given" if site.adcode else None,

@@ -47,12 +47,14 @@ from smokewatch.patrol.evidence import (
 )
 from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
 from smokewatch.patrol.fixation import visit_entry
+from smokewatch.patrol.operator import Resolution, resolve_operators, site_facts
 from smokewatch.patrol.render import ChromiumRenderer
 from smokewatch.patrol.signing import check_signature, sign_run, write_signature
 from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.blacklist import workspace_key
 from smokewatch.services.ingest import reject_rows
+from smokewatch.services.patrol_operator import EngineRegister
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
@@ -84,6 +86,8 @@ class PatrolRunSummary:
     facts: int = 0
     facts_loaded: int = 0
     facts_rejected: int = 0
+    operators: tuple[Resolution, ...] = ()
+    """Each site's operator, resolved against the register (or why not)."""
 
     @property
     def pages_per_s(self) -> float:
@@ -153,10 +157,13 @@ def run_patrol(
             before_run=previous.name if previous else None,
             after_run=run.run_id,
         )
+        operators = resolve_operators(
+            spec, site_facts(spec, entries, objects), EngineRegister(engine)
+        )
         loads = {
             "documents": (
                 document_source_spec(spec), DOCUMENTS_FILE,
-                document_rows(spec, run.run_id, entries, objects), ("reference",),
+                document_rows(spec, run.run_id, entries, objects, operators), ("reference",),
             ),
             "facts": (
                 facts_source_spec(spec), FACTS_FILE,
@@ -191,6 +198,7 @@ def run_patrol(
             "signature": {k: signature[k] for k in ("algorithm", "key_id", "signature")},
             "seconds": round(seconds, 3),
             "changes": dict(changes.counts),
+            "operators": {name: r.as_evidence() for name, r in operators.items()},
         }
     return PatrolRunSummary(
         run_id=run.run_id,
@@ -201,6 +209,7 @@ def run_patrol(
         changes=changes,
         **counts,
         **documents,
+        operators=tuple(operators.values()),
     )
 
 
