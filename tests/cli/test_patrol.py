@@ -46,6 +46,9 @@ def test_run_then_verify_then_changes(sw: Run, ws: Path) -> None:
     assert verified.out.startswith("evidence intact: ")
     changes = sw("patrol", "changes", summary["run_id"], "-w", str(ws), "--json").json()
     assert [c["change"] for c in changes["changes"]] == ["new"]
+    events = sw("patrol", "events", summary["run_id"], "-w", str(ws), "--json").json()
+    assert [(e["kind"], e["subject_id"]) for e in events] == [("page_new", None)]  # no register
+    assert summary["operators"][0]["reason_en"].startswith("no USCC")
 
 
 def test_verify_exits_1_when_the_manifest_was_edited(sw: Run, ws: Path) -> None:

@@ -21,7 +21,12 @@ from tests.patrol.site import FakeClock, FakeSite
 from tests.services.test_patrol import platform  # noqa: F401 - the fake platform site
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-XINYUAN = {"id": "e1", "name": "芜湖鑫源财富管理有限公司", "uscc": "91340200MA2N0XXX0Y"}
+XINYUAN = {
+    "id": "e1",
+    "name": "芜湖鑫源财富管理有限公司",
+    "uscc": "91340200MA2N0XXX0Y",
+    "adcode": "340202",
+}
 OTHER = {"id": "e2", "name": "芜湖鑫源建材有限公司", "uscc": None}
 
 

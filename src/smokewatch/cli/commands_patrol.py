@@ -1,4 +1,4 @@
-"""``smokewatch patrol list|run|verify|changes``: online patrol with evidence fixation."""
+"""``smokewatch patrol list|run|verify|changes|events``: online patrol with evidence fixation."""
 
 from __future__ import annotations
 
@@ -166,6 +166,7 @@ def _print_summary(patrol: str, summary: Any, *, as_json: bool) -> None:
             "facts (loaded / rejected)": (
                 f"{summary.facts} ({summary.facts_loaded} / {summary.facts_rejected})"
             ),
+            "events (on an operator)": f"{summary.events} ({summary.events_on_entities})",
             **{f"operator of {o.site}": _operator(o) for o in summary.operators},
             "manifest": summary.manifest,
             "head sha256": summary.head,
@@ -234,6 +235,28 @@ def changes_command(
         print_json(changes)
         return
     _print_changes(changes)
+
+
+@app.command("events")
+def events_command(
+    ctx: typer.Context,
+    run: Annotated[str, typer.Argument(help="Run id of a patrol run.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record (again) and list a run's change events on the operators' timelines."""
+    from smokewatch.services.patrol import record_patrol_events
+
+    state: CliState = ctx.obj
+    events = record_patrol_events(state.settings(workspace), run)
+    if as_json:
+        print_json(events)
+        return
+    table(
+        f"Patrol events of {run}",
+        ("kind", "site", "operator", "summary"),
+        [(e["kind"], e["site"], e["subject_id"] or "-", e["summary_en"]) for e in events],
+    )
 
 
 def register(root: typer.Typer) -> None:
