@@ -73,6 +73,9 @@ def test_every_page_is_attributed_to_the_operator_the_about_page_identifies(
     how = product["evidence"]["operator"]
     assert (how["method"], how["confidence"], how["entity_id"]) == ("page_uscc", 0.98, "e1")
     assert how["page_url"].endswith("/about") and how["seq"] is not None
+    with open_engine(ws) as engine:
+        facts = engine.to_arrow(engine.table("web_fact"), step="read").to_pylist()
+    assert facts and {f["subject_uscc"] for f in facts} == {XINYUAN["uscc"]}  # for the graph
 
 
 def test_the_promises_on_the_product_page_score_against_the_resolved_operator(

@@ -65,10 +65,22 @@ def facts_source_spec(spec: PatrolSpec) -> dict[str, Any]:
 
 
 def fact_rows(
-    spec: PatrolSpec, run_id: str, entries: Iterable[Mapping[str, Any]], objects: ObjectStore
+    spec: PatrolSpec,
+    run_id: str,
+    entries: Iterable[Mapping[str, Any]],
+    objects: ObjectStore,
+    operators: Mapping[str, Resolution] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per page (final URL), kind and value, at the value's first occurrence."""
+    """One row per page (final URL), kind and value, at the value's first occurrence.
+
+    The subject is the site's resolved operator (``operators``), else what the spec declares.
+    """
     sites = {site.name: site for site in spec.sites}
+    subjects = {site.name: (site.subject_name, site.subject_uscc) for site in spec.sites} | {
+        name: (r.entity.name, r.entity.uscc)
+        for name, r in (operators or {}).items()
+        if r.entity is not None
+    }
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     for entry in entries:
         artefacts = entry.get("artefacts") or {}
@@ -87,8 +99,8 @@ def fact_rows(
                 "value": fact["value"],
                 "surface": fact["text"],
                 "position": fact["start"],
-                "subject_name": site.subject_name,
-                "subject_uscc": site.subject_uscc,
+                "subject_name": subjects[site.name][0],
+                "subject_uscc": subjects[site.name][1],
                 "adcode": site.adcode,
                 "evidence_run": run_id,
                 "evidence_seq": entry.get("seq"),

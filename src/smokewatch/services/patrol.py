@@ -174,7 +174,8 @@ def run_patrol(
             ),
             "facts": (
                 facts_source_spec(spec), FACTS_FILE,
-                fact_rows(spec, run.run_id, entries, objects), ("page_url", "kind", "value"),
+                fact_rows(spec, run.run_id, entries, objects, operators),
+                ("page_url", "kind", "value"),
             ),
         }  # fmt: skip
         documents: dict[str, int] = {}
