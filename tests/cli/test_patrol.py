@@ -92,3 +92,10 @@ def test_an_unknown_patrol_is_a_domain_failure(sw: Run, ws: Path) -> None:
     result = sw("patrol", "run", "nope", "-w", str(ws))
     assert result.code == 1
     assert "known patrols: wealth" in result.err
+
+
+def test_targets_are_suggested_and_an_unknown_domain_is_refused(sw: Run, ws: Path) -> None:
+    assert sw("patrol", "targets", "suggest", "-w", str(ws), "--json").json() == []
+    refused = sw("patrol", "targets", "import", "leads", "example.com", "-w", str(ws))
+    assert refused.code != 0 and "not among the suggested targets" in refused.err
+    assert not (ws / "patrol" / "leads.yml").exists()

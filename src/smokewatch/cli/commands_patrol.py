@@ -1,4 +1,4 @@
-"""``smokewatch patrol list|run|verify|changes|events``: online patrol with evidence fixation."""
+"""``smokewatch patrol list|run|verify|changes|events|targets``: patrol, evidence fixation."""
 
 from __future__ import annotations
 
@@ -256,6 +256,55 @@ def events_command(
         f"Patrol events of {run}",
         ("kind", "site", "operator", "summary"),
         [(e["kind"], e["site"], e["subject_id"] or "-", e["summary_en"]) for e in events],
+    )
+
+
+targets_app = typer.Typer(
+    help="Targets from licences/platforms, tips, news URLs and page e-mails: suggest, import.",
+    no_args_is_help=True,
+)
+app.add_typer(targets_app, name="targets")
+
+
+@targets_app.command("suggest")
+def targets_suggest_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Websites the workspace's data points at that no patrol covers yet, with provenance."""
+    from smokewatch.services.patrol_targets import suggest_targets
+
+    state: CliState = ctx.obj
+    targets = suggest_targets(state.settings(workspace))
+    if as_json:
+        print_json(targets)
+        return
+    table(
+        "Suggested patrol targets (add them with `patrol targets import PATROL DOMAIN…`)",
+        ("domain", "seed", "operator", "leads", "first lead"),
+        [
+            (t.domain, t.seed, t.subject_name or "-", len(t.leads), t.leads[0].describe())
+            for t in targets
+        ],
+    )
+
+
+@targets_app.command("import")
+def targets_import_command(
+    ctx: typer.Context,
+    patrol: Annotated[str, typer.Argument(help="Patrol id (patrol/<id>.yml; created if new).")],
+    domains: Annotated[list[str], typer.Argument(help="Suggested domains to add as sites.")],
+    title: Annotated[str | None, typer.Option("--title", help="Title of a new spec.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add suggested targets as sites of a spec, with their provenance; nothing is fetched."""
+    from smokewatch.services.patrol_targets import import_targets
+
+    state: CliState = ctx.obj
+    path = import_targets(state.settings(workspace), patrol, domains, title=title)
+    out.print(
+        f"{len(domains)} sites added to {path}; run them with `smokewatch patrol run {patrol}`"
     )
 
 
