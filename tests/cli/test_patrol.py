@@ -46,6 +46,9 @@ def test_run_then_verify_then_changes(sw: Run, ws: Path) -> None:
     assert verified.out.startswith("evidence intact: ")
     changes = sw("patrol", "changes", summary["run_id"], "-w", str(ws), "--json").json()
     assert [c["change"] for c in changes["changes"]] == ["new"]
+    events = sw("patrol", "events", summary["run_id"], "-w", str(ws), "--json").json()
+    assert [(e["kind"], e["subject_id"]) for e in events] == [("page_new", None)]  # no register
+    assert summary["operators"][0]["reason_en"].startswith("no USCC")
 
 
 def test_verify_exits_1_when_the_manifest_was_edited(sw: Run, ws: Path) -> None:
@@ -89,3 +92,10 @@ def test_an_unknown_patrol_is_a_domain_failure(sw: Run, ws: Path) -> None:
     result = sw("patrol", "run", "nope", "-w", str(ws))
     assert result.code == 1
     assert "known patrols: wealth" in result.err
+
+
+def test_targets_are_suggested_and_an_unknown_domain_is_refused(sw: Run, ws: Path) -> None:
+    assert sw("patrol", "targets", "suggest", "-w", str(ws), "--json").json() == []
+    refused = sw("patrol", "targets", "import", "leads", "example.com", "-w", str(ws))
+    assert refused.code != 0 and "not among the suggested targets" in refused.err
+    assert not (ws / "patrol" / "leads.yml").exists()

@@ -92,3 +92,38 @@ def test_transfers_between_enterprise_accounts_are_summed_per_direction(engine: 
     got = {(r["src"], r["dst"]): (r["weight"], r["label"]) for r in rows}
     assert got == {("e:a", "e:b"): (1500.5, "2 transfers"), ("e:b", "e:a"): (200.0, "1 transfers")}
     assert {("e:a", "e:b", "transfers"), ("e:b", "e:a", "transfers")} <= _edges(engine)
+
+
+def _fact(page: str, kind: str, value: str, uscc: str | None) -> dict[str, object]:
+    return {"id": f"{page}|{kind}|{value}", "page_url": page, "kind": kind, "value": value,
+            "subject_uscc": uscc, "evidence_run": "pat-1", "evidence_seq": 2,
+            "text_sha256": "0" * 64}  # fmt: skip
+
+
+def test_a_phone_on_a_patrolled_site_links_its_operator_to_the_firm_registered_with_it(
+    engine: Engine,
+) -> None:
+    registered = [{**ENTERPRISES[0], "phone": "13912345678"}, *ENTERPRISES[1:]]
+    facts = [
+        _fact("http://b.cn/about", "phone", "13912345678", BETA),
+        _fact("http://b.cn/contact", "phone", "13912345678", BETA),
+        _fact("http://b.cn/about", "icp", "皖ICP备26001234号", BETA),
+        _fact("http://c.cn/", "icp", "皖ICP备26001234号", GAMMA),
+        _fact("http://c.cn/", "email", "kf@c.cn", GAMMA),  # nobody else: no edge
+        _fact("http://x.cn/", "phone", "13912345678", None),  # operator unknown: no edge
+    ]
+    engine.replace_tables(
+        {"enterprise": _rows("enterprise", registered), "web_fact": _rows("web_fact", facts)}
+    )
+    rows = engine.to_arrow(all_edges(engine)).to_pylist()
+    attrs = {
+        (r["src"], r["dst"], r["kind"]): r["label"]
+        for r in rows
+        if r["kind"] != "legal_representative"
+    }
+    assert attrs == {
+        ("e:a", "phone:13912345678", "has_phone"): "13912345678",  # the registry's
+        ("e:b", "phone:13912345678", "has_phone"): "13912345678 · http://b.cn/about (+1 pages)",
+        ("e:b", "icp:皖ICP备26001234号", "has_icp"): "皖ICP备26001234号 · http://b.cn/about",
+        ("e:c", "icp:皖ICP备26001234号", "has_icp"): "皖ICP备26001234号 · http://c.cn/",
+    }

@@ -61,3 +61,13 @@ def test_the_text_rules_meet_every_planted_page_case(
     assert check.misses == ()
     assert check.unexpected == 0
     assert (check.caught, check.expected_hits) == (4, 4)  # two products × rate and guarantee
+
+
+def test_the_unregistered_operator_stays_unresolved_and_its_changes_are_recorded(
+    ran: tuple[Settings, DemoPatrol, Path],
+) -> None:
+    _, patrol, _ = ran
+    (operator,) = patrol.after.operators
+    assert not operator.resolved and operator.reason_en.startswith("no USCC")
+    # changed ×3, the raised rate ×2 (the product and the old link to it), new, gone
+    assert (patrol.after.events, patrol.after.events_on_entities) == (7, 0)

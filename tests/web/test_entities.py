@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
+from smokewatch.store import repos
 from smokewatch.store.orm import Finding
 from smokewatch.store.orm_cases import AuditEntry
+from smokewatch.store.orm_patrol import PatrolEvent
 from tests.api.world import IN, OUT, PHONE, World, entity, referred_case
 from tests.services.monitored import rename
 from tests.web.conftest import sign_in
@@ -86,3 +90,31 @@ def test_the_evidence_view_of_a_pii_role_is_audited(web: World) -> None:
             sa.select(AuditEntry.detail).where(AuditEntry.action == "entity.view_pii")
         ).all()
     assert any(v.get("view") == "profile" for v in views)
+
+
+def test_the_timeline_shows_what_the_patrol_saw_in_the_pages_language(web: World) -> None:
+    with web.store.unit_of_work() as session:
+        repos.add_run(session, run_id="pat-1", kind="patrol", source_id="patrol_wealth")
+        session.flush()
+        session.add(
+            PatrolEvent(
+                id="pe-1",
+                run_id="pat-1",
+                patrol_id="wealth",
+                site="鑫源财富",
+                kind="promise_raised",
+                url="http://x.cn/p/1",
+                at=datetime(2026, 11, 2, tzinfo=UTC),
+                subject_id="ent-340202-1",
+                subject_table="enterprise",
+                subject_name=None,
+                summary_zh="宣传收益率由18%提高至24%：稳健一号",
+                summary_en="Promised return raised from 18% to 24%: 稳健一号",
+                detail={},
+            )
+        )
+    sign_in(web.client, "lead")
+    page = web.client.get("/entities/ent-340202-1").text
+    timeline = page[page.index('class="timeline"') :]
+    assert "patrol.promise_raised" in timeline and "宣传收益率由18%提高至24%" in timeline
+    assert "Promised return raised" not in timeline

@@ -1,4 +1,4 @@
-"""``smokewatch patrol list|run|verify|changes``: online patrol with evidence fixation."""
+"""``smokewatch patrol list|run|verify|changes|events|targets``: patrol, evidence fixation."""
 
 from __future__ import annotations
 
@@ -166,12 +166,21 @@ def _print_summary(patrol: str, summary: Any, *, as_json: bool) -> None:
             "facts (loaded / rejected)": (
                 f"{summary.facts} ({summary.facts_loaded} / {summary.facts_rejected})"
             ),
+            "events (on an operator)": f"{summary.events} ({summary.events_on_entities})",
+            **{f"operator of {o.site}": _operator(o) for o in summary.operators},
             "manifest": summary.manifest,
             "head sha256": summary.head,
         },
     )
     if summary.changes.changes:
         _print_changes(summary.changes)
+
+
+def _operator(resolution: Any) -> str:
+    if resolution.entity is None:
+        return f"unresolved: {resolution.reason_en}"
+    conflicts = f"; {len(resolution.conflicts)} conflicting" if resolution.conflicts else ""
+    return f"{resolution.reason_en} (confidence {resolution.confidence:.2f}{conflicts})"
 
 
 def _as_dict(summary: Any) -> dict[str, Any]:
@@ -226,6 +235,77 @@ def changes_command(
         print_json(changes)
         return
     _print_changes(changes)
+
+
+@app.command("events")
+def events_command(
+    ctx: typer.Context,
+    run: Annotated[str, typer.Argument(help="Run id of a patrol run.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record (again) and list a run's change events on the operators' timelines."""
+    from smokewatch.services.patrol import record_patrol_events
+
+    state: CliState = ctx.obj
+    events = record_patrol_events(state.settings(workspace), run)
+    if as_json:
+        print_json(events)
+        return
+    table(
+        f"Patrol events of {run}",
+        ("kind", "site", "operator", "summary"),
+        [(e["kind"], e["site"], e["subject_id"] or "-", e["summary_en"]) for e in events],
+    )
+
+
+targets_app = typer.Typer(
+    help="Targets from licences/platforms, tips, news URLs and page e-mails: suggest, import.",
+    no_args_is_help=True,
+)
+app.add_typer(targets_app, name="targets")
+
+
+@targets_app.command("suggest")
+def targets_suggest_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Websites the workspace's data points at that no patrol covers yet, with provenance."""
+    from smokewatch.services.patrol_targets import suggest_targets
+
+    state: CliState = ctx.obj
+    targets = suggest_targets(state.settings(workspace))
+    if as_json:
+        print_json(targets)
+        return
+    table(
+        "Suggested patrol targets (add them with `patrol targets import PATROL DOMAIN…`)",
+        ("domain", "seed", "operator", "leads", "first lead"),
+        [
+            (t.domain, t.seed, t.subject_name or "-", len(t.leads), t.leads[0].describe())
+            for t in targets
+        ],
+    )
+
+
+@targets_app.command("import")
+def targets_import_command(
+    ctx: typer.Context,
+    patrol: Annotated[str, typer.Argument(help="Patrol id (patrol/<id>.yml; created if new).")],
+    domains: Annotated[list[str], typer.Argument(help="Suggested domains to add as sites.")],
+    title: Annotated[str | None, typer.Option("--title", help="Title of a new spec.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add suggested targets as sites of a spec, with their provenance; nothing is fetched."""
+    from smokewatch.services.patrol_targets import import_targets
+
+    state: CliState = ctx.obj
+    path = import_targets(state.settings(workspace), patrol, domains, title=title)
+    out.print(
+        f"{len(domains)} sites added to {path}; run them with `smokewatch patrol run {patrol}`"
+    )
 
 
 def register(root: typer.Typer) -> None:

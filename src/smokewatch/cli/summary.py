@@ -111,7 +111,13 @@ def render_demo_patrol(patrol: DemoPatrol) -> None:
         ],
         caption=f"{after.pages} pages ({after.refused} refused by robots.txt), "
         f"{after.documents} documents, {after.facts} contact/identity facts, "
-        f"evidence head {after.head[:16]}… (smokewatch patrol verify {after.run_id})",
+        f"evidence head {after.head[:16]}… (smokewatch patrol verify {after.run_id}); "
+        f"{after.events} change events ({after.events_on_entities} on an operator's timeline); "
+        + "; ".join(
+            f"operator of {o.site}: "
+            + (o.reason_en if o.resolved else f"unresolved ({o.reason_en})")
+            for o in after.operators
+        ),
     )
 
 

@@ -10,6 +10,10 @@ when ``entity_cluster`` exists, so duplicates are one node), ``p:<person>`` for 
   representative;
 * from an enterprise to a phone or address it shares with others (``has_phone``,
   ``has_address``), keys from ``resolve_record`` when resolution ran, raw values otherwise;
+* from an enterprise to a phone, e-mail address or ICP filing that the patrolled pages of a
+  site it runs showed (``web_fact`` rows whose operator USCC is the enterprise's) and that
+  others share (``has_phone``, ``has_email``, ``has_icp``); the label names the page that
+  showed it (``value · page URL``, ``(+n pages)``) — the evidence is the fixed page;
 * from an enterprise to another its bank accounts paid (``transfers``, weight = yuan, label =
   how many transfers), from ``transfer`` and the accounts' ``enterprise_uscc``.
 
@@ -38,7 +42,9 @@ HUB_LIMIT = 30
 """Attribute values linked to more enterprises than this make no edges."""
 
 OFFICER_KINDS = ("legal_representative", "director", "supervisor", "manager", "partner")
-ATTRIBUTE_KINDS = ("has_phone", "has_address")
+ATTRIBUTE_KINDS = ("has_phone", "has_address", "has_email", "has_icp")
+WEB_FACT_KINDS = {"phone": "has_phone", "email": "has_email", "icp": "has_icp"}
+"""``web_fact`` kinds that make attribute edges, and the edge kind of each."""
 TRANSFER_KIND = "transfers"
 EDGE_KINDS = ("owns", *OFFICER_KINDS, *ATTRIBUTE_KINDS, TRANSFER_KIND)
 
@@ -191,24 +197,83 @@ def officer_edges(engine: Engine) -> ir.Table:
     return out
 
 
+def web_fact_values(engine: Engine) -> ir.Table | None:
+    """Patrolled pages' phones, e-mails and ICP filings per operating enterprise.
+
+    Columns ``ent``, ``attr`` (``phone``/``email``/``icp``), ``value`` and ``label`` (the value
+    and the first page that showed it, with how many more did). A fact counts for an enterprise
+    when its row's ``subject_uscc`` (the site's resolved operator) is the enterprise's USCC.
+    """
+    if not engine.has_table("web_fact") or not engine.has_table("enterprise"):
+        return None
+    ent = engine.table("enterprise")
+    if "uscc" not in ent.columns:
+        return None
+    w = engine.table("web_fact")
+    w = w.filter(w.kind.isin(list(WEB_FACT_KINDS)) & w.subject_uscc.notnull())
+    codes = ent.filter(ent.uscc.notnull()).select(code=ent.uscc, ent_id=ent.id)
+    codes = codes.distinct(on="code", keep="first")
+    joined = w.join(codes, w.subject_uscc == codes.code)
+    grouped = joined.group_by(ent="ent_id", attr="kind", value="value").agg(
+        page=joined.page_url.min(), pages=joined.page_url.nunique()
+    )
+    more = ibis.cases(
+        (grouped.pages > 1, ibis.literal(" (+") + (grouped.pages - 1).cast(_STR) + " pages)"),
+        else_=ibis.literal(""),
+    )
+    label = grouped.value + ibis.literal(" · ") + grouped.page + more
+    values = grouped.select("ent", "attr", "value", label=label)
+    return _resolved(engine, values, "ent")
+
+
 def attribute_edges(engine: Engine, hub_limit: int = HUB_LIMIT) -> ir.Table:
-    """``has_phone`` / ``has_address`` edges for values shared by 2…``hub_limit`` enterprises."""
+    """Attribute edges for values shared by 2…``hub_limit`` enterprises.
+
+    ``has_phone`` / ``has_address`` from the registry (or resolution's records), and
+    ``has_phone`` / ``has_email`` / ``has_icp`` from patrolled pages (:func:`web_fact_values`):
+    a phone on a site's contact page and the same number in another firm's registration are
+    one ``phone:`` node.
+    """
     if engine.has_table("resolve_record") and engine.has_table("entity_cluster"):
         rec = engine.table("resolve_record")
         mapping = engine.table("entity_cluster")
         rec = rec.join(mapping, rec.record_id == mapping.record_id)
-        base = rec.select(ent=rec.entity_id, phone=rec.phone, address=rec.address_key)
+        base: ir.Table | None = rec.select(
+            ent=rec.entity_id, phone=rec.phone, address=rec.address_key
+        )
     elif engine.has_table("enterprise"):
         ent = engine.table("enterprise")
         base = ent.select(ent=ent.id, phone=ent.phone, address=ent.registered_address)
     else:
-        return _empty(engine)
+        base = None
+    web = web_fact_values(engine)
     parts = []
     for column, kind, prefix in (
         ("phone", "has_phone", "phone:"),
         ("address", "has_address", "addr:"),
+        ("email", "has_email", "email:"),
+        ("icp", "has_icp", "icp:"),
     ):
-        values = base.filter(base[column].notnull()).select("ent", value=base[column]).distinct()
+        sources = []
+        if base is not None and column in ("phone", "address"):
+            registered = base.filter(base[column].notnull())
+            sources.append(
+                registered.select(
+                    ent=registered.ent.cast(_STR),
+                    value=registered[column].cast(_STR),
+                    label=registered[column].cast(_STR),
+                )
+            )
+        if web is not None:
+            seen = web.filter(web.attr == column)
+            sources.append(
+                seen.select(ent=seen.ent.cast(_STR), value=seen.value.cast(_STR), label=seen.label)
+            )
+        if not sources:
+            continue
+        union = sources[0] if len(sources) == 1 else sources[0].union(sources[1], distinct=False)
+        # one edge per enterprise and value; the registry's plain label sorts before a page's
+        values = union.group_by("ent", "value").agg(label=union.label.min())
         sizes = values.group_by("value").agg(n=values.ent.count())
         shared = sizes.filter((sizes.n >= 2) & (sizes.n <= hub_limit)).select(shared="value")
         kept = values.join(shared, values.value == shared.shared)
@@ -218,10 +283,15 @@ def attribute_edges(engine: Engine, hub_limit: int = HUB_LIMIT) -> ir.Table:
                 dst=ibis.literal(prefix) + kept.value,
                 kind=ibis.literal(kind),
                 weight=ibis.literal(1.0),
-                label=kept.value,
+                label=kept.label,
             )
         )
-    return parts[0].union(parts[1], distinct=False)
+    if not parts:
+        return _empty(engine)
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.union(part, distinct=False)
+    return out
 
 
 def transfer_edges(engine: Engine) -> ir.Table:
@@ -290,9 +360,11 @@ __all__ = [
     "HUB_LIMIT",
     "OFFICER_KINDS",
     "TRANSFER_KIND",
+    "WEB_FACT_KINDS",
     "all_edges",
     "attribute_edges",
     "officer_edges",
     "ownership_edges",
     "transfer_edges",
+    "web_fact_values",
 ]

@@ -1,8 +1,9 @@
 """Writing a subgraph as GEXF 1.3, GraphML, or JSON for the web UI (ECharts graph series).
 
-Node ids keep their kind prefix (``e:``, ``p:``, ``phone:``, ``addr:``); the kind is also an
-attribute (``kind``) so Gephi and yEd can colour by it. Edge attributes: ``kind``, ``weight``
-(the share for ``owns``), ``label``. XML is written with the standard library's escaping.
+Node ids keep their kind prefix (``e:``, ``p:``, ``phone:``, ``addr:``, ``email:``, ``icp:``);
+the kind is also an attribute (``kind``) so Gephi and yEd can colour by it. Edge attributes:
+``kind``, ``weight`` (the share for ``owns``), ``label``. XML is written with the standard
+library's escaping.
 """
 
 from __future__ import annotations
@@ -16,11 +17,17 @@ FORMATS = ("gexf", "graphml", "json")
 
 
 def node_kind(node: str) -> str:
-    """``enterprise``, ``person``, ``phone`` or ``address`` from the id prefix."""
+    """``enterprise``, ``person``, ``phone``, ``address``, ``email`` or ``icp`` from the prefix."""
     prefix = node.split(":", 1)[0]
-    return {"e": "enterprise", "p": "person", "phone": "phone", "addr": "address"}.get(
-        prefix, "other"
-    )
+    kinds = {
+        "e": "enterprise",
+        "p": "person",
+        "phone": "phone",
+        "addr": "address",
+        "email": "email",
+        "icp": "icp",
+    }
+    return kinds.get(prefix, "other")
 
 
 def _label(node: str, labels: Mapping[str, str]) -> str:

@@ -35,6 +35,8 @@ KIND_FACTOR: Mapping[str, float] = {
     "partner": 0.8,
     "has_phone": 0.6,
     "has_address": 0.4,
+    "has_email": 0.6,
+    "has_icp": 0.8,
     "transfers": 0.5,
     "same_name": 0.2,
 }

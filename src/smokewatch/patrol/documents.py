@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from smokewatch.patrol.evidence import ObjectStore
+from smokewatch.patrol.operator import Resolution
 from smokewatch.patrol.spec import PatrolSpec
 
 DOCUMENTS_FILE = "documents.jsonl"
@@ -64,10 +65,22 @@ def facts_source_spec(spec: PatrolSpec) -> dict[str, Any]:
 
 
 def fact_rows(
-    spec: PatrolSpec, run_id: str, entries: Iterable[Mapping[str, Any]], objects: ObjectStore
+    spec: PatrolSpec,
+    run_id: str,
+    entries: Iterable[Mapping[str, Any]],
+    objects: ObjectStore,
+    operators: Mapping[str, Resolution] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per page (final URL), kind and value, at the value's first occurrence."""
+    """One row per page (final URL), kind and value, at the value's first occurrence.
+
+    The subject is the site's resolved operator (``operators``), else what the spec declares.
+    """
     sites = {site.name: site for site in spec.sites}
+    subjects = {site.name: (site.subject_name, site.subject_uscc) for site in spec.sites} | {
+        name: (r.entity.name, r.entity.uscc)
+        for name, r in (operators or {}).items()
+        if r.entity is not None
+    }
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     for entry in entries:
         artefacts = entry.get("artefacts") or {}
@@ -86,8 +99,8 @@ def fact_rows(
                 "value": fact["value"],
                 "surface": fact["text"],
                 "position": fact["start"],
-                "subject_name": site.subject_name,
-                "subject_uscc": site.subject_uscc,
+                "subject_name": subjects[site.name][0],
+                "subject_uscc": subjects[site.name][1],
                 "adcode": site.adcode,
                 "evidence_run": run_id,
                 "evidence_seq": entry.get("seq"),
@@ -129,10 +142,20 @@ def document_source_spec(spec: PatrolSpec) -> dict[str, Any]:
 
 
 def document_rows(
-    spec: PatrolSpec, run_id: str, entries: Iterable[Mapping[str, Any]], objects: ObjectStore
+    spec: PatrolSpec,
+    run_id: str,
+    entries: Iterable[Mapping[str, Any]],
+    objects: ObjectStore,
+    operators: Mapping[str, Resolution] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per page read with text, keyed by its final URL (redirects collapse)."""
+    """One row per page read with text, keyed by its final URL (redirects collapse).
+
+    ``operators`` (per site name): a resolved operator becomes every page's subject (its
+    registered name and USCC), so the text rules' findings on the pages reach that entity;
+    each row's ``evidence.operator`` says how it was resolved, or why not.
+    """
     sites = {site.name: site for site in spec.sites}
+    operators = operators or {}
     rows: dict[str, dict[str, Any]] = {}
     for entry in entries:
         text_ref = (entry.get("artefacts") or {}).get("text")
@@ -144,9 +167,15 @@ def document_rows(
             continue
         final_url = str(entry.get("final_url") or entry["url"])
         evidence = {"run": run_id, "seq": entry.get("seq"), "text_sha256": text_ref["sha256"]}
-        uscc = site.subject_uscc
-        if uscc is None and (uscc := _page_uscc(entry, objects)) is not None:
+        uscc, name = site.subject_uscc, site.subject_name
+        operator = operators.get(site.name)
+        if operator is not None and operator.entity is not None:
+            uscc, name = operator.entity.uscc, operator.entity.name
+            evidence["subject_from"] = "operator"
+        elif uscc is None and (uscc := _page_uscc(entry, objects)) is not None:
             evidence["subject_from"] = "page"
+        if operator is not None:
+            evidence["operator"] = operator.as_evidence()
         rows[final_url] = {
             "reference": final_url,
             "kind": site.kind,
@@ -154,7 +183,7 @@ def document_rows(
             "text": text,
             "url": final_url,
             "outlet": site.name,
-            "subject_name": site.subject_name,
+            "subject_name": name,
             "subject_uscc": uscc,
             "adcode": site.adcode,
             "adcode_source": "given" if site.adcode else None,

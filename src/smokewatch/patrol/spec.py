@@ -84,6 +84,9 @@ class Site(_Spec):
     """Also open each page in headless Chromium (pages that need JavaScript): the rendered DOM
     is read for text and links, and it and a screenshot are stored as evidence."""
 
+    provenance: tuple[str, ...] = ()
+    """Where the site came from (``patrol targets import`` writes it); the crawl ignores it."""
+
     @field_validator("seeds")
     @classmethod
     def _http_urls(cls, seeds: tuple[str, ...]) -> tuple[str, ...]:

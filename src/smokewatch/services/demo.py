@@ -303,6 +303,8 @@ def init_demo(
                 "pages": patrol.after.pages,
                 "changes": dict(patrol.after.changes.counts),
                 "facts": patrol.after.facts,
+                "events": patrol.after.events,
+                "operators": {o.site: o.as_evidence() for o in patrol.after.operators},
             },
             "graph": {
                 "families": graph.families,

@@ -29,6 +29,7 @@ from smokewatch.services.alerts import (
     watch_dict,
 )
 from smokewatch.services.cases import visible
+from smokewatch.services.patrol_events import entity_events
 from smokewatch.services.queries import finding_dict
 from smokewatch.services.visibility import audited_view
 from smokewatch.store import scoring
@@ -215,6 +216,18 @@ def contributions(
     )
 
 
+def patrol_events(store: Store, actor: Actor, subject_id: str) -> dict[str, Any]:
+    """What the online patrol saw on the entity's sites, oldest first (see ``patrol_events``).
+
+    Raises:
+        NotFound: unknown, or not visible to the actor.
+    """
+    with store.read_session() as session:
+        _entity(session, actor, subject_id)
+        events = entity_events(session, subject_id)
+    return {"id": subject_id, "events": events}
+
+
 def neighbourhood(store: Store, actor: Actor, subject_id: str, *, depth: int = 1) -> dict[str, Any]:
     """The entity's neighbours in the company graph (shareholders, officers, shared contacts).
 
@@ -242,6 +255,7 @@ __all__ = [
     "PROFILE_FINDINGS",
     "contributions",
     "neighbourhood",
+    "patrol_events",
     "profile",
     "smoke_index_history",
 ]

@@ -7,7 +7,8 @@ masks PII; this module adds, for the same user:
 * ``licences`` — what the licence rules found on the evaluation date (valid, lapsed, needed);
   the register itself lives in the analytic engine, which the dashboard does not read;
 * ``dimensions`` — the scorecard's dimensions with their caps and titles (the radar's axes);
-* ``timeline`` — scores, alert history, watch-list entries and cases, oldest first.
+* ``timeline`` — scores, alert history, watch-list entries, cases and what the online patrol
+  saw on the entity's sites (new pages, raised rates, new guarantees, takedowns), oldest first.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from smokewatch.cases.access import Actor
 from smokewatch.errors import NotFound
 from smokewatch.services import entities, rules
 from smokewatch.services.alerts import DEFAULT_SCORECARD
+from smokewatch.services.patrol_events import entity_events
 from smokewatch.services.queries import finding_dict
 from smokewatch.services.visibility import audited_view
 from smokewatch.settings import Settings
@@ -78,7 +80,10 @@ def _at(value: date | datetime | None) -> datetime:
 
 
 def _timeline(
-    profile: dict[str, Any], alert_history: list[dict[str, Any]], opened: dict[str, datetime]
+    profile: dict[str, Any],
+    alert_history: list[dict[str, Any]],
+    opened: dict[str, datetime],
+    patrolled: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = [
         {"at": h["as_of"], "kind": "score", "grade": h["grade"], "value": h["smoke_index"]}
@@ -95,6 +100,18 @@ def _timeline(
     events += [
         {"at": opened.get(c["id"]), "kind": "case.opened", "grade": None, "value": c["id"]}
         for c in profile["cases"]
+    ]
+    events += [
+        {
+            "at": p["at"],
+            "kind": f"patrol.{p['kind']}",
+            "grade": None,
+            "value": p["summary_en"],
+            "value_zh": p["summary_zh"],
+            "url": p["url"],
+            "evidence": {"run": p["run_id"], "event": p["id"]},
+        }
+        for p in patrolled
     ]
     return sorted(events, key=lambda e: _at(e["at"]))
 
@@ -129,6 +146,7 @@ def entity_page(
         opened = dict(  # .all(): a list of rows; dict() would read a Result as a mapping
             session.execute(sa.select(Case.id, Case.opened_at).where(Case.id.in_(case_ids))).all()
         )
+        patrolled = entity_events(session, subject_id)
     shown_evidence = audited_view(
         store, actor, evidence, object_type="entity", object_id=subject_id, view="evidence"
     )
@@ -138,7 +156,7 @@ def entity_page(
         "evidence": dict(shown_evidence),
         "licences": _licences(list(shown_evidence.values())),
         "dimension_axes": _dimensions(settings, index.get("scorecard")),
-        "timeline": _timeline(profile, history, opened),
+        "timeline": _timeline(profile, history, opened, patrolled),
     }
 
 

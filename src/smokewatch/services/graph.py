@@ -208,7 +208,7 @@ def build_graph(settings: Settings) -> GraphSummary:
 
 
 def _node(engine: Engine, ident: str) -> str:
-    if ident.startswith(("e:", "p:", "phone:", "addr:")):
+    if ident.startswith(("e:", "p:", "phone:", "addr:", "email:", "icp:")):
         return ident
     return f"e:{_entity_map(engine).get(ident, ident)}"
 

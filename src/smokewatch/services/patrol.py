@@ -36,6 +36,7 @@ from smokewatch.patrol.documents import (
     facts_source_spec,
     source_id,
 )
+from smokewatch.patrol.events import change_events
 from smokewatch.patrol.evidence import (
     MANIFEST,
     ManifestWriter,
@@ -47,12 +48,15 @@ from smokewatch.patrol.evidence import (
 )
 from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
 from smokewatch.patrol.fixation import visit_entry
+from smokewatch.patrol.operator import Resolution, resolve_operators, site_facts
 from smokewatch.patrol.render import ChromiumRenderer
 from smokewatch.patrol.signing import check_signature, sign_run, write_signature
 from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.blacklist import workspace_key
 from smokewatch.services.ingest import reject_rows
+from smokewatch.services.patrol_events import record_events, run_events
+from smokewatch.services.patrol_operator import EngineRegister
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
@@ -84,6 +88,12 @@ class PatrolRunSummary:
     facts: int = 0
     facts_loaded: int = 0
     facts_rejected: int = 0
+    operators: tuple[Resolution, ...] = ()
+    """Each site's operator, resolved against the register (or why not)."""
+    events: int = 0
+    """Change events recorded (new pages, raised rates, new guarantees, takedowns)."""
+    events_on_entities: int = 0
+    """Of those, the events on a resolved operator's timeline."""
 
     @property
     def pages_per_s(self) -> float:
@@ -140,7 +150,8 @@ def run_patrol(
             spec, writer, objects, header=header, clock=clock, now=now, progress=progress,
             render=render,
         )  # fmt: skip
-        head = writer.close({"finished_at": now().isoformat()})
+        sealed_at = now()
+        head = writer.close({"finished_at": sealed_at.isoformat()})
         signature = sign_run(secret, patrol_id, run.run_id, head)
         write_signature(writer.path.parent, signature)
         _record_sealed(patrol_runs, run.run_id, head)
@@ -153,14 +164,18 @@ def run_patrol(
             before_run=previous.name if previous else None,
             after_run=run.run_id,
         )
+        operators = resolve_operators(
+            spec, site_facts(spec, entries, objects), EngineRegister(engine)
+        )
         loads = {
             "documents": (
                 document_source_spec(spec), DOCUMENTS_FILE,
-                document_rows(spec, run.run_id, entries, objects), ("reference",),
+                document_rows(spec, run.run_id, entries, objects, operators), ("reference",),
             ),
             "facts": (
                 facts_source_spec(spec), FACTS_FILE,
-                fact_rows(spec, run.run_id, entries, objects), ("page_url", "kind", "value"),
+                fact_rows(spec, run.run_id, entries, objects, operators),
+                ("page_url", "kind", "value"),
             ),
         }  # fmt: skip
         documents: dict[str, int] = {}
@@ -183,6 +198,13 @@ def run_patrol(
                 f"{name}_loaded": result.rows_loaded,
                 f"{name}_rejected": result.rows_rejected,
             }
+        resolved = {name: r.as_evidence() for name, r in operators.items()}
+        events = change_events(changes, objects, pages_of(entries).values())
+        documents["events"] = len(events)
+        documents["events_on_entities"] = record_events(
+            store, run_id=run.run_id, patrol_id=patrol_id, source_id=source_id(patrol_id),
+            events=events, operators=resolved, at=sealed_at,
+        )  # fmt: skip
         run.stats = {
             **counts,
             **documents,
@@ -191,6 +213,7 @@ def run_patrol(
             "signature": {k: signature[k] for k in ("algorithm", "key_id", "signature")},
             "seconds": round(seconds, 3),
             "changes": dict(changes.counts),
+            "operators": resolved,
         }
     return PatrolRunSummary(
         run_id=run.run_id,
@@ -201,6 +224,7 @@ def run_patrol(
         changes=changes,
         **counts,
         **documents,
+        operators=tuple(operators.values()),
     )
 
 
@@ -347,6 +371,31 @@ def verify_patrol_run(
     )
 
 
+def record_patrol_events(settings: Settings, run_id: str) -> list[dict[str, Any]]:
+    """Record (again) the change events of a finished patrol run; returns the run's events.
+
+    The events are derived from the sealed manifests and the operators the run resolved, and
+    upserted by their stable ids: calling this twice, or after the run itself, changes nothing.
+    """
+    workspace = open_workspace(settings)
+    run_dir = _run_dir(workspace, run_id)
+    changes = patrol_changes(settings, run_id)
+    _, objects = _paths(workspace)
+    entries = list(read_manifest(run_dir / MANIFEST))
+    events = change_events(changes, objects, pages_of(entries).values())
+    at = datetime.fromisoformat(str(entries[-1]["finished_at"]))  # the seal: when it was fixed
+    with open_store(settings) as store:
+        with store.unit_of_work() as session:
+            stats = dict(repos.get_run_or_raise(session, run_id).stats or {})
+        record_events(
+            store, run_id=run_id, patrol_id=run_dir.parent.name,
+            source_id=source_id(run_dir.parent.name), events=events,
+            operators=stats.get("operators") or {}, at=at,
+        )  # fmt: skip
+        with store.read_session() as session:
+            return run_events(session, run_id)
+
+
 def patrol_changes(settings: Settings, run_id: str, *, since: str | None = None) -> RunChanges:
     """Pages new, changed, gone or not reached in ``run_id`` compared with ``since``.
 
@@ -399,6 +448,7 @@ __all__ = [
     "PatrolRunSummary",
     "list_patrols",
     "patrol_changes",
+    "record_patrol_events",
     "run_patrol",
     "verify_patrol_run",
 ]

@@ -70,6 +70,14 @@ def graph(
     return schemas.Neighbourhood(**entities.neighbourhood(store, actor, entity_id, depth=depth))
 
 
+@router.get(
+    "/entities/{entity_id}/patrol-events", tags=["entities"], operation_id="entities-patrol-events"
+)
+def patrol_events(store: StoreDep, actor: ActorDep, entity_id: str) -> schemas.PatrolEvents:
+    """What the online patrol saw on the entity's sites: new pages, raised rates, takedowns."""
+    return schemas.PatrolEvents(**entities.patrol_events(store, actor, entity_id))
+
+
 @router.get("/scores", tags=["scores"], operation_id="scores-list")
 def list_scores(
     store: StoreDep,

@@ -242,6 +242,30 @@ class GraphEdge(BaseModel):
     evidence: list[str]
 
 
+class PatrolEvent(BaseModel):
+    """A change the online patrol saw on a site the entity runs (docs/patrol.md)."""
+
+    id: str
+    run_id: str
+    patrol_id: str
+    site: str
+    kind: str
+    url: str | None
+    at: datetime
+    subject_id: str | None
+    subject_name: str | None
+    summary_zh: str
+    summary_en: str
+    detail: dict[str, Any]
+
+
+class PatrolEvents(BaseModel):
+    """An entity's patrol events, oldest first."""
+
+    id: str
+    events: list[PatrolEvent]
+
+
 class Neighbourhood(BaseModel):
     """An entity's neighbours in the company graph (empty, with the reason, until built)."""
 

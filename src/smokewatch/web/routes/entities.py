@@ -46,6 +46,8 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
     for event in data["timeline"]:
         at = event["at"]
         event["day"] = at.date().isoformat() if isinstance(at, datetime) else str(at or "")
+        if zh and event.get("value_zh"):
+            event["value"] = event["value_zh"]
     return {
         "dimensions": {a["id"]: a["zh"] if zh else a["en"] for a in axes},
         "radar": {
