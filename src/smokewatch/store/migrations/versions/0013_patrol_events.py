@@ -1,6 +1,6 @@
 """Patrol change events on the entity timeline (``patrol_event``).
 
-Revision ID: 0016_patrol_events
+Revision ID: 0013_patrol_events
 Revises: 0012_alert_assign
 Create Date: 2026-11-21
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_patrol_events"
+revision: str = "0013_patrol_events"
 down_revision: str | None = "0012_alert_assign"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
