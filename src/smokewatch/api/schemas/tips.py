@@ -28,6 +28,11 @@ class TipSummary(BaseModel):
     entity_id: str | None
     risk_score: float = Field(description="0–1, from the text module's reading of the description.")
     signals: list[str] = Field(description="The strongest lure words behind the risk score.")
+    categories: list[str] = Field(
+        default_factory=list,
+        description="Families of the signals (fundraising, lending, pyramid, speculation, "
+        "impersonation), strongest first.",
+    )
     duplicate_of: str | None
     spam_reasons: list[str]
     case_id: str | None
