@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from smokewatch.services import audit, tips, tips_inbox
+from smokewatch.services import audit, tips, tips_documents, tips_inbox
 from smokewatch.store.orm_tips import Tip
 from tests.api.tips_world import ADDRESS, confirmed_tip, tip, tip_file
 from tests.api.world import IN, OUT, ROOT, World
@@ -148,6 +148,7 @@ def test_a_tip_is_converted_to_a_clue_or_attached_to_an_open_case(web: World) ->
     _act(web, first, "convert")
     case_id = str(tips_inbox.get_tip(web.store, ROOT, first)["case_id"])
     assert case_id and _status(web, first) == "converted"
+    assert tips_documents.document_id(first) in _get(web, f"/tips/{first}")  # counted from now
     _act(web, second, "attach", case_id=case_id, note="同一平台")
     assert tips_inbox.get_tip(web.store, ROOT, second)["case_id"] == case_id
     case_page = _get(web, f"/cases/{case_id}")

@@ -56,7 +56,7 @@ def export_documents(ctx: typer.Context, workspace: WorkspaceOption = None) -> N
         exported = export_tip_documents(store, settings.workspace)
     out.print(
         f"{exported.documents} tips written as complaint documents to {exported.source_dir} "
-        "(next: smokewatch ingest portal_tips, detect, score run)",
+        "(smokewatch detect does this itself before each run)",
         markup=False,
     )
 

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from smokewatch.cases.access import Actor
 from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound
-from smokewatch.services import tips_desk, tips_inbox, tips_rewards
+from smokewatch.services import tips_desk, tips_documents, tips_inbox, tips_rewards
 from smokewatch.services.tips_uploads import stored_path
 from smokewatch.web import pages, tip_labels
 
@@ -114,6 +114,9 @@ def _tip_page(
         payment_statuses=tips_rewards.PAYMENT_STATUSES,
         tl=tip_labels,
         error=error,
+        document_id=(
+            tips_documents.document_id(tip_id) if tip["status"] in tips_documents.EXPORTED else None
+        ),
     )
 
 
