@@ -24,7 +24,7 @@ from smokewatch.cases.workflow import CaseAction
 from smokewatch.errors import Conflict, Forbidden, InvalidInput
 from smokewatch.services import audit, cases
 from smokewatch.services.tips import add_event
-from smokewatch.services.tips_inbox import can_read, inbox, summary, visible_tip
+from smokewatch.services.tips_inbox import can_read, summary, visible_tip
 from smokewatch.services.tips_rewards import APPROVERS
 from smokewatch.store.db import Store
 from smokewatch.store.orm_tips import RewardDecision, Tip
@@ -158,18 +158,10 @@ def allowed_actions(store: Store, actor: Actor, tip_id: str) -> frozenset[str]:
         return frozenset(allowed)
 
 
-def new_tips(store: Store, actor: Actor) -> int:
-    """How many tips in the actor's territory wait for a first look (status ``received``)."""
-    if not actor.is_admin and not actor.roles & (TRIAGE_ROLES | APPROVERS):
-        return 0
-    return inbox(store, actor, statuses=["received"], limit=1)[1]
-
-
 __all__ = [
     "FINISHED",
     "allowed_actions",
     "attach_to_case",
     "duplicate_group",
     "merge",
-    "new_tips",
 ]

@@ -102,6 +102,19 @@ class TipConvert(_Request):
     title: str | None = Field(default=None, min_length=1, max_length=500)
 
 
+class TipMerge(_Request):
+    """File a tip as a duplicate of another."""
+
+    into: str = Field(min_length=1, max_length=32, description="Id of the original tip.")
+
+
+class TipAttach(_Request):
+    """Hold a tip as evidence of a case that is already open."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    note: str | None = Field(default=None, max_length=2000)
+
+
 class TipConverted(TipSummary):
     """The tip after conversion, with the case opened."""
 
