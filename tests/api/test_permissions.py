@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from smokewatch.cases.workflow import CaseAction
-from smokewatch.services import alerts, cases, users
+from smokewatch.services import alerts, cases, tips_inbox, users
 from tests.api import tips_world
 from tests.api.world import (
     IN,
@@ -217,6 +217,16 @@ def _tip(body: Any = None) -> Setup:
     return setup
 
 
+def _tip_pair(world: World, where: str, role: str) -> Call:
+    original = tips_world.tip(world, where)
+    return Call(path={"tip_id": tips_world.tip(world, where)}, json={"into": original})
+
+
+def _tip_and_case(world: World, where: str, role: str) -> Call:
+    opened = tips_inbox.convert(world.store, ROOT, tips_world.tip(world, where))
+    return Call(path={"tip_id": tips_world.tip(world, where)}, json={"case_id": opened["case_id"]})
+
+
 def _tip_file(world: World, where: str, role: str) -> Call:
     tip_id, sha = tips_world.tip_file(world, where)
     return Call(path={"tip_id": tip_id, "sha256": sha})
@@ -361,6 +371,8 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "tips-act": ("POST", "/tips/{tip_id}/actions", _tip({"action": "triage"}),
                  ROUTED_ACT.format(200)),
     "tips-convert": ("POST", "/tips/{tip_id}/case", _tip({}), ROUTED_ACT.format(201)),
+    "tips-merge": ("POST", "/tips/{tip_id}/merge", _tip_pair, ROUTED_ACT.format(200)),
+    "tips-attach": ("POST", "/tips/{tip_id}/attach", _tip_and_case, ROUTED_ACT.format(200)),
     "tips-download-file": ("GET", "/tips/{tip_id}/files/{sha256}", _tip_file, ROUTED_READ),
     "tips-reward": ("GET", "/tips/{tip_id}/reward", _rewarded(), ROUTED_READ),
     "tips-decide-reward": ("POST", "/tips/{tip_id}/reward",

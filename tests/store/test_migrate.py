@@ -58,6 +58,7 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "tip",
         "tip_attachment",
         "tip_event",
+        "tip_limit_hit",
         "reward_scheme",
         "reward_decision",
         "public_warning",
@@ -70,8 +71,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_patrol_events_migration() -> None:
-    assert head_revision() == "0013_patrol_events"
+def test_head_is_the_portal_limits_migration() -> None:
+    assert head_revision() == "0014_tip_limits"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0013_patrol_events"
+        assert current_revision(connection) == "0014_tip_limits"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
@@ -106,7 +107,8 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0005_resolve.py").is_file()
     assert (folder / "versions" / "0007_blacklist.py").is_file()
     assert (folder / "versions" / "0008_patrol.py").is_file()
-    assert (folder / "versions" / "0013_patrol_events.py").is_file()
+    assert (folder / "versions" / "0012_alert_assign.py").is_file()
+    assert (folder / "versions" / "0014_tip_limits.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:

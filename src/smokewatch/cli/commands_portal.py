@@ -22,22 +22,33 @@ def portal(
     pow_bits: Annotated[
         int, typer.Option("--pow-bits", min=0, max=24, help="Proof-of-work difficulty (zero bits).")
     ] = 16,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="Reverse proxy (address or CIDR) whose X-Forwarded-For / Forwarded is believed; "
+            "repeatable; default none (the direct peer is the client).",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the public tip portal (report, track, risk warnings) apart from `serve`.
 
-    One process: the rate limits and the used challenges are kept in its memory.
+    The rate limits and used challenges are kept in the store (shared by every portal process).
     """
     import uvicorn
 
     from smokewatch.portal.app import create_portal_app
     from smokewatch.portal.pages import PortalConfig
+    from smokewatch.portal.proxies import parse_networks
     from smokewatch.services import workspace as workspace_service
 
     settings = _state(ctx).settings(workspace)
+    proxies = parse_networks(trusted_proxy or [])
     workspace_service.open_workspace(settings)
     out.print(f"serving the public portal of {settings.workspace}: http://{host}:{port}/")
-    app = create_portal_app(settings, config=PortalConfig(pow_bits=pow_bits))
+    config = PortalConfig(pow_bits=pow_bits, trusted_proxies=proxies)
+    app = create_portal_app(settings, config=config)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -46,7 +57,7 @@ tips_app = typer.Typer(help="Public tips received by the portal.", no_args_is_he
 
 @tips_app.command("export-documents")
 def export_documents(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
-    """Write the tips as complaint documents (source portal_tips) for the next ingest."""
+    """Write the accepted tips as complaint documents (source portal_tips); detect does it too."""
     from smokewatch.services import workspace as workspace_service
     from smokewatch.services.tips_documents import export_tip_documents
 
@@ -56,7 +67,7 @@ def export_documents(ctx: typer.Context, workspace: WorkspaceOption = None) -> N
         exported = export_tip_documents(store, settings.workspace)
     out.print(
         f"{exported.documents} tips written as complaint documents to {exported.source_dir} "
-        "(next: smokewatch ingest portal_tips, detect, score run)",
+        "(smokewatch detect does this itself before each run)",
         markup=False,
     )
 

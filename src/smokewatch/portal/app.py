@@ -67,7 +67,7 @@ def build_portal(
     )
     app.state.settings = settings
     app.state.key = key or pages.portal_key(settings)
-    app.state.guards = Guards.of(app.state.key, limits)
+    app.state.guards = Guards.of(app.state.key, limits, lambda: app.state.store)
     app.state.config = limits
     pages.install_errors(app)
     app.include_router(tips_router)

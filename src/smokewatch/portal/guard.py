@@ -22,10 +22,14 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from smokewatch.services import tips_limits
+from smokewatch.store.db import Store
 
 CHALLENGE_TTL: Final = 2 * 3600
 """Seconds a challenge stays valid."""
@@ -80,11 +84,19 @@ class Question:
 class Challenges:
     """Signed, single-use challenges (proof of work, or a question without JavaScript)."""
 
-    def __init__(self, key: bytes, bits: int) -> None:
+    def __init__(
+        self, key: bytes, bits: int, *, used: Callable[[str, float], bool] | None = None
+    ) -> None:
+        """Challenges signed with ``key`` at ``bits`` of difficulty.
+
+        ``used(token, now)`` records a token and says whether it was used before (default: a
+        set in this process's memory; the portal passes one kept in the store).
+        """
         self._key = key
         self.bits = bits
         self._used: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._used_elsewhere = used
 
     def _sign(self, body: str) -> str:
         return hmac.new(
@@ -123,6 +135,8 @@ class Challenges:
             solved = int(answer.strip()) == self.question(token).answer
         if not solved:
             return "challenge not solved"
+        if self._used_elsewhere is not None:
+            return "challenge already used" if self._used_elsewhere(token, moment) else None
         with self._lock:
             for old in [t for t, at in self._used.items() if moment - at > CHALLENGE_TTL]:
                 del self._used[old]
@@ -158,6 +172,34 @@ class RateLimiter:
     def _prune(self, moment: float) -> None:
         for key in [k for k, v in self._events.items() if not v or moment - v[-1] >= self.window]:
             del self._events[key]
+
+
+class StoreRateLimiter:
+    """:class:`RateLimiter` with its counts in the store: every portal process shares them.
+
+    Keys are HMAC-ed with the portal's key before they reach the store, so the store holds no
+    client address or tracking code (:mod:`smokewatch.services.tips_limits`).
+    """
+
+    def __init__(
+        self, store_of: Callable[[], Store], bucket: str, limit: int, window: float, key: bytes
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.bucket = bucket
+        self._store_of = store_of
+        self._key = key
+
+    def hit(self, key: str, now: float | None = None) -> float | None:
+        """Count one event; ``None`` if allowed, else the seconds until the next is allowed."""
+        hashed = hmac.new(self._key, f"{self.bucket}:{key}".encode(), hashlib.sha256).hexdigest()
+        return tips_limits.hit(
+            self._store_of(), self.bucket, hashed, limit=self.limit, window=self.window, now=now
+        )
+
+    def used(self, token: str, now: float) -> bool:
+        """Record a challenge token; True if a process already used it (:class:`Challenges`)."""
+        return self.hit(token, now) is not None
 
 
 class BodyLimit:
@@ -220,6 +262,7 @@ __all__ = [
     "Challenges",
     "Question",
     "RateLimiter",
+    "StoreRateLimiter",
     "leading_zero_bits",
     "solve",
 ]

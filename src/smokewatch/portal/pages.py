@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
@@ -22,7 +23,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment
 
 from smokewatch.errors import Forbidden, InvalidInput, NotFound
-from smokewatch.portal.guard import Challenges, RateLimiter
+from smokewatch.logs import get_logger
+from smokewatch.portal.guard import CHALLENGE_TTL, Challenges, RateLimiter, StoreRateLimiter
+from smokewatch.portal.proxies import Network, client_address
 from smokewatch.services import blacklist
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
@@ -30,6 +33,8 @@ from smokewatch.webkit import security
 from smokewatch.webkit.i18n import N_, current_locale
 from smokewatch.webkit.i18n import gettext as _
 from smokewatch.webkit.templating import make_environment
+
+_log = get_logger("smokewatch.portal")
 
 VISITOR_COOKIE: Final = "sw_portal"
 CSRF_FIELD: Final = "csrf_token"
@@ -75,6 +80,12 @@ class PortalConfig:
     """Tracking look-ups per client address per window."""
     per_code: tuple[int, float] = (20, 3600.0)
     """Look-ups and additions per tracking code per window."""
+    limits_in_store: bool = True
+    """Keep the rate limits and used challenges in the store (shared by every portal process of
+    the workspace, kept across restarts); False: in this process's memory only."""
+    trusted_proxies: tuple[Network, ...] = ()
+    """Reverse proxies whose ``X-Forwarded-For`` / ``Forwarded`` are believed
+    (:mod:`smokewatch.portal.proxies`); none by default: the direct peer is the client."""
 
 
 @dataclass(slots=True)
@@ -82,18 +93,28 @@ class Guards:
     """The portal process's challenge issuer and rate limiters."""
 
     challenges: Challenges
-    submissions: RateLimiter
-    lookups: RateLimiter
-    codes: RateLimiter
+    submissions: RateLimiter | StoreRateLimiter
+    lookups: RateLimiter | StoreRateLimiter
+    codes: RateLimiter | StoreRateLimiter
 
     @classmethod
-    def of(cls, key: bytes, config: PortalConfig) -> Guards:
-        """Guards with the limits of ``config``."""
+    def of(
+        cls, key: bytes, config: PortalConfig, store_of: Callable[[], Store] | None = None
+    ) -> Guards:
+        """Guards with the limits of ``config`` (in the store when it says so and one is given)."""
+        if store_of is None or not config.limits_in_store:
+            return cls(
+                Challenges(key, config.pow_bits),
+                RateLimiter(*config.submissions_per_ip),
+                RateLimiter(*config.lookups_per_ip),
+                RateLimiter(*config.per_code),
+            )
+        used = StoreRateLimiter(store_of, "challenge", 1, CHALLENGE_TTL, key)
         return cls(
-            Challenges(key, config.pow_bits),
-            RateLimiter(*config.submissions_per_ip),
-            RateLimiter(*config.lookups_per_ip),
-            RateLimiter(*config.per_code),
+            Challenges(key, config.pow_bits, used=used.used),
+            StoreRateLimiter(store_of, "submit", *config.submissions_per_ip, key),
+            StoreRateLimiter(store_of, "lookup", *config.lookups_per_ip, key),
+            StoreRateLimiter(store_of, "code", *config.per_code, key),
         )
 
 
@@ -128,18 +149,29 @@ def guards(request: Request) -> Guards:
 
 
 def client(request: Request) -> str:
-    """The client address the limits count (the direct peer; a proxy must pass it through)."""
-    return request.client.host if request.client else "unknown"
+    """The client address the limits count.
+
+    The direct peer, or — when the peer is a trusted proxy — the address the proxies forwarded
+    (:func:`smokewatch.portal.proxies.client_address`).
+    """
+    config: PortalConfig = request.app.state.config
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers, config.trusted_proxies)
 
 
-def limit(limiter: RateLimiter, key: str) -> None:
+def limit(limiter: RateLimiter | StoreRateLimiter, key: str, *, client_key: bool = False) -> None:
     """Count a request against a limit.
+
+    ``client_key``: the key is a client address, logged when refused (the portal stores no
+    address with a tip, so reporters stay anonymous).
 
     Raises:
         TooManyRequests: the limit is reached.
     """
     wait = limiter.hit(key)
     if wait is not None:
+        if client_key:
+            _log.warning("portal_rate_limited", client=key, retry_after=round(wait))
         raise TooManyRequests(wait)
 
 

@@ -101,7 +101,7 @@ async def report(request: Request) -> HTMLResponse:
     if problem is not None:
         message = _("The check did not pass. Please answer the question and send again.")
         return _form_page(request, 422, values=values, problem=message)
-    pages.limit(pages.guards(request).submissions, pages.client(request))
+    pages.limit(pages.guards(request).submissions, pages.client(request), client_key=True)
     tip_form = tips.TipForm(
         consent=_value(form, "consent") == "yes",
         locale=current_locale(),
@@ -133,7 +133,7 @@ def track_form(request: Request) -> HTMLResponse:
 
 def _lookup_limits(request: Request, code: str) -> None:
     guards = pages.guards(request)
-    pages.limit(guards.lookups, pages.client(request))
+    pages.limit(guards.lookups, pages.client(request), client_key=True)
     pages.limit(guards.codes, code.replace("-", "").replace(" ", "").upper()[:40])
 
 

@@ -21,6 +21,7 @@ from smokewatch.model.tables import get_table
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.score.gather import SubjectInfo, subject_routing
 from smokewatch.services.runs import recorded_run
+from smokewatch.services.tips_documents import sync_tip_documents
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
 from smokewatch.store import repos
@@ -40,6 +41,8 @@ class DetectSummary:
     outcomes: tuple[RuleOutcome, ...]
     findings: int
     by_severity: Mapping[str, int]
+    tip_documents: str | None = None
+    """The ingest run that brought the accepted tips in first (None: the workspace has none)."""
 
 
 def workspace_rules(workspace: Workspace, rule_ids: Sequence[str] | None = None) -> list[Rule]:
@@ -146,6 +149,7 @@ def detect(
     lexicons = workspace_lexicons(workspace)
     check_rules(rules, lexicons)
     as_of = as_of or settings.detect.as_of or datetime.now(UTC).date()
+    synced = sync_tip_documents(settings)
     with open_store(settings) as store, open_engine(settings) as engine:
         _publish(store, rules)
         inputs = {
@@ -196,6 +200,7 @@ def detect(
         outcomes=result.outcomes,
         findings=result.findings.num_rows,
         by_severity=dict(sorted(severities.items())),
+        tip_documents=synced.run_id if synced else None,
     )
 
 

@@ -2,12 +2,19 @@
 
 :func:`export_tip_documents` writes the workspace source ``sources/portal_tips/`` — a
 ``source.yml`` for the ``document`` table and ``data/tips.jsonl`` — with one document of kind
-``complaint`` per tip that is not spam or dismissed: the description as the text, the target
-(the resolved entity's name when the tip was resolved) as the subject, the division in charge
-as the adcode. The next ``smokewatch ingest`` loads it; the text rules (SW-R-0101…0104) then
-read the complaints like any other document, and the smoke index counts them in the entity's
-complaints dimension through the documents that name it. The export is a snapshot: re-running
-it replaces the file, and the source's snapshot mode replaces the rows.
+``complaint`` per tip an officer **accepted** (acknowledged, converted to a case, closed; not
+new, spam, duplicate or dismissed): the description as the text, the target (the resolved
+entity's name when the tip was resolved) as the subject, the division in charge as the
+adcode, the tip id as the reference. The text rules (SW-R-0101…0104) then read the complaints
+like any other document, SW-R-0105 counts them per enterprise, and the smoke index counts them
+in the entity's complaints dimension through the documents that name it. The export is a
+snapshot: re-running it replaces the file, and the source's snapshot mode replaces the rows.
+
+:func:`sync_tip_documents` is what ``smokewatch detect`` does first (so no one exports by
+hand): export, then ingest ``portal_tips`` as a recorded ingest run — ``unchanged`` when no
+accepted tip changed, so a repeated run changes nothing. Provenance: each document's id is
+``make_id("tip", "reference", <tip id>)`` (:func:`document_id`) and its reference the tip id,
+so a finding citing the document leads back to the tip (:func:`tips_of_documents`).
 
 Reporters' contacts, files and tracking data never leave the store.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -23,12 +31,18 @@ from typing import Any, Final
 import sqlalchemy as sa
 import yaml
 
+from smokewatch.errors import InvalidInput
+from smokewatch.model.ids import make_id
+from smokewatch.services.ingest import IngestSummary, ingest
+from smokewatch.services.workspace import open_store
+from smokewatch.settings import Settings
 from smokewatch.store.db import Store
 from smokewatch.store.orm_tips import Tip
 
 SOURCE_ID: Final = "portal_tips"
-EXPORTED: Final = ("received", "triaged", "duplicate", "converted", "closed")
-"""Statuses whose tips become complaint documents (not spam, not dismissed)."""
+EXPORTED: Final = ("triaged", "converted", "closed")
+"""Statuses whose tips become complaint documents: accepted by an officer. A new tip waits for
+a first look (the public cannot move an index unseen); a duplicate is counted by its original."""
 _COLUMNS: Final = (
     "reference",
     "kind",
@@ -74,7 +88,7 @@ def _document(tip: Tip) -> dict[str, Any]:
     return {
         "reference": tip.id,
         "kind": "complaint",
-        "title": f"举报：{tip.target_name}",
+        "title": f"举报{tip.id}：{tip.target_name}",
         "text": tip.description,
         "url": tip.target_url,
         "outlet": "公众举报平台",
@@ -108,4 +122,47 @@ def export_tip_documents(store: Store, workspace: Path) -> Exported:
     return Exported(folder, count)
 
 
-__all__ = ["EXPORTED", "SOURCE_ID", "Exported", "export_tip_documents", "source_spec"]
+def document_id(tip_id: str) -> str:
+    """The id the ingest gives the complaint document of a tip (the source's key: reference)."""
+    made = make_id(source_spec()["id_prefix"], "reference", tip_id)
+    if made is None:
+        raise InvalidInput("a tip id cannot be empty")
+    return made
+
+
+def tips_of_documents(store: Store, document_ids: Iterable[str]) -> dict[str, str]:
+    """The tips behind complaint documents: document id → tip id (others are left out)."""
+    wanted = set(document_ids)
+    with store.unit_of_work() as session:
+        ids = session.scalars(sa.select(Tip.id).where(Tip.status.in_(EXPORTED))).all()
+    return {doc: tip_id for tip_id in ids if (doc := document_id(tip_id)) in wanted}
+
+
+def sync_tip_documents(settings: Settings) -> IngestSummary | None:
+    """Export the accepted tips and ingest them as the ``portal_tips`` source (one run).
+
+    Nothing happens (None) while the workspace has no tip and no ``portal_tips`` source yet;
+    once it has either, every call exports and ingests — ``unchanged`` when the accepted tips
+    are the same, and a tip dismissed since the last run leaves the documents (snapshot).
+    """
+    folder = settings.workspace / "sources" / SOURCE_ID
+    with open_store(settings) as store:
+        with store.unit_of_work() as session:
+            any_tip = session.scalar(sa.select(Tip.id).limit(1)) is not None
+        if not any_tip and not folder.exists():
+            return None
+        export_tip_documents(store, settings.workspace)
+    (summary,) = ingest(settings, [SOURCE_ID])
+    return summary
+
+
+__all__ = [
+    "EXPORTED",
+    "SOURCE_ID",
+    "Exported",
+    "document_id",
+    "export_tip_documents",
+    "source_spec",
+    "sync_tip_documents",
+    "tips_of_documents",
+]

@@ -172,6 +172,25 @@ class PublicWarning(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class TipLimitHit(Base):
+    """One counted request of a portal rate limit, or one used challenge.
+
+    Shared by every portal process of the workspace. ``key`` is an HMAC of the client address,
+    tracking code or challenge under the portal's key — never the address itself; rows older
+    than their window are deleted as the limits are checked.
+    """
+
+    __tablename__ = "tip_limit_hit"
+    __table_args__ = (sa.Index(None, "bucket", "key", "at"), sa.Index(None, "bucket", "at"))
+
+    id: Mapped[int] = _serial()
+    bucket: Mapped[str] = mapped_column(sa.String(16))
+    """Which limit: ``submit``, ``lookup``, ``code`` or ``challenge``."""
+    key: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[float] = mapped_column(sa.Float())
+    """Seconds since the epoch (wall clock: processes share it)."""
+
+
 __all__ = [
     "PublicWarning",
     "RewardDecision",
@@ -179,4 +198,5 @@ __all__ = [
     "Tip",
     "TipAttachment",
     "TipEvent",
+    "TipLimitHit",
 ]

@@ -39,6 +39,7 @@ NAV: Final[tuple[tuple[str, str, frozenset[Role] | None], ...]] = (
     ("/overview", N_("Overview"), None),
     ("/watchlist", N_("Watch list"), ANALYST_ROLES),
     ("/alerts", N_("Alerts"), ANALYST_ROLES),
+    ("/tips", N_("Tips"), ANALYST_ROLES),
     ("/cases", N_("Cases"), None),
     ("/rules", N_("Rules"), ANALYST_ROLES),
     ("/runs", N_("Runs"), frozenset({Role.ADMIN, Role.LEAD})),

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 from smokewatch.api.deps import ActorDep, SettingsDep, StoreDep
 from smokewatch.api.schemas import tips as schemas
 from smokewatch.errors import NotFound
-from smokewatch.services import public_warnings, tips_inbox, tips_rewards
+from smokewatch.services import public_warnings, tips_desk, tips_inbox, tips_rewards
 from smokewatch.services.tips_uploads import stored_path
 
 router = APIRouter(prefix="/api/v1/tips", tags=["tips"])
@@ -74,6 +74,24 @@ def convert(
 ) -> schemas.TipConverted:
     """Open a case clue from the tip in its county (the tip held as evidence)."""
     return schemas.TipConverted(**tips_inbox.convert(store, actor, tip_id, title=body.title))
+
+
+@router.post("/{tip_id}/merge", operation_id="tips-merge")
+def merge(
+    store: StoreDep, actor: ActorDep, tip_id: str, body: schemas.TipMerge
+) -> schemas.TipSummary:
+    """File the tip as a duplicate of another you can see (its group's original)."""
+    return schemas.TipSummary(**tips_desk.merge(store, actor, tip_id, body.into))
+
+
+@router.post("/{tip_id}/attach", operation_id="tips-attach")
+def attach(
+    store: StoreDep, actor: ActorDep, tip_id: str, body: schemas.TipAttach
+) -> schemas.TipSummary:
+    """Hold the tip as evidence of an open case (instead of opening a new clue)."""
+    return schemas.TipSummary(
+        **tips_desk.attach_to_case(store, actor, tip_id, body.case_id, note=body.note)
+    )
 
 
 @router.get(

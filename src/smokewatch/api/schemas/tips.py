@@ -28,6 +28,11 @@ class TipSummary(BaseModel):
     entity_id: str | None
     risk_score: float = Field(description="0–1, from the text module's reading of the description.")
     signals: list[str] = Field(description="The strongest lure words behind the risk score.")
+    categories: list[str] = Field(
+        default_factory=list,
+        description="Families of the signals (fundraising, lending, pyramid, speculation, "
+        "impersonation), strongest first.",
+    )
     duplicate_of: str | None
     spam_reasons: list[str]
     case_id: str | None
@@ -95,6 +100,19 @@ class TipConvert(_Request):
     """Open a case clue from a tip."""
 
     title: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class TipMerge(_Request):
+    """File a tip as a duplicate of another."""
+
+    into: str = Field(min_length=1, max_length=32, description="Id of the original tip.")
+
+
+class TipAttach(_Request):
+    """Hold a tip as evidence of a case that is already open."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class TipConverted(TipSummary):

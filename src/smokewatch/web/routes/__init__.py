@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from smokewatch.web.routes import alerts, auth, cases, catalogue, entities, overview, watchlist
+from smokewatch.web.routes import (
+    alerts,
+    auth,
+    cases,
+    catalogue,
+    entities,
+    overview,
+    tips,
+    watchlist,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -14,6 +23,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     alerts.router,
     cases.router,
     catalogue.router,
+    tips.router,
 )
 
 __all__ = ["ROUTERS"]
