@@ -69,8 +69,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_alert_assignment_migration() -> None:
-    assert head_revision() == "0012_alert_assign"
+def test_head_is_the_score_cover_migration() -> None:
+    assert head_revision() == "0014_score_cover"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0012_alert_assign"
+        assert current_revision(connection) == "0014_score_cover"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:

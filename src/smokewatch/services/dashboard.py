@@ -103,7 +103,7 @@ def top_entities(
                 Score.shadow.is_(False),
                 region_condition(actor, Score.adcode, Score.sector),
             )
-            .order_by(Score.score.desc(), Score.subject_id)
+            .order_by(Score.score.desc(), Score.subject_id.desc())
             .limit(limit)
         ).all()
     top = [
