@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from smokewatch.score.scorecard import load_scorecards
+from smokewatch.services import sector_trends, users
 from smokewatch.services.demo import DemoSummary, init_demo
 from smokewatch.services.demo_grades import (
     NO_GRADE,
@@ -252,3 +253,11 @@ def test_the_demo_scores_six_month_starts_and_the_signals_accumulate(demo: DemoS
     assert earlier and all(r.score <= latest[r.subject_id] for r in earlier)
     red = [sum(1 for r in rows if r.as_of == d and r.grade == "red") for d in days]
     assert red[0] < red[-1], red
+
+
+def test_the_demo_publishes_its_sectors_for_the_overview(demo: DemoSummary) -> None:
+    settings = load_settings(demo.workspace)
+    with open_store(settings) as store:
+        panel = sector_trends.overview(store, users.system_actor("tests"))
+    assert {"online_lending", "microcredit"} <= {s["sector"] for s in panel}
+    assert all(len(s["chart"]["months"]) >= 2 for s in panel)

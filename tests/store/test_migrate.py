@@ -54,6 +54,7 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "evidence_file",
         "audit_entry",
         "resolve_judgement",
+        "sector_month",
         "blacklist_entry",
         "tip",
         "tip_attachment",

@@ -17,7 +17,8 @@ points reach the index.
 Public tips, warnings and a reward are planted through the portal's services and checked
 too (:mod:`smokewatch.services.demo_tips`). The five month-starts before the evaluation date
 are scored over the findings "first seen" by then (:mod:`smokewatch.services.demo_history`), so
-the overview's trend has six points.
+the overview's trend has six points; the sectors' monthly statistics are published for the
+overview's "three drops" panel (:mod:`smokewatch.services.sector_trends`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from smokewatch.services.graph import GraphSummary, build_graph
 from smokewatch.services.ingest import IngestSummary, ingest
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.scores import ScoreSummary, score, workspace_scorecards
+from smokewatch.services.sector_trends import publish as publish_sectors
 from smokewatch.services.workspace import init_workspace, open_store, open_workspace
 from smokewatch.settings import Settings, load_settings
 from smokewatch.store import repos
@@ -291,6 +293,7 @@ def init_demo(
     with open_store(settings) as store:
         mechanism = seed_mechanism(store, directory / "evidence")
         planted_tips = plant_tips(settings, store)
+        sectors = publish_sectors(settings, store)
     with open_store(settings) as store, recorded_run(store, "demo", subject=str(directory)) as run:
         run.stats = {
             "enterprises": manifest.enterprise_rows,
@@ -320,6 +323,7 @@ def init_demo(
             },
             "tips": tip_stats(planted_tips),
             "history": {"run": history.run_id, "dates": [d.isoformat() for d in history.dates]},
+            "sector_months": sectors.months,
         }
     return DemoSummary(
         directory,
