@@ -269,16 +269,14 @@ def _named(
     session: Session, conditions: list[sa.ColumnElement[bool]], query: str
 ) -> list[tuple[str, str]]:
     """``(subject_id, how)`` of the rows whose name ``query`` finds, best matches first."""
-    found = []
     how_found = matcher(query)
-    for subject_id, name in session.execute(
+    # Core rows (no ORM loading): every candidate name is read, so each row must be cheap.
+    rows = session.connection().execute(
         sa.select(Score.subject_id, Score.subject_name)
         .where(*conditions)
         .order_by(Score.score.desc(), Score.subject_id.desc())
-    ):
-        how = how_found(name)
-        if how is not None:
-            found.append((str(subject_id), how))
+    )
+    found = [(subject_id, how) for subject_id, name in rows if (how := how_found(name))]
     found.sort(key=lambda pair: _RANK[pair[1]])  # stable: index order kept within a rank
     return found
 
