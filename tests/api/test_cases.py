@@ -131,3 +131,18 @@ def test_finished_cases_become_labels(world: World) -> None:
         ("ent-label", 1, "illegal_fundraising"),
     ]
     assert world.call("lead", "GET", "/api/v1/reports/labels").status_code == 403
+
+
+def test_the_amount_involved_is_recorded_to_the_fen_and_refused_when_negative(
+    world: World,
+) -> None:
+    case = _open(world)
+    assert case["amount_involved"] is None
+    url = f"/api/v1/cases/{case['id']}"
+    patched = world.call("lead", "PATCH", url, json={"amount_involved": "12650000.5"})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["amount_involved"] == "12650000.50"
+    negative = world.call("lead", "PATCH", url, json={"amount_involved": -1})
+    assert negative.status_code == 422
+    history = world.call("lead", "GET", url).json()["history"]
+    assert history[-1]["data"]["after"] == {"amount_involved": "12650000.50"}

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from smokewatch.score.scorecard import load_scorecards
+from smokewatch.services import sector_trends, users
 from smokewatch.services.demo import DemoSummary, init_demo
 from smokewatch.services.demo_grades import (
     NO_GRADE,
@@ -231,3 +232,32 @@ def test_demo_init_seeds_the_mechanism_with_cases_from_its_alerts(demo: DemoSumm
     about = {c.key for c in demo.mechanism.cases if c.subject_id}
     assert about == {c.key for c in demo.mechanism.cases} - {"bank_report"}
     assert [c.key for c in demo.mechanism.cases if c.overdue] == ["overdue"]
+
+
+# ---------------------------------------------------------------- the simulated past months
+
+
+def test_the_demo_scores_six_month_starts_and_the_signals_accumulate(demo: DemoSummary) -> None:
+    assert demo.history is not None
+    settings = load_settings(demo.workspace)
+    with open_store(settings) as store, store.read_session() as session:
+        rows = session.execute(
+            sa.select(Score.subject_id, Score.as_of, Score.score, Score.grade).where(
+                Score.scorecard_id == CARD.id, Score.shadow.is_(False)
+            )
+        ).all()
+    days = sorted({r.as_of for r in rows})
+    assert days == [*demo.history.dates, demo.as_of]
+    latest = {r.subject_id: r.score for r in rows if r.as_of == demo.as_of}
+    earlier = [r for r in rows if r.as_of != demo.as_of]
+    assert earlier and all(r.score <= latest[r.subject_id] for r in earlier)
+    red = [sum(1 for r in rows if r.as_of == d and r.grade == "red") for d in days]
+    assert red[0] < red[-1], red
+
+
+def test_the_demo_publishes_its_sectors_for_the_overview(demo: DemoSummary) -> None:
+    settings = load_settings(demo.workspace)
+    with open_store(settings) as store:
+        panel = sector_trends.overview(store, users.system_actor("tests"))
+    assert {"online_lending", "microcredit"} <= {s["sector"] for s in panel}
+    assert all(len(s["chart"]["months"]) >= 2 for s in panel)

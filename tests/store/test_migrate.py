@@ -54,6 +54,7 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "evidence_file",
         "audit_entry",
         "resolve_judgement",
+        "sector_month",
         "blacklist_entry",
         "tip",
         "tip_attachment",
@@ -71,8 +72,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_portal_limits_migration() -> None:
-    assert head_revision() == "0014_tip_limits"
+def test_head_is_the_score_cover_migration() -> None:
+    assert head_revision() == "0015_score_cover"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0014_tip_limits"
+        assert current_revision(connection) == "0015_score_cover"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:

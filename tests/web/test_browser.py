@@ -85,3 +85,28 @@ def test_an_analyst_searches_the_watch_list_by_pinyin_initials(
     page.wait_for_selector('[data-total="1"]')
     assert "拼音首字母" in page.inner_text("#results")
     screenshot(page, "watchlist")
+
+
+@pytest.mark.browser
+def test_the_three_drops_panel_draws_its_chart(
+    served: tuple[str, World], page: Any, screenshot: Callable[[Any, str], Path]
+) -> None:
+    from tests.services.test_sector_trends import _months  # noqa: PLC0415
+
+    base, world = served
+    _months(
+        world,
+        "online_lending",
+        [("2026-08", 9, 9e8, 900, 300), ("2026-09", 8, 8e8, 800, 250), ("2026-10", 6, 7e8, 700, 2)],
+    )
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base + "/login")
+    page.fill("#user_id", "lead")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/overview")
+    page.wait_for_selector("[data-declines] canvas")
+    assert page.inner_text('[data-figure="three-drops"]') == "2 个月"
+    screenshot(page, "overview-three-drops")
+    assert errors == []

@@ -90,6 +90,31 @@ def stats_command(
         out.print(f"written {xlsx}")
 
 
+@app.command("publish")
+def publish_command(
+    ctx: typer.Context,
+    sector: Annotated[
+        list[str] | None,
+        typer.Option("--sector", help="Only these sectors (default: every sector with data)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output for scripts.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Store every sector's months for the dashboard's "three drops" panel (one run)."""
+    from smokewatch.services.sector_trends import publish
+    from smokewatch.services.workspace import open_store
+
+    state: CliState = ctx.obj
+    settings = state.settings(workspace)
+    with open_store(settings) as store:
+        done = publish(settings, store, sector or None)
+    if as_json:
+        print_json({"run_id": done.run_id, "months": done.months})
+        return
+    table("sector_month", ["sector", "months"], sorted(done.months.items()))
+    out.print(f"run {done.run_id}")
+
+
 def register(root: typer.Typer) -> None:
     """Add ``sector`` to the main app."""
     root.add_typer(app, name="sector")

@@ -2,7 +2,8 @@
 
 :func:`open_from_alert` turns an alert into a clue (线索) in the alert's county, with the alert
 and the entity as its first evidence, and acknowledges the alert. :func:`update_case` corrects
-a title or an entity name (the stage moves only by workflow actions). :func:`case_labels`
+a title, an entity name or the amount involved (涉案金额, :func:`parse_amount`); the stage
+moves only by workflow actions. :func:`case_labels`
 reads finished cases as labels for model retraining and rule tuning: the resolution's
 ``outcome`` (vocabulary ``case_resolution``) says whether the activity was real (label 1), a
 false alarm (label 0), or says nothing (left out unless asked for).
@@ -14,6 +15,7 @@ import csv
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
@@ -22,6 +24,7 @@ import sqlalchemy as sa
 from smokewatch.cases.access import Actor, refusal, sees_region
 from smokewatch.cases.workflow import CaseAction, CaseStatus
 from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound
+from smokewatch.model.types.text import fold_width
 from smokewatch.model.vocab import get_vocabulary
 from smokewatch.services import audit
 from smokewatch.services.alerts import acknowledge_alert
@@ -35,6 +38,8 @@ GRADE_ZH: Final = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blu
 """How a case title opened from an alert names its grade (titles are written in Chinese)."""
 LABELS: Final = {"positive": 1, "negative": 0}
 """Outcome of a resolution → label."""
+MAX_AMOUNT: Final = Decimal("1000000000000000")
+"""Amounts involved stop below 10^15 yuan (the column holds 16 digits before the point)."""
 LABEL_COLUMNS: Final = (
     "entity_id",
     "event_date",
@@ -112,6 +117,41 @@ def open_from_alert(
     return case
 
 
+def parse_amount(value: str | Decimal | int | float) -> Decimal:
+    """An amount in yuan from what a user typed, to the fen (two decimals).
+
+    Thousands separators, a ``¥``/``￥`` sign, ``元`` and full-width digits are accepted.
+
+    Examples:
+        >>> parse_amount("¥1,234,567.8")
+        Decimal('1234567.80')
+        >>> parse_amount("１２００万") # doctest: +IGNORE_EXCEPTION_DETAIL
+        Traceback (most recent call last):
+        InvalidInput: ...
+
+    Raises:
+        InvalidInput: not a number, negative, finer than a fen, or 10^15 yuan or more.
+    """
+    text = fold_width(str(value)).strip()
+    for ignored in ("¥", "￥", ",", "元", " "):
+        text = text.replace(ignored, "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput(f"the amount involved must be a number of yuan, got {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInput(f"the amount involved must be zero or more yuan, got {value!r}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"the amount involved is in yuan with at most two decimals: {value!r}")
+    if amount >= MAX_AMOUNT:
+        raise InvalidInput(f"the amount involved must be below 10^15 yuan, got {value!r}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _shown(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
 def update_case(
     store: Store,
     actor: Actor,
@@ -119,21 +159,29 @@ def update_case(
     *,
     title: str | None = None,
     subject_name: str | None = None,
+    amount_involved: str | Decimal | int | float | None = None,
     expected_version: int | None = None,
 ) -> dict[str, Any]:
-    """Correct a case's title or the entity's name (the stage changes only by actions).
+    """Correct a case's title or the entity's name, or record the amount involved.
+
+    The change is a step of the case's history (``update``: before and after; amounts as
+    text, to the fen) and an audit entry.
 
     Raises:
         NotFound: no such case (or not visible to the actor).
         Forbidden: the actor may not edit cases.
         Conflict: the case changed since ``expected_version``.
-        InvalidInput: nothing to change, or an empty title.
+        InvalidInput: nothing to change, an empty title, or a bad amount.
     """
     if title is not None and not title.strip():
         raise InvalidInput("a case needs a title")
-    changes = {k: v.strip() for k, v in {"title": title, "subject_name": subject_name}.items() if v}
+    changes: dict[str, Any] = {
+        k: v.strip() for k, v in {"title": title, "subject_name": subject_name}.items() if v
+    }
+    if amount_involved is not None:
+        changes["amount_involved"] = parse_amount(amount_involved)
     if not changes:
-        raise InvalidInput("nothing to change: give a title or a subject_name")
+        raise InvalidInput("nothing to change: give a title, a subject_name or an amount_involved")
     now = datetime.now(UTC)
     with store.unit_of_work() as session:
         case = get_visible(session, case_id, actor)
@@ -143,11 +191,11 @@ def update_case(
             raise Conflict(
                 f"case {case_id} changed (version {case.version}, not {expected_version})"
             )
-        before = {name: getattr(case, name) for name in changes}
+        before = {name: _shown(getattr(case, name)) for name in changes}
         for name, value in changes.items():
             setattr(case, name, value)
         case.updated_at, case.version = now, case.version + 1
-        detail = {"before": before, "after": changes}
+        detail = {"before": before, "after": {k: _shown(v) for k, v in changes.items()}}
         append_event(
             session,
             case,

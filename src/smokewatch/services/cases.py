@@ -101,6 +101,7 @@ def case_dict(case: Case, actor: Actor | None = None, today: date | None = None)
         "measures": list(case.measures),
         "resolution": case.resolution,
         "merged_into": case.merged_into,
+        "amount_involved": case.amount_involved,
         "reported_by": case.reported_by,
         "opened_by": case.opened_by,
         "opened_at": case.opened_at,
@@ -113,6 +114,7 @@ def case_dict(case: Case, actor: Actor | None = None, today: date | None = None)
         data["actions"] = [
             a.value for a in allowed_actions(state) if refusal(actor, scope_of(case), a) is None
         ]
+        data["editable"] = refusal(actor, scope_of(case), CaseAction.ASSIGN) is None
     return data
 
 

@@ -5,17 +5,18 @@ cases they can see) and says what it counts (``explain``: a message id the UI tr
 so a leader can ask "what is this number?" and get the rows behind it by following ``href``.
 
 The seed figures are those the plans ask a platform to report: clues transferred to the
-police, amounts involved (when a case records one), warnings issued (alerts raised, and
-warning interviews ordered), and cases the platform found first (an alert on the entity was
-raised before the case was opened). Institutions and balances trending down come from the
-supervisory returns in the analytic engine, which the dashboard does not read
-(``smokewatch sector stats`` reports them).
+police, amounts involved (the sum of the amounts recorded on cases, and on how many cases),
+warnings issued (alerts raised, and warning interviews ordered), and cases the platform found
+first (an alert on the entity was raised before the case was opened). Institutions and
+balances trending down come from the supervisory returns in the analytic engine, which the
+dashboard does not read (``smokewatch sector stats`` reports them).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from smokewatch.services.visibility import region_condition, require_analyst, sh
 from smokewatch.store import scoring
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertEvent, Score
-from smokewatch.store.orm_cases import Case, CaseEvent
+from smokewatch.store.orm_cases import Case
 
 TREND_DATES: Final = 24
 """The grade trend covers at most this many evaluation dates (the most recent)."""
@@ -103,7 +104,7 @@ def top_entities(
                 Score.shadow.is_(False),
                 region_condition(actor, Score.adcode, Score.sector),
             )
-            .order_by(Score.score.desc(), Score.subject_id)
+            .order_by(Score.score.desc(), Score.subject_id.desc())
             .limit(limit)
         ).all()
     top = [
@@ -121,16 +122,6 @@ def top_entities(
     return list(masked)
 
 
-def _amounts(events: list[dict[str, Any]]) -> float | None:
-    """The amount involved of a case: the last ``amount_involved`` recorded by a step."""
-    amount = None
-    for data in events:
-        value = data.get("amount_involved")
-        if isinstance(value, int | float) and value >= 0:
-            amount = float(value)
-    return amount
-
-
 def seed_figures(store: Store, actor: Actor) -> dict[str, Any]:
     """The figures the plans ask for, each with what it counts and where to see the rows.
 
@@ -141,18 +132,14 @@ def seed_figures(store: Store, actor: Actor) -> dict[str, Any]:
     with store.read_session() as session:
         visible_cases = session.execute(
             sa.select(
-                Case.id, Case.subject_id, Case.opened_at, Case.referred_to, Case.measures
+                Case.id,
+                Case.subject_id,
+                Case.opened_at,
+                Case.referred_to,
+                Case.measures,
+                Case.amount_involved,
             ).where(cases.visible(actor))
         ).all()
-        ids = [row.id for row in visible_cases]
-        steps: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        if ids:
-            for case_id, data in session.execute(
-                sa.select(CaseEvent.case_id, CaseEvent.data)
-                .where(CaseEvent.case_id.in_(ids))
-                .order_by(CaseEvent.case_id, CaseEvent.seq)
-            ):
-                steps[case_id].append(dict(data or {}))
         subjects = {row.subject_id for row in visible_cases if row.subject_id}
         first_alert: dict[str, Any] = {}
         if subjects:
@@ -171,7 +158,7 @@ def seed_figures(store: Store, actor: Actor) -> dict[str, Any]:
                 region_condition(actor, Alert.adcode, Alert.sector),
             )
         ).scalar_one()
-    amounts = [a for a in (_amounts(steps[i]) for i in ids) if a is not None]
+    amounts = [row.amount_involved for row in visible_cases if row.amount_involved is not None]
     platform_first = sum(
         1
         for row in visible_cases
@@ -183,8 +170,9 @@ def seed_figures(store: Store, actor: Actor) -> dict[str, Any]:
             "href": "/cases",
         },
         "amount_involved": {
-            "value": sum(amounts) if amounts else None,
+            "value": sum(amounts, Decimal(0)) if amounts else None,
             "cases": len(amounts),
+            "of": len(visible_cases),
             "href": "/cases",
         },
         "warnings_issued": {"value": int(raised_alerts), "href": "/alerts"},

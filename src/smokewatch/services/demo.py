@@ -15,7 +15,10 @@ alerts counted are those of both score runs), so the planted families
 (``demo/families.jsonl``) show in ``graph family``/``graph ubo`` and their members' network
 points reach the index.
 Public tips, warnings and a reward are planted through the portal's services and checked
-too (:mod:`smokewatch.services.demo_tips`).
+too (:mod:`smokewatch.services.demo_tips`). The five month-starts before the evaluation date
+are scored over the findings "first seen" by then (:mod:`smokewatch.services.demo_history`), so
+the overview's trend has six points; the sectors' monthly statistics are published for the
+overview's "three drops" panel (:mod:`smokewatch.services.sector_trends`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from smokewatch.services.demo_grades import (
     read_cases,
     subject_ids,
 )
+from smokewatch.services.demo_history import History, backfill_history
 from smokewatch.services.demo_patrol import DemoPatrol, demo_patrol
 from smokewatch.services.demo_tips import PlantedTip, plant_tips, tip_stats
 from smokewatch.services.detect import DetectSummary, detect
@@ -49,6 +53,7 @@ from smokewatch.services.graph import GraphSummary, build_graph
 from smokewatch.services.ingest import IngestSummary, ingest
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.scores import ScoreSummary, score, workspace_scorecards
+from smokewatch.services.sector_trends import publish as publish_sectors
 from smokewatch.services.workspace import init_workspace, open_store, open_workspace
 from smokewatch.settings import Settings, load_settings
 from smokewatch.store import repos
@@ -135,6 +140,8 @@ class DemoSummary:
     """The company graph built after the first score (families, network risk)."""
     tips: tuple[PlantedTip, ...] = ()
     """The public tips planted through the portal's services, expected against found."""
+    history: History | None = None
+    """The smoke indices of the month-starts before the evaluation date (simulated past)."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -280,9 +287,13 @@ def init_demo(
     (card, *others) = workspace_scorecards(workspace, [SMOKE_SCORECARD, *RATING_SCORECARDS])
     grades = check_grades(settings, manifest.planted_file, scored, card.spec)
     ratings = tuple(check_grades(settings, manifest.planted_file, scored, c.spec) for c in others)
+    progress.start("score the past months", total=None)
+    history = backfill_history(settings, as_of=as_of, seed=seed, scorecard_id=SMOKE_SCORECARD)
+    progress.finish()
     with open_store(settings) as store:
         mechanism = seed_mechanism(store, directory / "evidence")
         planted_tips = plant_tips(settings, store)
+        sectors = publish_sectors(settings, store)
     with open_store(settings) as store, recorded_run(store, "demo", subject=str(directory)) as run:
         run.stats = {
             "enterprises": manifest.enterprise_rows,
@@ -313,6 +324,8 @@ def init_demo(
                 "reached": graph.reached,
             },
             "tips": tip_stats(planted_tips),
+            "history": {"run": history.run_id, "dates": [d.isoformat() for d in history.dates]},
+            "sector_months": sectors.months,
         }
     return DemoSummary(
         directory,
@@ -327,6 +340,7 @@ def init_demo(
         patrol,
         graph,
         tuple(planted_tips),
+        history,
     )
 
 

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from smokewatch.cases.access import Actor
 from smokewatch.errors import Conflict
-from smokewatch.services import alerts, cases, evidence, users
+from smokewatch.services import alerts, case_intake, cases, evidence, users
 from smokewatch.services.case_intake import GRADE_ZH
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertStatus, Score
@@ -96,6 +96,8 @@ class PlantedCase:
     steps: tuple[Step, ...] = ()
     from_alert: bool = True
     title: str | None = None
+    amount: str | None = None
+    """The amount involved (涉案金额, yuan) the lead records once the activity is determined."""
 
 
 RECEIPT: Final = "镜公经侦受〔2026〕第0417号"
@@ -116,6 +118,7 @@ PLANTED_CASES: Final = (
             (28, "jinghu.lead", "verify", {"assignee": "jinghu.officer"}),
             (5, "jinghu.officer", "determine", {"determination": "unlicensed_financial_business"}),
         ),
+        amount="3860000.00",
     ),
     PlantedCase(
         "disposing", "340202", "jinghu.lead", 60,
@@ -124,6 +127,7 @@ PLANTED_CASES: Final = (
             (40, "jinghu.officer", "determine", {"determination": "illegal_fundraising"}),
             (20, "jinghu.lead", "dispose", {"measures": ["warning_notice", "order_to_stop"]}),
         ),
+        amount="12650000.00",
     ),
     PlantedCase(
         "referred", "340202", "jinghu.lead", 70,
@@ -132,6 +136,7 @@ PLANTED_CASES: Final = (
             (50, "jinghu.officer", "determine", {"determination": "fundraising_fraud"}),
             (8, "jinghu.lead", "refer", {"to_agency": "police-340202", "receipt": RECEIPT}),
         ),
+        amount="56300000.00",
     ),
     PlantedCase(
         "closed", "340202", "jinghu.lead", 150,
@@ -142,6 +147,7 @@ PLANTED_CASES: Final = (
             (60, "jinghu.lead", "start_aftermath", {}),
             (3, "jinghu.lead", "close", {"resolution": "cleaned_up"}),
         ),
+        amount="2184500.00",
     ),
     PlantedCase(
         "dismissed", "340207", "jiujiang.lead", 20,
@@ -321,6 +327,10 @@ def seed_mechanism(
         for days_ago, user_id, action, fields in plant.steps:
             cases.act(
                 store, actors[user_id], case_id, action, fields, now=now - timedelta(days=days_ago)
+            )
+        if plant.amount is not None:
+            case_intake.update_case(
+                store, actors[plant.opened_by], case_id, amount_involved=plant.amount
             )
         if plant.key == "referred":
             evidence.attach_file(

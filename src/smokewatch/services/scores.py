@@ -138,9 +138,10 @@ def _default_as_of(engine: Engine) -> date:
     return datetime.now(UTC).date()
 
 
-def _rows(
+def score_rows(
     card: Scorecard, results: list[SmokeIndex], subjects: dict[str, SubjectInfo], as_of: date
 ) -> list[dict[str, Any]]:
+    """The stored rows of a card's smoke indices on one evaluation date."""
     shadow = card.spec.status != Status.ACTIVE
     rows = []
     for result in results:
@@ -277,7 +278,7 @@ def _score_card(
                 status=str(spec.status),
                 title=spec.title.zh,
             )
-        rows = _rows(card, list(results.values()), gathered.subjects, as_of)
+        rows = score_rows(card, list(results.values()), gathered.subjects, as_of)
         summary.scored = scoring.replace_scores(session, run_id, rows)
         summary.by_grade = dict(sorted(Counter(r.grade for r in results.values()).items()))
         if not shadow:
@@ -339,5 +340,6 @@ __all__ = [
     "contribution_json",
     "score",
     "score_id",
+    "score_rows",
     "workspace_scorecards",
 ]

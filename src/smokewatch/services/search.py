@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -142,6 +142,38 @@ def _in_order(query: str, name: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=200_000)
+def _keys(name: str) -> tuple[str, str, str]:
+    """A name folded, its pinyin initials and its trade name's (cached: names repeat)."""
+    return (_fold(name), *initials(name))
+
+
+def matcher(query: str) -> Callable[[str | None], str | None]:
+    """``name_match`` with the query folded once (for a list of names).
+
+    Examples:
+        >>> matcher("zd")("芜湖智鼎资产管理有限公司")
+        'pinyin'
+    """
+    q = _fold(query)
+    latin = q.isascii() and q.isalnum()
+    chinese = len(q) >= 2 and not q.isascii()
+
+    def how(name: str | None) -> str | None:
+        if not q:
+            return "name"
+        text, whole, trade = _keys(name or "")
+        if q in text:
+            return "name"
+        if latin:
+            return "pinyin" if q in whole or q in trade else None
+        if chinese and _in_order(q, text):
+            return "short"
+        return None
+
+    return how
+
+
 def name_match(name: str | None, query: str) -> str | None:
     """How ``query`` finds ``name`` (``name``, ``pinyin``, ``short``) or None.
 
@@ -151,17 +183,7 @@ def name_match(name: str | None, query: str) -> str | None:
         >>> name_match("芜湖智鼎资产管理有限公司", "ZD")
         'pinyin'
     """
-    q, text = _fold(query), _fold(name or "")
-    if not q:
-        return "name"
-    if q in text:
-        return "name"
-    if q.isascii() and q.isalnum():
-        whole, trade = initials(name or "")
-        return "pinyin" if q in whole or q in trade else None
-    if len(q) >= 2 and not q.isascii() and _in_order(q, text):
-        return "short"
-    return None
+    return matcher(query)(name)
 
 
 _RANK: Final = {"name": 0, "pinyin": 1, "short": 2}
@@ -247,15 +269,14 @@ def _named(
     session: Session, conditions: list[sa.ColumnElement[bool]], query: str
 ) -> list[tuple[str, str]]:
     """``(subject_id, how)`` of the rows whose name ``query`` finds, best matches first."""
-    found = []
-    for subject_id, name in session.execute(
+    how_found = matcher(query)
+    # Core rows (no ORM loading): every candidate name is read, so each row must be cheap.
+    rows = session.connection().execute(
         sa.select(Score.subject_id, Score.subject_name)
         .where(*conditions)
-        .order_by(Score.score.desc(), Score.subject_id)
-    ):
-        how = name_match(name, query)
-        if how is not None:
-            found.append((str(subject_id), how))
+        .order_by(Score.score.desc(), Score.subject_id.desc())
+    )
+    found = [(subject_id, how) for subject_id, name in rows if (how := how_found(name))]
     found.sort(key=lambda pair: _RANK[pair[1]])  # stable: index order kept within a rank
     return found
 
@@ -315,7 +336,7 @@ def search(
                 for r in session.execute(
                     sa.select(*_COLUMNS)
                     .where(*conditions)
-                    .order_by(Score.score.desc(), Score.subject_id)
+                    .order_by(Score.score.desc(), Score.subject_id.desc())
                     .limit(size)
                     .offset(start)
                 )

@@ -14,6 +14,7 @@ from smokewatch.store import (
     orm_cases,  # noqa: F401 - registers the case tables on Base.metadata
     orm_patrol,  # noqa: F401 - registers the patrol's change events
     orm_resolve,  # noqa: F401 - registers the judgement table
+    orm_sector,  # noqa: F401 - registers the sector statistics table
     orm_tips,  # noqa: F401 - registers the tip portal's tables
 )
 from smokewatch.store.db import Store

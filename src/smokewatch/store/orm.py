@@ -232,7 +232,21 @@ class Score(Base):
     __tablename__ = "score"
     __table_args__ = (
         sa.Index(None, "subject_id", "scorecard_id"),
-        sa.Index(None, "scorecard_id", "as_of", "grade"),
+        # Dashboard reads (counts, trend, map) answered from the index alone.
+        sa.Index("ix_score_cover", "scorecard_id", "shadow", "as_of", "grade", "adcode", "sector"),
+        # Ranked lists (watch list, top entities, name search) read in index order, backwards.
+        sa.Index(
+            "ix_score_rank",
+            "scorecard_id",
+            "shadow",
+            "as_of",
+            "score",
+            "subject_id",
+            "grade",
+            "adcode",
+            "sector",
+            "subject_name",
+        ),
         sa.Index(None, "run_id"),
     )
 

@@ -8,6 +8,7 @@ append-only: the service layer only ever inserts into them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,6 +105,8 @@ class Case(Base):
     measures: Mapped[list[str]] = mapped_column(sa.JSON())
     resolution: Mapped[str | None] = mapped_column(sa.String(64))
     merged_into: Mapped[str | None] = mapped_column(sa.String(64))
+    amount_involved: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 2))
+    """The amount involved (涉案金额) in yuan, as last recorded on the case (``None``: unknown)."""
     reported_by: Mapped[str | None] = mapped_column(sa.String(64))
     """The reporting institution's agency id, for cases opened from a bank report."""
     opened_by: Mapped[str] = mapped_column(sa.String(128))

@@ -86,7 +86,10 @@ def get_case(store: StoreDep, actor: ActorDep, case_id: str) -> schemas.CaseDeta
 def update_case(
     store: StoreDep, actor: ActorDep, case_id: str, body: schemas.CaseUpdate
 ) -> schemas.Case:
-    """Correct the title or the entity's name (cases are never deleted: dismiss them)."""
+    """Correct the title or the entity's name, or record the amount involved (涉案金额).
+
+    Cases are never deleted: dismiss them.
+    """
     return schemas.Case(
         **case_intake.update_case(
             store,
@@ -94,6 +97,7 @@ def update_case(
             case_id,
             title=body.title,
             subject_name=body.subject_name,
+            amount_involved=body.amount_involved,
             expected_version=body.expected_version,
         )
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,6 +49,13 @@ class CaseUpdate(_Request):
 
     title: str | None = Field(default=None, min_length=1, max_length=500)
     subject_name: str | None = Field(default=None, min_length=1, max_length=500)
+    amount_involved: Decimal | None = Field(
+        default=None,
+        ge=0,
+        lt=10**15,
+        decimal_places=2,
+        description="The amount involved (涉案金额) in yuan, to the fen; recorded in the history.",
+    )
     expected_version: int | None = Field(default=None, ge=1, le=2_000_000_000)
 
 
@@ -98,6 +106,10 @@ class Case(BaseModel):
     measures: list[str]
     resolution: str | None
     merged_into: str | None
+    amount_involved: Decimal | None = Field(
+        description="The amount involved (涉案金额) in yuan, a decimal string to the fen; "
+        "null when not recorded."
+    )
     reported_by: str | None
     opened_by: str
     opened_at: datetime

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from smokewatch.cases.access import Actor
 from smokewatch.cases.workflow import OPEN_STATUSES, transition
 from smokewatch.errors import Conflict, Forbidden, InvalidInput
-from smokewatch.services import cases, evidence, users, views
+from smokewatch.services import case_intake, cases, evidence, users, views
 from smokewatch.web import labels, pages
 
 router = APIRouter(include_in_schema=False)
@@ -140,6 +140,31 @@ async def act(request: Request, case_id: str) -> Response:
             action,
             data,
             expected_version=int(version_text) if version_text.isdigit() else None,
+        )
+    except (Conflict, Forbidden, InvalidInput) as refused:
+        status_code = {Forbidden: 403, InvalidInput: 422}.get(type(refused), 409)
+        return await run_in_threadpool(
+            partial(_case_page, error=str(refused), status_code=status_code), request, who, case_id
+        )
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/amount", dependencies=[Depends(pages.check_csrf)])
+async def amount(request: Request, case_id: str) -> Response:
+    """Record the amount involved (涉案金额, yuan); a bad amount shows the case with the reason."""
+    who = await run_in_threadpool(pages.actor, request)
+    form = await request.form()
+    version_text = str(form.get("version", ""))
+    try:
+        await run_in_threadpool(
+            partial(
+                case_intake.update_case,
+                amount_involved=str(form.get("amount_involved", "")).strip() or "",
+                expected_version=int(version_text) if version_text.isdigit() else None,
+            ),
+            pages.store(request),
+            who,
+            case_id,
         )
     except (Conflict, Forbidden, InvalidInput) as refused:
         status_code = {Forbidden: 403, InvalidInput: 422}.get(type(refused), 409)

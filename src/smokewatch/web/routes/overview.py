@@ -2,7 +2,9 @@
 
 Grades and their trend, new alerts, overdue cases, top risk entities, the seed figures (each
 with what it counts), and the risk map with drill-down (province → city → county): the page
-loads ``/overview/map/<code>.json`` — approximate cells and the grade counts per region.
+loads ``/overview/map/<code>.json`` — approximate cells and the grade counts per region. The
+"three drops" panel shows the sector statistics published to the store; each sector's months
+download as ``/overview/sectors/<sector>.csv`` (the columns of ``smokewatch sector stats``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from smokewatch.cases.access import ANALYST_ROLES
-from smokewatch.services import dashboard, region_map, reports
+from smokewatch.errors import NotFound
+from smokewatch.services import dashboard, region_map, reports, search, sector_trends
+from smokewatch.services.sector import sectors
 from smokewatch.web import pages
 
 router = APIRouter(include_in_schema=False)
@@ -37,6 +41,7 @@ def overview(request: Request) -> HTMLResponse:
         new_alerts=dashboard.new_alerts(store, who),
         overdue=dashboard.overdue_cases(store, who),
         top=dashboard.top_entities(store, who),
+        sectors=sector_trends.overview(store, who),
         map_start=region_map.start_code(who, jurisdiction),
     )
 
@@ -50,4 +55,17 @@ def region_map_json(request: Request, code: str) -> JSONResponse:
     return JSONResponse(
         {**risk, "geojson": region_map.geometry(code)},
         headers={"cache-control": "private, max-age=60"},
+    )
+
+
+@router.get("/overview/sectors/{sector}.csv")
+def sector_csv(request: Request, sector: str) -> Response:
+    """Every published month of a sector, with its streaks of decline (CSV, UTF-8 with BOM)."""
+    if sector not in sectors():
+        raise NotFound(f"no sector {sector!r}")
+    rows = sector_trends.as_csv_rows(pages.store(request), pages.actor(request), sector)
+    return Response(
+        search.to_csv(sector_trends.CSV_HEADER, rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="sector-{sector}.csv"'},
     )

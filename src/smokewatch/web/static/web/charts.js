@@ -23,6 +23,20 @@
     });
   }
 
+  function declines(el) {
+    var data = json(el, "data-declines");
+    chart(el).setOption({
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 48, right: 48, top: 32, bottom: 28 },
+      xAxis: { type: "category", data: data.months },
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value" }],
+      series: data.series.map(function (s) {
+        return { name: s.name, type: "line", yAxisIndex: s.axis, data: s.data, symbolSize: 5 };
+      })
+    });
+  }
+
   function text(tag, value, cls) {
     var node = document.createElement(tag);
     node.textContent = value;
@@ -190,6 +204,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-trend]").forEach(trend);
+    document.querySelectorAll("[data-declines]").forEach(declines);
     document.querySelectorAll("[data-map]").forEach(riskMap);
     document.querySelectorAll("[data-radar]").forEach(radar);
     document.querySelectorAll("[data-history]").forEach(history);
