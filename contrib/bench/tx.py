@@ -7,7 +7,10 @@ In the same run, over the same file:
 2. the benchmark peer, IBM's Graph Feature Preprocessor (``snapml``), feature extraction
    alone — only when ``--peer-python`` names the Python of a separate virtual environment
    that has it (``contrib/bench/tx_peer.py``; proprietary licence, never a smokewatch
-   dependency); otherwise it is reported as unavailable;
+   dependency); otherwise it is reported as unavailable. ``--peer-time-limit S`` (default
+   600) streams the file through the peer in batches and stops it after S seconds: it then
+   reports the transfers it got through and its rate over them (``complete: false``);
+   ``0`` runs it to the end in one call, however long that takes;
 3. with ``--spark``, ``tx score --engine spark://local[2]``.
 
 The model is trained into ``<out>/model`` with ``smokewatch tx train`` on first use. Results
@@ -32,12 +35,12 @@ BIN = Path(sys.executable).parent
 PEER = ROOT / "contrib" / "bench" / "tx_peer.py"
 
 
-def timed(command: list[str]) -> dict[str, Any]:
+def timed(command: list[str], timeout: float | None = None) -> dict[str, Any]:
     """Run a command under ``/usr/bin/time -v`` when available: seconds and peak RSS (MB)."""
     gnu_time = Path("/usr/bin/time")
     wrapped = [str(gnu_time), "-v", *command] if gnu_time.exists() else command
     started = time.perf_counter()
-    done = subprocess.run(wrapped, capture_output=True, text=True, check=False)
+    done = subprocess.run(wrapped, capture_output=True, text=True, check=False, timeout=timeout)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-3000:]}")
@@ -73,12 +76,23 @@ def score_run(model: Path, data: Path, out: Path, engine: str | None) -> dict[st
     return {**result, "transfers": rows, "transfers_per_s": round(rows / result["seconds"], 1)}
 
 
-def peer_run(python: str | None, data: Path) -> dict[str, Any]:
+def peer_run(python: str | None, data: Path, limit: float) -> dict[str, Any]:
     if not python:
         return {"available": False, "reason": "no --peer-python given (snapml venv)"}
     if not Path(python).exists():
         return {"available": False, "reason": f"{python} does not exist"}
-    result = timed([python, str(PEER), "features", "--data", str(data), "--threads", "2"])
+    command = [python, str(PEER), "features", "--data", str(data), "--threads", "2"]
+    if limit:
+        command += ["--time-limit", str(limit)]
+    try:
+        # the peer stops itself after its batch; the timeout only catches a batch that hangs
+        result = timed(command, timeout=limit * 3 + 300 if limit else None)
+    except subprocess.TimeoutExpired:
+        return {
+            "available": True,
+            "complete": False,
+            "reason": f"killed after {limit * 3 + 300:.0f} s",
+        }
     return {"available": True, **json.loads(result["stdout"].strip().splitlines()[-1])}
 
 
@@ -89,17 +103,20 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="a trained model (default: <out>/model)")
     parser.add_argument("--peer-python", help="Python of a venv with snapml (the peer)")
     parser.add_argument("--spark", action="store_true", help="also score on spark://local[2]")
+    parser.add_argument(
+        "--peer-time-limit", type=float, default=600, help="seconds per peer run (0: no limit)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     model = args.model or ensure_model(args.data, args.out)
     results: dict[str, Any] = {"data": str(args.data), "cpus": os.cpu_count()}
-    results["peer_before"] = peer_run(args.peer_python, args.data)
+    results["peer_before"] = peer_run(args.peer_python, args.data, args.peer_time_limit)
     results["duckdb"] = score_run(model, args.data, args.out, None)
-    results["peer_after"] = peer_run(args.peer_python, args.data)
+    results["peer_after"] = peer_run(args.peer_python, args.data, args.peer_time_limit)
     if args.spark:
         results["spark_local2"] = score_run(model, args.data, args.out, "spark://local[2]")
     peers = [r["transfers_per_s"] for r in (results["peer_before"], results["peer_after"])
-             if r.get("available")]  # fmt: skip
+             if r.get("transfers_per_s")]  # fmt: skip
     if peers:
         mean = sum(peers) / len(peers)
         results["peer_transfers_per_s_mean"] = round(mean, 1)
