@@ -34,38 +34,37 @@ reach as (
   from (select max(age) as max_age from base) b
   cross join (select 0 as h union all select 1 as h) o
 ),
-context as (
-  select x.h, x.t as w, x.payer, x.payee, x.n, x.amount
-  from (
-    select p.h, p.w - k.k as t, p.w, p.payer, p.payee, p.n, p.amount, r.m, r.last_w,
-           least(greatest(p.w - k.k - r.m, 0), greatest(r.last_w - 2 * r.m, 0)) as first_w
-    from pair_windows p
-    join reach r on r.h = p.h
-    cross join (
-      select -24 as k union all select -23 union all select -22 union all select -21 union all select -20
-      union all select -19 union all select -18 union all select -17 union all select -16 union all select -15
-      union all select -14 union all select -13 union all select -12 union all select -11 union all select -10
-      union all select -9 union all select -8 union all select -7 union all select -6 union all select -5
-      union all select -4 union all select -3 union all select -2 union all select -1 union all select 0
-      union all select 1 union all select 2 union all select 3 union all select 4 union all select 5
-      union all select 6 union all select 7 union all select 8 union all select 9 union all select 10
-      union all select 11 union all select 12 union all select 13 union all select 14 union all select 15
-      union all select 16 union all select 17 union all select 18 union all select 19 union all select 20
-      union all select 21 union all select 22 union all select 23 union all select 24
-    ) k
-    where abs(k.k) <= 2 * r.m
-  ) x
-  where x.t between 0 and x.last_w
-    and x.w between x.first_w and x.first_w + 2 * x.m
+pair_context as (
+  select a.h, a.w, a.payer, a.payee, sum(b.n) as n, sum(b.amount) as amount
+  from pair_windows a
+  join reach r on r.h = a.h
+  join pair_windows b on b.h = a.h and b.payer = a.payer and b.payee = a.payee
+  where b.w between least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0))
+                and least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0)) + 2 * r.m
+  group by a.h, a.w, a.payer, a.payee
+),
+out_windows as (
+  select h, w, payer, sum(amount) as amount
+  from pair_windows
+  group by h, w, payer
+),
+out_context as (
+  select a.h, a.w, a.payer, sum(b.amount) as amount
+  from out_windows a
+  join reach r on r.h = a.h
+  join out_windows b on b.h = a.h and b.payer = a.payer
+  where b.w between least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0))
+                and least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0)) + 2 * r.m
+  group by a.h, a.w, a.payer
 ),
 pairs as (
   select h, w, payee as account, payer, sum(n) as n_pair, sum(amount) as pair_amount
-  from context
+  from pair_context
   group by h, w, payee, payer
 ),
 spent as (
   select h, w, payer, sum(amount) as out_amount
-  from context
+  from out_context
   group by h, w, payer
 ),
 credits as (
