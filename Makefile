@@ -77,6 +77,12 @@ wheel-check: install ## build the wheel; run it without extras, then the offline
 openapi: install ## regenerate docs/openapi.json from the app (a test fails when it is stale)
 	$(BIN)/python -c 'import sys; from smokewatch.api.app import openapi_json; sys.stdout.write(openapi_json())' > docs/openapi.json
 
+.PHONY: messages
+messages: install ## extract UI strings into the zh-CN/en catalogs (then translate the new zh-CN ones)
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o $(TOOLS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TOOLS)/messages.pot -d src/smokewatch/webkit/locale -D messages -w 100 \
+		--no-fuzzy-matching --ignore-obsolete
+
 .PHONY: format
 format: install ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix src tests contrib
@@ -99,9 +105,13 @@ bench-graph: install ## 1M-enterprise resolution (DuckDB) + company families (Du
 bench-text: install ## text analyze throughput next to jieba.lcut (trains the models on first run)
 	$(BIN)/python contrib/bench/text.py --out bench-out/text
 
+.PHONY: bench-enterprise-cv
+bench-enterprise-cv: install ## enterprise-risk F1 over 5 CV seeds, before/after, plus a fully nested tuning check
+	$(BIN)/python contrib/bench/enterprise_cv.py --nested-seeds 1 --out bench-out/enterprise-cv
+
 .PHONY: bench-patrol
-bench-patrol: install ## patrol 1,000 synthetic pages on loopback: pages/s with evidence fixation
-	$(BIN)/python contrib/bench/patrol.py --pages 1000 --out bench-out/patrol
+bench-patrol: install ## patrol 1,000 synthetic pages on 4 loopback hosts: pages/s with evidence fixation
+	$(BIN)/python contrib/bench/patrol.py --pages 1000 --sites 4 --workers 4 --out bench-out/patrol
 
 .PHONY: bench-loans
 bench-loans: install ## cost 5,000,000 synthetic loans against the legal cap on DuckDB
@@ -115,6 +125,10 @@ bench-tx: install ## tx score on AMLSim ews62k in transfers/s next to snapml GFP
 .PHONY: bench-api
 bench-api: install ## 50 concurrent clients against entity profile and alert list of the demo workspace
 	$(BIN)/python contrib/bench/api.py --out bench-out/api
+
+.PHONY: bench-portal
+bench-portal: install ## tips/s the public portal sustains with 50 concurrent clients on loopback
+	$(BIN)/python contrib/bench/portal.py --out bench-out/portal
 
 .PHONY: clean
 clean: ## remove build artefacts and caches (keeps .venv)

@@ -2,21 +2,29 @@
 
 Checks that the package imports without optional dependencies, that every data file it needs
 was packaged (divisions, vocabularies, lexicons, the rule pack, migrations), and that the
-screen, rules and demo commands work end to end on DuckDB and SQLite.
+screen, rules and demo commands work end to end on DuckDB and SQLite, and that the dashboard
+serves its sign-in page, translations and vendored JavaScript from the installed package.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
+import uvicorn
+
 import smokewatch
+from smokewatch.cli.server import create_server_app
 from smokewatch.engine import connect
 from smokewatch.errors import MissingExtra
-from smokewatch.settings import EngineSettings
+from smokewatch.settings import EngineSettings, Settings
 
 BIN = Path(sys.executable).parent
 
@@ -54,7 +62,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         out = run("demo", "init", str(Path(scratch) / "demo"), "--enterprises", "1000")
         expect("Planted cases" in out, f"demo summary printed:\n{out}")
+        dashboard(Path(scratch) / "demo")
     print("wheel smoke test passed:", location)
+
+
+def dashboard(workspace: Path) -> None:
+    """The dashboard's page, Chinese catalog and vendored scripts come from the wheel."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = create_server_app(Settings(workspace=workspace))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        with urllib.request.urlopen(f"{base}/login") as answer:  # noqa: S310 - loopback http
+            expect("登录" in answer.read().decode("utf-8"), "the sign-in page in Chinese")
+        for script in ("vendor/echarts.min.js", "vendor/htmx.min.js", "web/app.js"):
+            with urllib.request.urlopen(f"{base}/static/{script}") as answer:  # noqa: S310
+                expect(len(answer.read()) > 100, f"{script} served")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,14 @@ the run prints how many Spark and PostgreSQL tests passed.
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -34,7 +39,22 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 configure_logging("warning")
 
-_MARKED: dict[str, set[str]] = {"spark": set(), "postgres": set()}
+_MARKED: dict[str, set[str]] = {"spark": set(), "postgres": set(), "browser": set()}
+CHROMIUM = os.environ.get("SMOKEWATCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Where browser tests save screenshots (CI keeps them as artefacts).
+ARTIFACTS = Path(
+    os.environ.get(
+        "SMOKEWATCH_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"
+    )
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -47,6 +67,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             _MARKED["spark"].add(item.nodeid)
             if not SPARK_ENABLED:
                 item.add_marker(skip_spark)
+        if item.get_closest_marker("browser"):
+            _MARKED["browser"].add(item.nodeid)
         if item.get_closest_marker("postgres"):
             _MARKED["postgres"].add(item.nodeid)
             if not POSTGRES_URL:
@@ -130,3 +152,80 @@ def ews12k_transfer_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tx-model") / "model"
     train_transfer_model(SHARED_DATA / "amlsim" / "ews12k", folder)
     return folder
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[[Any], str]]:
+    """Serve ASGI apps with uvicorn on loopback ports; returns ``start(app) -> base URL``.
+
+    Every server started in a test is stopped when the test ends.
+    """
+    import uvicorn  # noqa: PLC0415
+
+    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: Any) -> str:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        running.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in running:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (no browser download; must be installed)."""
+    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: `apt-get install chromium` (.ci/run does) "
+            "or set SMOKEWATCH_CHROMIUM"
+        )
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser page (own cookies) at 1366x768; console errors fail the test."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    new_page = context.new_page()
+    errors: list[str] = []
+    new_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    new_page.on("pageerror", lambda e: errors.append(str(e)))
+    yield new_page
+    context.close()
+    if not request.node.get_closest_marker("allow_console_errors"):
+        assert not errors, f"the browser console reported errors: {errors}"
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
+    """Save a full-page screenshot as a test artefact: ``screenshot(page, "overview")``."""
+
+    def take(target: Any, name: str) -> Path:
+        folder = ARTIFACTS / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+        path = folder / f"{stem}--{name}.png"
+        target.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

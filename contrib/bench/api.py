@@ -24,13 +24,16 @@ import os
 import random
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import measure
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -152,31 +155,17 @@ async def run_phase(
 
 
 def summarise(latencies: list[float | None], seconds: float) -> dict[str, Any]:
-    ok = sorted(x for x in latencies if x is not None)
-    cuts = statistics.quantiles(ok, n=100) if len(ok) >= 2 else [float("nan")] * 99
+    ok = [x for x in latencies if x is not None]
     return {
         "requests": len(latencies),
         "errors": sum(1 for x in latencies if x is None),
         "rps": round(len(latencies) / seconds, 1),
-        "p50_ms": round(cuts[49] * 1000, 1),
-        "p95_ms": round(cuts[94] * 1000, 1),
-        "p99_ms": round(cuts[98] * 1000, 1),
+        **measure.percentiles_ms(ok),
     }
 
 
 def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server stopped before it was ready")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
-                if sock.recv(12).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not answer within 60 s")
+    measure.wait_for_http(port, server, "/api/v1/health", seconds=60, what="server")
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from smokewatch.api.app import create_app
 from smokewatch.services import users
 from smokewatch.services.workspace import init_workspace
-from smokewatch.settings import Settings
+from smokewatch.settings import JurisdictionSettings, Settings
 from smokewatch.store.db import Store
 from tests.api.world import ROOT, USERS, World, populate
 from tests.store.conftest import (  # noqa: F401 - fixtures used by name
@@ -29,7 +29,10 @@ from tests.store.conftest import (  # noqa: F401 - fixtures used by name
 def open_world(url: str, folder: Path) -> Iterator[World]:
     """A migrated store with the world's agencies, users and runs, and the app over it."""
     workspace = init_workspace(folder / "ws")
-    settings = Settings(workspace=workspace.root)
+    settings = Settings(
+        workspace=workspace.root,
+        jurisdiction=JurisdictionSettings(name="芜湖市地方金融管理局", adcode="340200"),
+    )
     store = Store(url)
     store.upgrade()
     actors = populate(store)

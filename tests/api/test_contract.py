@@ -32,6 +32,9 @@ OPERATIONS = sorted(
 EXAMPLES = 6
 FEWER = {"GET /api/v1/screen": 2}
 """A real screening opens an analytic engine (about a second): fewer examples."""
+READ_TIMEOUT = 120
+"""Seconds (schemathesis' default is 10): the first call parsing the rule catalogue on a loaded
+two-core machine took longer, and a timeout says nothing about the contract."""
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -65,6 +68,10 @@ def test_the_api_keeps_its_contract(
     )
     def run(case: schemathesis.Case, data: st.DataObject) -> None:
         _, token = fresh_token(world, "admin")
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"},
+            checks=CHECKS,
+            timeout=READ_TIMEOUT,
+        )
 
     run()

@@ -140,3 +140,61 @@ def test_invalid_requests_get_the_error_shape_with_field_details(world: World) -
     }
     missing = world.call("lead", "GET", "/api/v1/no-such-thing")
     assert missing.status_code == 404 and missing.json()["error"]["kind"] == "NotFound"
+
+
+def test_an_alert_is_assigned_to_someone_who_can_work_on_it(world: World) -> None:
+    alert = f"al-{entity(world, IN)}"
+    given = world.call(
+        "lead",
+        "POST",
+        f"/api/v1/alerts/{alert}/assign",
+        json={"assignee": "officer", "note": "请核查"},
+    )
+    assert given.status_code == 200
+    assert given.json()["assignee"] == "officer" and given.json()["assigned_at"] is not None
+    assert given.json()["history"][-1]["reason"] == "→ officer: 请核查"
+    mine = world.call("officer", "GET", "/api/v1/alerts", params={"assignee": "officer"}).json()
+    assert [a["id"] for a in mine["items"]] == [alert]
+    for refused in ("viewer", "jiujiang", "nobody"):  # cannot act / other county / unknown
+        answer = world.call(
+            "lead", "POST", f"/api/v1/alerts/{alert}/assign", json={"assignee": refused}
+        )
+        assert answer.status_code == 422, refused
+    back = world.call("lead", "POST", f"/api/v1/alerts/{alert}/assign", json={"assignee": None})
+    assert back.json()["assignee"] is None
+    actions = [e["action"] for e in audit.history(world.store, "alert", alert)]
+    assert actions == ["alert.assigned", "alert.assigned"]
+
+
+def test_a_closed_alert_is_not_assigned(world: World) -> None:
+    alert = f"al-{entity(world, IN)}"
+    world.call("lead", "POST", f"/api/v1/alerts/{alert}/close", json={"reason": "已核查"})
+    answer = world.call(
+        "lead", "POST", f"/api/v1/alerts/{alert}/assign", json={"assignee": "officer"}
+    )
+    assert answer.status_code == 409
+
+
+def test_pages_of_alerts_and_profile_findings_count_every_match(world: World) -> None:
+    """The page and its total come from one statement; past the last page the total stays."""
+    for _ in range(3):
+        entity(world, IN)
+    first = world.call("admin", "GET", "/api/v1/alerts", params={"limit": 2}).json()
+    beyond = world.call("admin", "GET", "/api/v1/alerts", params={"offset": 50}).json()
+    assert (first["total"], len(first["items"])) == (3, 2)
+    assert (beyond["total"], beyond["items"]) == (3, [])
+    subject = entity(world, OUT)
+    profile = world.call("admin", "GET", f"/api/v1/entities/{subject}").json()
+    assert profile["findings_total"] == len(profile["findings"]) == 1
+
+
+def test_findings_and_the_overview_follow_the_territory(world: World) -> None:
+    inside = entity(world, IN)
+    entity(world, OUT)
+    listed = world.call("lead", "GET", "/api/v1/findings").json()
+    assert {f["subject_id"] for f in listed["items"]} == {inside}
+    assert listed["items"][0]["adcode"] == IN
+    overview = world.call("lead", "GET", "/api/v1/overview").json()
+    assert overview["findings"] == 1
+    city = world.call("city", "GET", "/api/v1/overview").json()
+    assert city["findings"] == 2

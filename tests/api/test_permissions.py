@@ -2,9 +2,14 @@
 
 One table (:data:`MATRIX`) says what each role gets from each operation, for an object inside
 the county-level users' county (``IN``, 340202) and one outside it (``OUT``, 340207, still in
-the city of the city lead). For the police "inside" means referred to their unit, for the bank
-reporter opened from their report. ``200L``/``200H``: the list answers 200 and lists / hides
-the object. Each cell makes its own objects, so cells do not depend on each other.
+the city of the city lead and of the workspace). For the police "inside" means referred to
+their unit, for the bank reporter (a county branch in ``IN``) opened from their report.
+``200L``/``200H``: the answer is 200 and lists / hides the object (a run's rejected rows are
+raw data of the whole workspace: shown to the city and the admin only). Each cell makes its
+own objects, so cells do not depend on each other.
+
+:func:`test_the_actions_offered_are_the_actions_accepted` checks the other half of a case
+answer: every action it offers the user is accepted, and every other one is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from typing import Any
 
 import pytest
 
-from smokewatch.services import alerts, users
+from smokewatch.cases.workflow import CaseAction
+from smokewatch.services import alerts, cases, users
+from tests.api import tips_world
 from tests.api.world import (
     IN,
     OUT,
@@ -43,8 +50,10 @@ class Call:
     content: bytes | None = None
     token: str | None = None
     """Send this token instead of the role's (sign-out ends the session it is sent with)."""
-    listed: tuple[str, str] | None = None
+    listed: tuple[str, Any] | None = None
     """(field, value) identifying the object in a list answer."""
+    items: str = "items"
+    """Where the list is in an object answer."""
 
 
 def _none(world: World, where: str, role: str) -> Call:
@@ -52,7 +61,7 @@ def _none(world: World, where: str, role: str) -> Call:
 
 
 def _run(world: World, where: str, role: str) -> Call:
-    return Call(path={"run_id": "ing-1"})
+    return Call(path={"run_id": "ing-1"}, listed=("row_number", 7), items="rejects")
 
 
 def _rule(world: World, where: str, role: str) -> Call:
@@ -197,24 +206,95 @@ def _download(world: World, where: str, role: str) -> Call:
     return Call(path={"case_id": case_id, "sha256": sha})
 
 
+def _tips(world: World, where: str, role: str) -> Call:
+    return Call(query={"limit": 1000}, listed=("id", tips_world.tip(world, where)))
+
+
+def _tip(body: Any = None) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(path={"tip_id": tips_world.tip(world, where)}, json=body)
+
+    return setup
+
+
+def _tip_file(world: World, where: str, role: str) -> Call:
+    tip_id, sha = tips_world.tip_file(world, where)
+    return Call(path={"tip_id": tip_id, "sha256": sha})
+
+
+def _confirmed(body: Any) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(path={"tip_id": tips_world.confirmed_tip(world, where)}, json=body)
+
+    return setup
+
+
+def _rewarded(body: Any = None) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(path={"tip_id": tips_world.rewarded_tip(world, where)}, json=body)
+
+    return setup
+
+
+def _scheme(world: World, where: str, role: str) -> Call:
+    return Call(
+        json={
+            "id": world.next("scheme-"),
+            "name": "举报奖励办法",
+            "province": "340000",
+            "rate": "0.02",
+            "floor": "1000",
+            "cap": "200000",
+            "valid_from": "2027-01-01",
+        }
+    )
+
+
+def _warnings(world: World, where: str, role: str) -> Call:
+    return Call(listed=("id", tips_world.warning(world, where)))
+
+
+def _warning_draft(world: World, where: str, role: str) -> Call:
+    return Call(
+        json={
+            "title": "关于警惕“养老投资”骗局的风险提示",
+            "body": "近期有不法分子以养老服务为名，承诺高额回报，非法吸收公众存款。",
+            "issuing_agency": "镜湖区金融办",
+            "adcode": where,
+        }
+    )
+
+
+def _warning(publish: bool, body: Any = None) -> Setup:
+    def setup(world: World, where: str, role: str) -> Call:
+        return Call(
+            path={"warning_id": tips_world.warning(world, where, publish=publish)}, json=body
+        )
+
+    return setup
+
+
 ALL_200 = "200/200 " * 7
 ANALYSTS = "200/200 200/200 200/200 200/200 200/200 403/403 403/403"
 ADMIN_ONLY = "{0}/{0} 403/403 403/403 403/403 403/403 403/403 403/403"
+WORKSPACE_ROWS = "200L/200L 200L/200L 200H/200H 200H/200H 200H/200H 403/403 403/403"
 ROUTED_LIST = "200L/200L 200L/200L 200L/200H 200L/200H 200L/200H 403/403 403/403"
 ROUTED_READ = "200/200 200/200 200/404 200/404 200/404 403/403 403/403"
 ROUTED_ACT = "{0}/{0} {0}/{0} {0}/404 {0}/404 403/404 403/403 403/403"
 CASE_READ = "200/200 200/200 200/404 200/404 200/404 200/404 200/404"
 CASE_EDIT = "{0}/{0} {0}/{0} {0}/404 {0}/404 403/404 403/404 403/404"
+REWARD = "{0}/{0} {0}/{0} {0}/404 403/404 403/404 403/403 403/403"
+WARNING_EDIT = "{0}/{0} {0}/{0} {0}/403 403/403 403/403 403/403 403/403"
 
 # operation id: (method, path, setup, "in/out" for admin city lead officer viewer police reporter)
 MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "system-health": ("GET", "/health", _none, ALL_200),
     "overview-get": ("GET", "/overview", _none, ANALYSTS),
     "runs-list": ("GET", "/runs", _none, ANALYSTS),
-    "runs-get": ("GET", "/runs/{run_id}", _run, ANALYSTS),
-    "runs-rejects": ("GET", "/runs/{run_id}/rejects", _run, ANALYSTS),
-    "findings-list": ("GET", "/findings", _findings,
-                      "200L/200L 200L/200L 200L/200L 200L/200L 200L/200L 403/403 403/403"),
+    "runs-get": ("GET", "/runs/{run_id}", _run, WORKSPACE_ROWS),
+    "runs-rejects": ("GET", "/runs/{run_id}/rejects", _run,
+                     "200/200 200/200 403/403 403/403 403/403 403/403 403/403"),
+    "findings-list": ("GET", "/findings", _findings, ROUTED_LIST),
     "rules-list": ("GET", "/rules", _none, ALL_200),
     "rules-get": ("GET", "/rules/{rule_id}", _rule, ALL_200),
     "scorecards-list": ("GET", "/scorecards", _none, ALL_200),
@@ -246,6 +326,8 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "alerts-list": ("GET", "/alerts", _alerts, ROUTED_LIST),
     "alerts-get": ("GET", "/alerts/{alert_id}", _alert(), ROUTED_READ),
     "alerts-acknowledge": ("POST", "/alerts/{alert_id}/ack", _alert({}), ROUTED_ACT.format(200)),
+    "alerts-assign": ("POST", "/alerts/{alert_id}/assign", _alert({"assignee": None}),
+                      ROUTED_ACT.format(200)),
     "alerts-snooze": ("POST", "/alerts/{alert_id}/snooze",
                       _alert({"until": "2099-01-01", "reason": "待核实"}), ROUTED_ACT.format(200)),
     "alerts-close": ("POST", "/alerts/{alert_id}/close", _alert({"reason": "已核查"}),
@@ -261,7 +343,7 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "cases-list": ("GET", "/cases", _cases_list,
                    "200L/200L 200L/200L 200L/200H 200L/200H 200L/200H 200L/200H 200L/200H"),
     "cases-open": ("POST", "/cases", _case_open,
-                   "201/201 201/201 201/403 201/403 403/403 403/403 201/201"),
+                   "201/201 201/201 201/403 201/403 403/403 403/403 201/403"),
     "cases-get": ("GET", "/cases/{case_id}", _case(), CASE_READ),
     "cases-update": ("PATCH", "/cases/{case_id}", _case({"title": "更正标题"}),
                      CASE_EDIT.format(200)),
@@ -273,6 +355,27 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
                            _case({"kind": "entity", "ref_id": "ent-x"}), CASE_EDIT.format(201)),
     "cases-upload-file": ("POST", "/cases/{case_id}/files", _upload, CASE_EDIT.format(201)),
     "cases-download-file": ("GET", "/cases/{case_id}/files/{sha256}", _download, CASE_READ),
+    "tips-inbox": ("GET", "/tips", _tips, ROUTED_LIST),
+    "tips-get": ("GET", "/tips/{tip_id}", _tip(), ROUTED_READ),
+    "tips-act": ("POST", "/tips/{tip_id}/actions", _tip({"action": "triage"}),
+                 ROUTED_ACT.format(200)),
+    "tips-convert": ("POST", "/tips/{tip_id}/case", _tip({}), ROUTED_ACT.format(201)),
+    "tips-download-file": ("GET", "/tips/{tip_id}/files/{sha256}", _tip_file, ROUTED_READ),
+    "tips-reward": ("GET", "/tips/{tip_id}/reward", _rewarded(), ROUTED_READ),
+    "tips-decide-reward": ("POST", "/tips/{tip_id}/reward",
+                           _confirmed({"illegal_amount": "3000000", "reason": "查实"}),
+                           REWARD.format(201)),
+    "tips-reward-payment": ("POST", "/tips/{tip_id}/reward/payment",
+                            _rewarded({"status": "paid", "reference": "付款凭证 2026-118"}),
+                            REWARD.format(200)),
+    "rewards-schemes": ("GET", "/reward-schemes", _none, ALL_200),
+    "rewards-add-scheme": ("POST", "/reward-schemes", _scheme, ADMIN_ONLY.format(201)),
+    "warnings-list": ("GET", "/warnings", _warnings, ROUTED_LIST),
+    "warnings-draft": ("POST", "/warnings", _warning_draft, WARNING_EDIT.format(201)),
+    "warnings-approve": ("POST", "/warnings/{warning_id}/approve", _warning(False),
+                         WARNING_EDIT.format(200)),
+    "warnings-withdraw": ("POST", "/warnings/{warning_id}/withdraw",
+                          _warning(True, {"reason": "已整改"}), WARNING_EDIT.format(200)),
 }  # fmt: skip
 
 _CELL = re.compile(r"(\d{3})([LH]?)")
@@ -317,7 +420,7 @@ def test_permission_matrix(shared_world: World, operation: str, role: str, where
     if listing:
         assert call.listed is not None
         body = response.json()
-        items = body["items"] if isinstance(body, dict) else body
+        items = body[call.items] if isinstance(body, dict) else body
         key, value = call.listed
         assert any(item[key] == value for item in items) == (listing == "L")
 
@@ -344,3 +447,57 @@ def test_without_a_token_every_operation_but_health_and_sign_in_is_401(
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.json()["error"]["kind"] == "Unauthorized"
+
+
+def _action_body(world: World, where: str, action: str) -> dict[str, Any]:
+    """A complete, valid request for an action (so only the rules can refuse it)."""
+    fields: dict[str, Any] = {
+        "verify": {"assignee": "admin"},
+        "determine": {"determination": "illegal_fundraising"},
+        "dispose": {"measures": ["warning_notice"]},
+        "refer": {"to_agency": f"police-{where}", "receipt": world.next("移送-")},
+        "close": {"resolution": "disposed"},
+        "dismiss": {"resolution": "false_positive"},
+        "reopen": {"reason": "新证据"},
+        "escalate": {"reason": "跨区县"},
+        "designate_lead": {"lead_adcode": where},
+        "assign": {"assignee": "admin"},
+    }
+    if action == "merge":
+        return {"action": action, "into": referred_case(world, where), "reason": "同一集团"}
+    return {"action": action, **fields.get(action, {})}
+
+
+def _stage_case(world: World, where: str, stage: str) -> str:
+    case_id = referred_case(world, where)
+    if stage == "escalated":
+        cases.act(world.store, ROOT, case_id, "escalate", {"reason": "跨区县"})
+    return case_id
+
+
+@pytest.mark.parametrize("stage", ["referred", "escalated"])
+@pytest.mark.parametrize("where", [IN, OUT], ids=["in", "out"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_actions_offered_are_the_actions_accepted(
+    shared_world: World, role: str, where: str, stage: str
+) -> None:
+    """A case answer offers exactly the actions its user would be allowed to take now."""
+    world = shared_world
+    case_id = _stage_case(world, where, stage)
+    answer = world.call(role, "GET", f"/api/v1/cases/{case_id}")
+    offered = set(answer.json()["actions"]) if answer.status_code == 200 else set()
+    assert answer.status_code in (200, 404)
+    for action in CaseAction:
+        # An offered action gets a case of its own (taking it changes the case); a refused
+        # one leaves the case as it was, so the refusals share one.
+        target = _stage_case(world, where, stage) if action in offered else case_id
+        body = _action_body(world, where, action.value)
+        taken = world.call(role, "POST", f"/api/v1/cases/{target}/transitions", json=body)
+        if action in offered:
+            assert taken.status_code == 200, (action, taken.text)
+        else:
+            refused = 404 if answer.status_code == 404 else (403, 409)
+            assert taken.status_code in (refused if isinstance(refused, tuple) else (refused,)), (
+                action,
+                taken.text,
+            )

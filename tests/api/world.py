@@ -1,10 +1,11 @@
 """A small monitored world for API tests: agencies, one user per role, entities in two counties.
 
-``IN`` (镜湖区 340202) is the county of the county-level users; ``OUT`` (鸠江区 340207) is
-another county of the same city. Entities get a score (with contributions and evidence), an
-open alert and a finding, routed to their county and to sector L7243 (the officer's agency
-covers L72). Every helper makes fresh objects, so each test (and each cell of the permission
-matrix) starts from its own.
+``IN`` (镜湖区 340202) is the county of the county-level users and of the bank branch that
+reports; ``OUT`` (鸠江区 340207) is another county of the same city, the workspace's
+(340200). Entities get a score (with contributions and evidence), an open alert and a
+finding, routed to their county and to sector L7243 (the officer's agency covers L72).
+Every helper makes fresh objects, so each test (and each cell of the permission matrix)
+starts from its own.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ AGENCIES = [
     ("amr-340202", "镜湖区市场监管局", "market_regulation", IN, ("L72",)),
     ("police-340202", "镜湖区公安分局经侦大队", "police", IN, ()),
     ("police-340207", "鸠江区公安分局经侦大队", "police", OUT, ()),
-    ("bank-icbc", "工商银行芜湖分行", "bank", "340200", ()),
+    ("bank-icbc", "工商银行芜湖镜湖支行", "bank", IN, ()),
 ]
 USERS = [
     ("admin", ["admin"], None),
@@ -155,6 +156,8 @@ def entity(world: World, where: str, *, grade: str = "red", sector: str = SECTOR
                     "as_of": DAY,
                     "shadow": False,
                     "engine": "duckdb",
+                    "adcode": where,
+                    "sector": sector,
                 }
             ],
         )

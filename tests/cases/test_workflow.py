@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -190,3 +191,15 @@ class Workflow(RuleBasedStateMachine):
 
 TestWorkflow = Workflow.TestCase
 TestWorkflow.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)
+
+
+def test_a_lead_region_is_offered_only_for_escalated_cases() -> None:
+    county = CaseState(CaseStatus.VERIFYING, "340202", datetime(2026, 11, 1, tzinfo=UTC))
+    assert CaseAction.DESIGNATE_LEAD not in allowed_actions(county)
+    escalated = dataclasses.replace(county, jurisdiction="340200", escalated=True)
+    assert CaseAction.DESIGNATE_LEAD in allowed_actions(escalated)
+
+
+def test_a_province_case_is_not_offered_escalation() -> None:
+    province = CaseState(CaseStatus.VERIFYING, "340000", datetime(2026, 11, 1, tzinfo=UTC))
+    assert CaseAction.ESCALATE not in allowed_actions(province)

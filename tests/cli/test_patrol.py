@@ -59,8 +59,30 @@ def test_verify_exits_1_when_the_manifest_was_edited(sw: Run, ws: Path) -> None:
 
 def test_list_shows_the_patrols_and_their_runs(sw: Run, ws: Path) -> None:
     run_id = sw("patrol", "run", "wealth", "-w", str(ws), "--json").json()["run_id"]
-    listed = sw("patrol", "list", "-w", str(ws), "--json").json()
-    assert listed == [{"patrol_id": "wealth", "title": "理财网站", "sites": 1, "runs": [run_id]}]
+    (listed,) = sw("patrol", "list", "-w", str(ws), "--json").json()
+    assert {k: listed[k] for k in ("patrol_id", "title", "sites", "runs")} == {
+        "patrol_id": "wealth",
+        "title": "理财网站",
+        "sites": 1,
+        "runs": [run_id],
+    }
+    assert (listed["schedule"]["every_hours"], listed["schedule"]["due"]) == (None, False)
+
+
+def test_run_due_runs_the_scheduled_patrols(sw: Run, ws: Path) -> None:
+    spec_path = ws / "patrol" / "wealth.yml"
+    spec = json.loads(spec_path.read_text("utf-8")) | {"schedule": {"every_hours": 6}}
+    spec_path.write_text(json.dumps(spec, ensure_ascii=False), "utf-8")
+    first = sw("patrol", "run", "--due", "-w", str(ws))
+    assert first.code == 0, first.err
+    assert "1 patrols ran, 0 failed, 0 not due" in first.out
+    second = sw("patrol", "run", "--due", "-w", str(ws), "--json").json()
+    assert (second["ran"], [d["patrol_id"] for d in second["not_due"]]) == ([], ["wealth"])
+
+
+def test_run_wants_a_patrol_or_due_but_not_both(sw: Run, ws: Path) -> None:
+    assert sw("patrol", "run", "-w", str(ws)).code != 0
+    assert sw("patrol", "run", "wealth", "--due", "-w", str(ws)).code != 0
 
 
 def test_an_unknown_patrol_is_a_domain_failure(sw: Run, ws: Path) -> None:

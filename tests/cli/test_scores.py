@@ -18,7 +18,7 @@ def scored(tmp_path: Path, sw: Run) -> Path:
     _load(load_settings(root), FINDINGS)
     result = sw("score", "run", "-w", str(root), "--as-of", "2026-11-01")
     assert result.code == 0, result.err
-    assert "SW-S-0001@2" in result.out and "raised 1" in result.out
+    assert "SW-S-0001@3" in result.out and "raised 1" in result.out
     return root
 
 

@@ -70,3 +70,10 @@ def test_licence_patterns_come_with_a_licence_of_the_holder(small_city: City, pa
 def test_planted_uscc_values_are_unique(small_city: City) -> None:
     codes = [c.uscc for c in small_city.cases if c.subject_table == "enterprise"]
     assert len(set(codes)) == len(codes)
+
+
+def test_platforms_carry_the_division_code_of_their_office(small_city: City) -> None:
+    rows = small_city.extra_tables["platform"].to_pylist()
+    counties = {c.code: c.name for c in POOLS.counties}
+    assert all(counties[r["行政区划代码"]] in r["办公地址"] for r in rows)
+    assert len({r["行政区划代码"] for r in rows}) > 1  # they route to several counties

@@ -17,6 +17,7 @@ from smokewatch.demo import (
     write_demo_sources,
 )
 from smokewatch.demo.finance_sources import finance_sources
+from smokewatch.demo.planters.families import NETWORK_RULE_ID
 from smokewatch.demo.planters.local_finance import LOCAL_RULE_IDS
 from smokewatch.demo.planters.platforms import PLATFORM_RULE_IDS
 from smokewatch.demo.records import DOCUMENT_HEADERS, LICENCE_HEADERS, REGISTRY_HEADERS
@@ -52,6 +53,7 @@ def test_the_workspace_has_the_documented_layout(workspace: DemoManifest) -> Non
         "sources/documents/data/documents.jsonl",
         "demo/planted.jsonl",
         "demo/rejects.jsonl",
+        "demo/families.jsonl",
         "demo/README.md",
         *(
             f"sources/{s.source_id}/{name}"
@@ -111,7 +113,15 @@ def test_planted_jsonl_lists_every_case_with_an_expectation_per_rule(
     assert all(set(o) in (keys, keys | {"grade"}) for o in enterprises)
     assert all(set(e) <= {"rule_id", "fires", "band"} for o in enterprises for e in o["expect"])
     assert all(
-        [e["rule_id"] for e in o["expect"]] == list(ENTERPRISE_RULE_IDS) for o in enterprises
+        [e["rule_id"] for e in o["expect"] if e["rule_id"] != NETWORK_RULE_ID]
+        == list(ENTERPRISE_RULE_IDS)
+        for o in enterprises
+    )
+    # the company families (and only they) state what the network rule does on them
+    assert all(
+        any(e["rule_id"] == NETWORK_RULE_ID for e in o["expect"])
+        == o["pattern"].startswith("family.")
+        for o in enterprises
     )
     assert all(
         ("band" in e) == e["fires"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from smokewatch.detect.rules import load_rule, load_rules
+from smokewatch.engine.sql import compile_sql
 from smokewatch.errors import RuleError
 from tests.detect.conftest import NEGATIVE, POSITIVE, WriteRule
 
@@ -30,6 +32,20 @@ def test_the_content_hash_changes_with_the_body(
     before = load_rule(folder).content_hash
     (folder / "query.sql").write_text("select 1 as subject_id", encoding="utf-8")
     assert load_rule(folder).content_hash != before
+
+
+def test_an_edited_body_is_parsed_again_and_binding_leaves_the_shared_tree_alone(
+    write_rule: WriteRule, sql_rule_spec: dict[str, Any]
+) -> None:
+    folder = write_rule(sql_rule_spec)
+    rule = load_rule(folder)
+    assert rule.sql_tree is not None
+    parsed = rule.sql_tree.sql()
+    compile_sql(rule.sql_tree, {"as_of": date(2025, 1, 1), "min_capital": 5}, "duckdb", step="t")
+    assert rule.sql_tree.sql() == parsed
+    (folder / "query.sql").write_text("select 1 as subject_id", encoding="utf-8")
+    edited = load_rule(folder).sql_tree
+    assert edited is not None and edited.sql() == "SELECT 1 AS subject_id"
 
 
 def test_schema_errors_point_at_the_yaml_line(

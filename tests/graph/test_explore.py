@@ -63,14 +63,15 @@ def test_risk_flows_to_neighbours_bounded_and_explained(graph: Engine) -> None:
     rows = graph.to_arrow(graph.table("contrib")).to_pylist()
     by_target = {r["target"]: r for r in rows}
     assert "e:e1" not in by_target and "e:e5" not in by_target
-    assert by_target["e:e2"]["hops"] == 1 and by_target["e:e2"]["path"] == "legal_representative"
-    assert by_target["e:e2"]["points"] == pytest.approx(16.0)  # 20 × 0.8
-    assert by_target["e:e3"]["hops"] == 2 and by_target["e:e3"]["path"] == (
-        "legal_representative>has_phone"
-    )
-    assert by_target["e:e3"]["points"] == pytest.approx(20 * 0.8 * 0.6 * 0.5)
+    # e1 and e2 name the same legal representative, 张三, by name only: a weak link
+    assert by_target["e:e2"]["hops"] == 1 and by_target["e:e2"]["path"] == "same_name"
+    assert by_target["e:e2"]["points"] == pytest.approx(20 * 0.2)
+    assert by_target["e:e3"]["hops"] == 2 and by_target["e:e3"]["path"] == "same_name>has_phone"
+    assert by_target["e:e3"]["points"] == pytest.approx(20 * 0.2 * 0.6 * 0.5)
+    # h2 holds half of e1: ownership passes everything
+    assert by_target["e:h2"]["path"] == "owns" and by_target["e:h2"]["points"] == 20
     totals = {
         r["target"]: r["points"]
         for r in graph.to_arrow(network_points(graph, "contrib")).to_pylist()
     }
-    assert totals["e:e2"] == CAP and all(p <= CAP for p in totals.values())
+    assert totals["e:h2"] == CAP and all(p <= CAP for p in totals.values())

@@ -12,7 +12,7 @@ import pytest
 
 from smokewatch.ingest.mapping import MappedBatch, Mapper, MappingContext
 from smokewatch.ingest.raw import RawBatch
-from smokewatch.ingest.spec import SourceSpec
+from smokewatch.ingest.spec import SourceSpec, parse_source_spec
 from smokewatch.model.ids import make_id
 from smokewatch.model.tables import get_table
 from smokewatch.text.address import get_address_resolver
@@ -246,4 +246,52 @@ def test_amounts_too_large_to_store_reject_the_row() -> None:
     batch = _map([registry_row(1, 注册资本="100000000000亿")])
     assert _reasons(batch) == [
         (2, "registered_capital", "amount too large to store: '100000000000亿'")
+    ]
+
+
+def _report_spec() -> SourceSpec:
+    return parse_source_spec(
+        {
+            "id": "reports",
+            "title": {"zh": "监管报表", "en": "Reports"},
+            "publisher": "芜湖市地方金融管理局",
+            "licence": "internal",
+            "pii": "none",
+            "table": "org_report",
+            "location": "reports.csv",
+            "id_prefix": "rep",
+            "key": [["org_uscc", "period_end"]],
+            "columns": {
+                "org_uscc": "机构信用代码",
+                "period_end": "报告期末",
+                "outstanding_balance": "业务余额",
+                "net_assets": "净资产",
+                "net_profit": "净利润",
+            },
+        }
+    )
+
+
+def _report(**changes: str) -> dict[str, str]:
+    row = {"机构信用代码": uscc(1), "报告期末": "2025-03-31", "业务余额": "1,000,000.00"}
+    return row | {"净资产": "500,000", "净利润": "12,000"} | changes
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("-1,234.50", "-1234.50"), ("（1,234.50）", "-1234.50"), ("负5万", "-50000.00")],
+)
+def test_a_loss_loads_into_a_signed_column(text: str, amount: str) -> None:
+    row = _only(_map([_report(净利润=text, 净资产=text)], _report_spec()))
+    assert row["net_profit"] == row["net_assets"] == Decimal(amount)
+
+
+def test_a_negative_amount_in_an_unsigned_column_rejects_the_row_with_its_reason() -> None:
+    batch = _map([_report(业务余额="-1,000")], _report_spec())
+    assert _reasons(batch) == [
+        (
+            2,
+            "outstanding_balance",
+            "negative amount where only amounts of zero or more fit: '-1,000'",
+        )
     ]

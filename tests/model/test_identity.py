@@ -17,6 +17,7 @@ from smokewatch.model.types.identity import (
     clean_id_number,
     exchange_hash,
     id_number_check_char,
+    identity_key,
     key_fingerprint,
     mask_identifier,
     mask_person_name,
@@ -83,3 +84,18 @@ def test_masks_hide_the_birth_date_and_the_given_name() -> None:
     assert mask_identifier("11010519491231002X") == "110105********002X"
     assert mask_person_name("张三丰") == "张**"
     assert mask_person_name("") == ""
+
+
+@given(
+    region=st.sampled_from(["110105", "340202"]),
+    born=st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31)),
+    serial=st.integers(min_value=0, max_value=999),
+    secret=st.binary(min_size=1, max_size=32),
+)
+def test_the_identity_key_is_the_subject_key_of_the_exchange_hash(
+    region: str, born: date, serial: int, secret: bytes
+) -> None:
+    first17 = f"{region}{born:%Y%m%d}{serial:03d}"
+    number = first17 + id_number_check_char(first17)
+    key = identity_key(secret, number)
+    assert key == subject_key(secret, exchange_hash(number))

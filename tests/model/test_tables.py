@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from smokewatch.errors import ConfigError
 from smokewatch.model.ids import content_hash, make_id
-from smokewatch.model.tables import PROVENANCE_COLUMNS, get_table, load_tables
+from smokewatch.model.tables import PROVENANCE_COLUMNS, ColumnType, get_table, load_tables
+from smokewatch.model.tables import _parse_table as parse_table
 from smokewatch.model.vocab import get_vocabulary, load_vocabularies
 
 
@@ -51,3 +53,29 @@ def test_ids_are_stable_prefixed_and_never_shared_by_empty_keys() -> None:
     assert make_id("ent", "uscc", "X") != make_id("lic", "uscc", "X")
     assert make_id("ent", None, " ") is None
     assert content_hash(None) != content_hash("")
+
+
+def test_amounts_are_unsigned_unless_the_table_declares_them_signed() -> None:
+    report = get_table("org_report")
+    signed = {c.name for c in report.columns if c.signed}
+    assert signed == {"net_assets", "net_profit"}
+    assert not any(c.signed for c in get_table("loan_flow").columns)
+
+
+def test_only_decimal_columns_may_be_signed() -> None:
+    raw = {
+        "name": "t",
+        "key": ["id"],
+        "columns": [
+            {"name": "id", "type": "string"},
+            {"name": "count", "type": "int64", "signed": True},
+        ],
+    }
+    with pytest.raises(ConfigError, match="signed applies only to decimal"):
+        parse_table(raw, "t.yml")
+
+
+def test_every_signed_column_is_a_decimal() -> None:
+    for table in load_tables().values():
+        for column in table.columns:
+            assert not column.signed or column.type is ColumnType.DECIMAL, column.name

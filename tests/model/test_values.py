@@ -39,10 +39,49 @@ def test_wan_is_ten_thousand(n: int) -> None:
     assert clean_money(f"{n}万元").amount == Decimal(n) * 10_000
 
 
-@pytest.mark.parametrize("raw", ["约500万", "-5万", "五百万", ""])
+@pytest.mark.parametrize("raw", ["约500万", "-5万", "五百万", "", "(abc)", "-"])
 def test_non_amounts_are_rejected(raw: str) -> None:
     with pytest.raises(ValueTypeError):
         clean_money(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount"),
+    [
+        ("-1,234.50", "-1234.50"),
+        ("－1,234.50", "-1234.50"),
+        ("\u22121234.5", "-1234.50"),
+        ("(1,234.50)", "-1234.50"),
+        ("（1,234.50）", "-1234.50"),
+        ("负5万", "-50000.00"),
+        ("-人民币100", "-100.00"),
+        ("人民币-100", "-100.00"),
+        ("+100", "100.00"),
+        ("-0", "0.00"),
+    ],
+)
+def test_signed_amounts_read_minus_signs_and_accounting_parentheses(raw: str, amount: str) -> None:
+    assert clean_money(raw, signed=True).amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("raw", ["-5万", "(1,234.50)", "负100", "人民币-100"])
+def test_an_unsigned_amount_refuses_a_negative_one_and_says_so(raw: str) -> None:
+    with pytest.raises(ValueTypeError, match="negative amount"):
+        clean_money(raw)
+
+
+@given(st.decimals(min_value=0, max_value=10**12, places=2))
+def test_a_minus_sign_and_parentheses_negate_the_same_amount(value: Decimal) -> None:
+    text = f"{value:,.2f}"
+    positive = clean_money(text).amount
+    assert clean_money(f"-{text}", signed=True).amount == -positive
+    assert clean_money(f"（{text}）", signed=True).amount == -positive
+
+
+def test_a_native_negative_number_needs_a_signed_column() -> None:
+    assert clean_money(Decimal("-2.5"), signed=True).amount == Decimal("-2.50")
+    with pytest.raises(ValueTypeError, match="negative amount"):
+        clean_money(-2.5)
 
 
 @pytest.mark.parametrize(

@@ -41,10 +41,15 @@ class FakeSite:
     requests: list[tuple[str, str]] = field(default_factory=list)
     """``(path, user agent)`` of every request received, in order."""
     port: int = 0
+    host: str = "127.0.0.1"
+    in_flight: int = 0
+    max_in_flight: int = 0
+    """The most requests this site was answering at the same time."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -56,9 +61,21 @@ class FakeSite:
 def _handler(site: FakeSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            site.requests.append((self.path, self.headers.get("User-Agent", "")))
-            route = site.routes.get(self.path)
-            page = route() if callable(route) else route
+            with site.lock:
+                site.requests.append((self.path, self.headers.get("User-Agent", "")))
+                site.in_flight += 1
+                site.max_in_flight = max(site.max_in_flight, site.in_flight)
+            try:
+                route = site.routes.get(self.path)
+                page = route() if callable(route) else route
+            finally:
+                # Counted while the page is being made, not while it is sent: the client may
+                # send its next request as soon as it has the body, before this thread ends.
+                with site.lock:
+                    site.in_flight -= 1
+            self._answer(page)
+
+        def _answer(self, page: Page | None) -> None:
             if page is None:
                 page = Page(b"not found", status=404, content_type="text/plain")
             self.send_response(page.status)
@@ -87,8 +104,12 @@ def _handler(site: FakeSite) -> type[BaseHTTPRequestHandler]:
 
 @contextmanager
 def serve(site: FakeSite) -> Iterator[FakeSite]:
-    """Serve ``site`` on 127.0.0.1 (a free port) for the duration of the block."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    """Serve ``site`` on its loopback address (a free port) for the duration of the block.
+
+    Every 127.x.y.z address is loopback on Linux, so sites on 127.0.0.2, 127.0.0.3… are
+    different hosts to the patrol's per-host politeness.
+    """
+    server = ThreadingHTTPServer((site.host, 0), _handler(site))
     server.daemon_threads = True
     site.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)

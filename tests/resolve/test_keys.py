@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smokewatch.model.types import ValueTypeError, uscc_check_char
+from smokewatch.model.types.identity import exchange_hash, subject_key
 from smokewatch.resolve.keys import (
     address_key,
     bank_account_key,
@@ -44,6 +45,16 @@ def test_a_valid_id_number_is_hashed_and_masked(region: str, born: date, seq: in
     assert key.display == f"{region}********{number[-4:]}"
     assert id_number_key(number.lower(), b"workspace secret") == key
     assert id_number_key(number, b"another secret").value != key.value
+
+
+@given(regions, births, sequence, st.binary(min_size=1, max_size=32))
+def test_an_id_number_key_is_the_key_the_blacklist_stores(
+    region: str, born: date, seq: int, secret: bytes
+) -> None:
+    number = _id(region, born, seq)
+    # The blacklist keys a listing by subject_key(secret, sha256 of the number), also when the
+    # list gives only the exchange hash: resolution must land on the same key.
+    assert id_number_key(number, secret).value == subject_key(secret, exchange_hash(number))
 
 
 @given(regions, births, sequence, st.integers(min_value=0, max_value=16), st.integers(1, 9))

@@ -31,7 +31,7 @@ dimensions:
 """
 
 
-def test_the_builtin_enterprise_card_loads_with_nine_dimensions() -> None:
+def test_the_builtin_enterprise_card_loads_with_ten_dimensions() -> None:
     card = load_scorecards()["SW-S-0001"]
     assert card.spec.subject == "enterprise"
     assert [d.id for d in card.spec.dimensions] == [
@@ -44,6 +44,7 @@ def test_the_builtin_enterprise_card_loads_with_nine_dimensions() -> None:
         "events",
         "fund_anomaly",
         "model",
+        "network",
     ]
     assert [g.code for g in card.spec.grades] == ["red", "orange", "yellow", "blue"]
     assert len(card.content_hash) == 64

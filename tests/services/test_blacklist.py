@@ -15,6 +15,7 @@ from smokewatch.cases.access import Actor, Role
 from smokewatch.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound
 from smokewatch.model.types import uscc_check_char
 from smokewatch.model.types.identity import exchange_hash, id_number_check_char
+from smokewatch.resolve.keys import id_number_key
 from smokewatch.services import audit, blacklist
 from smokewatch.services.users import system_actor
 from smokewatch.store import Store
@@ -106,6 +107,16 @@ def test_identity_numbers_are_stored_only_as_keyed_hashes(listed: Store) -> None
     assert by_name["张三"].amount_evaded == Decimal("125000.00")
     assert by_name["李四"].id_kind == "hash" and by_name["李四"].id_display is None
     assert by_name["芜湖某贸易有限公司"].subject_type == "enterprise"
+
+
+def test_a_listed_person_has_the_key_entity_resolution_gives_the_same_number(
+    listed: Store,
+) -> None:
+    with listed.read_session() as session:
+        entries = {e.name: e for e in session.scalars(sa.select(BlacklistEntry)).all()}
+    assert entries["张三"].subject_key == id_number_key(ZHANG, KEY).value
+    assert entries["张三"].subject_key != id_number_key(ZHANG, b"another key").value
+    assert entries["李四"].subject_key == id_number_key(LI, KEY).value  # listed pre-hashed
 
 
 def test_reimporting_the_same_file_changes_nothing(listed: Store, tmp_path: Path) -> None:

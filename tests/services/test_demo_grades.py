@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from smokewatch.score.scorecard import load_scorecards
 from smokewatch.services.demo import DemoSummary, init_demo
@@ -23,7 +24,9 @@ from smokewatch.services.demo_grades import (
     read_cases,
     scored_bands,
 )
-from smokewatch.store.orm import Score
+from smokewatch.services.workspace import open_store
+from smokewatch.settings import load_settings
+from smokewatch.store.orm import Finding, Score
 
 CARD = load_scorecards()["SW-S-0001"].spec
 
@@ -202,3 +205,29 @@ def test_explain_reports_missing_and_unexpected_rules_and_unscored_controls() ->
     check = GradeCheck("SW-S-0001", {}, {}, (), unplanted=0, explained=explained)
     assert [e.pattern for e in check.controls] == ["near_miss.c", "near_miss.d"]
     assert check.stats()["controls_clean"] == 1
+
+
+# ---------------------------------------------------------------- routing and the mechanism
+
+
+def test_findings_are_routed_to_the_division_of_their_subject(demo: DemoSummary) -> None:
+    with open_store(load_settings(demo.workspace)) as store, store.read_session() as session:
+        rows = session.execute(
+            sa.select(Finding.subject_table, Finding.adcode).where(
+                Finding.run_id == demo.detect.run_id
+            )
+        ).all()
+    enterprises = [adcode for table, adcode in rows if table == "enterprise"]
+    assert enterprises and all(a is not None and a.startswith("3402") for a in enterprises)
+    documents = [adcode for table, adcode in rows if table == "document"]
+    # A document is routed to the place it names (an ad may name another city's office).
+    assert any(a is not None and a.startswith("3402") for a in documents)
+
+
+def test_demo_init_seeds_the_mechanism_with_cases_from_its_alerts(demo: DemoSummary) -> None:
+    assert demo.mechanism is not None
+    # Alerts first, then scored entities of the district: every planted case but the bank's
+    # report is about an entity of the demo city.
+    about = {c.key for c in demo.mechanism.cases if c.subject_id}
+    assert about == {c.key for c in demo.mechanism.cases} - {"bank_report"}
+    assert [c.key for c in demo.mechanism.cases if c.overdue] == ["overdue"]

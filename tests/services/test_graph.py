@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from smokewatch.errors import InvalidInput
-from smokewatch.services.graph import build_graph, show_ubo
+from smokewatch.score.scorecard import load_scorecards
+from smokewatch.services.graph import build_graph, seed_grade, show_ubo
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
 from smokewatch.store.orm import Run, RunKind, RunStatus, Score
@@ -75,3 +76,32 @@ def test_ubo_needs_a_graph_and_a_sane_threshold(ws: Settings) -> None:
     assert show_ubo(ws, "e1")["owners"][0]["name"] == "周九"
     with pytest.raises(InvalidInput, match="between 0 and 1"):
         show_ubo(ws, "e1", threshold=2)
+
+
+def test_network_points_never_make_a_seed() -> None:
+    card = load_scorecards()["SW-S-0001"].spec  # red ≥ 75, orange ≥ 55
+    assert seed_grade(card, 80.0, "red", 0.0) == "red"
+    assert seed_grade(card, 80.0, "red", 12.0) == "orange"  # 68 without its network points
+    assert seed_grade(card, 60.0, "orange", 12.0) == "yellow"  # 48: no longer a seed
+    # a floor (a reported case puts an entity at least at orange) is not the network's doing
+    assert seed_grade(card, 40.0, "orange", 12.0) == "orange"
+
+
+def test_the_network_lines_name_enterprise_records_and_seeds(ws: Settings) -> None:
+    build_graph(ws)
+    with open_engine(ws) as engine:
+        lines = engine.to_arrow(engine.table("network_risk_contribution")).to_pylist()
+    assert lines and all(line["seed_id"] == "e1" for line in lines)
+    assert all(line["seed_name"] == "芜湖鑫源投资管理有限公司" for line in lines)
+    assert {line["target_id"] for line in lines} >= {"e2", "h2"}
+    assert all(line["target_name"] for line in lines)
+
+
+def test_a_workspace_without_enterprises_builds_an_empty_graph(tmp_path: Path) -> None:
+    root = tmp_path / "empty"
+    init_workspace(root, title="空", adcode="340200")
+    settings = load_settings(root)
+    summary = build_graph(settings)
+    assert summary.edges == 0 and summary.seeds == 0 and summary.reached == 0
+    with open_engine(settings) as engine:
+        assert engine.count(engine.table("network_risk_contribution")) == 0

@@ -16,6 +16,7 @@ from smokewatch.services.patrol import list_patrols, patrol_changes, run_patrol,
 from smokewatch.services.queries import list_findings
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
+from smokewatch.store import repos
 from tests.patrol.site import FakeClock, FakeSite, Page, html, serve
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -45,7 +46,11 @@ def platform() -> Iterator[FakeSite]:
         content_type="text/html",
     )
     site.routes["/about"] = Page(
-        html("<p>芜湖鑫源财富管理有限公司，成立于2019年。</p>", title="关于我们")
+        html(
+            "<p>芜湖鑫源财富管理有限公司，成立于2019年。</p>"
+            "<p>统一社会信用代码：91340200MA2N0XXX0Y 客服：139-1234-5678 京ICP备12345678号-1</p>",
+            title="关于我们",
+        )
     )
     site.routes["/old"] = Page(status=301, content_type=None, headers={"Location": "/about"})
     with serve(site) as served:
@@ -111,6 +116,31 @@ def test_pages_become_documents_and_the_text_rules_find_the_promise(ws: Settings
     assert product["subject_name"] == "芜湖鑫源财富管理有限公司"
 
 
+def test_contacts_and_identities_on_pages_are_loaded_as_evidence_linked_facts(
+    ws: Settings,
+) -> None:
+    summary = patrol(ws)
+    assert (summary.facts, summary.facts_rejected) == (summary.facts_loaded, 0)
+    with open_engine(ws) as engine:
+        facts = engine.to_arrow(engine.table("web_fact"), step="read").to_pylist()
+        documents = engine.to_arrow(engine.table("document"), step="read").to_pylist()
+    about = {(f["kind"], f["value"]): f for f in facts if f["page_url"].endswith("/about")}
+    assert set(about) >= {
+        ("uscc", "91340200MA2N0XXX0Y"),
+        ("phone", "13912345678"),
+        ("icp", "京ICP备12345678号"),
+        ("organisation", "芜湖鑫源财富管理有限公司"),
+    }
+    icp = about[("icp", "京ICP备12345678号")]
+    assert icp["surface"] == "京ICP备12345678号-1"
+    line = next(e for e in read_manifest(summary.manifest) if e.get("seq") == icp["evidence_seq"])
+    assert line["artefacts"]["text"]["sha256"] == icp["text_sha256"]
+    text = ObjectStore(ws.workspace / "evidence" / "objects").get(icp["text_sha256"]).decode()
+    assert text[icp["position"] :].startswith(icp["surface"])
+    page = next(d for d in documents if d["url"].endswith("/about"))
+    assert page["subject_uscc"] == "91340200MA2N0XXX0Y"  # the page named its operator
+
+
 def test_a_second_run_reports_a_raised_rate_and_a_takedown(
     ws: Settings, platform: FakeSite
 ) -> None:
@@ -158,6 +188,29 @@ def test_tampering_with_a_stored_page_is_reported(ws: Settings) -> None:
     )
 
 
+def test_a_run_is_recorded_as_a_patrol_run_of_its_document_source(ws: Settings) -> None:
+    summary = patrol(ws)
+    with open_store(ws) as store, store.unit_of_work() as session:
+        (run,) = repos.list_runs(session, kind="patrol")
+        assert (run.id, run.status, run.source_id) == (summary.run_id, "succeeded", "patrol_wealth")
+        assert run.stats["head"] == summary.head
+        assert repos.list_runs(session, kind="ingest") == []
+    assert summary.run_id.startswith("pat-")
+
+
+def test_a_run_is_signed_with_the_workspace_key(ws: Settings) -> None:
+    summary = patrol(ws)
+    signature = summary.manifest.parent / "manifest.sig"
+    assert json.loads(signature.read_text("utf-8"))["head"] == summary.head
+    assert (ws.workspace / "secrets" / "pii.key").is_file()
+    other = verify_patrol_run(ws, summary.run_id, secret=b"another workspace's key")
+    assert len(other.problems) == 1 and "another workspace key" in other.problems[0]
+    signature.unlink()
+    assert verify_patrol_run(ws, summary.run_id).problems == (
+        "manifest is not signed (no manifest.sig)",
+    )
+
+
 def test_patrols_are_listed_with_their_runs(ws: Settings) -> None:
     summary = patrol(ws)
     (info,) = list_patrols(ws)
@@ -166,4 +219,4 @@ def test_patrols_are_listed_with_their_runs(ws: Settings) -> None:
 
 def test_verifying_an_unknown_run_is_not_found(ws: Settings) -> None:
     with pytest.raises(NotFound):
-        verify_patrol_run(ws, "ing-20260101-000000-0000")
+        verify_patrol_run(ws, "pat-20260101-000000-0000")

@@ -123,11 +123,11 @@ def test_findings_reach_entities_directly_and_through_their_documents(
     _load(ws, FINDINGS)
     summary = score(ws, as_of=DAY)
     card, *others = summary.cards
-    assert card.scorecard == "SW-S-0001@2" and card.scored == 3
+    assert card.scorecard == "SW-S-0001@3" and card.scored == 3
     # The platform index and the local-lender rating have no table to score in this workspace.
     assert [(c.scorecard, bool(c.skipped)) for c in others] == [
         ("SW-S-0002@1", True),
-        ("SW-S-0003@1", True),
+        ("SW-S-0003@2", True),
     ]
     page = alert_service.list_scores(store)
     by_id = {s["subject_id"]: s for s in page.scores}
@@ -287,8 +287,8 @@ def test_a_shadow_scorecard_scores_but_raises_no_alert(ws: Settings, store: Stor
     (ws.workspace / "scorecards" / "shadow.yml").write_text(shadow, encoding="utf-8")
     summary = score(ws, as_of=DAY)
     by_card = {c.scorecard: c for c in summary.cards}
-    assert by_card["XX-S-0001@2"].shadow and by_card["XX-S-0001@2"].scored == 3
-    assert by_card["XX-S-0001@2"].alerts == {}
+    assert by_card["XX-S-0001@3"].shadow and by_card["XX-S-0001@3"].scored == 3
+    assert by_card["XX-S-0001@3"].alerts == {}
     with store.unit_of_work() as session:
         assert scoring.latest_as_of(session, "XX-S-0001") is None  # only shadow scores
         assert scoring.latest_as_of(session, "XX-S-0001", shadow=True) == DAY
@@ -372,7 +372,7 @@ def test_local_lenders_are_rated_from_their_red_lines_and_ratios(
         )
     summary = score(ws, as_of=DAY, scorecard_ids=["SW-S-0003"])
     (card,) = summary.cards
-    assert card.scorecard == "SW-S-0003@1" and card.scored == 2
+    assert card.scorecard == "SW-S-0003@2" and card.scored == 2
     page = alert_service.list_scores(store, scorecard_id="SW-S-0003")
     by_id = {s["subject_id"]: s for s in page.scores}
     dims = by_id["m1"]["dimensions"]

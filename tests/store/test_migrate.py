@@ -55,6 +55,12 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "audit_entry",
         "resolve_judgement",
         "blacklist_entry",
+        "tip",
+        "tip_attachment",
+        "tip_event",
+        "reward_scheme",
+        "reward_decision",
+        "public_warning",
     }
 
 
@@ -63,8 +69,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_blacklist_migration() -> None:
-    assert head_revision() == "0007_blacklist"
+def test_head_is_the_alert_assignment_migration() -> None:
+    assert head_revision() == "0012_alert_assign"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -79,7 +85,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0007_blacklist"
+        assert current_revision(connection) == "0012_alert_assign"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
@@ -98,8 +104,28 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0003_cases.py").is_file()
     assert (folder / "versions" / "0005_resolve.py").is_file()
     assert (folder / "versions" / "0007_blacklist.py").is_file()
+    assert (folder / "versions" / "0008_patrol.py").is_file()
+    assert (folder / "versions" / "0012_alert_assign.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:
     with pytest.raises(ConfigError, match=r"Store\.upgrade\(\)"):
         command.upgrade(alembic_config(), "head")
+
+
+def test_patrol_runs_become_ingest_runs_when_0008_is_undone(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'patrol.db'}")
+    with engine.begin() as connection:
+        upgrade(connection)
+        connection.execute(
+            sa.text(
+                "insert into run (id, kind, status, started_at, inputs, stats, source_id) "
+                "values ('pat-1', 'patrol', 'succeeded', '2026-11-21 00:00:00', '{}', '{}', "
+                "'patrol_wealth')"
+            )
+        )
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0007_blacklist")
+        row = connection.execute(sa.text("select kind, source_id from run")).one()
+        assert tuple(row) == ("ingest", "patrol_wealth")
+    engine.dispose()

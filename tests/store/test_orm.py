@@ -111,8 +111,9 @@ def test_database_refuses_unknown_kind_or_status(store: Store, column: str) -> N
         session.execute(insert, {**values, "started_at": datetime(2026, 1, 1, tzinfo=UTC)})
 
 
-def test_finding_table_holds_exactly_the_finding_contract_and_created_at() -> None:
+def test_finding_table_holds_exactly_the_finding_contract_created_at_and_routing() -> None:
     contract = {c.name: c.nullable for c in get_table("finding").all_columns}
     stored = {c.name: c.nullable for c in Finding.__table__.columns}
     assert {name: stored.get(name) for name in contract} == contract
-    assert set(stored) - set(contract) == {"created_at"}
+    assert set(stored) - set(contract) == {"created_at", "adcode", "sector"}
+    assert stored["adcode"] and stored["sector"]  # unrouted findings are kept (admins see them)

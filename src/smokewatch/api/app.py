@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smokewatch import __version__
 from smokewatch.api import errors, schemas
-from smokewatch.api.routers import admin, cases, core, monitoring
+from smokewatch.api.routers import admin, cases, core, monitoring, tips
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
 
@@ -87,6 +87,8 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     errors.install(app)
     for module in (core, admin, monitoring, cases):
         app.include_router(module.router)
+    for router in (tips.router, tips.rewards_router, tips.warnings_router):
+        app.include_router(router)
     _check_operation_ids(app)
     app.add_middleware(_NoSniff)
     _offline_docs(app)

@@ -124,7 +124,10 @@ class Transition:
     """``None``: the stage does not change."""
     requires: tuple[str, ...] = ()
     guard: Guard | None = None
+    """Refuses by the case's state alone (also decides whether the action is offered)."""
     doc: str = ""
+    check: Guard | None = None
+    """Refuses by the action's fields (run after the guard, when the action is taken)."""
 
 
 def _referral_acknowledged(state: CaseState, _: Mapping[str, Any]) -> str | None:
@@ -152,9 +155,6 @@ def _escalated(state: CaseState, _: Mapping[str, Any]) -> str | None:
 
 
 def _lead_within(state: CaseState, data: Mapping[str, Any]) -> str | None:
-    refusal = _escalated(state, data)
-    if refusal is not None:
-        return refusal
     lead = str(data.get("lead_adcode", ""))
     if not lead.startswith(jurisdiction_prefix(state.jurisdiction)):
         return f"the lead region {lead} is not within {state.jurisdiction}"
@@ -224,8 +224,8 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
                CaseStatus.VERIFYING, ("reason",), doc="Reopen for new verification."),
     Transition(CaseAction.ESCALATE, OPEN_STATUSES, None, ("reason",), _not_province,
                doc="Escalate to the level above (cross-region cases)."),
-    Transition(CaseAction.DESIGNATE_LEAD, OPEN_STATUSES, None, ("lead_adcode",), _lead_within,
-               doc="The upper level designates the lead region."),
+    Transition(CaseAction.DESIGNATE_LEAD, OPEN_STATUSES, None, ("lead_adcode",), _escalated,
+               doc="The upper level designates the lead region.", check=_lead_within),
     Transition(CaseAction.ASSIGN, OPEN_STATUSES, None, ("assignee",),
                doc="Assign or reassign the case."),
     Transition(CaseAction.MERGE, OPEN_STATUSES, CaseStatus.MERGED, ("into", "reason"),
@@ -259,11 +259,21 @@ def transition(action: CaseAction | str) -> Transition:
 
 
 def allowed_actions(state: CaseState) -> list[CaseAction]:
-    """The actions the table allows in this state (guards that need no fields included)."""
+    """The actions the table allows in this state: right stage, and no guard refuses.
+
+    Examples:
+        >>> from datetime import datetime
+        >>> case = CaseState(CaseStatus.DISPOSING, "340202", datetime(2026, 11, 1))
+        >>> [a.value for a in allowed_actions(case)]
+        ['refer', 'start_aftermath', 'close', 'escalate', 'assign', 'merge']
+        >>> escalated = dataclasses.replace(case, jurisdiction="340200", escalated=True)
+        >>> "designate_lead" in [a.value for a in allowed_actions(escalated)]
+        True
+    """
     return [
         t.action
         for t in TRANSITIONS
-        if state.status in t.sources and (t.guard is None or t.requires or not t.guard(state, {}))
+        if state.status in t.sources and (t.guard is None or t.guard(state, {}) is None)
     ]
 
 
@@ -340,8 +350,8 @@ def apply(
     unknown = _unknown_terms({k: v for k, v in data.items() if k in row.requires})
     if unknown:
         raise InvalidInput(f"{row.action.value}: {'; '.join(unknown)}")
-    if row.guard is not None:
-        refusal = row.guard(state, data)
+    for guard in (row.guard, row.check):
+        refusal = guard(state, data) if guard is not None else None
         if refusal is not None:
             raise InvalidTransition(f"cannot {row.action.value}: {refusal}")
     new = _next_state(state, row, data, now)

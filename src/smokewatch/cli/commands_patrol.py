@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -45,34 +47,106 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """The workspace's patrols (patrol/<id>.yml) and their sealed runs."""
+    """The workspace's patrols (patrol/<id>.yml), their sealed runs and schedules."""
     from smokewatch.services.patrol import list_patrols
+    from smokewatch.services.patrol_schedule import patrols_due
 
     state: CliState = ctx.obj
-    infos = list_patrols(state.settings(workspace))
+    settings = state.settings(workspace)
+    infos = list_patrols(settings)
+    due = {d.patrol_id: d for d in patrols_due(settings)}
     if as_json:
-        print_json(infos)
+        print_json([{**_as_dict(i), "schedule": _as_dict(due[i.patrol_id])} for i in infos])
         return
     table(
         "Patrols",
-        ["id", "title", "sites", "runs", "latest run"],
-        [(i.patrol_id, i.title, i.sites, len(i.runs), i.runs[-1] if i.runs else "") for i in infos],
+        ["id", "title", "sites", "runs", "latest run", "every (h)", "due"],
+        [_list_row(i, due[i.patrol_id]) for i in infos],
     )
+
+
+def _list_row(info: Any, due: Any) -> tuple[Any, ...]:
+    latest = info.runs[-1] if info.runs else ""
+    every = "" if due.every_hours is None else f"{due.every_hours:g}"
+    return (info.patrol_id, info.title, info.sites, len(info.runs), latest, every, _due(due))
+
+
+def _due(patrol: Any) -> str:
+    if patrol.due_at is None:
+        return "by name only"
+    return "now" if patrol.due else f"{patrol.due_at:%Y-%m-%d %H:%M} UTC"
+
+
+def _key(state: CliState, workspace: Path | None) -> bytes:
+    from smokewatch.services.blacklist import workspace_key
+
+    return workspace_key(state.settings(workspace).workspace, os.environ)
 
 
 @app.command("run")
 def run_command(
     ctx: typer.Context,
-    patrol: Annotated[str, typer.Argument(help="Patrol id (file patrol/<id>.yml).")],
+    patrol: Annotated[
+        str | None, typer.Argument(help="Patrol id (file patrol/<id>.yml); or --due.")
+    ] = None,
+    due: Annotated[
+        bool, typer.Option("--due", help="Run every patrol whose schedule says it is due.")
+    ] = False,
+    no_render: Annotated[
+        bool, typer.Option("--no-render", help="Do not open render: true sites in the browser.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Crawl the patrol's sites, seal the evidence, compare with the last run, load the pages."""
+    """Crawl the patrol's sites, seal and sign the evidence, compare, load the pages."""
+    from smokewatch.errors import InvalidInput
     from smokewatch.services.patrol import run_patrol
 
     state: CliState = ctx.obj
+    secret = _key(state, workspace)
+    if due and patrol is None:
+        _run_due(state, workspace, render=not no_render, secret=secret, as_json=as_json)
+        return
+    if patrol is None or due:
+        raise InvalidInput("name one patrol or give --due (not both)")
     with progress_bars(state.progress) as progress:
-        summary = run_patrol(state.settings(workspace), patrol, progress=progress)
+        summary = run_patrol(
+            state.settings(workspace), patrol, progress=progress, render=not no_render,
+            secret=secret,
+        )  # fmt: skip
+    _print_summary(patrol, summary, as_json=as_json)
+
+
+def _run_due(
+    state: CliState, workspace: Path | None, *, render: bool, secret: bytes, as_json: bool
+) -> None:
+    from smokewatch.services.patrol_schedule import run_due
+
+    with progress_bars(state.progress) as progress:
+        result = run_due(state.settings(workspace), progress=progress, render=render, secret=secret)
+    if as_json:
+        print_json(
+            {
+                "ran": [_as_dict(s) for s in result.ran],
+                "failed": [{"patrol": p, "error": e} for p, e in result.failed],
+                "not_due": [_as_dict(d) for d in result.not_due],
+            }
+        )
+    else:
+        for summary in result.ran:
+            _print_summary(summary.patrol_id, summary, as_json=False)
+        for patrol_id, error in result.failed:
+            err.print(f"patrol {patrol_id} failed: {error}", markup=False)
+        out.print(
+            f"{len(result.ran)} patrols ran, {len(result.failed)} failed, "
+            f"{len(result.not_due)} not due",
+            markup=False,
+        )
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(patrol: str, summary: Any, *, as_json: bool) -> None:
     if as_json:
         print_json({**_as_dict(summary), "pages_per_s": round(summary.pages_per_s, 2)})
         return
@@ -80,6 +154,7 @@ def run_command(
         f"Patrol {patrol} · run {summary.run_id}",
         {
             "pages (ok / failed)": f"{summary.pages} ({summary.pages_ok} / {summary.pages_failed})",
+            "rendered in chromium": summary.rendered,
             "refused by robots.txt": summary.refused,
             "robots.txt read": summary.robots,
             "bytes": f"{summary.bytes:,}",
@@ -87,6 +162,9 @@ def run_command(
             "changes": ", ".join(f"{k} {v}" for k, v in summary.changes.counts.items()),
             "documents (loaded / rejected)": (
                 f"{summary.documents} ({summary.documents_loaded} / {summary.documents_rejected})"
+            ),
+            "facts (loaded / rejected)": (
+                f"{summary.facts} ({summary.facts_loaded} / {summary.facts_rejected})"
             ),
             "manifest": summary.manifest,
             "head sha256": summary.head,
@@ -109,11 +187,11 @@ def verify_command(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Re-check a run's hash chain, artefacts and seal; exit 1 if anything changed."""
+    """Re-check a run's hash chain, artefacts, seal and signature; exit 1 if anything changed."""
     from smokewatch.services.patrol import verify_patrol_run
 
     state: CliState = ctx.obj
-    check = verify_patrol_run(state.settings(workspace), run)
+    check = verify_patrol_run(state.settings(workspace), run, secret=_key(state, workspace))
     if as_json:
         print_json({**_as_dict(check), "intact": check.intact})
     elif check.intact:

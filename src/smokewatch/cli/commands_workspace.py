@@ -68,24 +68,32 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes.")] = 1,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Serve the REST API (and, in a later version, the dashboard) for a workspace."""
+    """Serve the dashboard (at /) and the REST API (at /api/v1) for a workspace."""
     import uvicorn
 
-    from smokewatch.api.app import create_app
+    from smokewatch.cli.server import create_server_app
     from smokewatch.services import workspace as workspace_service
 
     settings = _state(ctx).settings(workspace)
     workspace_service.open_workspace(settings)
     bind_host = host or settings.api.host
     bind_port = port or settings.api.port
-    out.print(f"serving {settings.workspace} on http://{bind_host}:{bind_port} (API docs at /docs)")
+    out.print(
+        f"serving {settings.workspace}: dashboard http://{bind_host}:{bind_port}/ "
+        f"(API at /api/v1, docs at /docs)"
+    )
     if workers == 1:
-        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+        uvicorn.run(
+            create_server_app(settings, warm=True),
+            host=bind_host,
+            port=bind_port,
+            log_level="warning",
+        )
         return
     # Several processes need an importable factory; it reads the workspace from the environment.
     os.environ["SMOKEWATCH_WORKSPACE"] = str(settings.workspace)
     uvicorn.run(
-        "smokewatch.api.asgi:app_factory",
+        "smokewatch.cli.server:app_factory",
         factory=True,
         workers=workers,
         host=bind_host,

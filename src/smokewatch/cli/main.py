@@ -24,6 +24,7 @@ from smokewatch.cli import (
     commands_model,
     commands_orgs,
     commands_patrol,
+    commands_portal,
     commands_resolve,
     commands_rules,
     commands_scores,
@@ -113,6 +114,7 @@ commands_backtest.register(app)
 commands_sector.register(app)
 commands_orgs.register(app)
 commands_patrol.register(app)
+commands_portal.register(app)
 commands_txmodel.register(commands_tx.tx_app)  # tx train / tx score
 commands_tx.register(app)  # tx detect, and the group
 

@@ -10,7 +10,9 @@ from smokewatch.cli.render import out, table
 
 if TYPE_CHECKING:
     from smokewatch.services.demo import DemoSummary
+    from smokewatch.services.demo_cases import Mechanism
     from smokewatch.services.demo_grades import GradeCheck
+    from smokewatch.services.demo_patrol import DemoPatrol
 
 _GRADE_ORDER = ("red", "orange", "yellow", "blue", "none")
 _INDENT = "          "
@@ -95,6 +97,24 @@ def render_grades(grades: GradeCheck) -> None:
             out.print(f"{_INDENT}+{points:<4g} {_short(reason, width)}", markup=False)
 
 
+def render_demo_patrol(patrol: DemoPatrol) -> None:
+    """The demo's second patrol run: what changed on the fixture site since the first."""
+    after = patrol.after
+    table(
+        f"Patrol demo_wealth · {patrol.base} · run {after.run_id} (after {patrol.before.run_id})",
+        ["change", "url", "title", "status", "added (first line)"],
+        [
+            (c.change, c.url, c.title or "", c.status if c.change == "gone" else "", c.added[0])
+            if c.added
+            else (c.change, c.url, c.title or "", c.status if c.change == "gone" else "", "")
+            for c in after.changes.changes
+        ],
+        caption=f"{after.pages} pages ({after.refused} refused by robots.txt), "
+        f"{after.documents} documents, {after.facts} contact/identity facts, "
+        f"evidence head {after.head[:16]}… (smokewatch patrol verify {after.run_id})",
+    )
+
+
 def render_demo(summary: DemoSummary) -> None:
     """Print what the demo built and found, and how it compares with the planted truth.
 
@@ -165,10 +185,36 @@ def render_demo(summary: DemoSummary) -> None:
     )
     for miss in check.misses:
         out.print(f"  not met: {miss}", markup=False)
+    if summary.patrol is not None:
+        render_demo_patrol(summary.patrol)
     if summary.grades is not None:
         render_grades(summary.grades)
     for rating in summary.ratings:
         render_grades(rating)
+    if summary.mechanism is not None:
+        render_mechanism(summary.mechanism)
+    if summary.graph is not None:
+        g = summary.graph
+        out.print(
+            f"company graph: {g.edges} edges, {g.families} families (largest {g.largest_family} "
+            f"enterprises), {g.seeds} red/orange seeds reaching {g.reached} entities; planted "
+            f"families in {summary.workspace / 'demo' / 'families.jsonl'}",
+            markup=False,
+        )
+        out.print(
+            f"next: smokewatch graph family ENTITY_ID --workspace {summary.workspace}   "
+            "(also graph ubo, graph neighbours, graph export)"
+        )
+    if summary.tips:
+        met = sum(t.as_expected for t in summary.tips)
+        out.print(
+            f"public tips: {met} of {len(summary.tips)} processed as planted (routing, duplicate, "
+            f"spam, clue, reward); tracking codes in {summary.workspace / 'demo' / 'tips.csv'}",
+            markup=False,
+        )
+        for tip in summary.tips:
+            if not tip.as_expected:
+                out.print(f"  not met: tip {tip.key}: {tip.found} ≠ {tip.expected}", markup=False)
     out.print(
         f"next: smokewatch sector stats --sector microcredit --workspace {summary.workspace}   "
         "(also --sector online_lending; smokewatch orgs exits)"
@@ -179,8 +225,29 @@ def render_demo(summary: DemoSummary) -> None:
     )
     out.print(
         f"next: smokewatch serve --workspace {summary.workspace}   "
-        f"(API at http://127.0.0.1:8000/api/v1/findings)"
+        f"(dashboard at http://127.0.0.1:8000/ — demo users above; API at /api/v1)"
+    )
+    out.print(
+        f"next: smokewatch portal --workspace {summary.workspace}   "
+        "(public tip portal at http://127.0.0.1:8100/)"
     )
 
 
-__all__ = ["render_demo", "render_grades"]
+def render_mechanism(mechanism: Mechanism) -> None:
+    """The demo users with their passwords, and the planted cases."""
+    table(
+        f"Demo users ({mechanism.agencies} agencies) — sign in with these (demo only)",
+        ["user", "role", "agency", "password"],
+        [(u.id, u.role, u.agency_id or "", u.password) for u in mechanism.users],
+    )
+    table(
+        "Planted cases",
+        ["case", "stage", "overdue", "entity"],
+        [
+            (c.id, f"{c.key}: {c.status}", "yes" if c.overdue else "", c.subject_id or "")
+            for c in mechanism.cases
+        ],
+    )
+
+
+__all__ = ["render_demo", "render_demo_patrol", "render_grades", "render_mechanism"]

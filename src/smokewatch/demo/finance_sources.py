@@ -1,4 +1,4 @@
-"""The demo's supervisory files: local financial organisations and online-lending platforms.
+"""The demo's supervisory files and the registry's shareholder and key-personnel exports.
 
 Each export is written the way a local financial regulator keeps it — Chinese headers, amounts
 in 元 (or 万元 where the portal publishes them so), kinds and statuses in words — and comes with
@@ -15,7 +15,13 @@ loan_flows          loan_flow          data/贷款资金流水.csv              
 platforms           platform           data/网贷机构档案.xlsx                   XLSX
 platform_metrics    platform_metric    data/网贷机构月度数据.csv                CSV UTF-8
 platform_events     platform_event     data/问题平台事件.csv                    CSV UTF-8
+shareholders        shareholding       data/股东及出资信息.csv                  CSV GB18030
+officers            officer            data/主要人员.csv                        CSV GB18030
 ==================  =================  ======================================  ==========
+
+The two registry exports name the enterprise by its USCC (the graph finds the enterprise by
+it); a person is identified by a hash of the ID number (证件标识), a corporate shareholder by
+its USCC.
 """
 
 from __future__ import annotations
@@ -91,6 +97,7 @@ PLATFORM_COLUMNS: Mapping[str, str] = {
     "province": "所在省份",
     "city": "所在城市",
     "address": "办公地址",
+    "adcode": "行政区划代码",
     "registered_capital": "注册资本（万元）",
     "paid_in_capital": "实缴资本（万元）",
     "backer": "平台背景",
@@ -132,6 +139,20 @@ PLATFORM_EVENT_COLUMNS: Mapping[str, str] = {
     "event_date": "出问题日期",
     "kind": "问题类型",
     "registered_capital": "注册资本（万元）",
+}
+SHAREHOLDING_COLUMNS: Mapping[str, str] = {
+    "enterprise_id": "企业统一社会信用代码",
+    "holder_name": "股东名称",
+    "holder_kind": "股东类型",
+    "holder_uscc": "股东统一社会信用代码",
+    "holder_id": "股东证件标识",
+    "share": "持股比例",
+}
+OFFICER_COLUMNS: Mapping[str, str] = {
+    "enterprise_id": "企业统一社会信用代码",
+    "person_name": "姓名",
+    "person_id": "证件标识",
+    "role": "职务",
 }
 
 
@@ -217,12 +238,13 @@ class FinanceSource:
 
 
 _REGULATOR = "芜湖市地方金融管理局（演示数据，由 smokewatch 合成）"
+_REGISTRY = "芜湖市市场监督管理局（演示数据，由 smokewatch 合成）"
 
 
 def finance_sources(
     wordings: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[FinanceSource, ...]:
-    """The seven supervisory sources, in ingest order.
+    """The seven supervisory sources and the two registry detail exports, in ingest order.
 
     ``wordings`` maps ``table.column`` to the wordings the export uses in a vocabulary column
     (机构类型, 监管状态, 类型 …): those the vocabulary does not resolve get a lookup.
@@ -319,6 +341,34 @@ def finance_sources(
             _REGULATOR,
             vocab=vocab("platform_event", kind="platform_event_kind"),
         ),
+        FinanceSource(
+            "shareholders",
+            "shareholding",
+            "股东及出资信息.csv",
+            SHAREHOLDING_COLUMNS,
+            ("enterprise_id", "holder_name"),
+            "sh",
+            "企业股东及出资信息（演示）",
+            "Shareholders of enterprises (demo)",
+            _REGISTRY,
+            encoding="gb18030",
+            pii="personal",
+            vocab=vocab("shareholding", holder_kind="holder_kind"),
+        ),
+        FinanceSource(
+            "officers",
+            "officer",
+            "主要人员.csv",
+            OFFICER_COLUMNS,
+            ("enterprise_id", "person_name", "role"),
+            "off",
+            "企业主要人员（演示）",
+            "Key personnel of enterprises (demo)",
+            _REGISTRY,
+            encoding="gb18030",
+            pii="personal",
+            vocab=vocab("officer", role="officer_role"),
+        ),
     )
 
 
@@ -331,10 +381,12 @@ __all__ = [
     "LOAN_COLUMNS",
     "LOAN_FLOW_COLUMNS",
     "LOCAL_ORG_COLUMNS",
+    "OFFICER_COLUMNS",
     "ORG_REPORT_COLUMNS",
     "PLATFORM_COLUMNS",
     "PLATFORM_EVENT_COLUMNS",
     "PLATFORM_METRIC_COLUMNS",
+    "SHAREHOLDING_COLUMNS",
     "FinanceSource",
     "finance_sources",
 ]

@@ -433,6 +433,11 @@ class PlantContext:
         address = make_addresses(self.rng, self.pools, self._city, county, township)
         return int(county[0]), str(address[0].as_py())
 
+    def place(self) -> tuple[str, str]:
+        """A county drawn by the registry's weights and an address in it: (adcode, address)."""
+        county, address = self._place()
+        return self.pools.counties[county].code, address
+
     # ---------------------------------------------------------------- building
 
     def enterprise(

@@ -5,7 +5,7 @@ Layout (relative to the workspace)::
     sources/registry/source.yml            sources/registry/data/enterprises.csv  (GB18030)
     sources/licences/source.yml            sources/licences/data/licences.xlsx
     sources/documents/source.yml           sources/documents/data/documents.jsonl (UTF-8)
-    demo/planted.jsonl   demo/rejects.jsonl   demo/README.md
+    demo/planted.jsonl   demo/rejects.jsonl   demo/families.jsonl   demo/README.md
 
 and the supervisory exports of :mod:`smokewatch.demo.finance_sources` (licensed local financial
 organisations with their reports and loan books; online-lending platforms).
@@ -33,6 +33,7 @@ from smokewatch.demo.city import (
 )
 from smokewatch.demo.files import write_csv, write_xlsx
 from smokewatch.demo.finance_sources import finance_sources
+from smokewatch.demo.planters.families import FAMILY_TRUTH, read_family_truth
 from smokewatch.demo.planting import (
     DOCUMENT_RULE_IDS,
     DOCUMENT_TABLE,
@@ -81,7 +82,10 @@ class DemoManifest:
     cases: tuple[PlantedCase, ...]
     rejects: tuple[BadRow, ...]
     finance_files: tuple[Path, ...] = ()
-    """The supervisory exports and their ``source.yml`` (local organisations, platforms)."""
+    """The supervisory exports and their ``source.yml`` (local organisations, platforms) and
+    the registry's shareholder and key-personnel exports."""
+    families_file: Path | None = None
+    """``demo/families.jsonl``: the planted company families (members, people, owners)."""
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -97,6 +101,7 @@ class DemoManifest:
             self.rejects_file,
             self.readme,
             *self.finance_files,
+            *((self.families_file,) if self.families_file else ()),
         )
 
 
@@ -258,6 +263,7 @@ def write_demo_sources(
         cases=city.cases,
         rejects=city.bad_rows,
         finance_files=_write_finance(root, city),
+        families_file=demo / "families.jsonl",
     )
     manifest.registry_source.write_text(
         registry_source_yaml(encoding=REGISTRY_ENCODING), encoding="utf-8"
@@ -269,6 +275,8 @@ def write_demo_sources(
     _jsonl(manifest.document_file, _documents_jsonl(city))
     _jsonl(manifest.planted_file, (case.to_json() for case in city.cases))
     _jsonl(manifest.rejects_file, (bad.to_json() for bad in city.bad_rows))
+    truth = city.extra_tables.get(FAMILY_TRUTH)
+    _jsonl(demo / "families.jsonl", read_family_truth(truth.to_pylist() if truth else []))
     manifest.readme.write_text(_readme(city), encoding="utf-8")
     return manifest
 

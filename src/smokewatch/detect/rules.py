@@ -13,6 +13,7 @@ import importlib.util
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from smokewatch.detect.fixtures import Fixture, LoadedFixture
 from smokewatch.detect.spec import RuleSpec
 from smokewatch.engine.sql import parse
 from smokewatch.errors import Location, Problem, RuleError
-from smokewatch.model._yaml import package_dir, validation_problems
+from smokewatch.model._yaml import package_dir, safe_load, validation_problems
 
 RULE_FILE = "rule.yml"
 BUILTIN_PACK = ("rulepacks", "core", "rules")
@@ -107,7 +108,7 @@ def _load_fixtures(folder: Traversable, problems: list[Problem]) -> tuple[Loaded
             text = node.read_text(encoding="utf-8")
             origin = str(node)
             try:
-                raw = yaml.safe_load(text)
+                raw = safe_load(text)
                 fixtures.append(
                     LoadedFixture(
                         kind=kind,
@@ -130,7 +131,7 @@ def load_rule(folder: Traversable, *, origin: str | None = None) -> Rule:
     problems: list[Problem] = []
     text = rule_file.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text)
+        raw = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = Location(origin_path, mark.line + 1, mark.column + 1) if mark else None
@@ -155,7 +156,7 @@ def load_rule(folder: Traversable, *, origin: str | None = None) -> Rule:
             digest.update(sql_text.encode("utf-8"))
             body.update(sql_text.encode("utf-8"))
             try:
-                sql_tree = parse(sql_text)
+                sql_tree = _parse_body(sql_text)
             except ParseError as exc:
                 problems.extend(_sql_problems(exc, str(sql_node)))
     else:
@@ -177,6 +178,16 @@ def load_rule(folder: Traversable, *, origin: str | None = None) -> Rule:
         body_hash=body.hexdigest(),
         fixtures=fixtures,
     )
+
+
+@lru_cache(maxsize=512)
+def _parse_body(text: str) -> exp.Expression:
+    """The syntax tree of a SQL body, parsed once per process.
+
+    ``detect`` and ``score`` each load the whole pack, and parsing is most of a load. The tree
+    is shared by every :class:`Rule` with that body: nothing mutates it (binding copies it).
+    """
+    return parse(text)
 
 
 def _sql_problems(exc: ParseError, origin: str) -> list[Problem]:

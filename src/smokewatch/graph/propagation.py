@@ -8,8 +8,10 @@ kinds and the hop count, so a neighbour's network points are explained line by l
 
 Paths run over the undirected graph; a path through a person or an attribute node counts as
 one hop between the two enterprises (enterprise → 张三 → enterprise is one hop, kind
-``legal_representative``). Computed with SQL through the Engine, one materialised table per
-hop, so it runs on DuckDB and Spark.
+``legal_representative``). A person known only by name and city (``p:张三@3402``) is weak
+evidence that two enterprises are related — many people share a name — so such a link has the
+kind ``same_name`` and a small factor. Computed with SQL through the Engine, one materialised
+table per hop, so it runs on DuckDB and Spark.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ KIND_FACTOR: Mapping[str, float] = {
     "partner": 0.8,
     "has_phone": 0.6,
     "has_address": 0.4,
+    "transfers": 0.5,
+    "same_name": 0.2,
 }
 DECAY = 0.5
 """Factor per further hop."""
@@ -45,8 +49,9 @@ _RUN = count()
 def enterprise_links(edges: ir.Table) -> ir.Table:
     """Enterprise-to-enterprise links (both directions) with the kind and factor of each.
 
-    Direct ``owns`` edges between enterprises count as they are; two enterprises sharing a
-    person or an attribute node are linked with the kind of the (weaker) edge.
+    Direct ``owns`` and ``transfers`` edges between enterprises count as they are; two
+    enterprises sharing a person or an attribute node are linked with the kind of the (weaker)
+    edge, ``same_name`` for a person known by name only.
     """
     factor = ibis.cases(
         *((edges.kind == k, ibis.literal(v)) for k, v in KIND_FACTOR.items()),
@@ -62,6 +67,13 @@ def enterprise_links(edges: ir.Table) -> ir.Table:
         hub=ibis.cases((via.src.startswith("e:"), via.dst), else_=via.src),
         kind="kind",
         factor="factor",
+    )
+    name_only = via.hub.startswith("p:") & via.hub.contains("@")
+    via = via.mutate(
+        kind=ibis.cases((name_only, ibis.literal("same_name")), else_=via.kind),
+        factor=ibis.cases(
+            (name_only, ibis.literal(KIND_FACTOR["same_name"])), else_=via.factor
+        ).cast("float64"),
     )
     right = via.view()
     shared = via.join(right, (via.hub == right.hub) & (via.ent != right.ent)).select(
@@ -108,7 +120,7 @@ def propagate(engine: Engine, edges: ir.Table, seeds: ir.Table, *, out: str, hop
             points=(frontier.points * links.factor * (DECAY if hop > 1 else 1.0)).cast("float64"),
         )
         best = step.group_by("seed", "seed_grade", "node", "hops").agg(
-            points=step.points.max(), path=step.path.min()
+            points=step.points.max(), path=step.path.argmax(step.points)
         )
         name = f"{tag}_h{hop}"
         engine.replace_tables({name: best})

@@ -154,7 +154,9 @@ def _parse_string(parser: ScalarParser, text: str) -> str:
 
 
 def _parse_decimal(parser: ScalarParser, text: str) -> Any:
-    money = clean_money(text, default_unit=parser.unit, default_currency="")
+    money = clean_money(
+        text, default_unit=parser.unit, default_currency="", signed=parser.column.signed
+    )
     if abs(money.amount) >= MAX_AMOUNT:
         raise ValueTypeError(f"amount too large to store: {text!r}")
     return money

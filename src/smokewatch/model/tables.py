@@ -65,6 +65,9 @@ class Column:
     label_en: str = ""
     vocab: str | None = None
     pii: bool = False
+    signed: bool = False
+    """``decimal`` columns only: negative amounts are data (a loss), not errors. Amounts are
+    unsigned by default, so a stray minus sign in a balance is rejected with its reason."""
 
 
 PROVENANCE_COLUMNS: tuple[Column, ...] = (
@@ -133,10 +136,16 @@ def _parse_table(raw: Any, origin: str) -> TableSchema:
                     label_en=label.get("en", ""),
                     vocab=item.get("vocab"),
                     pii=bool(item.get("pii", False)),
+                    signed=bool(item.get("signed", False)),
                 )
             )
         except (KeyError, ValueError) as exc:
             problems.append(Problem(f"column {item!r}: {exc}", loc))
+    problems.extend(
+        Problem(f"column {c.name!r}: signed applies only to decimal columns", loc)
+        for c in columns
+        if c.signed and c.type is not ColumnType.DECIMAL
+    )
     names = [c.name for c in columns]
     key = tuple(raw.get("key", []))
     problems.extend(

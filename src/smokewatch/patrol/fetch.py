@@ -13,8 +13,10 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -53,17 +55,32 @@ class SystemClock:
 
 @dataclass(slots=True)
 class HostThrottle:
-    """Keeps at least an interval between two requests to the same host."""
+    """Keeps at least an interval between two requests to the same host.
+
+    Safe to share between threads: :meth:`turn` holds the host's lock for the whole request,
+    so a host never sees two requests of one patrol at once, while other hosts go ahead.
+    """
 
     clock: Clock
     default_interval_s: float = 1.0
     intervals: dict[str, float] = field(default_factory=dict)
     """Per-host interval (site setting, or robots.txt ``Crawl-delay`` when larger)."""
     _last: dict[str, float] = field(default_factory=dict)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
 
     def set_interval(self, host: str, seconds: float) -> None:
         """Use ``seconds`` for ``host`` (the larger of the current and the new one)."""
-        self.intervals[host] = max(seconds, self.intervals.get(host, 0.0))
+        with self._guard:
+            self.intervals[host] = max(seconds, self.intervals.get(host, 0.0))
+
+    @contextmanager
+    def turn(self, host: str) -> Iterator[float]:
+        """Wait for ``host``'s turn and keep it until the block ends; yields the seconds waited."""
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:
+            yield self.wait(host)
 
     def wait(self, host: str) -> float:
         """Wait for ``host``'s turn and take it; returns the seconds waited."""
@@ -207,9 +224,9 @@ class Fetcher:
         raw: _Raw | None = None
         for attempt in range(1, self.limits.retries + 2):
             host = (urlsplit(url).hostname or "").lower()
-            self.throttle.wait(host)
             try:
-                raw = self._request(url, any_type=any_type)
+                with self.throttle.turn(host):
+                    raw = self._request(url, any_type=any_type)
             except _Failed as exc:
                 raw, error = None, str(exc)
                 if not exc.retry:

@@ -1,18 +1,43 @@
-"""A crawl visit → its stored artefacts and its manifest line."""
+"""A crawl visit → its stored artefacts and its manifest line.
+
+A page's contact and identity facts are stored as an artefact of their own (``facts``: JSON,
+by hash, like the text they were read from), so the chained manifest fixes them too; the line
+also counts them per kind.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from smokewatch.patrol.crawl import Visit
-from smokewatch.patrol.evidence import ObjectStore
+from smokewatch.patrol.evidence import Artefact, ObjectStore
+from smokewatch.patrol.render import Rendered
 
 
 def headers_blob(status: int | None, headers: tuple[tuple[str, str], ...]) -> bytes:
     """Status and headers as received, as JSON bytes (order and repeats kept)."""
     payload = {"status": status, "headers": [list(pair) for pair in headers]}
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def facts_blob(visit: Visit) -> bytes:
+    """The visit's facts as canonical JSON bytes (a list in the order they were found)."""
+    facts = [fact.as_dict() for fact in visit.facts]
+    return json.dumps(facts, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _rendered(
+    rendered: Rendered, objects: ObjectStore, artefacts: dict[str, Artefact]
+) -> dict[str, Any]:
+    """Store the rendered DOM and the screenshot; describe the rendering for the manifest."""
+    if rendered.html:
+        artefacts["rendered"] = objects.put(rendered.html.encode("utf-8"))
+    if rendered.screenshot:
+        artefacts["screenshot"] = objects.put(rendered.screenshot)
+    described = {"browser": rendered.browser, "final_url": rendered.final_url}
+    return described | ({"error": rendered.error} if rendered.error is not None else {})
 
 
 def visit_entry(visit: Visit, objects: ObjectStore) -> dict[str, Any]:
@@ -56,8 +81,13 @@ def visit_entry(visit: Visit, objects: ObjectStore) -> dict[str, Any]:
         artefacts["text"] = objects.put(visit.extracted.text.encode("utf-8"))
         entry["title"] = visit.extracted.title
         entry["links"] = len(visit.extracted.links)
+    if visit.rendered is not None:
+        entry["rendered"] = _rendered(visit.rendered, objects, artefacts)
+    if visit.facts:
+        artefacts["facts"] = objects.put(facts_blob(visit))
+        entry["facts"] = dict(sorted(Counter(fact.kind for fact in visit.facts).items()))
     entry["artefacts"] = {name: a.as_dict() for name, a in sorted(artefacts.items())}
     return entry
 
 
-__all__ = ["headers_blob", "visit_entry"]
+__all__ = ["facts_blob", "headers_blob", "visit_entry"]

@@ -80,6 +80,10 @@ class Site(_Spec):
     robots_override: RobotsOverride | None = None
     """Fetch despite robots.txt, with the recorded authorisation."""
 
+    render: bool = False
+    """Also open each page in headless Chromium (pages that need JavaScript): the rendered DOM
+    is read for text and links, and it and a screenshot are stored as evidence."""
+
     @field_validator("seeds")
     @classmethod
     def _http_urls(cls, seeds: tuple[str, ...]) -> tuple[str, ...]:
@@ -124,6 +128,36 @@ class FetchLimits(_Spec):
     content_types: tuple[str, ...] = ("text/html", "application/xhtml+xml", "text/plain")
     """Media types whose bodies are stored and read; others are recorded without a body."""
 
+    workers: int = Field(default=4, ge=1, le=32)
+    """Sites crawled at the same time; each host still gets one request at a time, spaced by
+    its interval (1: one site after the other)."""
+
+
+class RenderOptions(_Spec):
+    """How pages of sites with ``render: true`` are rendered."""
+
+    chromium: str = "/usr/bin/chromium"
+    """The browser executable (Debian's chromium; nothing is downloaded)."""
+
+    timeout_s: float = Field(default=30.0, gt=0, le=300)
+    """Seconds a page may take to load in the browser."""
+
+    settle_ms: int = Field(default=500, ge=0, le=30_000)
+    """Milliseconds to wait after ``load`` for scripts that fill the page late."""
+
+    screenshot: bool = True
+    """Store a full-page PNG screenshot with each rendered page."""
+
+    viewport: tuple[int, int] = (1366, 768)
+    """Browser window width and height in pixels."""
+
+
+class Schedule(_Spec):
+    """How often a patrol runs when ``smokewatch patrol run --due`` is called (by cron/systemd)."""
+
+    every_hours: float = Field(gt=0, le=24 * 366)
+    """Hours between the end of the last successful run and the next one."""
+
 
 class PatrolSpec(_Spec):
     """A patrol: its sites and fetch limits."""
@@ -139,6 +173,12 @@ class PatrolSpec(_Spec):
 
     fetch: FetchLimits = FetchLimits()
     """Request behaviour."""
+
+    render: RenderOptions = RenderOptions()
+    """Browser settings for the sites that render (``render: true``)."""
+
+    schedule: Schedule | None = None
+    """When the patrol is due; without one it runs only when asked by name."""
 
     @model_validator(mode="after")
     def _unique_site_names(self) -> PatrolSpec:
@@ -198,7 +238,9 @@ __all__ = [
     "PATROL_DIR",
     "FetchLimits",
     "PatrolSpec",
+    "RenderOptions",
     "RobotsOverride",
+    "Schedule",
     "Site",
     "list_patrol_ids",
     "load_patrol_spec",

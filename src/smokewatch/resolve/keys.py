@@ -8,8 +8,10 @@ row-level reject. Check characters are verified wherever the standard defines on
 * USCC (GB 32100-2015; the embedded organisation code, GB 11714, too), the old 15-digit
   registration number (注册号, GB/T 17710 MOD 11,10), the 9-character organisation code;
 * resident ID numbers (GB 11643-1999: 18 characters with a MOD 11-2 check, a valid birth
-  date; 15-digit numbers are widened). An ID number is personal data: its key is a keyed hash
-  (HMAC-SHA256 with the workspace's secret) and its display is masked (340202********123X);
+  date; 15-digit numbers are widened). An ID number is personal data: its key is the keyed
+  hash every part of smokewatch uses (:func:`~smokewatch.model.types.identity.identity_key`,
+  HMAC-SHA256 under the workspace's secret of the number's sha256, as the untrustworthy-borrower
+  list stores it) and its display is masked (340202********123X);
 * phones (mobile, landline, 400/800), bank accounts (digits; card numbers of 16–19 digits
   starting with 62 pass the Luhn check; displayed with the last four digits only), e-mail;
 * addresses: the division code (from the shipped adcode table) and the rest of the address
@@ -20,15 +22,18 @@ row-level reject. Check characters are verified wherever the standard defines on
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from urllib.parse import urlsplit
 
 from smokewatch.model.types import ValueTypeError, clean_phone, clean_uscc, fold_width
+from smokewatch.model.types.identity import (
+    clean_id_number,
+    id_number_check_char,
+    identity_key,
+    mask_identifier,
+)
 from smokewatch.resolve.names import clean_name
 from smokewatch.text.address import get_address_resolver
 
@@ -44,8 +49,6 @@ class Key:
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-_ID_CHECK = "10X98765432"
 
 
 def org_code_check_char(first8: str) -> str:
@@ -114,92 +117,18 @@ def registration_number_key(raw: str) -> Key:
     return Key("reg_no", digits, digits)
 
 
-def id_number_check_char(first17: str) -> str:
-    """Check character of an 18-character resident ID number (GB 11643, MOD 11-2).
-
-    Examples:
-        >>> id_number_check_char("11010519491231002")
-        'X'
-    """
-    if not re.fullmatch(r"\d{17}", first17):
-        raise ValueTypeError("an ID number starts with 17 digits")
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
-
-
-def clean_id_number(raw: str) -> str:
-    """The 18-character form of a resident ID number, validated (check, birth date, region)."""
-    number = _compact(raw)
-    if re.fullmatch(r"\d{15}", number):
-        first17 = f"{number[:6]}19{number[6:]}"
-        number = first17 + id_number_check_char(first17)
-    if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise ValueTypeError("an ID number has 18 characters (17 digits and a digit or X)")
-    try:
-        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError as exc:
-        raise ValueTypeError("the ID number's birth date is not a calendar date") from exc
-    if not date(1900, 1, 1) <= born <= date.today():
-        raise ValueTypeError("the ID number's birth date is out of range")
-    if number[:2] not in _PROVINCES:
-        raise ValueTypeError(f"the ID number's region {number[:6]} is not a province code")
-    expected = id_number_check_char(number[:17])
-    if number[17] != expected:
-        raise ValueTypeError(f"ID number check character is {number[17]!r}, not {expected!r}")
-    return number
-
-
-_PROVINCES = frozenset(
-    [
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "71",
-        "81",
-        "82",
-        "83",
-        "91",
-    ]
-)
-
-
 def mask_id_number(number: str) -> str:
     """Region and last four shown, birth date hidden: ``340202********123X``."""
-    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+    return mask_identifier(number)
 
 
 def id_number_key(raw: str, secret: bytes) -> Key:
     """A resident ID number as a keyed hash (never stored in clear) with a masked display.
 
     ``secret`` is the workspace's key: without it the hash cannot be recomputed from a
-    guessed number (the space of ID numbers is small enough to enumerate).
+    guessed number (the space of ID numbers is small enough to enumerate). The value is
+    :func:`~smokewatch.model.types.identity.identity_key`, the key the untrustworthy-borrower
+    list stores, so a resolved person and a listed one with the same number share it.
 
     Examples:
         >>> key = id_number_key("11010519491231002X", b"k")
@@ -209,8 +138,7 @@ def id_number_key(raw: str, secret: bytes) -> Key:
     if not secret:
         raise ValueTypeError("hashing an ID number needs a non-empty secret")
     number = clean_id_number(raw)
-    digest = hmac.new(secret, number.encode("ascii"), hashlib.sha256).hexdigest()
-    return Key("id_number", digest, mask_id_number(number))
+    return Key("id_number", identity_key(secret, number), mask_id_number(number))
 
 
 def phone_key(raw: str) -> Key:

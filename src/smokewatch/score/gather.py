@@ -176,19 +176,30 @@ def _model_hits(engine: Engine, card: ScorecardSpec) -> dict[str, list[ModelHit]
 
 
 def _subjects(engine: Engine, card: ScorecardSpec, ids: set[str]) -> dict[str, SubjectInfo]:
-    if not ids:
+    return subject_routing(engine, card.subject, ids)
+
+
+def subject_routing(engine: Engine, table_name: str, ids: set[str]) -> dict[str, SubjectInfo]:
+    """Name, division code and sector of the given rows of a subject table.
+
+    A table the engine does not hold, or without an ``id`` column, routes nothing; a table
+    without ``adcode`` or a sector column (:data:`SECTOR_COLUMNS`) leaves that part ``None``.
+    """
+    if not ids or not engine.has_table(table_name):
         return {}
-    e = engine.table(card.subject)
+    e = engine.table(table_name)
+    if "id" not in e.columns:
+        return {}
     sector = next((c for c in SECTOR_COLUMNS if c in e.columns), None)
     columns: dict[str, Any] = {
-        "id": e.id,
-        "name": e.name if "name" in e.columns else ibis.null("string"),
-        "adcode": e.adcode if "adcode" in e.columns else ibis.null("string"),
+        "id": e.id.cast("string"),
+        "name": e.name.cast("string") if "name" in e.columns else ibis.null("string"),
+        "adcode": e.adcode.cast("string") if "adcode" in e.columns else ibis.null("string"),
         "sector": e[sector].cast("string") if sector else ibis.null("string"),
     }
     table = e.select(**columns)
     wanted = engine.register("__sw_score_subjects", _ids_table(sorted(ids)))
-    rows = engine.to_arrow(table.semi_join(wanted, table.id == wanted.id), step="score subjects")
+    rows = engine.to_arrow(table.semi_join(wanted, table.id == wanted.id), step="subject routing")
     engine.drop_table("__sw_score_subjects")
     return {r["id"]: SubjectInfo(r["name"], r["adcode"], r["sector"]) for r in rows.to_pylist()}
 
@@ -214,4 +225,4 @@ def gather(engine: Engine, card: ScorecardSpec, extra_subjects: Sequence[str] = 
     return Gathered(rules, models, _subjects(engine, card, ids))
 
 
-__all__ = ["PREDICTION_TABLE", "Gathered", "SubjectInfo", "gather"]
+__all__ = ["PREDICTION_TABLE", "Gathered", "SubjectInfo", "gather", "subject_routing"]

@@ -17,19 +17,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from smokewatch.cases.access import Actor, sees_region
+from smokewatch.cases.access import TRIAGE_ROLES, Actor, sees_region
 from smokewatch.errors import Conflict, InvalidInput, NotFound
 from smokewatch.services import audit
 from smokewatch.services.scores import alert_id
+from smokewatch.services.users import actor_of
 from smokewatch.services.visibility import region_condition, require_analyst, require_triage
 from smokewatch.store import scoring
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertEvent, AlertStatus, Score, WatchlistEntry
+from smokewatch.store.orm_cases import Agency, User
 
 Who = Actor | str
 """A user, or the operator's name at the command line (trusted)."""
@@ -83,6 +85,8 @@ def alert_dict(alert: Alert, events: Sequence[AlertEvent] | None = None) -> dict
         "reason_en": alert.reason_en,
         "acknowledged_at": alert.acknowledged_at,
         "acknowledged_by": alert.acknowledged_by,
+        "assignee": alert.assignee,
+        "assigned_at": alert.assigned_at,
     }
     if events is not None:
         data["history"] = [
@@ -235,6 +239,7 @@ def list_alerts(
     limit: int = 50,
     offset: int = 0,
     actor: Who | None = None,
+    assignee: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Alerts matching the filters (default: the open ones), most recently updated first.
 
@@ -252,6 +257,7 @@ def list_alerts(
             where=where,
             limit=limit,
             offset=offset,
+            assignee=assignee,
         )
         return [alert_dict(a) for a in rows], total
 
@@ -312,6 +318,44 @@ def acknowledge_alert(
         return alert_dict(alert, scoring.alert_events(session, alert_id))
 
 
+def assign_alert(
+    store: Store, alert_id: str, *, assignee: str | None, actor: Who, note: str | None = None
+) -> dict[str, Any]:
+    """Give the alert to a user to triage (``None`` puts it back in the territory's inbox).
+
+    The assignee must be an active user who sees the alert and may act on alerts there, so an
+    alert is never handed to someone who cannot open it.
+
+    Raises:
+        InvalidInput: no such active user, or one who could not work on this alert.
+        Conflict: the alert is closed.
+    """
+    with store.unit_of_work() as session:
+        alert = _visible_alert(session, alert_id, actor, acting=True)
+        if alert.status == AlertStatus.CLOSED:
+            raise Conflict(f"alert {alert_id} is closed; it cannot be assigned")
+        if assignee is not None:
+            user = session.get(User, assignee)
+            if user is None or not user.active:
+                raise InvalidInput(f"no active user {assignee!r}")
+            agency = session.get(Agency, user.agency_id) if user.agency_id else None
+            them = actor_of(user, agency)
+            if not sees_region(them, alert.adcode, alert.sector) or not (
+                them.is_admin or them.roles & TRIAGE_ROLES
+            ):
+                raise InvalidInput(
+                    f"{assignee} cannot work on alerts in {alert.adcode or 'this region'}"
+                )
+        if alert.assignee != assignee:
+            alert.assignee = assignee
+            alert.assigned_at = datetime.now(UTC) if assignee else None
+            reason = f"→ {assignee}" if assignee else "→ inbox"
+            if note and note.strip():
+                reason = f"{reason}: {note.strip()}"
+            _changed(session, alert, "assigned", actor, reason)
+        return alert_dict(alert, scoring.alert_events(session, alert_id))
+
+
 def snooze_alert(
     store: Store, alert_id: str, *, until: date, reason: str, actor: Who, today: date | None = None
 ) -> dict[str, Any]:
@@ -353,23 +397,29 @@ def close_alert(store: Store, alert_id: str, *, reason: str, actor: Who) -> dict
         return alert_dict(alert, scoring.alert_events(session, alert_id))
 
 
+_REGION_BY_SCORE: Final = (
+    sa.select(Score.subject_table, Score.subject_name, Score.adcode, Score.sector)
+    .where(Score.subject_id == sa.bindparam("subject_id"), Score.shadow.is_(False))
+    .order_by(Score.as_of.desc(), Score.created_at.desc())
+    .limit(1)
+)
+_REGION_BY_ALERT: Final = (
+    sa.select(Alert.subject_table, Alert.subject_name, Alert.adcode, Alert.sector)
+    .where(Alert.subject_id == sa.bindparam("subject_id"))
+    .order_by(Alert.updated_at.desc())
+    .limit(1)
+)
+"""Where a subject is routed (built once: every entity read asks)."""
+
+
 def subject_region(
     session: Session, subject_id: str
 ) -> tuple[str, str | None, str | None, str | None]:
     """``(table, name, adcode, sector)`` of a subject from its latest score or alert."""
-    latest = session.execute(
-        sa.select(Score.subject_table, Score.subject_name, Score.adcode, Score.sector)
-        .where(Score.subject_id == subject_id, Score.shadow.is_(False))
-        .order_by(Score.as_of.desc(), Score.created_at.desc())
-        .limit(1)
-    ).first()
+    params = {"subject_id": subject_id}
+    latest = session.execute(_REGION_BY_SCORE, params).first()
     if latest is None:
-        latest = session.execute(
-            sa.select(Alert.subject_table, Alert.subject_name, Alert.adcode, Alert.sector)
-            .where(Alert.subject_id == subject_id)
-            .order_by(Alert.updated_at.desc())
-            .limit(1)
-        ).first()
+        latest = session.execute(_REGION_BY_ALERT, params).first()
     if latest is None:
         return "enterprise", None, None, None
     return str(latest[0]), latest[1], latest[2], latest[3]
@@ -464,6 +514,7 @@ __all__ = [
     "acknowledge_alert",
     "add_watch",
     "alert_dict",
+    "assign_alert",
     "close_alert",
     "list_alerts",
     "list_scores",

@@ -31,6 +31,8 @@ from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertStatus
 from smokewatch.store.orm_cases import Case, CaseEvent, CaseLink
 
+GRADE_ZH: Final = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
+"""How a case title opened from an alert names its grade (titles are written in Chinese)."""
 LABELS: Final = {"positive": 1, "negative": 0}
 """Outcome of a resolution → label."""
 LABEL_COLUMNS: Final = (
@@ -95,7 +97,8 @@ def open_from_alert(
     case = open_case(
         store,
         actor,
-        title=title or f"{subject_name or subject_id}：{alert.grade}预警",
+        title=title
+        or f"{subject_name or subject_id}：{GRADE_ZH.get(alert.grade, alert.grade)}预警",
         jurisdiction=region,
         subject_id=subject_id,
         subject_table=subject_table,
@@ -260,6 +263,7 @@ def write_labels(rows: Sequence[dict[str, Any]], path: Path) -> int:
 
 
 __all__ = [
+    "GRADE_ZH",
     "LABELS",
     "LABEL_COLUMNS",
     "case_labels",

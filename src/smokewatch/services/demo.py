@@ -8,13 +8,22 @@ findings and the scores, so the demo reports honestly, per rule, how many plante
 rules caught and whether anything fired that should not have; per smoke case the grade it was
 designed for against the grade it reached; and per planted enterprise whether exactly the
 expected rules are behind its index (:mod:`smokewatch.services.demo_grades`).
+
+The company graph is built after the first score (its red and orange entities seed the network
+risk), then the rules run again (SW-R-0501 now reads the graph) and the cards score again (the
+alerts counted are those of both score runs), so the planted families
+(``demo/families.jsonl``) show in ``graph family``/``graph ubo`` and their members' network
+points reach the index.
+Public tips, warnings and a reward are planted through the portal's services and checked
+too (:mod:`smokewatch.services.demo_tips`).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +34,7 @@ from smokewatch.demo.planters.local_finance import RATING_SCORECARD
 from smokewatch.demo.planters.platforms import PLATFORM_SCORECARD
 from smokewatch.errors import Conflict
 from smokewatch.progress import NO_PROGRESS, Progress
+from smokewatch.services.demo_cases import Mechanism, seed_mechanism
 from smokewatch.services.demo_grades import (
     GradeCheck,
     case_key,
@@ -32,7 +42,10 @@ from smokewatch.services.demo_grades import (
     read_cases,
     subject_ids,
 )
+from smokewatch.services.demo_patrol import DemoPatrol, demo_patrol
+from smokewatch.services.demo_tips import PlantedTip, plant_tips, tip_stats
 from smokewatch.services.detect import DetectSummary, detect
+from smokewatch.services.graph import GraphSummary, build_graph
 from smokewatch.services.ingest import IngestSummary, ingest
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.scores import ScoreSummary, score, workspace_scorecards
@@ -114,6 +127,14 @@ class DemoSummary:
     ratings: tuple[GradeCheck, ...] = ()
     """The same check for the ratings of licensed organisations (SW-S-0003) and platforms
     (SW-S-0002)."""
+    mechanism: Mechanism | None = None
+    """The agencies, demo users (with their passwords) and planted cases."""
+    patrol: DemoPatrol | None = None
+    """The two patrol runs over the demo's fixture site (pages, changes, facts)."""
+    graph: GraphSummary | None = None
+    """The company graph built after the first score (families, network risk)."""
+    tips: tuple[PlantedTip, ...] = ()
+    """The public tips planted through the portal's services, expected against found."""
 
 
 def _prepare(directory: Path, force: bool) -> None:
@@ -139,8 +160,8 @@ def _findings(settings: Settings, run_id: str) -> list[Finding]:
                 return found
 
 
-def check_planted(settings: Settings, planted: Path, run_id: str) -> PlantedCheck:
-    """Compare the findings of ``run_id`` with the expectations in ``planted.jsonl``.
+def check_planted(settings: Settings, planted: Path, run_id: str | Sequence[str]) -> PlantedCheck:
+    """Compare the findings of ``run_id`` (or of several runs) with ``planted.jsonl``.
 
     Enterprise cases are matched by USCC, document cases by their reference (through the
     engine's ``enterprise`` and ``document`` tables). An expected hit is met when the rule
@@ -148,7 +169,8 @@ def check_planted(settings: Settings, planted: Path, run_id: str) -> PlantedChec
     """
     cases = read_cases(planted)
     ids = subject_ids(settings, cases)
-    found = _findings(settings, run_id)
+    runs = [run_id] if isinstance(run_id, str) else list(run_id)
+    found = [f for run in runs for f in _findings(settings, run)]
     bands = {(f.subject_id, f.rule_id): f.band for f in found}
     tables: dict[str, str] = {f.rule_id: f.subject_table for f in found}
     planted_ids = set(ids.values())
@@ -204,6 +226,19 @@ def check_planted(settings: Settings, planted: Path, run_id: str) -> PlantedChec
     )
 
 
+def _both(first: ScoreSummary, second: ScoreSummary) -> ScoreSummary:
+    """The second score run with the alerts of both.
+
+    The first run raised them; the second adds what the network points changed.
+    """
+    raised = {c.scorecard: c.alerts for c in first.cards}
+    cards = tuple(
+        replace(c, alerts=dict(Counter(raised.get(c.scorecard, {})) + Counter(c.alerts)))
+        for c in second.cards
+    )
+    return replace(second, cards=cards)
+
+
 def init_demo(
     directory: Path,
     *,
@@ -219,7 +254,9 @@ def init_demo(
     The pipeline is ingest, detect and score; the check compares the findings with the planted
     expectations (:func:`check_planted`), and the enterprise smoke index with the planted
     grades, reasons and clean controls (:func:`~smokewatch.services.demo_grades.check_grades`).
-    Both are recorded with the demo run's statistics.
+    Both are recorded with the demo run's statistics. Then the joint mechanism is seeded:
+    agencies, one user per role and planted cases at every stage
+    (:func:`~smokewatch.services.demo_cases.seed_mechanism`).
     """
     directory = directory.resolve()
     _prepare(directory, force)
@@ -229,13 +266,23 @@ def init_demo(
     progress.finish()
     settings = load_settings(directory, **dict(overrides or {}))
     ingests = tuple(ingest(settings, progress=progress))
+    patrol = demo_patrol(settings, directory, manifest.planted_file, as_of)
+    summary = detect(settings, as_of=as_of, progress=progress)
+    first = score(settings, as_of=as_of, progress=progress)
+    progress.start("company graph", total=None)
+    graph = build_graph(settings)
+    progress.finish()
+    # Again, now that SW-R-0501 has the graph's lines (the other findings are the same rows).
     summary = detect(settings, as_of=as_of, progress=progress)
     check = check_planted(settings, manifest.planted_file, summary.run_id)
-    scored = score(settings, as_of=as_of, progress=progress)
+    scored = _both(first, score(settings, as_of=as_of, progress=progress))
     workspace = open_workspace(settings)
     (card, *others) = workspace_scorecards(workspace, [SMOKE_SCORECARD, *RATING_SCORECARDS])
     grades = check_grades(settings, manifest.planted_file, scored, card.spec)
     ratings = tuple(check_grades(settings, manifest.planted_file, scored, c.spec) for c in others)
+    with open_store(settings) as store:
+        mechanism = seed_mechanism(store, directory / "evidence")
+        planted_tips = plant_tips(settings, store)
     with open_store(settings) as store, recorded_run(store, "demo", subject=str(directory)) as run:
         run.stats = {
             "enterprises": manifest.enterprise_rows,
@@ -250,8 +297,35 @@ def init_demo(
             "planted_by_rule": check.stats(),
             "grades": grades.stats(),
             "ratings": {r.scorecard: r.stats() for r in ratings},
+            "cases": {c.key: c.status for c in mechanism.cases},
+            "patrol": {
+                "runs": [patrol.before.run_id, patrol.after.run_id],
+                "pages": patrol.after.pages,
+                "changes": dict(patrol.after.changes.counts),
+                "facts": patrol.after.facts,
+            },
+            "graph": {
+                "families": graph.families,
+                "largest_family": graph.largest_family,
+                "seeds": graph.seeds,
+                "reached": graph.reached,
+            },
+            "tips": tip_stats(planted_tips),
         }
-    return DemoSummary(directory, as_of, ingests, summary, check, scored, grades, ratings)
+    return DemoSummary(
+        directory,
+        as_of,
+        ingests,
+        summary,
+        check,
+        scored,
+        grades,
+        ratings,
+        mechanism,
+        patrol,
+        graph,
+        tuple(planted_tips),
+    )
 
 
 __all__ = [

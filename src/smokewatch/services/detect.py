@@ -19,6 +19,7 @@ from smokewatch.engine import Engine
 from smokewatch.errors import ConfigError, NotFound, Problem
 from smokewatch.model.tables import get_table
 from smokewatch.progress import NO_PROGRESS, Progress
+from smokewatch.score.gather import SubjectInfo, subject_routing
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
@@ -106,12 +107,29 @@ def _merge_findings(engine: Engine, new: pa.Table, ran: Sequence[str]) -> pa.Tab
     return kept.union(fresh)
 
 
-def store_rows(findings: pa.Table) -> list[dict[str, Any]]:
-    """Findings as store rows; the JSON columns go in as the engine wrote them."""
+def store_rows(findings: pa.Table, engine: Engine | None = None) -> list[dict[str, Any]]:
+    """Findings as store rows; the JSON columns go in as the engine wrote them.
+
+    With an engine, each row is routed like a score: the division code and sector of its
+    subject's row (an enterprise, a document, a platform …), so users see the findings of
+    their territory (:func:`smokewatch.services.visibility.region_condition`). A subject
+    whose table has no division code (bank accounts) stays unrouted: admins see it.
+    """
     rows: list[dict[str, Any]] = findings.to_pylist()
+    routing: dict[tuple[str, str], SubjectInfo] = {}
+    if engine is not None:
+        by_table: dict[str, set[str]] = {}
+        for row in rows:
+            by_table.setdefault(row["subject_table"], set()).add(row["subject_id"])
+        for table, ids in by_table.items():
+            for subject_id, found in subject_routing(engine, table, ids).items():
+                routing[(table, subject_id)] = found
     for row in rows:
         row["metrics"] = RawJson(row["metrics"])
         row["evidence"] = RawJson(row["evidence"])
+        info = routing.get((row["subject_table"], row["subject_id"]))
+        row["adcode"] = info.adcode if info is not None else None
+        row["sector"] = info.sector if info is not None else None
     return rows
 
 
@@ -156,7 +174,7 @@ def detect(
             engine.replace_tables({FINDING_TABLE: _merge_findings(engine, result.findings, ran)})
             engine.drop_table("__sw_new_findings")
             with store.unit_of_work() as session:
-                repos.replace_findings(session, run.run_id, store_rows(result.findings))
+                repos.replace_findings(session, run.run_id, store_rows(result.findings, engine))
             severities = Counter(result.findings.column("severity").to_pylist())
             run.stats = {
                 "findings": result.findings.num_rows,

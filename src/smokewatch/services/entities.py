@@ -31,7 +31,7 @@ from smokewatch.services.alerts import (
 from smokewatch.services.cases import visible
 from smokewatch.services.queries import finding_dict
 from smokewatch.services.visibility import audited_view
-from smokewatch.store import repos, scoring
+from smokewatch.store import scoring
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, Finding, Run, RunKind, RunStatus, Score
 from smokewatch.store.orm_cases import Case
@@ -78,13 +78,37 @@ def _entity(session: Session, actor: Actor, subject_id: str) -> dict[str, Any]:
     }
 
 
-def _latest_detect_run(session: Session) -> str | None:
-    return session.execute(
-        sa.select(Run.id)
-        .where(Run.kind == RunKind.DETECT, Run.status == RunStatus.SUCCEEDED)
-        .order_by(Run.started_at.desc(), Run.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+_LATEST_DETECT: Final = (
+    sa.select(Run.id)
+    .where(Run.kind == RunKind.DETECT, Run.status == RunStatus.SUCCEEDED)
+    .order_by(Run.started_at.desc(), Run.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_LATEST_FINDINGS: Final = (
+    sa.select(Finding, sa.func.count().over().label("total"))
+    .where(
+        Finding.subject_id == sa.bindparam("subject_id"),
+        Finding.run_id == _LATEST_DETECT,
+        Finding.shadow.is_(False),
+    )
+    .order_by(Finding.as_of.desc(), Finding.rule_id, Finding.rule_version, Finding.id)
+    .limit(PROFILE_FINDINGS)
+)
+_ALERT_OF: Final = sa.select(Alert).where(
+    Alert.subject_id == sa.bindparam("subject_id"),
+    Alert.scorecard_id == sa.bindparam("scorecard_id"),
+)
+"""The profile's statements, built once (building costs more than running them)."""
+
+
+def _latest_findings(session: Session, subject_id: str) -> tuple[list[Finding], int]:
+    """The first findings of the latest detect run on a subject, and how many: one query.
+
+    (The run, the page and the count in one statement: a profile is a hot read.)
+    """
+    rows = session.execute(_LATEST_FINDINGS, {"subject_id": subject_id}).all()
+    return [row[0] for row in rows], (int(rows[0][1]) if rows else 0)
 
 
 def profile(
@@ -99,18 +123,9 @@ def profile(
         entity = _entity(session, actor, subject_id)
         history = scoring.score_history(session, subject_id, scorecard_id=scorecard_id)
         alert = session.scalars(
-            sa.select(Alert).where(
-                Alert.subject_id == subject_id, Alert.scorecard_id == scorecard_id
-            )
+            _ALERT_OF, {"subject_id": subject_id, "scorecard_id": scorecard_id}
         ).first()
-        run_id = _latest_detect_run(session)
-        findings, total = (
-            repos.list_findings(
-                session, subject_id=subject_id, run_id=run_id, limit=PROFILE_FINDINGS
-            )
-            if run_id
-            else ([], 0)
-        )
+        findings, total = _latest_findings(session, subject_id)
         cases = session.scalars(
             sa.select(Case)
             .where(Case.subject_id == subject_id, visible(actor))

@@ -2,8 +2,12 @@
 
 ``build`` writes, through the engine, ``graph_edge`` (every edge), ``graph_family`` (node,
 family, size: connected components of the enterprise graph by iterative SQL),
-``network_risk_contribution`` and ``network_risk`` (points that red and orange entities of the
-latest scores pass to their neighbours, capped and explained), and records a ``graph`` run.
+``network_risk_contribution`` (the typed table rule SW-R-0501 reads: one row per enterprise
+record, seed and path) and ``network_risk`` (capped totals per node): points that red and
+orange entities of the latest scores pass to their neighbours. A seed's grade is the one its
+score reaches *without* its own network points (:data:`NETWORK_DIMENSION`), so network points
+never make new seeds and re-running the build does not spread risk further each time. Records
+a ``graph`` run.
 The queries accept an enterprise record id, an entity id or a node id (``e:…``, ``p:…``).
 """
 
@@ -13,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import ibis
 import pyarrow as pa
 import sqlalchemy as sa
 
@@ -24,13 +29,19 @@ from smokewatch.graph.explore import EDGES, FAMILIES, Subgraph, family, neighbou
 from smokewatch.graph.export import FORMATS, WRITERS
 from smokewatch.graph.ownership import THRESHOLD, Penetration, penetrate
 from smokewatch.graph.propagation import network_points, propagate
+from smokewatch.model.tables import get_table
+from smokewatch.score.scorecard import ScorecardSpec
 from smokewatch.services.runs import recorded_run
-from smokewatch.services.workspace import open_engine, open_store
+from smokewatch.services.scores import workspace_scorecards
+from smokewatch.services.workspace import open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Score
 
 CONTRIBUTIONS, NETWORK = "network_risk_contribution", "network_risk"
+NETWORK_DIMENSION = "network"
+"""The scorecard dimension fed by the network rule; its points do not count for seeding."""
+_LINES = "__sw_graph_lines"
 _SEEDS = pa.schema([("node", pa.string()), ("grade", pa.string())])
 
 
@@ -49,7 +60,26 @@ class GraphSummary:
     seconds: float
 
 
-def _seeds(store: Store, engine: Engine) -> pa.Table:
+def seed_grade(card: ScorecardSpec | None, score: float, grade: str, network: float) -> str:
+    """The grade an entity has without its network points.
+
+    A grade above what the points reach came from a floor (``min_grade``), which network points
+    never set, so it stays; otherwise the grade is read again from the points less the network
+    dimension's.
+
+    Examples:
+        >>> seed_grade(None, 80.0, "red", 0.0)
+        'red'
+    """
+    if card is None or network <= 0:
+        return grade
+    if grade in {g.code for g in card.grades} and card.grade(grade).min > score:
+        return grade
+    found = card.grade_of(score - network)
+    return found.code if found else "none"
+
+
+def _seeds(store: Store, engine: Engine, cards: dict[str, ScorecardSpec]) -> pa.Table:
     """Enterprises graded red or orange by their latest score (resolved to entity nodes)."""
     with store.unit_of_work() as session:
         latest = (
@@ -59,14 +89,20 @@ def _seeds(store: Store, engine: Engine) -> pa.Table:
             .subquery()
         )
         rows = session.execute(
-            sa.select(Score.subject_id, Score.grade).join(
+            sa.select(
+                Score.subject_id, Score.grade, Score.score, Score.dimensions, Score.scorecard_id
+            )
+            .join(
                 latest,
                 (Score.subject_id == latest.c.subject_id) & (Score.as_of == latest.c.as_of),
             )
+            .where(Score.shadow.is_(False))
         ).all()
     entity_of = _entity_map(engine)
     graded: dict[str, str] = {}
-    for subject, grade in rows:
+    for subject, recorded, points, dimensions, card_id in rows:
+        network = float((dimensions or {}).get(NETWORK_DIMENSION, 0.0))
+        grade = seed_grade(cards.get(card_id), float(points), recorded, network)
         if grade in ("red", "orange"):
             node = f"e:{entity_of.get(subject, subject)}"
             if graded.get(node) != "red":
@@ -74,6 +110,42 @@ def _seeds(store: Store, engine: Engine) -> pa.Table:
     return pa.Table.from_pylist(
         [{"node": n, "grade": g} for n, g in sorted(graded.items())], schema=_SEEDS
     )
+
+
+def _record_lines(engine: Engine) -> None:
+    """``network_risk_contribution``: the node-level lines with enterprise records and names."""
+    schema = get_table(CONTRIBUTIONS).arrow_schema()
+    if not engine.has_table("enterprise"):
+        engine.replace_tables(
+            {CONTRIBUTIONS: engine.register(_LINES + "_none", schema.empty_table())}
+        )
+        return
+    lines = engine.table(_LINES)
+    ent = engine.table("enterprise").select("id", "name")
+    if engine.has_table("entity_cluster"):
+        clusters = engine.table("entity_cluster").select("record_id", "entity_id")
+        records = clusters.select(
+            node=ibis.literal("e:") + clusters.entity_id, rid=clusters.record_id
+        )
+        known = records.select(known="rid")
+        plain = ent.anti_join(known, ent.id == known.known)
+        records = records.union(plain.select(node=ibis.literal("e:") + plain.id, rid=plain.id))
+    else:
+        records = ent.select(node=ibis.literal("e:") + ent.id, rid=ent.id)
+    named = records.join(ent, records.rid == ent.id).select("node", "rid", "name")
+    seeds = named.group_by("node").agg(seed_id=named.rid.min(), seed_name=named.name.min())
+    seeds = seeds.rename(seed_node="node")
+    targets = named.rename(target_node="node", target_id="rid", target_name="name")
+    out = lines.join(targets, lines.target == targets.target_node).left_join(
+        seeds, lines.seed == seeds.seed_node
+    )
+    out = out.select(
+        target=out.target, target_id=out.target_id, target_name=out.target_name,
+        seed=out.seed, seed_id=out.seed_id, seed_name=out.seed_name,
+        seed_grade=out.seed_grade, hops=out.hops.cast("int64"), path=out.path,
+        points=out.points.cast("float64"),
+    )  # fmt: skip
+    engine.replace_tables({CONTRIBUTIONS: out.select(*schema.names)})
 
 
 def _entity_map(engine: Engine) -> dict[str, str]:
@@ -86,6 +158,11 @@ def _entity_map(engine: Engine) -> dict[str, str]:
 def build_graph(settings: Settings) -> GraphSummary:
     """Build edges, families and network risk for the workspace (one recorded run)."""
     started = time.perf_counter()
+    cards = {
+        c.spec.id: c.spec
+        for c in workspace_scorecards(open_workspace(settings))
+        if c.spec.subject == "enterprise"
+    }
     with open_store(settings) as store, open_engine(settings) as engine:
         label = f"{engine.name} {engine.version()}"
         with recorded_run(store, "graph", engine=label, inputs={}) as run:
@@ -101,10 +178,12 @@ def build_graph(settings: Settings) -> GraphSummary:
             )
             engine.replace_tables({FAMILIES: families})
             engine.drop_table("__sw_graph_cc")
-            seeds = _seeds(store, engine)
+            seeds = _seeds(store, engine, cards)
             engine.register("__sw_graph_seeds", seeds)
-            propagate(engine, edges, engine.table("__sw_graph_seeds"), out=CONTRIBUTIONS)
-            engine.replace_tables({NETWORK: network_points(engine, CONTRIBUTIONS)})
+            propagate(engine, edges, engine.table("__sw_graph_seeds"), out=_LINES)
+            engine.replace_tables({NETWORK: network_points(engine, _LINES)})
+            _record_lines(engine)
+            engine.drop_table(_LINES)
             fam = engine.table(FAMILIES)
             stats = engine.to_arrow(
                 fam.aggregate(
@@ -201,9 +280,12 @@ def export_graph(settings: Settings, ident: str, fmt: str, *, hops: int | None =
 
 
 __all__ = [
+    "CONTRIBUTIONS",
+    "NETWORK_DIMENSION",
     "GraphSummary",
     "build_graph",
     "export_graph",
+    "seed_grade",
     "show_family",
     "show_neighbours",
     "show_ubo",

@@ -43,7 +43,8 @@ def list_sources(settings: Settings) -> list[SourceSpec]:
     return [spec for _, spec in sorted(discover_sources(workspace.sources_dir).items())]
 
 
-def _reject_rows(source_id: str, result: IngestResult) -> list[dict[str, Any]]:
+def reject_rows(source_id: str, result: IngestResult) -> list[dict[str, Any]]:
+    """The rejects of an ingest result as store rows (``repos.add_rejects``) of ``source_id``."""
     rows = []
     for row in result.rejects.to_pylist():
         raw = row.get("raw")
@@ -102,7 +103,7 @@ def ingest(
                 if result.status == "unchanged":
                     run.status = "unchanged"
                 with store.unit_of_work() as session:
-                    repos.add_rejects(session, run.run_id, _reject_rows(source_id, result))
+                    repos.add_rejects(session, run.run_id, reject_rows(source_id, result))
                 run.stats = {
                     "file": str(result.file),
                     "content_hash": result.content_hash,
@@ -133,4 +134,4 @@ def ingest(
     return summaries
 
 
-__all__ = ["IngestSummary", "ingest", "list_sources"]
+__all__ = ["IngestSummary", "ingest", "list_sources", "reject_rows"]

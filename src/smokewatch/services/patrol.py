@@ -29,8 +29,11 @@ from smokewatch.patrol.changes import RunChanges, compare_runs, pages_of
 from smokewatch.patrol.crawl import Crawler
 from smokewatch.patrol.documents import (
     DOCUMENTS_FILE,
+    FACTS_FILE,
     document_rows,
     document_source_spec,
+    fact_rows,
+    facts_source_spec,
     source_id,
 )
 from smokewatch.patrol.evidence import (
@@ -44,9 +47,12 @@ from smokewatch.patrol.evidence import (
 )
 from smokewatch.patrol.fetch import Clock, Fetcher, HostThrottle, SystemClock
 from smokewatch.patrol.fixation import visit_entry
+from smokewatch.patrol.render import ChromiumRenderer
+from smokewatch.patrol.signing import check_signature, sign_run, write_signature
 from smokewatch.patrol.spec import PATROL_DIR, PatrolSpec, list_patrol_ids, load_patrol_spec
 from smokewatch.progress import NO_PROGRESS, Progress
-from smokewatch.services.ingest import _reject_rows
+from smokewatch.services.blacklist import workspace_key
+from smokewatch.services.ingest import reject_rows
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.workspace import Workspace, open_engine, open_store, open_workspace
 from smokewatch.settings import Settings
@@ -69,11 +75,15 @@ class PatrolRunSummary:
     refused: int
     robots: int
     bytes: int
+    rendered: int
     seconds: float
     changes: RunChanges
     documents: int
     documents_loaded: int
     documents_rejected: int
+    facts: int = 0
+    facts_loaded: int = 0
+    facts_rejected: int = 0
 
     @property
     def pages_per_s(self) -> float:
@@ -93,9 +103,16 @@ def run_patrol(
     clock: Clock | None = None,
     now: Callable[[], datetime] | None = None,
     progress: Progress = NO_PROGRESS,
+    render: bool = True,
+    secret: bytes | None = None,
 ) -> PatrolRunSummary:
-    """Run the patrol ``patrol/<patrol_id>.yml`` of the workspace (see the module docs)."""
+    """Run the patrol ``patrol/<patrol_id>.yml`` of the workspace (see the module docs).
+
+    ``render=False`` skips the browser for sites with ``render: true`` (plain fetch only).
+    ``secret`` signs the sealed manifest (default: the workspace key, ``secrets/pii.key``).
+    """
     workspace = open_workspace(settings)
+    secret = secret if secret is not None else workspace_key(workspace.root)
     spec = load_patrol_spec(workspace.root / PATROL_DIR, patrol_id)
     runs_dir, objects = _paths(workspace)
     patrol_runs = runs_dir / patrol_id
@@ -107,7 +124,7 @@ def run_patrol(
         open_engine(settings) as engine,
         recorded_run(
             store,
-            "ingest",
+            "patrol",
             engine=f"{engine.name} {engine.version()}",
             source_id=source_id(patrol_id),
             subject=f"patrol {patrol_id}",
@@ -120,9 +137,12 @@ def run_patrol(
         writer = ManifestWriter(patrol_runs / run.run_id / MANIFEST)
         header = {"run_id": run.run_id, "spec_sha256": spec_ref.sha256}
         counts = _crawl(
-            spec, writer, objects, header=header, clock=clock, now=now, progress=progress
-        )
+            spec, writer, objects, header=header, clock=clock, now=now, progress=progress,
+            render=render,
+        )  # fmt: skip
         head = writer.close({"finished_at": now().isoformat()})
+        signature = sign_run(secret, patrol_id, run.run_id, head)
+        write_signature(writer.path.parent, signature)
         _record_sealed(patrol_runs, run.run_id, head)
         seconds = time.perf_counter() - started
         entries = list(read_manifest(writer.path))
@@ -133,30 +153,42 @@ def run_patrol(
             before_run=previous.name if previous else None,
             after_run=run.run_id,
         )
-        rows = document_rows(spec, run.run_id, entries, objects)
-        folder = _write_source(workspace, spec, rows)
-        result = ingest_source(
-            engine,
-            load_source_spec(folder / "source.yml"),
-            file=None,
-            run_id=run.run_id,
-            now=now(),
-            batch_size=settings.ingest.batch_size,
-            within_adcode=settings.jurisdiction.adcode,
-            progress=progress,
-        )
-        with store.unit_of_work() as session:
-            repos.add_rejects(session, run.run_id, _reject_rows(source_id(patrol_id), result))
-        documents = {
-            "documents": len(rows),
-            "documents_loaded": result.rows_loaded,
-            "documents_rejected": result.rows_rejected,
-        }
+        loads = {
+            "documents": (
+                document_source_spec(spec), DOCUMENTS_FILE,
+                document_rows(spec, run.run_id, entries, objects), ("reference",),
+            ),
+            "facts": (
+                facts_source_spec(spec), FACTS_FILE,
+                fact_rows(spec, run.run_id, entries, objects), ("page_url", "kind", "value"),
+            ),
+        }  # fmt: skip
+        documents: dict[str, int] = {}
+        for name, (source, file_name, rows, key) in loads.items():
+            folder = _write_source(workspace, source, file_name, rows, key)
+            result = ingest_source(
+                engine,
+                load_source_spec(folder / "source.yml"),
+                file=None,
+                run_id=run.run_id,
+                now=now(),
+                batch_size=settings.ingest.batch_size,
+                within_adcode=settings.jurisdiction.adcode,
+                progress=progress,
+            )
+            with store.unit_of_work() as session:
+                repos.add_rejects(session, run.run_id, reject_rows(source["id"], result))
+            documents |= {
+                name: len(rows),
+                f"{name}_loaded": result.rows_loaded,
+                f"{name}_rejected": result.rows_rejected,
+            }
         run.stats = {
             **counts,
             **documents,
             "manifest": str(writer.path),
             "head": head,
+            "signature": {k: signature[k] for k in ("algorithm", "key_id", "signature")},
             "seconds": round(seconds, 3),
             "changes": dict(changes.counts),
         }
@@ -181,23 +213,32 @@ def _crawl(
     clock: Clock | None,
     now: Callable[[], datetime],
     progress: Progress,
+    render: bool,
 ) -> dict[str, int]:
     """Crawl, fixing every visit as it comes; returns the counts of the run's statistics."""
     fetcher = Fetcher(spec.fetch, HostThrottle(clock or SystemClock()))
-    writer.append(
-        {
-            **header,
-            "kind": "run",
-            "patrol": spec.id,
-            "user_agent": spec.fetch.user_agent,
-            "smokewatch": __version__,
-            "started_at": now().isoformat(),
-        }
+    renderer = (
+        ChromiumRenderer(spec.render, user_agent=spec.fetch.user_agent)
+        if render and any(site.render for site in spec.sites)
+        else None
     )
-    counts = dict.fromkeys(("pages", "pages_ok", "pages_failed", "refused", "robots", "bytes"), 0)
+    names = ("pages", "pages_ok", "pages_failed", "refused", "robots", "bytes", "rendered")
+    counts = dict.fromkeys(names, 0)
     progress.start(f"patrol {spec.id}", sum(site.max_pages for site in spec.sites))
     try:
-        for visit in Crawler(spec, fetcher, now).crawl():
+        browser = {"browser": renderer.start()} if renderer is not None else {}
+        writer.append(
+            {
+                **header,
+                "kind": "run",
+                "patrol": spec.id,
+                "user_agent": spec.fetch.user_agent,
+                "smokewatch": __version__,
+                "started_at": now().isoformat(),
+                **browser,
+            }
+        )
+        for visit in Crawler(spec, fetcher, now, renderer=renderer).crawl():
             writer.append(visit_entry(visit, objects))
             response = visit.response
             counts["bytes"] += len(response.body) if response else 0
@@ -205,12 +246,17 @@ def _crawl(
                 counts["pages"] += 1
                 ok = response is not None and response.ok and response.skipped is None
                 counts["pages_ok" if ok else "pages_failed"] += 1
+                rendered = visit.rendered is not None and visit.rendered.error is None
+                counts["rendered"] += rendered
                 progress.advance()
             else:
                 counts[visit.role] += 1
     except BaseException:
         writer.abandon()
         raise
+    finally:
+        if renderer is not None:
+            renderer.close()
     progress.finish()
     return counts
 
@@ -232,27 +278,33 @@ def _record_sealed(patrol_runs: Path, run_id: str, head: str) -> None:
         fh.write(canonical({"run_id": run_id, "head": head}).decode("utf-8") + "\n")
 
 
-def _write_source(workspace: Workspace, spec: PatrolSpec, rows: list[dict[str, Any]]) -> Path:
-    folder = workspace.sources_dir / source_id(spec.id)
+def _write_source(
+    workspace: Workspace,
+    source: dict[str, Any],
+    file_name: str,
+    rows: list[dict[str, Any]],
+    key: tuple[str, ...],
+) -> Path:
+    folder = workspace.sources_dir / str(source["id"])
     folder.mkdir(parents=True, exist_ok=True)
     header = "# Written by `smokewatch patrol run` (do not edit: the next run rewrites it).\n"
-    body = yaml.safe_dump(document_source_spec(spec), allow_unicode=True, sort_keys=False)
+    body = yaml.safe_dump(source, allow_unicode=True, sort_keys=False)
     _atomic_write(folder / "source.yml", (header + body).encode("utf-8"))
-    lines = b"".join(canonical(row) + b"\n" for row in _merged(folder / DOCUMENTS_FILE, rows))
-    _atomic_write(folder / DOCUMENTS_FILE, lines)
+    lines = b"".join(canonical(row) + b"\n" for row in _merged(folder / file_name, rows, key))
+    _atomic_write(folder / file_name, lines)
     return folder
 
 
-def _merged(path: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Earlier documents of the patrol, with this run's pages replacing same-URL ones."""
-    merged: dict[str, dict[str, Any]] = {}
+def _merged(path: Path, rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Earlier rows of the patrol, with this run's rows replacing same-key ones."""
+    merged: dict[tuple[str, ...], dict[str, Any]] = {}
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                merged[str(row["reference"])] = row
-    merged.update((str(row["reference"]), row) for row in rows)
-    return [merged[key] for key in sorted(merged)]
+                merged[tuple(str(row[k]) for k in key)] = row
+    merged.update((tuple(str(row[k]) for k in key), row) for row in rows)
+    return [merged[k] for k in sorted(merged)]
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -270,21 +322,29 @@ def _run_dir(workspace: Workspace, run_id: str) -> Path:
     return found[0]
 
 
-def verify_patrol_run(settings: Settings, run_id: str) -> Verification:
-    """Verify a run's manifest chain, artefacts, seal, and the head recorded in the store."""
+def verify_patrol_run(
+    settings: Settings, run_id: str, *, secret: bytes | None = None
+) -> Verification:
+    """Verify a run's chain, artefacts, seal, the head the store holds, and its signature.
+
+    ``secret`` is the workspace key the run was signed with (default: ``secrets/pii.key``).
+    """
     workspace = open_workspace(settings)
     run_dir = _run_dir(workspace, run_id)
     with open_store(settings) as store, store.unit_of_work() as session:
         recorded = repos.get_run_or_raise(session, run_id)
         expected = (recorded.stats or {}).get("head")
+    found = verify_run(
+        run_dir, _paths(workspace)[1], expected_head=None if expected is None else str(expected)
+    )
+    problems = list(found.problems)
     if expected is None:
-        verification = verify_run(run_dir, _paths(workspace)[1], expected_head=None)
-        problem = "the store holds no head hash for this run (it did not finish)"
-        return Verification(
-            verification.run_dir, verification.lines, verification.artefacts,
-            verification.head, verification.sealed, (*verification.problems, problem),
-        )  # fmt: skip
-    return verify_run(run_dir, _paths(workspace)[1], expected_head=str(expected))
+        problems.append("the store holds no head hash for this run (it did not finish)")
+    secret = secret if secret is not None else workspace_key(workspace.root)
+    problems.extend(check_signature(run_dir, secret, run_id=run_id, head=found.head))
+    return Verification(
+        found.run_dir, found.lines, found.artefacts, found.head, found.sealed, tuple(problems)
+    )
 
 
 def patrol_changes(settings: Settings, run_id: str, *, since: str | None = None) -> RunChanges:

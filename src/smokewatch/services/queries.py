@@ -63,6 +63,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "shadow": finding.shadow,
         "run_id": finding.run_id,
         "engine": finding.engine,
+        "adcode": finding.adcode,
+        "sector": finding.sector,
     }
 
 
@@ -77,9 +79,11 @@ def get_run(store: Store, run_id: str, *, rejects: int = 20) -> dict[str, Any]:
     with store.read_session() as session:
         run = run_dict(repos.get_run_or_raise(session, run_id))
         run["rejects_total"] = repos.count_rejects(session, run_id)
-        run["rejects"] = [
-            reject_dict(r) for r in repos.list_rejects(session, run_id, limit=rejects)
-        ]
+        run["rejects"] = (
+            [reject_dict(r) for r in repos.list_rejects(session, run_id, limit=rejects)]
+            if rejects > 0
+            else []
+        )
         return run
 
 
@@ -124,10 +128,14 @@ def list_findings(
     run_id: str | None = None,
     all_runs: bool = False,
     include_shadow: bool = False,
+    where: sa.ColumnElement[bool] | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> FindingPage:
-    """Findings of the latest detect run (or of ``run_id``, or of every run)."""
+    """Findings of the latest detect run (or of ``run_id``, or of every run).
+
+    ``where`` limits them further (a user's territory).
+    """
     if run_id is None and not all_runs:
         run_id = latest_detect_run(store)
         if run_id is None:
@@ -141,14 +149,19 @@ def list_findings(
             severity=severity,
             run_id=run_id,
             include_shadow=include_shadow,
+            where=where,
             limit=limit,
             offset=offset,
         )
         return FindingPage([finding_dict(f) for f in rows], total, run_id)
 
 
-def overview(store: Store, jurisdiction: JurisdictionSettings) -> dict[str, Any]:
-    """Figures for the summary table and the API's overview."""
+def overview(
+    store: Store,
+    jurisdiction: JurisdictionSettings,
+    where: sa.ColumnElement[bool] | None = None,
+) -> dict[str, Any]:
+    """Figures for the summary table and the API's overview (``where``: findings counted)."""
     run_id = latest_detect_run(store)
     with store.read_session() as session:
         runs = repos.list_runs(session, limit=200)
@@ -159,6 +172,8 @@ def overview(store: Store, jurisdiction: JurisdictionSettings) -> dict[str, Any]
             query = sa.select(Finding.rule_id, Finding.severity, Finding.subject_id).where(
                 Finding.run_id == run_id, Finding.shadow.is_(False)
             )
+            if where is not None:
+                query = query.where(where)
             for rule, sev, subject in session.execute(query):
                 by_rule[rule] += 1
                 by_severity[sev] += 1

@@ -28,6 +28,7 @@ _PREFIX = {
     "demo": "dem",
     "resolve": "res",
     "graph": "gra",
+    "patrol": "pat",
 }
 
 

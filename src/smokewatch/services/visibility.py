@@ -21,6 +21,7 @@ from smokewatch.cases.access import (
     Actor,
     Role,
     redact,
+    within,
 )
 from smokewatch.cases.workflow import jurisdiction_prefix
 from smokewatch.errors import Forbidden
@@ -46,6 +47,26 @@ def require_triage(actor: Actor) -> None:
     """
     if not actor.roles & TRIAGE_ROLES:
         raise Forbidden("your role may not act on alerts or watch lists")
+
+
+def covers(actor: Actor, division: str | None) -> bool:
+    """Whether an analyst's division contains ``division`` (workspace-wide data: rejected rows).
+
+    Admins are always covered; without a division (a workspace whose jurisdiction has no
+    code) only admins are.
+
+    Examples:
+        >>> lead = Actor("wang", frozenset({Role.LEAD}), adcode="340200")
+        >>> covers(lead, "340200"), covers(lead, "340000"), covers(lead, None)
+        (True, False, False)
+    """
+    if actor.is_admin:
+        return True
+    return (
+        bool(actor.roles & ANALYST_ROLES)
+        and division is not None
+        and within(division, actor.adcode)
+    )
 
 
 def region_condition(
@@ -93,4 +114,11 @@ def audited_view(
     return value
 
 
-__all__ = ["audited_view", "region_condition", "require_analyst", "require_triage", "shown"]
+__all__ = [
+    "audited_view",
+    "covers",
+    "region_condition",
+    "require_analyst",
+    "require_triage",
+    "shown",
+]

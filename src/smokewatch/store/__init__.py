@@ -13,6 +13,7 @@ from smokewatch.store import (
     orm_blacklist,  # noqa: F401 - registers the blacklist table
     orm_cases,  # noqa: F401 - registers the case tables on Base.metadata
     orm_resolve,  # noqa: F401 - registers the judgement table
+    orm_tips,  # noqa: F401 - registers the tip portal's tables
 )
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Finding, IngestReject, RuleVersion, Run, RunKind, RunStatus, Score

@@ -37,6 +37,8 @@ class RunKind(StrEnum):
     DEMO = "demo"
     RESOLVE = "resolve"
     GRAPH = "graph"
+    PATROL = "patrol"
+    """An online patrol: crawl, evidence, changes and the pages' document load."""
 
 
 class RunStatus(StrEnum):
@@ -168,6 +170,7 @@ class Finding(Base):
         sa.Index(None, "rule_id", "rule_version"),
         sa.Index(None, "subject_id"),
         sa.Index(None, "run_id"),
+        sa.Index(None, "adcode"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
@@ -191,6 +194,10 @@ class Finding(Base):
     engine: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     """When this finding was first stored; kept when later runs produce it again."""
+    adcode: Mapped[str | None] = mapped_column(sa.String(12))
+    """Routing: the division code of the subject when the finding was stored (属地)."""
+    sector: Mapped[str | None] = mapped_column(sa.String(64))
+    """Routing: the subject's industry code or sector (行业), if its table has one."""
 
 
 class RuleVersion(Base):
@@ -277,6 +284,8 @@ class AlertEventKind(StrEnum):
     REOPENED = "reopened"
     ACKNOWLEDGED = "acknowledged"
     """Someone took note of the alert at its current grade (a rise clears it)."""
+    ASSIGNED = "assigned"
+    """The alert was given to a person to triage (or taken back: assignee cleared)."""
 
 
 class Alert(Base):
@@ -288,6 +297,7 @@ class Alert(Base):
         sa.UniqueConstraint("subject_table", "subject_id", "scorecard_id"),
         sa.Index(None, "status", "grade"),
         sa.Index(None, "adcode"),
+        sa.Index(None, "assignee"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
@@ -319,6 +329,9 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When someone took note of the alert at its current grade (cleared when it rises)."""
     acknowledged_by: Mapped[str | None] = mapped_column(sa.String(128))
+    assignee: Mapped[str | None] = mapped_column(sa.String(128))
+    """The user who triages the alert (``None``: the territory's inbox)."""
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AlertEvent(Base):

@@ -40,7 +40,9 @@ _FINDING_KEYS: Final = (
     "shadow",
     "engine",
 )
-_FINDING_COLUMNS: Final = (*_FINDING_KEYS, "subject_name", "run_id", "created_at")
+_FINDING_OPTIONAL: Final = ("subject_name", "adcode", "sector")
+"""Finding columns a row may leave out: the name for listings, the routing (属地, 行业)."""
+_FINDING_COLUMNS: Final = (*_FINDING_KEYS, *_FINDING_OPTIONAL, "run_id", "created_at")
 _REJECT_COLUMNS: Final = ("run_id", "source_id", "row_number", "reason", "column", "raw")
 
 
@@ -210,8 +212,9 @@ def count_rejects(session: Session, run_id: str) -> int:
 def replace_findings(session: Session, run_id: str, rows: Iterable[Mapping[str, Any]]) -> int:
     """Store findings of a detect run, replacing stored findings that have the same ids.
 
-    Rows follow the Finding contract (``model/tables/finding.yml``); ``subject_name`` is
-    optional and ``run_id``, when present, must equal ``run_id``. A finding produced again
+    Rows follow the Finding contract (``model/tables/finding.yml``); ``subject_name`` and
+    the routing (``adcode``, ``sector``) are optional and ``run_id``, when present, must
+    equal ``run_id``. A finding produced again
     (same deterministic id) is updated in place and moves to this run, keeping the time it
     was first stored, so writing the same rows twice changes nothing. Findings that this call
     does not mention are left alone. Returns the number of rows written.
@@ -228,7 +231,8 @@ def replace_findings(session: Session, run_id: str, rows: Iterable[Mapping[str, 
             if row.get("run_id", run_id) != run_id:
                 raise InvalidInput(f"finding #{index} belongs to run {row['run_id']!r}")
             values = {key: row[key] for key in _FINDING_KEYS}
-            values["subject_name"] = row.get("subject_name")
+            for key in _FINDING_OPTIONAL:
+                values[key] = row.get(key)
             values["run_id"] = run_id
             values["created_at"] = created_at
             yield values
@@ -252,16 +256,18 @@ def list_findings(
     severity: str | None = None,
     run_id: str | None = None,
     include_shadow: bool = False,
+    where: sa.ColumnElement[bool] | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[Finding], int]:
     """A page of findings matching every given filter, and the total number that match.
 
-    Shadow findings (rules in testing) are left out unless ``include_shadow``. The order is
-    stable for paging: newest evaluation date first, then rule, subject and id.
+    Shadow findings (rules in testing) are left out unless ``include_shadow``; ``where`` is
+    one more condition (the caller's visibility). The order is stable for paging: newest
+    evaluation date first, then rule, subject and id.
     """
     _check_page(limit, offset)
-    conditions: list[sa.ColumnElement[bool]] = []
+    conditions: list[sa.ColumnElement[bool]] = [] if where is None else [where]
     for column, value in (
         (Finding.rule_id, rule_id),
         (Finding.subject_id, subject_id),

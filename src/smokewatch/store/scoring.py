@@ -196,11 +196,25 @@ def score_history(
     session: Session, subject_id: str, *, scorecard_id: str | None = None, shadow: bool = False
 ) -> list[Score]:
     """Every stored score of a subject, oldest first (one per scorecard and day)."""
-    conditions = [Score.subject_id == subject_id, Score.shadow.is_(shadow)]
-    if scorecard_id is not None:
-        conditions.append(Score.scorecard_id == scorecard_id)
-    query = sa.select(Score).where(*conditions).order_by(Score.as_of, Score.scorecard_id)
-    return list(session.scalars(query))
+    params = {"subject_id": subject_id, "shadow": shadow}
+    if scorecard_id is None:
+        return list(session.scalars(_HISTORY, params))
+    return list(session.scalars(_CARD_HISTORY, {**params, "scorecard_id": scorecard_id}))
+
+
+# Statements of the hot reads (an entity profile), built once: building an expression costs
+# more than running it on an indexed table.
+_HISTORY: Final = (
+    sa.select(Score)
+    .where(Score.subject_id == sa.bindparam("subject_id"), Score.shadow == sa.bindparam("shadow"))
+    .order_by(Score.as_of, Score.scorecard_id)
+)
+_CARD_HISTORY: Final = _HISTORY.where(Score.scorecard_id == sa.bindparam("scorecard_id"))
+_WATCH_ENTRIES: Final = sa.select(WatchlistEntry).where(
+    WatchlistEntry.subject_id == sa.bindparam("subject_id"),
+    WatchlistEntry.removed_at.is_(None),
+    sa.or_(WatchlistEntry.expires_on.is_(None), WatchlistEntry.expires_on >= sa.bindparam("on")),
+)
 
 
 def scores_for_evaluation(
@@ -283,6 +297,7 @@ def list_alerts(
     where: sa.ColumnElement[bool] | None = None,
     limit: int = 100,
     offset: int = 0,
+    assignee: str | None = None,
 ) -> tuple[list[Alert], int]:
     """Alerts matching the filters, most recently updated first, and how many match.
 
@@ -303,15 +318,20 @@ def list_alerts(
         conditions.append(Alert.sector == sector)
     if scorecard_id:
         conditions.append(Alert.scorecard_id == scorecard_id)
-    total = session.execute(sa.select(sa.func.count()).select_from(Alert).where(*conditions))
-    page = session.scalars(
-        sa.select(Alert)
+    if assignee:
+        conditions.append(Alert.assignee == assignee)
+    # The page and the count in one statement (a window count); past the end, count alone.
+    rows = session.execute(
+        sa.select(Alert, sa.func.count().over())
         .where(*conditions)
         .order_by(Alert.updated_at.desc(), Alert.score.desc(), Alert.id)
         .limit(limit)
         .offset(offset)
-    )
-    return list(page), int(total.scalar_one())
+    ).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][1])
+    total = session.execute(sa.select(sa.func.count()).select_from(Alert).where(*conditions))
+    return [], int(total.scalar_one())
 
 
 # -- watch lists ----------------------------------------------------------------------------
@@ -415,10 +435,8 @@ def watch_entries_for(
     session: Session, subject_id: str, *, on: date | None = None
 ) -> list[WatchlistEntry]:
     """The active entries of one subject on every list."""
-    query = sa.select(WatchlistEntry).where(
-        WatchlistEntry.subject_id == subject_id, _active(on or _now().date())
-    )
-    return list(session.scalars(query))
+    params = {"subject_id": subject_id, "on": on or _now().date()}
+    return list(session.scalars(_WATCH_ENTRIES, params))
 
 
 __all__ = [

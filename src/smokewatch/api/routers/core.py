@@ -46,13 +46,16 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}", tags=["runs"], operation_id="runs-get")
-def get_run(store: StoreDep, actor: ActorDep, run_id: str) -> schemas.RunDetail:
+def get_run(
+    settings: SettingsDep, store: StoreDep, actor: ActorDep, run_id: str
+) -> schemas.RunDetail:
     """One run: inputs, statistics and its first rejected rows."""
-    return schemas.RunDetail(**views.run(store, actor, run_id))
+    return schemas.RunDetail(**views.run(store, actor, run_id, settings.jurisdiction))
 
 
 @router.get("/runs/{run_id}/rejects", tags=["runs"], operation_id="runs-rejects")
 def list_rejects(
+    settings: SettingsDep,
     store: StoreDep,
     actor: ActorDep,
     run_id: str,
@@ -60,7 +63,7 @@ def list_rejects(
     offset: Offset = 0,
 ) -> list[schemas.Reject]:
     """A page of the rows a run rejected, with their reasons."""
-    rows = views.rejects(store, actor, run_id, limit=limit, offset=offset)
+    rows = views.rejects(store, actor, run_id, settings.jurisdiction, limit=limit, offset=offset)
     return [schemas.Reject(**r) for r in rows]
 
 

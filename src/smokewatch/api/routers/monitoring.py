@@ -114,6 +114,7 @@ def list_alerts(
     adcode: Annotated[str | None, Query(pattern=r"^\d{1,9}$", description="Code prefix.")] = None,
     sector: Annotated[str | None, Query(max_length=64)] = None,
     acknowledged: bool | None = None,
+    assignee: Annotated[str | None, Query(max_length=128, description="Only theirs.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> schemas.AlertPage:
@@ -128,6 +129,7 @@ def list_alerts(
         limit=limit,
         offset=offset,
         actor=actor,
+        assignee=assignee,
     )
     return schemas.AlertPage(
         total=total, limit=limit, offset=offset, items=[schemas.Alert(**a) for a in rows]
@@ -147,6 +149,16 @@ def acknowledge(
     """Take note of an alert at its grade (a rise clears it); audited."""
     return schemas.AlertDetail(
         **alerts.acknowledge_alert(store, alert_id, actor=actor, note=body.note)
+    )
+
+
+@router.post("/alerts/{alert_id}/assign", tags=["alerts"], operation_id="alerts-assign")
+def assign(
+    store: StoreDep, actor: ActorDep, alert_id: str, body: schemas.Assign
+) -> schemas.AlertDetail:
+    """Give the alert to a user who may work on it there (or back to the inbox); audited."""
+    return schemas.AlertDetail(
+        **alerts.assign_alert(store, alert_id, assignee=body.assignee, actor=actor, note=body.note)
     )
 
 

@@ -48,6 +48,11 @@ class RunDetail(Run):
 
     rejects_total: int
     rejects: list[Reject]
+    rejects_shown: bool = Field(
+        default=True,
+        description="False when the rejected rows are withheld: they are raw data of the whole"
+        " workspace, read by analysts whose division contains the workspace's.",
+    )
 
 
 class Finding(BaseModel):
@@ -70,6 +75,8 @@ class Finding(BaseModel):
     shadow: bool
     run_id: str
     engine: str
+    adcode: str | None = Field(default=None, description="Division code of the subject (属地).")
+    sector: str | None = Field(default=None, description="Sector of the subject (行业).")
 
 
 class FindingPage(BaseModel):

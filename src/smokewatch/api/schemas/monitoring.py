@@ -125,6 +125,9 @@ class Alert(BaseModel):
     reason_en: str
     acknowledged_at: datetime | None
     acknowledged_by: str | None
+    assignee: str | None = None
+    """The user who triages it (``null``: the territory's inbox)."""
+    assigned_at: datetime | None = None
 
 
 class AlertDetail(Alert):
@@ -145,6 +148,13 @@ class AlertPage(BaseModel):
 class Acknowledge(_Request):
     """An optional note with an acknowledgement."""
 
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Assign(_Request):
+    """Give the alert to a user (``null`` puts it back in the territory's inbox)."""
+
+    assignee: str | None = Field(max_length=128)
     note: str | None = Field(default=None, max_length=2000)
 
 

@@ -4,7 +4,8 @@ The registry rules SW-R-0001…0005 read planted enterprises and licences; the t
 SW-R-0101…0104 read planted documents; SW-R-0105 and 0106 read the documents attributed to
 planted enterprises; the smoke cases are enterprises designed to reach each grade of the
 enterprise smoke index; the licensed local financial organisations (SW-R-0401…0409, rating
-SW-S-0003) and the online-lending platforms (SW-R-0201…0215, SW-S-0002) come last.
+SW-S-0003) and the online-lending platforms (SW-R-0201…0215, SW-S-0002) follow; the company
+families (shareholders and key personnel, SW-R-0501) come last.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from smokewatch.demo.planters.documents import (
     plant_promotions,
     plant_quiet,
 )
+from smokewatch.demo.planters.families import plant_families
 from smokewatch.demo.planters.licensed import (
     plant_licence_qualifiers,
     plant_licensed_institutions,
@@ -63,6 +65,7 @@ def builtin_planters() -> tuple[Planter, ...]:
         FunctionPlanter("smoke_index", plant_smoke_cases),
         FunctionPlanter("local_finance", plant_local_finance),
         FunctionPlanter("platforms", plant_platforms),
+        FunctionPlanter("families", plant_families),
     )
 
 

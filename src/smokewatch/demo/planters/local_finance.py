@@ -11,8 +11,9 @@ compliant lenders whose books stay within the cap, a guarantor within its levera
 a microcredit company that wound down and cleared, and the online-lending institutions in
 exit, which report what they still owe lenders and nothing the ratios read.
 
-No case reports a loss (SW-R-0408): ingest reads amounts with a minus sign as errors
-(``clean_money`` rejects ``-5万``), so a negative net profit in a report file is rejected.
+Two cases report losses, written with a minus sign in the report file (net assets and net
+profit are signed columns of ``org_report``; every other amount stays non-negative): one deep
+loss, and one organisation whose net assets have turned negative (SW-R-0406 ``negative``).
 
 The months before the latest follow one trend — growth, then three months of decline — and one
 microcredit company winds its book down, so ``smokewatch sector stats --sector microcredit``
@@ -185,6 +186,22 @@ LOCAL_CASES: Sequence[LocalCase] = (
         {"SW-R-0406": "low", "SW-R-0407": "poor", "SW-R-0409": "tight"},
         "yellow",
         note="net assets 20 % of the balance, 12 % overdue, cash 10 % of borrowings",
+    ),
+    LocalCase(
+        "local.earnings.deep_loss",
+        "microcredit",
+        _healthy(profit=-1_800.0),
+        {"SW-R-0408": "deep_loss"},
+        "blue",
+        note="a loss of 15 % of net assets in the latest month (a minus sign in the report file)",
+    ),
+    LocalCase(
+        "local.capital.insolvent",
+        "microcredit",
+        _healthy(net_assets=-800.0, profit=-2_500.0, borrowings=0.0),
+        {"SW-R-0406": "negative", "SW-R-0408": "no_equity"},
+        "yellow",
+        note="losses have made net assets negative (-800万), no borrowing",
     ),
     LocalCase(
         "local.control.book",
@@ -383,7 +400,7 @@ def plant_local_finance(ctx: PlantContext) -> None:
                 "监管部门": "芜湖市地方金融管理局",
                 "行政区划代码": uscc[2:8],
                 "批设日期": licensed.isoformat(),
-                "注册资本（万元）": str(int(case.figures.net_assets or 5_000)),
+                "注册资本（万元）": str(int(max(case.figures.net_assets or 0.0, 0.0) or 5_000)),
                 "监管状态": _STATUS[case.status],
             },
         )

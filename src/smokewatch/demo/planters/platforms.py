@@ -233,6 +233,7 @@ def plant_platforms(ctx: PlantContext) -> None:
         provider = f"WH{n:03d}"
         online = ctx.days_ago(int(ctx.rng.integers(2500, 3600)))
         rate = round(case.rate_multiple * lpr, 2)
+        adcode, address = ctx.place()
         profile = {
             "平台名称": name,
             "平台编号": provider,
@@ -241,7 +242,8 @@ def plant_platforms(ctx: PlantContext) -> None:
             "上线日期": online.isoformat(),
             "所在省份": "安徽",
             "所在城市": "芜湖",
-            "办公地址": f"安徽省芜湖市镜湖区银湖中路{int(ctx.rng.integers(1, 300))}号",
+            "办公地址": address,
+            "行政区划代码": adcode,
             "ICP备案号": f"皖ICP备{int(ctx.rng.integers(10_000_000, 99_999_999))}号",
             "宣传收益率": f"{rate:g}%",
             **case.profile,

@@ -13,6 +13,12 @@ Two hashes, for two purposes:
   what smokewatch stores. Without the key it cannot be recomputed from a guessed number; with
   it, any exchange hash (from a book, or given pre-hashed in a list) maps to the same key, so
   matching never needs the clear number.
+
+:func:`identity_key` is the two in one step, and the only keyed hash of an identity number in
+smokewatch: the untrustworthy-borrower list stores it (``blacklist_entry.subject_key``) and
+entity resolution keys ID numbers with it
+(:func:`smokewatch.resolve.keys.id_number_key`), so the same number under the same secret is
+the same key on both paths.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ def id_number_check_char(first17: str) -> str:
 
 
 def _compact(raw: str) -> str:
-    return fold_width(raw).replace(" ", "").replace("-", "").upper()
+    return re.sub(r"[\s\-]", "", fold_width(raw)).upper()
 
 
 def clean_id_number(raw: str, *, today: date | None = None) -> str:
@@ -134,6 +140,17 @@ def subject_key(secret: bytes, exchange: str) -> str:
     return hmac.new(secret, exchange.encode("ascii"), hashlib.sha256).hexdigest()
 
 
+def identity_key(secret: bytes, number: str) -> str:
+    """The keyed hash of a canonical ID number or USCC: ``subject_key(exchange_hash(number))``.
+
+    Examples:
+        >>> number = "11010519491231002X"
+        >>> identity_key(b"k", number) == subject_key(b"k", exchange_hash(number))
+        True
+    """
+    return subject_key(secret, exchange_hash(number))
+
+
 def key_fingerprint(secret: bytes) -> str:
     """A short public fingerprint of a secret key (tells keys apart, reveals nothing)."""
     return hashlib.sha256(b"smokewatch-key-id|" + secret).hexdigest()[:16]
@@ -170,6 +187,7 @@ __all__ = [
     "clean_id_number",
     "exchange_hash",
     "id_number_check_char",
+    "identity_key",
     "key_fingerprint",
     "mask_identifier",
     "mask_person_name",

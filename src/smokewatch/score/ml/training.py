@@ -11,6 +11,8 @@ The protocol every model of this layer follows:
 3. The **threshold** is the one that maximises F1 on the OOF predictions; the honest F1 is
    also reported with each fold flagged at a threshold chosen on the other folds.
 4. **Calibration** (Platt) is fitted on the OOF margins.
+   Category features named in :attr:`TrainingConfig.categorical` are split natively by
+   LightGBM (a split sends a *set* of codes left), next to their target encodings.
 5. The **final model** is refit on all labelled rows with the same settings (encodings for its
    training rows out of fold; the mapping stored for new rows fitted on all of them).
 """
@@ -23,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from smokewatch.errors import ConfigError
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.score.ml.calibration import Platt, sigmoid
 from smokewatch.score.ml.encoding import TargetEncoding, out_of_fold_encode
-from smokewatch.score.ml.features import FeatureSet
+from smokewatch.score.ml.features import FeatureKind, FeatureSet
 from smokewatch.score.ml.folds import grouped_folds, stratified_folds
 from smokewatch.score.ml.lgbm import margins, train_booster
 from smokewatch.score.ml.metrics import best_f1_threshold, binary_metrics, nested_threshold_f1
@@ -42,6 +45,8 @@ class TrainingConfig:
     seed: int = 20201013
     smoothing: float = 20.0
     """Pseudo-count ``m`` of target encodings (rare categories shrink to the prior)."""
+    categorical: tuple[str, ...] = ()
+    """Category features LightGBM splits on natively (groups of codes, not numeric order)."""
 
     def to_json(self) -> dict[str, Any]:
         """For the manifest."""
@@ -52,7 +57,22 @@ class TrainingConfig:
             "n_splits": self.n_splits,
             "seed": self.seed,
             "target_encoding_smoothing": self.smoothing,
+            "categorical": list(self.categorical),
         }
+
+    def categorical_columns(self, features: FeatureSet) -> list[int]:
+        """Column positions of :attr:`categorical` in ``features``.
+
+        Raises:
+            ConfigError: a name is not a category feature of ``features``.
+        """
+        names = features.names
+        columns = []
+        for name in self.categorical:
+            if name not in names or features.get(name).kind is not FeatureKind.CATEGORY:
+                raise ConfigError(f"{name!r} is not a category feature of {features.name}")
+            columns.append(names.index(name))
+        return columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +149,7 @@ def fit(x: np.ndarray, y: np.ndarray, features: FeatureSet, config: TrainingConf
         params=config.params,
         rounds=config.rounds,
         seed=config.seed,
+        categorical=config.categorical_columns(features),
     )
     return FittedModel(booster, encodings)
 

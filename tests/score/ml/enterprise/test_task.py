@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,9 @@ from smokewatch.errors import NotFound
 from smokewatch.score.ml.enterprise import task
 from smokewatch.score.ml.enterprise.features import FEATURES
 from smokewatch.score.ml.risk_model import RiskModel
-from smokewatch.score.ml.training import TrainingConfig
 from tests.score.ml.builders import ccf_folder
 
-SMALL = TrainingConfig(rounds=40, n_splits=3, seed=2)
+SMALL = replace(task.CONFIG, rounds=40, n_splits=3, seed=2)
 
 
 @pytest.fixture

@@ -47,6 +47,16 @@ CARD = CardContent(
             "the monthly metrics of 2017 (which exist only for platforms still operating) are "
             "not used: their presence alone would 'predict' survival."
         ),
+        (
+            "About 8 % of the problem profiles lost their company name, registered capital or "
+            "ICP filing after the failure (no operating profile did): those platforms are no "
+            "training rows, though their failures count in the regional context."
+        ),
+        (
+            "Counts of platforms *operating* on a date (per province or launch cohort) are not "
+            "used: the files know a platform only if it later failed or survived into the "
+            "mid-2017 list, so such counts grow with the failures still to come."
+        ),
     ],
     validation=[
         (
@@ -69,7 +79,7 @@ CARD = CardContent(
     generalisation=[
         (
             "Every feature is computed as of the evaluation date from information that existed "
-            "then: a platform's age and launch cohort, its stated capital and backer, its names "
+            "then: a platform's age, its stated capital and backer, its names "
             "and ICP filing, and the failures in its province and city during the past year. A "
             "platform that failed in 2018 looked, in mid-2017, exactly as these features describe "
             "it — none of them is altered by the failure itself."

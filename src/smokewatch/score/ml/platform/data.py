@@ -10,11 +10,13 @@ everything else from the dated problem events, as they were known on ``T``.
 Views handed to the features:
 
 - ``platform`` — one row per (platform, ``as_of``) for each evaluation date: the platform
-  operated on ``as_of`` (launched on or before it, no problem event on or before it). Columns:
+  operated on ``as_of`` (launched on or before it, no problem event on or before it) and its
+  profile was not emptied after a failure (see :func:`profiles`). Columns:
   the profile fields, ``failed`` (a problem event within twelve months after ``as_of``) and
   context computed from the events known on ``as_of`` (failures in the province and city in
-  the past twelve months, platforms operating in the province, share of the platform's launch
-  cohort already failed).
+  the past twelve months). Counts of platforms *operating* are deliberately absent: the files
+  know a platform only if it later failed or survived into mid-2017, so such counts would
+  carry the failures still to come.
 """
 
 from __future__ import annotations
@@ -114,15 +116,33 @@ def windows_table(dates: Sequence[date]) -> pa.Table:
     )
 
 
+def _emptied(t: ir.Table) -> ir.BooleanValue:
+    """The profile lost its company name, registered capital or ICP filing.
+
+    wdzj emptied fields of many problem profiles after the failure (about 8 % of them; none of
+    the operating profiles). Such a row does not show what the platform looked like before
+    failing, and its empty fields would "predict" the failure.
+    """
+    return (
+        (t.companyName.strip().fill_null("") == "")
+        | (t.registeredCapital.fill_null(0) == 0)
+        | (t.recordId.strip().fill_null("") == "")
+    )
+
+
 def profiles(views: dict[str, ir.Table]) -> ir.Table:
-    """Operating and problem profiles in one shape (ambiguous exits left out)."""
+    """Operating and problem profiles in one shape (ambiguous exits left out).
+
+    ``emptied`` marks problem profiles whose fields wdzj emptied after the failure: they
+    count in the context (their failure happened) but are never rows to learn from.
+    """
     import ibis  # noqa: PLC0415 - ibis loads with the engine, not with smokewatch
 
     operating = views[OPERATING.view]
     problem = views[PROBLEM.view]
     problem = problem.filter(problem.platStatus.isin(FAILURE_STATUSES))
 
-    def shape(t: ir.Table, problem_date: ir.Value) -> ir.Table:
+    def shape(t: ir.Table, problem_date: ir.Value, emptied: ir.BooleanValue) -> ir.Table:
         return t.select(
             "platName",
             "companyName",
@@ -133,9 +153,12 @@ def profiles(views: dict[str, ir.Table]) -> ir.Table:
             province=t.locationAreaName,
             city=t.locationCityName,
             problem_date=problem_date,
+            emptied=emptied,
         )
 
-    return shape(operating, ibis.null("date")).union(shape(problem, problem.problemTime))
+    return shape(operating, ibis.null("date"), ibis.literal(False)).union(
+        shape(problem, problem.problemTime, _emptied(problem))
+    )
 
 
 def _events(views: dict[str, ir.Table]) -> ir.Table:
@@ -150,11 +173,10 @@ def _events(views: dict[str, ir.Table]) -> ir.Table:
 
 def platform_view(views: dict[str, ir.Table], windows: ir.Table) -> ir.Table:
     """One row per platform operating on each window's ``as_of``, with context and label."""
-    import ibis  # noqa: PLC0415
-
     subject = profiles(views).cross_join(windows)
     subject = subject.filter(
-        (subject.onlineDate <= subject.as_of)
+        ~subject.emptied
+        & (subject.onlineDate <= subject.as_of)
         & (subject.problem_date.isnull() | (subject.problem_date > subject.as_of))
     )
     subject = subject.mutate(
@@ -162,38 +184,14 @@ def platform_view(views: dict[str, ir.Table], windows: ir.Table) -> ir.Table:
             subject.problem_date.notnull() & (subject.problem_date <= subject.horizon_end)
         ).cast("int64")
     )
-    operating = views[OPERATING.view]
-    known = _events(views).union(
-        operating.select(
-            province=operating.locationAreaName,
-            online=operating.onlineDate,
-            problem_date=ibis.null("date"),
-            failure=ibis.literal(False),
-        )
-    )
-    known = known.cross_join(windows)
+    known = _events(views).cross_join(windows)
     failed_last_year = (
         known.failure
         & (known.problem_date > known.lookback_start)
         & (known.problem_date <= known.as_of)
     )
-    alive_then = (known.online <= known.lookback_start) & (
-        known.problem_date.isnull() | (known.problem_date > known.lookback_start)
-    )
-    alive_now = (known.online <= known.as_of) & (
-        known.problem_date.isnull() | (known.problem_date > known.as_of)
-    )
     province = known.group_by(p_province=known.province, p_as_of=known.as_of).aggregate(
         province_failures=failed_last_year.cast("int64").sum(),
-        province_alive_year_ago=alive_then.cast("int64").sum(),
-        province_operating=alive_now.cast("int64").sum(),
-    )
-    launched = known.filter(known.online <= known.as_of)
-    cohort = launched.group_by(c_year=launched.online.year(), c_as_of=launched.as_of).aggregate(
-        cohort_launched=launched.count(),
-        cohort_failed=(launched.failure & (launched.problem_date <= launched.as_of))
-        .cast("int64")
-        .sum(),
     )
     all_profiles = profiles(views).cross_join(windows)
     city = all_profiles.group_by(t_city=all_profiles.city, t_as_of=all_profiles.as_of).aggregate(
@@ -207,11 +205,8 @@ def platform_view(views: dict[str, ir.Table], windows: ir.Table) -> ir.Table:
     joined = subject.left_join(
         province, (subject.province == province.p_province) & (subject.as_of == province.p_as_of)
     )
-    joined = joined.left_join(
-        cohort, (joined.onlineDate.year() == cohort.c_year) & (joined.as_of == cohort.c_as_of)
-    )
     joined = joined.left_join(city, (joined.city == city.t_city) & (joined.as_of == city.t_as_of))
-    return joined.drop("p_province", "p_as_of", "c_year", "c_as_of", "t_city", "t_as_of")
+    return joined.drop("p_province", "p_as_of", "t_city", "t_as_of", "emptied")
 
 
 def views_for(engine: Engine, loaded: LoadedInputs, dates: Sequence[date]) -> dict[str, ir.Table]:

@@ -5,6 +5,11 @@ custody, association membership, scores, fees, office address) are deliberately 
 their emptiness would "predict" failure only because the profile was crawled afterwards.
 What remains is fixed at launch (name, company, launch date, registered capital, location,
 backer, ICP filing) or computed from dated problem events as known on the evaluation date.
+
+Context is limited to *failures* known on the date. Counts of platforms *operating* on a
+date (per province, per launch cohort) are not used: the files only know a platform that
+later failed or survived into wdzj's mid-2017 list, so such a count grows with the failures
+still to come, and shrinks to the survivors at the scoring date.
 """
 
 from __future__ import annotations
@@ -201,29 +206,6 @@ def province_failures(p: ir.Table) -> ir.Value:
 
 
 @PLATFORM_RISK.row(
-    zh="本省近一年出问题比例",
-    en="failure rate in the province, past year",
-    inputs=EVENTS,
-    percent=True,
-)
-def province_failure_rate(p: ir.Table) -> ir.Value:
-    """Share of the province's platforms that failed in the past twelve months.
-
-    Of the platforms operating a year before the evaluation date: regional contagion and the
-    local regulator's stance.
-    """
-    return p.province_failures / p.province_alive_year_ago.nullif(0)
-
-
-@PLATFORM_RISK.row(
-    zh="本省运营平台数", en="platforms operating in the province", inputs=EVENTS, kind=COUNT
-)
-def province_platforms(p: ir.Table) -> ir.Value:
-    """Known platforms operating in the same province on the evaluation date."""
-    return p.province_operating.fill_null(0)
-
-
-@PLATFORM_RISK.row(
     zh="本市近一年出问题平台数", en="failures in the city, past year", inputs=PROFILE, kind=COUNT
 )
 def city_failures(p: ir.Table) -> ir.Value:
@@ -232,17 +214,6 @@ def city_failures(p: ir.Table) -> ir.Value:
     Counted from the problem profiles, up to the evaluation date.
     """
     return p.city_failures.fill_null(0)
-
-
-@PLATFORM_RISK.row(
-    zh="同年上线平台已出问题比例", en="launch cohort already failed", inputs=EVENTS, percent=True
-)
-def cohort_failed_share(p: ir.Table) -> ir.Value:
-    """Share of the platforms launched the same year that had already failed.
-
-    Counted up to the evaluation date.
-    """
-    return p.cohort_failed / p.cohort_launched.nullif(0)
 
 
 __all__ = ["ICP_PROVINCE", "PLATFORM_RISK"]

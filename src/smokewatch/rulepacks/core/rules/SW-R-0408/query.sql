@@ -8,7 +8,10 @@ with latest as (
 select o.id as subject_id,
        o.name as subject_name,
        l.period_end,
-       -cast(l.net_profit as double) / nullif(cast(l.net_assets as double), 0) as loss_share,
+       case when l.net_assets > 0
+            then -cast(l.net_profit as double) / cast(l.net_assets as double) end as loss_share,
+       -cast(l.net_profit as double) as net_loss,
+       cast(l.net_assets as double) as net_assets,
        to_json(struct_pack(field := 'report', value := l.id)) as evidence
 from local_org o
 join latest l on l.org_uscc = o.uscc and l.rn = 1
