@@ -22,7 +22,7 @@ windowed as (
   from base b
   cross join (select 0 as h union all select 1 as h) o
 ),
-pair_windows as (
+pair_windows as materialized (
   select h, w, payer, payee, count(*) as n, sum(amount) as amount
   from windowed
   group by h, w, payer, payee
@@ -67,7 +67,7 @@ spent as (
   from out_context
   group by h, w, payer
 ),
-credits as (
+credits as materialized (
   select b.payee as account, b.payer, b.amount, b.day, b.age, b.h, b.w,
          p.n_pair <= :max_credits_per_payer
            and cast(p.pair_amount as double) >= :min_payer_share * cast(s.out_amount as double)

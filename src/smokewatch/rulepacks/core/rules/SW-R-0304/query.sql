@@ -20,7 +20,7 @@ windowed as (
   from base b
   cross join (select 0 as h union all select 1 as h) o
 ),
-pair_windows as (
+pair_windows as materialized (
   select h, w, payer, payee, count(*) as n, sum(amount) as amount
   from windowed
   group by h, w, payer, payee
@@ -65,7 +65,7 @@ received as (
   from in_context
   group by h, w, payee
 ),
-debits as (
+debits as materialized (
   select b.payer as account, b.payee, b.amount, b.day, b.age, b.h, b.w,
          p.n_pair <= :max_debits_per_payee
            and cast(p.pair_amount as double) >= :min_payee_share * cast(r.in_amount as double)

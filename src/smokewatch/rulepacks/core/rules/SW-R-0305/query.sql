@@ -23,7 +23,7 @@ windowed as (
   from base b
   cross join (select 0 as h union all select 1 as h) o
 ),
-pair_windows as (
+pair_windows as materialized (
   select h, w, payer, payee, count(*) as n, sum(amount) as amount,
          min(day) as first_day, max(day) as last_day, max(age) as hi, min(age) as lo
   from windowed
@@ -89,7 +89,7 @@ pairs as (
   group by h, w, payer, payee
   having sum(n) <= :max_repeats
 ),
-links as (
+links as materialized (
   select l.h, l.w, l.payer, l.payee, l.n, l.amount, l.first_day, l.last_day, l.hi, l.lo,
          cast(p.amount as double) / cast(o.total as double) as payer_share,
          cast(p.amount as double) / cast(i.total as double) as payee_share

@@ -19,7 +19,7 @@ windowed as (
   from base b
   cross join (select 0 as h union all select 1 as h) o
 ),
-pair_windows as (
+pair_windows as materialized (
   select h, w, payer, payee, count(*) as n, sum(amount) as amount
   from windowed
   group by h, w, payer, payee
@@ -84,7 +84,7 @@ pairs as (
   group by h, w, payer, payee
   having sum(n) <= :max_repeats
 ),
-moves as (
+moves as materialized (
   select b.h, b.w, b.payee as account, b.payer as counterparty, 'in' as direction, b.amount,
          b.day, b.age
   from windowed b

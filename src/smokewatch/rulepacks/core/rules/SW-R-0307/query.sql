@@ -10,8 +10,10 @@
 --
 -- Paths are grown link by link from a seed, the smallest account number of the cycle (so
 -- each cycle is found once), and never revisit an account; SQL has no loops that both
--- engines run, so the 9 steps are written out. Every account on a cycle is a subject. Each CTE is
--- read at most twice, as Spark recomputes a CTE for every reference.
+-- engines run, so the 9 steps are written out. Every account on a cycle is a subject.
+-- Spark inlines a CTE at every reference: the window aggregates, the links, each path step
+-- and the cycles are therefore `materialized` stages (computed once, read as tables; see
+-- docs/rules.md), which keeps the plan small; without them it held ~10,000 relations.
 with base as (
   select payer_account as payer, payee_account as payee, amount,
          cast(booked_at as date) as day,
@@ -28,7 +30,7 @@ windowed as (
   from base b
   cross join (select 0 as h union all select 1 as h) o
 ),
-pair_windows as (
+pair_windows as materialized (
   select h, w, payer, payee, count(*) as n, sum(amount) as amount,
          min(day) as first_day, max(day) as last_day, max(age) as hi, min(age) as lo
   from windowed
@@ -94,7 +96,7 @@ pairs as (
   group by h, w, payer, payee
   having sum(n) <= :max_repeats
 ),
-links as (
+links as materialized (
   select l.h, l.w, l.payer as src, l.payee as dst, l.n, l.amount, l.first_day, l.last_day,
          l.hi, l.lo
   from pair_windows l
@@ -109,7 +111,7 @@ p1 as (
   from links
   where dst > src
 ),
-p2 as (
+p2 as materialized (
   select p.h, p.w, p.n1, p.n2, l.dst as n3,
          greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
          p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
@@ -121,7 +123,7 @@ p2 as (
     and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
     and 3 <= :max_length
 ),
-p3 as (
+p3 as materialized (
   select p.h, p.w, p.n1, p.n2, p.n3, l.dst as n4,
          greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
          p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
@@ -134,7 +136,7 @@ p3 as (
     and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
     and 4 <= :max_length
 ),
-p4 as (
+p4 as materialized (
   select p.h, p.w, p.n1, p.n2, p.n3, p.n4, l.dst as n5,
          greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
          p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
@@ -148,7 +150,7 @@ p4 as (
     and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
     and 5 <= :max_length
 ),
-p5 as (
+p5 as materialized (
   select p.h, p.w, p.n1, p.n2, p.n3, p.n4, p.n5, l.dst as n6,
          greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
          p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
@@ -163,7 +165,7 @@ p5 as (
     and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
     and 6 <= :max_length
 ),
-p6 as (
+p6 as materialized (
   select p.h, p.w, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, l.dst as n7,
          greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
          p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
@@ -179,7 +181,7 @@ p6 as (
     and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
     and 7 <= :max_length
 ),
-p7 as (
+p7 as materialized (
   select p.h, p.w, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, l.dst as n8,
          greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
          p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
@@ -196,7 +198,7 @@ p7 as (
     and greatest(p.hi, l.hi) - least(p.lo, l.lo) <= :max_span_days
     and 8 <= :max_length
 ),
-p8 as (
+p8 as materialized (
   select p.h, p.w, p.n1, p.n2, p.n3, p.n4, p.n5, p.n6, p.n7, p.n8, l.dst as n9,
          greatest(p.hi, l.hi) as hi, least(p.lo, l.lo) as lo, p.first_hi, l.lo as last_age,
          p.breaks + case when l.hi > p.last_age then 1 else 0 end as breaks,
@@ -329,7 +331,7 @@ c10 as (
     and 10 >= :min_length
     and 10 <= :max_length
 ),
-cycles as (
+cycles as materialized (
   select c.*, concat_ws('>', n1, n2, n3, n4, n5, n6, n7, n8, n9, n10) as cycle_key
   from (
   select * from c3
