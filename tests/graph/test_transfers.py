@@ -100,7 +100,7 @@ def _chain_rows(engine: Engine) -> dict[int, dict[str, Any]]:
         }
     )
     view = engine.register("tx_chain", table)
-    out = engine.to_arrow(transfer_graph_features(view))
+    out = engine.to_arrow(transfer_graph_features(view, chains=True))
     return {row["tran_id"]: row for row in out.to_pylist()}
 
 
@@ -117,3 +117,11 @@ def test_one_off_payments_passed_on_within_days_form_a_chain(engine: Engine) -> 
     assert hops[5] == (0, 0, 0, 0)  # 36 days after E received
     assert hops[11][1] == 0  # the regular payer F received nothing
     assert hops[20][1] == 0  # G's receipts from F are a regular relation, not one-offs
+    totals = {i: (r["chain_prev_all"], r["chain_next_all"]) for i, r in rows.items()}
+    assert totals[1] == (0, 1) and totals[3] == (1, 1)  # every payment / receipt counts
+    assert totals[20] == (1, 0)  # G's regular receipt from F on day 7 counts here
+
+
+def test_chains_are_not_computed_unless_asked(engine: Engine) -> None:
+    rows = _features(engine, GraphWindows())
+    assert not any(c.startswith("chain_") for c in next(iter(rows.values())))

@@ -291,7 +291,10 @@ def layering_chains(
     - ``chain_prev``: one-off receipts of the payer within ``chain`` days before;
     - ``chain_next2``: of the payee's one-off payments, those that are passed on again (a
       second hop); ``chain_prev2``: of the payer's one-off receipts, those whose payer had
-      itself just received a one-off (a second hop back).
+      itself just received a one-off (a second hop back);
+    - ``chain_next_all`` and ``chain_prev_all``: all payments of the payee in those days
+      after, all receipts of the payer in those days before — the denominators that tell a
+      hub's routine one-off business from an account that mostly passes money to strangers.
 
     A random walk of money along accounts' ordinary counterparties looks like ordinary traffic
     transfer by transfer; as a chain of one-off hops days apart it does not.
@@ -315,8 +318,12 @@ def layering_chains(
     backward = hop.one_off & (hop.chain_prev > 0)
     second = ("chain_next2", "chain_prev2")
     nxt2, prev2 = _chain_step(hop, onward, backward, windows.chain, second)
+    every = ibis.literal(True)
+    totals = ("chain_next_all", "chain_prev_all")
+    nxt_all, prev_all = _chain_step(flagged, every, every, windows.chain, totals)
     out = hop.join(nxt2, "tran_id").join(prev2, "tran_id")
-    return out.select("tran_id", *first, *second)
+    out = out.join(nxt_all, "tran_id").join(prev_all, "tran_id")
+    return out.select("tran_id", *first, *second, *totals)
 
 
 def _prefixed(table: ir.Table, prefix: str, key: str = "acct") -> ir.Table:
@@ -346,7 +353,11 @@ def _no_stage(name: str, expr: ir.Table) -> ir.Table:  # noqa: ARG001 - a Stage
 
 
 def transfer_graph_features(
-    t: ir.Table, windows: GraphWindows | None = None, *, stage: Stage = _no_stage
+    t: ir.Table,
+    windows: GraphWindows | None = None,
+    *,
+    stage: Stage = _no_stage,
+    chains: bool = False,
 ) -> ir.Table:
     """Every transfer with the graph statistics around it (one row per ``tran_id``).
 
@@ -363,8 +374,9 @@ def transfer_graph_features(
     - same amount: ``o_same_amount`` (payer's transfers of exactly this amount),
       ``b_same_amount`` (payee's receipts of exactly this amount);
     - scatter-gather: ``sg_relays``, ``sg_first_leg``, ``sg_second_leg`` (0 when none);
-    - layering chains: ``chain_next``, ``chain_prev``, ``chain_next2``, ``chain_prev2``
-      (:func:`layering_chains`).
+    - with ``chains``: layering chains ``chain_next``, ``chain_prev``, ``chain_next2``,
+      ``chain_prev2``, ``chain_next_all``, ``chain_prev_all`` (:func:`layering_chains`). Off
+      by default: measured on ews62k and not in the shipped model (docs/transfers-model.md).
     """
     ibis = _ibis()
     windows = windows or GraphWindows()
@@ -384,12 +396,13 @@ def transfer_graph_features(
     same_b = t.group_by(["bene", "amount"]).aggregate(b_same_amount=t.tran_id.count())
     paths = stage("tx_relay_paths", relay_paths(relations, accts, windows))
     direct, first_leg, second_leg = relay_counts(paths)
-    chains = stage("tx_chains", layering_chains(t, relations, windows, stage))
 
     out = _attach(t, relations, {"orig": "orig", "bene": "bene"}, how="inner")
     out = _attach(out, reverse, {"orig": "orig", "bene": "bene"})
     out = _attach(out, seq, {"tran_id": "tran_id"}, how="inner")
-    out = _attach(out, chains, {"tran_id": "tran_id"}, how="inner")
+    if chains:
+        chained = stage("tx_chains", layering_chains(t, relations, windows, stage))
+        out = _attach(out, chained, {"tran_id": "tran_id"}, how="inner")
     out = _attach(out, same_o, {"orig": "orig", "amount": "amount"}, how="inner")
     out = _attach(out, same_b, {"bene": "bene", "amount": "amount"}, how="inner")
     for table in (direct, first_leg, second_leg):

@@ -29,8 +29,7 @@ LIMITS = (
     ),
     (
         "The `random` typology (a random walk among hub accounts) looks like ordinary "
-        "traffic hop by hop; the layering-chain features find more of it, still less often "
-        "than the others."
+        "traffic and is found far less often than the others."
     ),
     (
         "Features see the whole file given: scoring one day's transfers alone loses the "

@@ -336,53 +336,6 @@ def scatter_gather_last_leg(t: ir.Table) -> ir.Value:
     return t.sg_second_leg
 
 
-@F.row(
-    zh="收款方5天内一次性转出笔数",
-    en="payee's one-off payments, next 5 days",
-    inputs=TX,
-    kind=COUNT,
-)
-def chain_next(t: ir.Table) -> ir.Value:
-    """Payments the payee makes on one-off relations in the five days after this transfer.
-
-    A one-off relation has at most two transfers in the period. Money passed straight on to an
-    account the payee rarely pays is a hop of a layering chain (多层过桥).
-    """
-    return t.chain_next
-
-
-@F.row(
-    zh="付款方5天内一次性来款笔数",
-    en="payer's one-off receipts, past 5 days",
-    inputs=TX,
-    kind=COUNT,
-)
-def chain_prev(t: ir.Table) -> ir.Value:
-    """Receipts of the payer on one-off relations in the five days before this transfer.
-
-    The payer is passing on money that just arrived from an account that rarely pays it.
-    """
-    return t.chain_prev
-
-
-@F.row(zh="两跳转出链", en="onward chain, second hop", inputs=TX, kind=COUNT)
-def chain_next2(t: ir.Table) -> ir.Value:
-    """Of the payee's one-off payments in the five days after, those passed on again.
-
-    Two hops downstream: the money keeps moving from stranger to stranger, day after day.
-    """
-    return t.chain_next2
-
-
-@F.row(zh="两跳来款链", en="incoming chain, second hop", inputs=TX, kind=COUNT)
-def chain_prev2(t: ir.Table) -> ir.Value:
-    """Of the payer's one-off receipts in the five days before, those that were passed on.
-
-    Their payer had itself just received a one-off: two hops upstream of the transfer.
-    """
-    return t.chain_prev2
-
-
 @F.row(zh="跨行转账", en="cross-bank transfer", inputs=ACCOUNTS, kind=FLAG)
 def cross_bank(t: ir.Table) -> ir.Value:
     """Payer and payee hold their accounts at different banks (empty without an accounts file).
