@@ -169,3 +169,31 @@ def test_a_body_with_two_rows_for_one_subject_is_refused(
     _load_enterprises(duckdb_engine, POSITIVE["tables"]["enterprise"])
     with pytest.raises(RuleError, match="one row per subject"):
         run_rule(duckdb_engine, rule, as_of=AS_OF, run_id="r", lexicons={})
+
+
+STAGED_BODY = """
+with active as materialized (
+  select id, name, registered_capital as capital from enterprise where status = 'active'
+),
+big as (select * from active where capital >= :min_capital),
+named as materialized (select b.id, b.name, b.capital from big b join active a on a.id = b.id)
+select id as subject_id, name as subject_name, capital,
+       to_json([struct_pack(field := 'registered_capital', value := capital)]) as evidence
+from named
+"""
+
+
+def test_materialised_ctes_run_as_stages_with_the_same_findings_and_are_dropped(
+    engine: Engine, write_rule: WriteRule, sql_rule_spec: dict[str, Any]
+) -> None:
+    plain = load_rule(write_rule(sql_rule_spec))
+    staged_spec = {**sql_rule_spec, "id": "SW-R-9003"}
+    staged = load_rule(write_rule(staged_spec, body=("query.sql", STAGED_BODY)))
+    _load_enterprises(engine, POSITIVE["tables"]["enterprise"])
+    one = run_rule(engine, plain, as_of=AS_OF, run_id="r", lexicons={}).to_pylist()
+    two = run_rule(engine, staged, as_of=AS_OF, run_id="r", lexicons={}).to_pylist()
+    keys = ("subject_id", "band", "metrics", "evidence", "reason_en")
+    assert [[f[k] for k in keys] for f in two] == [[f[k] for k in keys] for f in one]
+    assert len(two) == 2
+    stages = {"__sw_sw_r_9003_active", "__sw_sw_r_9003_named"}
+    assert stages.isdisjoint(engine.list_tables())

@@ -116,3 +116,13 @@ def test_empty_arrow_tables_register_with_their_schema(engine: Engine) -> None:
     table = engine.register("nothing", empty)
     assert engine.count(table) == 0
     assert engine.to_arrow(table).schema.names == ROWS.schema.names
+
+
+def test_materialise_computes_a_session_table_that_drop_removes(engine: Engine) -> None:
+    engine.register("rows", ROWS)
+    rows = engine.table("rows")
+    kept = engine.materialise("kept", rows.filter(rows.id != "b").select("id", "name"))
+    assert sorted(engine.to_arrow(kept)["id"].to_pylist()) == ["a", "c"]
+    assert engine.has_table("kept")
+    engine.drop_table("kept")
+    assert not engine.has_table("kept")

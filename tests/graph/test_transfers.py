@@ -76,3 +76,52 @@ def test_relays_with_many_counterparties_are_not_followed(engine: Engine) -> Non
     rows = _features(engine, GraphWindows(relay_max_counterparties=1))
     assert rows[1]["sg_first_leg"] == 0
     assert rows[3]["sg_second_leg"] == 0
+
+
+def _chain_rows(engine: Engine) -> dict[int, dict[str, Any]]:
+    """A → B → C → D → E, one-off payments a day or two apart; F pays G weekly (regular)."""
+    rows = [
+        (1, "A", "B", 0, 10.0),
+        (2, "B", "C", 1, 10.0),
+        (3, "C", "D", 3, 10.0),
+        (4, "D", "E", 4, 10.0),
+        (5, "E", "X", 40, 10.0),  # too late: not a hop
+        *[(10 + i, "F", "G", 7 * i, 5.0) for i in range(4)],
+        (20, "G", "H", 8, 5.0),
+    ]
+    ids, orig, bene, day, amount = zip(*rows, strict=True)
+    table = pa.table(
+        {
+            "tran_id": pa.array(ids, pa.int64()),
+            "orig": pa.array(orig, pa.string()),
+            "bene": pa.array(bene, pa.string()),
+            "day": pa.array(day, pa.int32()),
+            "amount": pa.array(amount, pa.float64()),
+        }
+    )
+    view = engine.register("tx_chain", table)
+    out = engine.to_arrow(transfer_graph_features(view, chains=True))
+    return {row["tran_id"]: row for row in out.to_pylist()}
+
+
+def test_one_off_payments_passed_on_within_days_form_a_chain(engine: Engine) -> None:
+    rows = _chain_rows(engine)
+    hops = {
+        i: (r["chain_prev2"], r["chain_prev"], r["chain_next"], r["chain_next2"])
+        for i, r in rows.items()
+    }
+    assert hops[1] == (0, 0, 1, 1)  # B passes it on to C, who passes it on again
+    assert hops[2] == (0, 1, 1, 1)
+    assert hops[3] == (1, 1, 1, 0)  # D's payment to E is not passed on within the week
+    assert hops[4] == (1, 1, 0, 0)
+    assert hops[5] == (0, 0, 0, 0)  # 36 days after E received
+    assert hops[11][1] == 0  # the regular payer F received nothing
+    assert hops[20][1] == 0  # G's receipts from F are a regular relation, not one-offs
+    totals = {i: (r["chain_prev_all"], r["chain_next_all"]) for i, r in rows.items()}
+    assert totals[1] == (0, 1) and totals[3] == (1, 1)  # every payment / receipt counts
+    assert totals[20] == (1, 0)  # G's regular receipt from F on day 7 counts here
+
+
+def test_chains_are_not_computed_unless_asked(engine: Engine) -> None:
+    rows = _features(engine, GraphWindows())
+    assert not any(c.startswith("chain_") for c in next(iter(rows.values())))

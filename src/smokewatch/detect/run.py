@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from smokewatch.detect.compile import banded_query, compile_reason, json_ready
 from smokewatch.detect.rules import Rule
 from smokewatch.detect.spec import RuleSpec, Status
-from smokewatch.engine.sql import compile_sql
+from smokewatch.engine.sql import compile_sql, split_stages
 from smokewatch.errors import InvalidInput, RuleError
 from smokewatch.logs import get_logger
 from smokewatch.model.ids import make_id
@@ -138,11 +138,18 @@ def prepare_inputs(engine: Engine, spec: RuleSpec, lexicons: Mapping[str, Lexico
         engine.register(name, lexicons[name].to_arrow())
 
 
-def _body(engine: Engine, rule: Rule, ctx: DetectorContext) -> ir.Table:
+def _body(engine: Engine, rule: Rule, ctx: DetectorContext, staged: list[str]) -> ir.Table:
+    """The body as an expression; materialised stages of a SQL body are named in ``staged``."""
     spec = rule.spec
     if rule.sql_tree is not None:
         params = {**ctx.params, "as_of": ctx.as_of}
-        return engine.sql(compile_sql(rule.sql_tree, params, engine.dialect, step=spec.ref))
+        stages, rest = split_stages(rule.sql_tree, _slug(spec))
+        for stage in stages:
+            step = f"{spec.ref} stage {stage.cte}"
+            query = compile_sql(stage.query, params, engine.dialect, step=step)
+            staged.append(stage.table)
+            engine.materialise(stage.table, engine.sql(query))
+        return engine.sql(compile_sql(rest, params, engine.dialect, step=spec.ref))
     func = rule.load_function()
     result = func(ctx)
     if result is None:
@@ -172,9 +179,10 @@ def run_rule(
     prepare_inputs(engine, spec, lexicons)
     ctx = DetectorContext(engine, spec, as_of, params, lexicons, memo if memo is not None else {})
     view = f"{_slug(spec)}_body"
-    body = engine.create_view(view, _body(engine, rule, ctx))
-    _check_output(spec, body.columns)
+    staged: list[str] = []
     try:
+        body = engine.create_view(view, _body(engine, rule, ctx, staged))
+        _check_output(spec, body.columns)
         query = compile_sql(
             banded_query(spec, view),
             {**params, "as_of": as_of},
@@ -195,7 +203,8 @@ def run_rule(
         )
         findings = engine.to_arrow(expr, step=f"{spec.ref} findings")
     finally:
-        engine.drop_table(view)
+        for name in [view, *staged]:
+            engine.drop_table(name)
     _check_one_per_subject(spec, findings)
     # Engines drop NOT NULL on the way back; the contract schema is restored here.
     contract = get_table("finding").arrow_schema()

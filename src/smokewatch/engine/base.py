@@ -86,6 +86,15 @@ class Engine(Protocol):
         """A session view (not materialised) over an expression, usable by name in SQL."""
         ...
 
+    def materialise(self, name: str, expr: ir.Table) -> ir.Table:
+        """Compute an expression now into a session table ``name`` (dropped by ``drop_table``).
+
+        For intermediate results that later queries read several times: the engine keeps the
+        rows (DuckDB a temporary table, Spark a local checkpoint, memory and disk) instead of
+        recomputing them at each reference.
+        """
+        ...
+
     def to_arrow(self, expr: ir.Table, *, step: str = "query") -> pa.Table:
         """Execute an expression and return its result as Arrow."""
         ...

@@ -149,6 +149,14 @@ class DuckDBEngine:
             self._raw.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS {sql}')
         return self.table(name)
 
+    def materialise(self, name: str, expr: ir.Table) -> ir.Table:
+        """A temporary table holding the result of ``expr`` (never in the database file)."""
+        check_name(name)
+        sql = self.compile(expr)
+        with engine_errors(self.name, f"materialise {name}", sql):
+            self._raw.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+        return self.table(name)
+
     def to_arrow(self, expr: ir.Table, *, step: str = "query") -> pa.Table:
         """Execute and fetch as Arrow."""
         return normalise_arrow(guarded(self.name, step, lambda: self._con.to_pyarrow(expr)))

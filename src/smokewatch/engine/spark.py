@@ -186,6 +186,16 @@ class SparkEngine:
         self._session_tables.add(name)
         return self.table(name)
 
+    def materialise(self, name: str, expr: ir.Table) -> ir.Table:
+        """A session view over a local checkpoint of ``expr`` (computed now, plan cut)."""
+        check_name(name)
+        sql = self.compile(expr)
+        with engine_errors(self.name, f"materialise {name}", sql):
+            frame: Any = self._session.sql(sql)
+            frame.localCheckpoint(eager=True).createOrReplaceTempView(name)
+        self._session_tables.add(name)
+        return self.table(name)
+
     def to_arrow(self, expr: ir.Table, *, step: str = "query") -> pa.Table:
         """Execute and fetch as Arrow."""
         return normalise_arrow(guarded(self.name, step, lambda: self._con.to_pyarrow(expr)))

@@ -16,6 +16,8 @@ whole graph in Python). The building blocks:
   each day (``RANGE`` frames), i.e. fan-in/fan-out and velocity around any date;
 - :func:`accounts` — lifetime statistics per account (degrees, distinct counterparties,
   active days, amounts, money kept);
+- :func:`layering_chains` — one-off payments passed on within days, one and two hops each
+  way: the *layering chain* building block;
 - :func:`relay_paths` — two-step paths ``payer → relay → payee`` through relay accounts with
   few counterparties, within the window: the *scatter-gather* building block;
 - :func:`transfer_graph_features` — everything joined back to each transfer.
@@ -46,10 +48,20 @@ class GraphWindows:
     relay_max_counterparties: int = 20
     """Relay accounts of two-step paths have at most this many counterparties in total (bounds
     the join: hubs with thousands of counterparties would make it quadratic)."""
+    chain: int = 5
+    """A one-off payment is passed on when the payee makes another one-off payment within this
+    many days after it (a working week): the hop of a layering chain."""
+    one_off: int = 2
+    """A relation (payer → payee) with at most this many transfers is a one-off."""
 
     def to_json(self) -> dict[str, int]:
         """For manifests."""
-        return {"window": self.window, "relay_max_counterparties": self.relay_max_counterparties}
+        return {
+            "window": self.window,
+            "relay_max_counterparties": self.relay_max_counterparties,
+            "chain": self.chain,
+            "one_off": self.one_off,
+        }
 
 
 def _ibis() -> Any:
@@ -235,6 +247,85 @@ def relay_counts(paths: ir.Table) -> tuple[ir.Table, ir.Table, ir.Table]:
     return direct, first_leg, second_leg
 
 
+def _chain_step(
+    t: ir.Table, out_flag: ir.Value, in_flag: ir.Value, days: int, names: tuple[str, str]
+) -> tuple[ir.Table, ir.Table]:
+    """Per transfer: the payee's flagged payments after it, the payer's flagged receipts before.
+
+    Both look ``days`` days away from the transfer's day (that day excluded). Returns
+    ``(next, prev)`` tables keyed by ``tran_id`` with the columns named ``names``.
+    """
+    ibis = _ibis()
+    zero = ibis.literal(0, "int64")
+    rows = t.select(acct=t.orig, day=t.day, f_out=out_flag.cast("int64"), f_in=zero).union(
+        t.select(acct=t.bene, day=t.day, f_out=zero, f_in=in_flag.cast("int64"))
+    )
+    per_day = rows.group_by(["acct", "day"]).aggregate(f_out=rows.f_out.sum(), f_in=rows.f_in.sum())
+    after = ibis.window(group_by="acct", order_by="day", range=(1, days))
+    before = ibis.window(group_by="acct", order_by="day", range=(-days, -1))
+    sums = per_day.select(
+        "acct",
+        "day",
+        n_next=per_day.f_out.sum().over(after).fill_null(zero),
+        n_prev=per_day.f_in.sum().over(before).fill_null(zero),
+    )
+    nxt = t.join(sums, [t.bene == sums.acct, t.day == sums.day]).select(
+        t.tran_id, sums.n_next.name(names[0])
+    )
+    prev = t.join(sums, [t.orig == sums.acct, t.day == sums.day]).select(
+        t.tran_id, sums.n_prev.name(names[1])
+    )
+    return nxt, prev
+
+
+def layering_chains(
+    t: ir.Table, relations: ir.Table, windows: GraphWindows, stage: Stage
+) -> ir.Table:
+    """How one-off payments around each transfer link up into a chain (多层过桥).
+
+    A *one-off* is a transfer on a relation with at most ``one_off`` transfers. One row per
+    ``tran_id`` with
+
+    - ``chain_next``: one-off payments the payee makes within ``chain`` days after this
+      transfer (it passes the money on to someone it rarely pays);
+    - ``chain_prev``: one-off receipts of the payer within ``chain`` days before;
+    - ``chain_next2``: of the payee's one-off payments, those that are passed on again (a
+      second hop); ``chain_prev2``: of the payer's one-off receipts, those whose payer had
+      itself just received a one-off (a second hop back);
+    - ``chain_next_all`` and ``chain_prev_all``: all payments of the payee in those days
+      after, all receipts of the payer in those days before — the denominators that tell a
+      hub's routine one-off business from an account that mostly passes money to strangers.
+
+    A random walk of money along accounts' ordinary counterparties looks like ordinary traffic
+    transfer by transfer; as a chain of one-off hops days apart it does not.
+    """
+    ibis = _ibis()
+    zero = ibis.literal(0, "int64")
+    once = relations.filter(relations.pair_n <= windows.one_off).select("orig", "bene")
+    once = once.mutate(one_off=ibis.literal(1, "int64"))
+    flagged = t.left_join(once, ["orig", "bene"]).select(
+        "tran_id", "orig", "bene", "day", one_off=ibis._.one_off.fill_null(zero) > 0
+    )
+    flagged = stage("tx_one_off", flagged)
+    first = ("chain_next", "chain_prev")
+    nxt, prev = _chain_step(flagged, flagged.one_off, flagged.one_off, windows.chain, first)
+    hop = flagged.join(nxt, "tran_id").join(prev, "tran_id")
+    hop = stage(
+        "tx_chain_hops",
+        hop.select("tran_id", "orig", "bene", "day", "one_off", *first),
+    )
+    onward = hop.one_off & (hop.chain_next > 0)
+    backward = hop.one_off & (hop.chain_prev > 0)
+    second = ("chain_next2", "chain_prev2")
+    nxt2, prev2 = _chain_step(hop, onward, backward, windows.chain, second)
+    every = ibis.literal(True)
+    totals = ("chain_next_all", "chain_prev_all")
+    nxt_all, prev_all = _chain_step(flagged, every, every, windows.chain, totals)
+    out = hop.join(nxt2, "tran_id").join(prev2, "tran_id")
+    out = out.join(nxt_all, "tran_id").join(prev_all, "tran_id")
+    return out.select("tran_id", *first, *second, *totals)
+
+
 def _prefixed(table: ir.Table, prefix: str, key: str = "acct") -> ir.Table:
     return table.rename({f"{prefix}{c}": c for c in table.columns if c != key})
 
@@ -262,7 +353,11 @@ def _no_stage(name: str, expr: ir.Table) -> ir.Table:  # noqa: ARG001 - a Stage
 
 
 def transfer_graph_features(
-    t: ir.Table, windows: GraphWindows | None = None, *, stage: Stage = _no_stage
+    t: ir.Table,
+    windows: GraphWindows | None = None,
+    *,
+    stage: Stage = _no_stage,
+    chains: bool = False,
 ) -> ir.Table:
     """Every transfer with the graph statistics around it (one row per ``tran_id``).
 
@@ -278,7 +373,10 @@ def transfer_graph_features(
       (transfers the other way), ``pair_seq`` (this transfer's rank within its relation);
     - same amount: ``o_same_amount`` (payer's transfers of exactly this amount),
       ``b_same_amount`` (payee's receipts of exactly this amount);
-    - scatter-gather: ``sg_relays``, ``sg_first_leg``, ``sg_second_leg`` (0 when none).
+    - scatter-gather: ``sg_relays``, ``sg_first_leg``, ``sg_second_leg`` (0 when none);
+    - with ``chains``: layering chains ``chain_next``, ``chain_prev``, ``chain_next2``,
+      ``chain_prev2``, ``chain_next_all``, ``chain_prev_all`` (:func:`layering_chains`). Off
+      by default: measured on ews62k and not in the shipped model (docs/transfers-model.md).
     """
     ibis = _ibis()
     windows = windows or GraphWindows()
@@ -302,6 +400,9 @@ def transfer_graph_features(
     out = _attach(t, relations, {"orig": "orig", "bene": "bene"}, how="inner")
     out = _attach(out, reverse, {"orig": "orig", "bene": "bene"})
     out = _attach(out, seq, {"tran_id": "tran_id"}, how="inner")
+    if chains:
+        chained = stage("tx_chains", layering_chains(t, relations, windows, stage))
+        out = _attach(out, chained, {"tran_id": "tran_id"}, how="inner")
     out = _attach(out, same_o, {"orig": "orig", "amount": "amount"}, how="inner")
     out = _attach(out, same_b, {"bene": "bene", "amount": "amount"}, how="inner")
     for table in (direct, first_leg, second_leg):
@@ -325,6 +426,7 @@ __all__ = [
     "GraphWindows",
     "account_days",
     "accounts",
+    "layering_chains",
     "pairs",
     "relay_counts",
     "relay_paths",

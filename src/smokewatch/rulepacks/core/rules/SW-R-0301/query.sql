@@ -1,9 +1,11 @@
 -- Fund pool: in one window, many payers that are new to the account (they paid it at most
--- :max_credits_per_payer times in the whole look-back) and for whom it is a main destination
--- (at least :min_payer_share of everything they paid out went to it), like individual
--- investors, not suppliers or customers with many other payees.
+-- :max_credits_per_payer times in the window) and for whom it is a main destination (at
+-- least :min_payer_share of everything they paid out in the window went to it), like
+-- individual investors, not suppliers or customers with many other payees.
 -- Windows of :window_days overlap by half (offset h = 0 or 1), so a burst shorter than half
--- a window always lies inside one. The strongest window per account is reported.
+-- a window always lies inside one. Novelty and shares are counted per window, so a payer
+-- that is new within its window counts however busy it was a year earlier. The strongest
+-- window per account is reported.
 with base as (
   select payer_account as payer, payee_account as payee, amount,
          cast(booked_at as date) as day,
@@ -14,30 +16,65 @@ with base as (
     and cast(booked_at as date) <= :as_of
     and date_diff('day', cast(booked_at as date), :as_of) < :lookback_days
 ),
+windowed as (
+  select b.*, o.h,
+         cast(floor((b.age + o.h * :window_days / 2.0) / (:window_days)) as integer) as w
+  from base b
+  cross join (select 0 as h union all select 1 as h) o
+),
+pair_windows as materialized (
+  select h, w, payer, payee, count(*) as n, sum(amount) as amount
+  from windowed
+  group by h, w, payer, payee
+),
+reach as (
+  select o.h,
+         cast(floor(:context_days / (:window_days)) as integer) as m,
+         cast(floor((b.max_age + o.h * :window_days / 2.0) / (:window_days)) as integer) as last_w
+  from (select max(age) as max_age from base) b
+  cross join (select 0 as h union all select 1 as h) o
+),
+pair_context as (
+  select a.h, a.w, a.payer, a.payee, sum(b.n) as n, sum(b.amount) as amount
+  from pair_windows a
+  join reach r on r.h = a.h
+  join pair_windows b on b.h = a.h and b.payer = a.payer and b.payee = a.payee
+  where b.w between least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0))
+                and least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0)) + 2 * r.m
+  group by a.h, a.w, a.payer, a.payee
+),
+out_windows as (
+  select h, w, payer, sum(amount) as amount
+  from pair_windows
+  group by h, w, payer
+),
+out_context as (
+  select a.h, a.w, a.payer, sum(b.amount) as amount
+  from out_windows a
+  join reach r on r.h = a.h
+  join out_windows b on b.h = a.h and b.payer = a.payer
+  where b.w between least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0))
+                and least(greatest(a.w - r.m, 0), greatest(r.last_w - 2 * r.m, 0)) + 2 * r.m
+  group by a.h, a.w, a.payer
+),
 pairs as (
-  select payee as account, payer, count(*) as n_pair, sum(amount) as pair_amount
-  from base
-  group by payee, payer
+  select h, w, payee as account, payer, sum(n) as n_pair, sum(amount) as pair_amount
+  from pair_context
+  group by h, w, payee, payer
 ),
 spent as (
-  select payer, sum(amount) as out_amount
-  from base
-  group by payer
+  select h, w, payer, sum(amount) as out_amount
+  from out_context
+  group by h, w, payer
 ),
-credits as (
-  select b.payee as account, b.payer, b.amount, b.day, b.age,
+credits as materialized (
+  select b.payee as account, b.payer, b.amount, b.day, b.age, b.h, b.w,
          p.n_pair <= :max_credits_per_payer
            and cast(p.pair_amount as double) >= :min_payer_share * cast(s.out_amount as double)
            as is_new
-  from base b
-  join pairs p on p.account = b.payee and p.payer = b.payer
-  join spent s on s.payer = b.payer
-),
-windowed as (
-  select c.*, o.h,
-         cast(floor((c.age + o.h * :window_days / 2.0) / :window_days) as integer) as w
-  from credits c
-  cross join (select 0 as h union all select 1 as h) o
+  from windowed b
+  join pairs p on p.h = b.h and p.w = b.w and p.account = b.payee and p.payer = b.payer
+  join spent s on s.h = b.h and s.w = b.w and s.payer = b.payer
 ),
 per_window as (
   select account, h, w,
@@ -50,7 +87,7 @@ per_window as (
          max(case when is_new then day end) as window_end,
          max(case when is_new then age end) as start_age,
          min(case when is_new then age end) as end_age
-  from windowed
+  from credits
   group by account, h, w
 ),
 best as (
@@ -86,7 +123,7 @@ out_summary as (
 ),
 payers as (
   select x.account, x.payer, sum(x.amount) as amount, count(*) as n, min(x.day) as first_day
-  from windowed x
+  from credits x
   join best b on b.account = x.account and b.h = x.h and b.w = x.w
   where x.is_new
   group by x.account, x.payer
