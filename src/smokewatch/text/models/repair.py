@@ -1,7 +1,8 @@
 """Repairing the boundaries of a chosen subject: function words in front, a missing 字号.
 
-The rankers score spans, and two kinds of near miss survive them (round 3: 88 of 2,077
-validation texts):
+The rankers score spans, and near misses of three kinds survive them (round 3 counted 88
+nested spans among 2,077 validation texts; these rules reach the few that are boundary slips,
+see contrib/experiments/text_models.md, round 4):
 
 * a span that starts with a function word glued to the name — ``此次链家``, ``以下飞马国际``,
   ``公司雷格特``: the word is stripped when what is left is still a span of two or more
@@ -12,12 +13,11 @@ validation texts):
   at brackets) is extended over the place to its trade name;
 * a span that is only an organisation's *form* with no trade name (字号) in front —
   ``财富公司`` for ``礼德财富公司``, ``金融`` for ``钱宝金融``: a registered name is
-  ``[place] 字号 [industry] form``, so a span that starts with an industry word or a form is
+  ``[place] 字号 [industry] form``, so a span made only of industry words and forms is
   extended to the longest candidate of the same text that ends with it and adds at most
-  :data:`MAX_EXTENSION` characters (the candidate generator already cut those at punctuation
-  and boundaries).
+  :data:`MAX_EXTENSION` characters, cut after the last function character (no digits).
 
-Both rules are knowledge of how Chinese organisation names are written, not learnt; they run
+The rules are knowledge of how Chinese organisation names are written, not learnt; they run
 on the chosen span of each text only, after the rankers.
 """
 
