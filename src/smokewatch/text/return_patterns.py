@@ -185,7 +185,8 @@ def grammar() -> Grammar:
         gates=MappingProxyType({name: re.compile(_GATES[name]) for name in FAMILIES}),
         atom=re.compile(
             rf"(?P<prefix>{SCALE_PREFIX}|万(?=[一二两三四五六七八九]))?(?P<num>{NUM})"
-            r"(?P<suffix>\s*(?:%|‰|个点)|分(?P<tenth>[0-9一二两三四五六七八九]|半)?厘?|厘|[角毛]"
+            r"(?P<suffix>\s*(?:%|‰|个点)|分(?P<tenth>[0-9一二两三四五六七八九]|半)?厘?"
+            r"|厘(?P<hundredth>[0-9一二两三四五六七八九](?![\d.]))?|[角毛]"
             r"|成)?"
         ),
         continued=re.compile(return_rate_patterns.continued_pattern()),
@@ -259,6 +260,8 @@ def parse_rate(text: str) -> RateValue | None:
         suffix = atom.group("suffix")
         if suffix is not None and suffix.startswith("厘"):
             number /= 10
+            if atom.group("hundredth") is not None:  # 七厘五 = 0.75 分
+                number += parse_number(atom.group("hundredth")) / 100
         elif suffix == "成":
             number *= 10
         elif atom.group("tenth") is not None:

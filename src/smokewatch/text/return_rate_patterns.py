@@ -88,7 +88,7 @@ def _rate_pattern() -> str:
         r"(?:预期|预计|约定|固定|参考|综合|承诺|保证|许诺|历史|平均|实际))?"
     )
     year = (
-        rf"(?P<y>(?=[年A])(?:年化(?:综合收益率|{_RATE_NOUN}|收益水平)?{_NOT_RETURN_AFTER_ANNUAL}"
+        rf"(?P<y>(?=[年A])(?:年化(?:综合收益率|{_RATE_NOUN}|分红率|返利率|收益水平)?{_NOT_RETURN_AFTER_ANNUAL}"
         rf"|年华(?:{_RATE_NOUN})"  # a common typo of 年化
         r"|(?<![A-Za-z])(?:APR|APY)"
         rf"|(?=年){_NOT_PERIOD}年(?:{_RATE_NOUN}|息|利|均收益率|均收益|均回报率|均回报|化率"
@@ -255,7 +255,7 @@ def _warned_pattern() -> str:
 
 def _fund_pattern() -> str:
     return (
-        r"(?:每)?万份(?:基金)?(?:单位)?(?:净)?收益\s*(?:为|是|[:：])?\s*"
+        r"(?:每)?万份(?:基金)?(?:单位)?(?:净)?(?:每日|当日|每天|日)?收益\s*(?:为|是|[:：])?\s*"
         r"(?P<amount>\d+(?:\.\d+)?)\s*(?:元)?(?![\d%‰.])"
     )
 

@@ -6,7 +6,9 @@
    reads the words around each candidate (what follows 钱妈妈 decides whether 钱妈妈 is the
    subject) and the trigger words of the candidate's own *segment*: the text up to the next
    stock code, where a glued stock headline ends (``吉峰农机(300022)亏损额大幅偏离预测值
-   内幕交易疑云再现新大新材(300080)…``: 内幕交易 belongs to 吉峰农机, not to 新大新材).
+   内幕交易疑云再现新大新材(300080)…``: 内幕交易 belongs to 吉峰农机, not to 新大新材);
+3. the winner's boundaries are repaired (:mod:`~smokewatch.text.models.repair`: a function
+   word in front is stripped, a form without its trade name is extended).
 
 Both rankers use hashed columns (``2 ** RANK_BITS``) and are scored with a gather and a
 ``bincount``; the second ranker's largest contributions are the subject's reasons.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from smokewatch.text.models import subjects
+from smokewatch.text.models import repair, subjects
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import (
     Batch,
@@ -51,6 +53,7 @@ SPEC = {
     "trigger_reach": [RICH_TRIGGER_RIGHT, RICH_TRIGGER_LEFT],
     "segment": [SEGMENT_RIGHT, SEGMENT_LEFT, "cut at stock codes; trigger words and labels"],
     "hash_bits": RANK_BITS,
+    "repair": repair.SPEC,
 }
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -264,6 +267,9 @@ def choose_subjects(
     start[winners] = found.start[chosen[best]]
     end[winners] = found.end[chosen[best]]
     score[winners] = 1.0 / z[winners]
+    start, end = repair.repair_spans(
+        batch, start, end, (found.doc, found.start, found.end), rankers.cohesion
+    )
     # explanations: the winners' features only
     where = np.full(len(chosen), -1, dtype=np.int64)
     where[best] = np.arange(len(best))
