@@ -61,6 +61,10 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "reward_scheme",
         "reward_decision",
         "public_warning",
+        "graph_read_family",
+        "graph_read_node",
+        "graph_read_record",
+        "graph_read_edge",
     }
 
 
@@ -69,8 +73,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_alert_assignment_migration() -> None:
-    assert head_revision() == "0012_alert_assign"
+def test_head_is_the_graph_read_model_migration() -> None:
+    assert head_revision() == "0013_graph_read"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -85,7 +89,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0012_alert_assign"
+        assert current_revision(connection) == "0013_graph_read"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:
@@ -106,6 +110,7 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (folder / "versions" / "0007_blacklist.py").is_file()
     assert (folder / "versions" / "0008_patrol.py").is_file()
     assert (folder / "versions" / "0012_alert_assign.py").is_file()
+    assert (folder / "versions" / "0013_graph_read.py").is_file()
 
 
 def test_migrations_refuse_to_run_without_a_connection() -> None:
