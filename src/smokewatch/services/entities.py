@@ -2,7 +2,9 @@
 
 What the store knows of an entity comes from the pipeline's output: its scores (with routing:
 division code and sector), its alert, the findings on it, the watch lists and cases naming
-it. Whom it is shown to follows :func:`smokewatch.cases.access.sees_region` (analysts of its
+it; an enterprise never scored is known by the company graph's read model (its name, division
+and sector as registered), so every company of a family can be opened. Whom it is shown to
+follows :func:`smokewatch.cases.access.sees_region` (analysts of its
 territory) or a case the user can see (police and reporters reach an entity only that way).
 An entity the user may not see is reported as not found.
 
@@ -57,6 +59,8 @@ def _entity(session: Session, actor: Actor, subject_id: str) -> dict[str, Any]:
         NotFound: unknown, or not visible to the actor.
     """
     table, name, adcode, sector = subject_region(session, subject_id)
+    if (name, adcode, sector) == (None, None, None):  # never scored: the company graph may place it
+        name, adcode, sector = graph_read.placement(session, subject_id) or (None, None, None)
     allowed = bool(actor.roles & ANALYST_ROLES) and sees_region(actor, adcode, sector)
     if not allowed:
         through_case = session.execute(

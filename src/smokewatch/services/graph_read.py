@@ -95,6 +95,16 @@ def _root(session: Session, subject_id: str) -> GraphReadNode | None:
     return None if record is None else session.get(GraphReadNode, record.node_id)
 
 
+def placement(
+    session: Session, subject_id: str
+) -> tuple[str | None, str | None, str | None] | None:
+    """``(name, adcode, sector)`` of an enterprise record as the graph publishes it, if any."""
+    node = _root(session, subject_id)
+    if node is None or node.kind != "enterprise":
+        return None
+    return node.label, node.adcode, node.sector
+
+
 def _built(session: Session) -> bool:
     return session.execute(sa.select(GraphReadFamily.family).limit(1)).first() is not None
 
@@ -359,5 +369,6 @@ __all__ = [
     "NOT_IN_GRAPH",
     "family_graph",
     "ownership",
+    "placement",
     "publish",
 ]
