@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from smokewatch.services import audit
 from tests.api.world import IN, OUT, PHONE, World, entity, referred_case
+from tests.services.graph_world import publish_planted
 
 
 def test_a_profile_explains_the_smoke_index_with_contributions_that_add_up(world: World) -> None:
@@ -37,11 +38,24 @@ def test_police_reach_an_entity_only_through_a_case_referred_to_them(world: Worl
     assert [c["status"] for c in body["cases"]] == ["referred"]
 
 
-def test_the_graph_says_it_is_not_available_yet(world: World) -> None:
+def test_the_graph_says_it_is_not_built_until_a_build_publishes_it(world: World) -> None:
     subject = entity(world, IN)
     body = world.call("lead", "GET", f"/api/v1/entities/{subject}/graph").json()
-    assert body["available"] is False and body["edges"] == []
-    assert body["nodes"][0]["id"] == subject and body["reason"]["zh"]
+    assert body["available"] is False and body["edges"] == [] and body["reason"]["zh"]
+
+
+def test_the_graph_and_ownership_are_read_from_the_published_model(world: World) -> None:
+    subject = entity(world, IN)
+    publish_planted(world.store, {"e1": subject})
+    graph = world.call("lead", "GET", f"/api/v1/entities/{subject}/graph").json()
+    (root,) = [n for n in graph["nodes"] if n["root"]]
+    assert (root["record"], root["grade"]) == (subject, "red")
+    assert graph["family"]["enterprises"] == 7 and graph["edges"]
+    owners = world.call("lead", "GET", f"/api/v1/entities/{subject}/ownership").json()
+    assert {o["label"]: o["share"] for o in owners["owners"]}["周九"] == 0.5
+    assert owners["cycle_share"] > 0 and owners["cycles"]
+    other = entity(world, OUT)
+    assert world.call("lead", "GET", f"/api/v1/entities/{other}/ownership").status_code == 404
 
 
 def test_alerts_are_listed_by_territory_and_filtered_by_acknowledgement(world: World) -> None:

@@ -333,6 +333,7 @@ MATRIX: dict[str, tuple[str, str, Setup, str]] = {
     "entities-contributions": ("GET", "/entities/{entity_id}/contributions", _entity, CASE_READ),
     "entities-graph": ("GET", "/entities/{entity_id}/graph", _entity, CASE_READ),
     "entities-patrol-events": ("GET", "/entities/{entity_id}/patrol-events", _entity, CASE_READ),
+    "entities-ownership": ("GET", "/entities/{entity_id}/ownership", _entity, CASE_READ),
     "scores-list": ("GET", "/scores", _scores, ROUTED_LIST),
     "alerts-list": ("GET", "/alerts", _alerts, ROUTED_LIST),
     "alerts-get": ("GET", "/alerts/{alert_id}", _alert(), ROUTED_READ),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from smokewatch.services import users
 from smokewatch.store import repos
 from smokewatch.store.orm import Finding
 from smokewatch.store.orm_cases import AuditEntry
 from smokewatch.store.orm_patrol import PatrolEvent
-from tests.api.world import IN, OUT, PHONE, World, entity, referred_case
+from tests.api.world import IN, OUT, PHONE, ROOT, World, entity, referred_case
+from tests.services.graph_world import publish_planted
 from tests.services.monitored import rename
 from tests.web.conftest import sign_in
 
@@ -75,11 +78,83 @@ def test_the_timeline_shows_the_score_and_the_alert(web: World) -> None:
     assert "2026-11-01" in timeline and "alert.raised" in timeline
 
 
-def test_the_graph_data_is_the_entitys_neighbourhood(web: World) -> None:
+def test_before_a_graph_build_the_family_says_it_is_not_built(web: World) -> None:
     sign_in(web.client, "lead")
     data = web.client.get("/entities/ent-340202-1/graph.json").json()
-    assert data["nodes"][0]["id"] == "ent-340202-1" and data["nodes"][0]["root"]
+    assert data["available"] is False and data["nodes"] == [] and data["reason"]["zh"]
+    page = web.client.get("/entities/ent-340202-1").text
+    assert "股权穿透" in page and "graph build" in page
     assert web.client.get(f"/entities/{entity(web, OUT)}/graph.json").status_code == 404
+
+
+def _published(web: World) -> None:
+    """The planted graph with e1 = the red entity, e2 = the blue one (both in the county)."""
+    publish_planted(web.store, {"e1": "ent-340202-1", "e2": "ent-340202-2"})
+
+
+def test_the_family_graph_is_read_from_the_published_model_with_grades(web: World) -> None:
+    _published(web)
+    sign_in(web.client, "lead")
+    data = web.client.get("/entities/ent-340202-1/graph.json").json()
+    grades = {n["record"]: n["grade"] for n in data["nodes"] if n["record"]}
+    assert grades["ent-340202-1"] == "red" and grades["ent-340202-2"] == "blue"
+    assert data["family"]["enterprises"] == 7 and data["more"] >= 0
+    kinds = {e["kind"] for e in data["edges"]}
+    assert {"owns", "legal_representative"} <= kinds
+
+
+def test_expanding_a_node_fetches_its_neighbours_within_the_family(web: World) -> None:
+    _published(web)
+    sign_in(web.client, "lead")
+    near = web.client.get("/entities/ent-340202-2/graph.json", params={"depth": 1}).json()
+    person = next(n for n in near["nodes"] if n["label"] == "张三")
+    more = web.client.get(
+        "/entities/ent-340202-2/graph.json", params={"around": person["key"]}
+    ).json()
+    assert "ent-340202-1" in {n["record"] for n in more["nodes"]}
+    stranger = web.client.get("/entities/ent-340202-2/graph.json", params={"around": 10_000})
+    assert stranger.status_code == 404
+
+
+def test_linked_companies_outside_the_territory_are_hidden(web: World) -> None:
+    outside = entity(web, OUT)  # scored and routed to another county
+    publish_planted(web.store, {"e1": "ent-340202-1", "e2": outside})
+    sign_in(web.client, "lead")
+    text = web.client.get("/entities/ent-340202-1/graph.json", params={"depth": 3}).text
+    data = json.loads(text)
+    (hidden,) = [n for n in data["nodes"] if n["hidden"]]
+    assert (hidden["label"], hidden["id"], hidden["record"], hidden["grade"]) == (None,) * 4
+    assert outside not in text and "芜湖鑫源财富管理有限公司" not in text
+    around = {"around": hidden["key"]}
+    assert web.client.get("/entities/ent-340202-1/graph.json", params=around).status_code == 404
+
+
+def test_the_ownership_table_shows_cumulative_shares_paths_and_the_cycle(web: World) -> None:
+    _published(web)
+    sign_in(web.client, "lead")
+    page = web.client.get("/entities/ent-340202-1").text
+    table = page[page.index("data-ownership") :]
+    assert "周九" in table and "50.00%" in table and "24.00%" in table
+    assert "钱七" in table and "芜湖顶层控股有限公司" in table
+    assert "data-ownership-cycles" in page and "交叉持股" in page
+
+
+def test_phones_in_the_graph_are_masked_as_the_api_masks_them(web: World) -> None:
+    _published(web)
+    sign_in(web.client, "viewer")
+    masked = web.client.get("/entities/ent-340202-2/graph.json").json()
+    assert "13900000002" not in json.dumps(masked) and "139****0002" in json.dumps(masked)
+    for user in ("viewer", "lead"):
+        web.tokens[user] = users.issue_token(web.store, user, name="t", days=1, actor=ROOT).secret
+    api = web.call("viewer", "GET", "/api/v1/entities/ent-340202-2/graph").json()
+    assert [n["label"] for n in api["nodes"]] == [n["label"] for n in masked["nodes"]]
+    shown = web.call("lead", "GET", "/api/v1/entities/ent-340202-2/graph").text
+    assert "13900000002" in shown
+    with web.store.read_session() as session:
+        views = session.scalars(
+            sa.select(AuditEntry.detail).where(AuditEntry.action == "entity.view_pii")
+        ).all()
+    assert any(v.get("view") == "graph" for v in views)
 
 
 def test_the_evidence_view_of_a_pii_role_is_audited(web: World) -> None:

@@ -16,6 +16,7 @@ the product of its shares, and a holder's cumulative share is the sum over its p
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from smokewatch.engine.base import Engine
@@ -63,25 +64,38 @@ class Penetration:
     """True when ``max_depth`` stopped the walk."""
 
 
-def _holdings_above(
-    engine: Engine, edges: str, target: str, max_depth: int
-) -> tuple[dict[str, list[Holding]], bool]:
+Holders = Callable[[list[str]], Iterable[Holding]]
+"""Given enterprises (node ids), the ``owns`` edges into them."""
+
+
+def engine_holders(engine: Engine, edges: str = "graph_edge") -> Holders:
+    """The holdings above some enterprises, read from the engine's edge table."""
     table = engine.table(edges)
     owns = table.filter(table.kind == "owns")
+
+    def holders(held: list[str]) -> list[Holding]:
+        rows = engine.to_arrow(
+            owns.filter(owns.dst.isin(held)).select("src", "dst", "weight", "label"),
+            step="ownership",
+        ).to_pylist()
+        return [
+            Holding(r["src"], r["dst"], float(r["weight"] or 0.0), r["label"] or "") for r in rows
+        ]
+
+    return holders
+
+
+def _holdings_above(
+    holders: Holders, target: str, max_depth: int
+) -> tuple[dict[str, list[Holding]], bool]:
     above: dict[str, list[Holding]] = {}
     frontier, seen = {target}, {target}
     depth = 0
     while frontier and depth < max_depth:
         depth += 1
-        rows = engine.to_arrow(
-            owns.filter(owns.dst.isin(sorted(frontier))).select("src", "dst", "weight", "label"),
-            step="ownership",
-        ).to_pylist()
+        found = holders(sorted(frontier))
         frontier = set()
-        for row in rows:
-            holding = Holding(
-                row["src"], row["dst"], float(row["weight"] or 0.0), row["label"] or ""
-            )
+        for holding in found:
             above.setdefault(holding.held, []).append(holding)
             if holding.holder not in seen:
                 seen.add(holding.holder)
@@ -98,7 +112,16 @@ def penetrate(
     max_depth: int = MAX_DEPTH,
 ) -> Penetration:
     """Ultimate owners of ``target`` (a node id such as ``e:…``); see the module docstring."""
-    above, truncated = _holdings_above(engine, edges, target, max_depth)
+    return penetrate_with(
+        engine_holders(engine, edges), target, threshold=threshold, max_depth=max_depth
+    )
+
+
+def penetrate_with(
+    holders: Holders, target: str, *, threshold: float = THRESHOLD, max_depth: int = MAX_DEPTH
+) -> Penetration:
+    """:func:`penetrate` over any source of holdings (the engine, or a published read model)."""
+    above, truncated = _holdings_above(holders, target, max_depth)
     result = Penetration(target, [], truncated=truncated)
     totals: dict[str, float] = {}
     paths: dict[str, list[tuple[tuple[str, float], ...]]] = {}
@@ -107,13 +130,13 @@ def penetrate(
     def walk(
         node: str, share: float, path: tuple[tuple[str, float], ...], on_path: set[str]
     ) -> None:
-        holders = above.get(node, [])
-        if not holders and node != target:
+        held_by = above.get(node, [])
+        if not held_by and node != target:
             totals[node] = totals.get(node, 0.0) + share
             paths.setdefault(node, []).append(path)
             return
         traced = 0.0
-        for holding in holders:
+        for holding in held_by:
             traced += holding.share
             names.setdefault(holding.holder, holding.label)
             step = ((holding.holder, holding.share), *path)
@@ -129,7 +152,7 @@ def penetrate(
                 result.cycle_share += share * holding.share
                 continue
             walk(holding.holder, share * holding.share, step, on_path | {holding.holder})
-        if holders:
+        if held_by:
             result.unknown_share += share * max(0.0, 1.0 - traced)
 
     walk(target, 1.0, (), {target})
@@ -150,4 +173,14 @@ def penetrate(
     return result
 
 
-__all__ = ["MAX_DEPTH", "THRESHOLD", "Holding", "Owner", "Penetration", "penetrate"]
+__all__ = [
+    "MAX_DEPTH",
+    "THRESHOLD",
+    "Holders",
+    "Holding",
+    "Owner",
+    "Penetration",
+    "engine_holders",
+    "penetrate",
+    "penetrate_with",
+]

@@ -1,8 +1,10 @@
-"""An entity as a user sees it: profile, smoke-index history, contributions, neighbourhood.
+"""An entity as a user sees it: profile, smoke-index history, contributions, company graph.
 
 What the store knows of an entity comes from the pipeline's output: its scores (with routing:
 division code and sector), its alert, the findings on it, the watch lists and cases naming
-it. Whom it is shown to follows :func:`smokewatch.cases.access.sees_region` (analysts of its
+it; an enterprise never scored is known by the company graph's read model (its name, division
+and sector as registered), so every company of a family can be opened. Whom it is shown to
+follows :func:`smokewatch.cases.access.sees_region` (analysts of its
 territory) or a case the user can see (police and reporters reach an entity only that way).
 An entity the user may not see is reported as not found.
 
@@ -21,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from smokewatch.cases.access import ANALYST_ROLES, Actor, sees_region
 from smokewatch.errors import NotFound
+from smokewatch.graph.ownership import THRESHOLD
+from smokewatch.services import graph_read
 from smokewatch.services.alerts import (
     DEFAULT_SCORECARD,
     alert_dict,
@@ -40,11 +44,6 @@ from smokewatch.store.orm_cases import Case
 PROFILE_FINDINGS: Final = 50
 """At most this many findings of the latest detect run are listed in a profile."""
 
-GRAPH_UNAVAILABLE: Final = {
-    "zh": "企业关系图谱尚未构建（需要实体解析与图谱模块）。",
-    "en": "The company graph is not built yet (it needs entity resolution and the graph module).",
-}
-
 
 def _known(session: Session, subject_id: str) -> bool:
     for column in (Score.subject_id, Alert.subject_id, Finding.subject_id, Case.subject_id):
@@ -61,6 +60,8 @@ def _entity(session: Session, actor: Actor, subject_id: str) -> dict[str, Any]:
         NotFound: unknown, or not visible to the actor.
     """
     table, name, adcode, sector = subject_region(session, subject_id)
+    if (name, adcode, sector) == (None, None, None):  # never scored: the company graph may place it
+        name, adcode, sector = graph_read.placement(session, subject_id) or (None, None, None)
     allowed = bool(actor.roles & ANALYST_ROLES) and sees_region(actor, adcode, sector)
     if not allowed:
         through_case = session.execute(
@@ -228,33 +229,58 @@ def patrol_events(store: Store, actor: Actor, subject_id: str) -> dict[str, Any]
     return {"id": subject_id, "events": events}
 
 
-def neighbourhood(store: Store, actor: Actor, subject_id: str, *, depth: int = 1) -> dict[str, Any]:
-    """The entity's neighbours in the company graph (shareholders, officers, shared contacts).
+def neighbourhood(
+    store: Store,
+    actor: Actor,
+    subject_id: str,
+    *,
+    depth: int = 2,
+    around: int | None = None,
+    max_nodes: int = graph_read.MAX_NODES,
+) -> dict[str, Any]:
+    """The entity's company family around it (or the neighbours of one node of it).
 
-    The graph is not built yet: the answer has the final shape with no nodes and says why.
+    Read from the graph's read model in the store (published by ``graph build``); enterprises
+    outside the actor's territory are hidden, PII masked for roles without the right (a view
+    of unmasked PII is audited as ``entity.view_pii``, view ``graph``). See
+    :func:`smokewatch.services.graph_read.family_graph`.
+
+    Raises:
+        NotFound: unknown, or not visible to the actor; ``around`` not in its family.
+    """
+    with store.read_session() as session:
+        _entity(session, actor, subject_id)
+        data = graph_read.family_graph(
+            session, actor, subject_id, depth=depth, around=around, max_nodes=max_nodes
+        )
+    return dict(
+        audited_view(store, actor, data, object_type="entity", object_id=subject_id, view="graph")
+    )
+
+
+def ownership(
+    store: Store, actor: Actor, subject_id: str, *, threshold: float = THRESHOLD
+) -> dict[str, Any]:
+    """Ownership penetration (股权穿透) of the entity: owners, cumulative shares, paths, cycles.
 
     Raises:
         NotFound: unknown, or not visible to the actor.
     """
     with store.read_session() as session:
-        entity = _entity(session, actor, subject_id)
-    return {
-        "id": subject_id,
-        "depth": depth,
-        "available": False,
-        "reason": dict(GRAPH_UNAVAILABLE),
-        "nodes": [
-            {"id": subject_id, "table": entity["table"], "name": entity["name"], "root": True}
-        ],
-        "edges": [],
-    }
+        _entity(session, actor, subject_id)
+        data = graph_read.ownership(session, actor, subject_id, threshold=threshold)
+    return dict(
+        audited_view(
+            store, actor, data, object_type="entity", object_id=subject_id, view="ownership"
+        )
+    )
 
 
 __all__ = [
-    "GRAPH_UNAVAILABLE",
     "PROFILE_FINDINGS",
     "contributions",
     "neighbourhood",
+    "ownership",
     "patrol_events",
     "profile",
     "smoke_index_history",

@@ -6,8 +6,9 @@ family, size: connected components of the enterprise graph by iterative SQL),
 record, seed and path) and ``network_risk`` (capped totals per node): points that red and
 orange entities of the latest scores pass to their neighbours. A seed's grade is the one its
 score reaches *without* its own network points (:data:`NETWORK_DIMENSION`), so network points
-never make new seeds and re-running the build does not spread risk further each time. Records
-a ``graph`` run.
+never make new seeds and re-running the build does not spread risk further each time. Then it
+publishes the graph's read model to the store (:mod:`smokewatch.services.graph_read`), where
+the web and the API read it. Records a ``graph`` run.
 The queries accept an enterprise record id, an entity id or a node id (``e:…``, ``p:…``).
 """
 
@@ -29,8 +30,10 @@ from smokewatch.graph.explore import EDGES, FAMILIES, Subgraph, family, neighbou
 from smokewatch.graph.export import FORMATS, WRITERS
 from smokewatch.graph.ownership import THRESHOLD, Penetration, penetrate
 from smokewatch.graph.propagation import network_points, propagate
+from smokewatch.graph.read_model import read_model
 from smokewatch.model.tables import get_table
 from smokewatch.score.scorecard import ScorecardSpec
+from smokewatch.services.graph_read import publish
 from smokewatch.services.runs import recorded_run
 from smokewatch.services.scores import workspace_scorecards
 from smokewatch.services.workspace import open_engine, open_store, open_workspace
@@ -57,6 +60,8 @@ class GraphSummary:
     rounds: int
     seeds: int
     reached: int
+    published_edges: int
+    """Edges published to the store's read model (what the web and the API read)."""
     seconds: float
 
 
@@ -192,6 +197,7 @@ def build_graph(settings: Settings) -> GraphSummary:
                     largest=fam.size.max(),
                 )
             ).to_pylist()[0]
+            published = publish(store, read_model(engine), run_id=run.run_id)
             summary = GraphSummary(
                 run_id=run.run_id,
                 edges=engine.count(edges),
@@ -201,6 +207,7 @@ def build_graph(settings: Settings) -> GraphSummary:
                 rounds=components.rounds,
                 seeds=seeds.num_rows,
                 reached=engine.count(engine.table(NETWORK)),
+                published_edges=published.get("graph_read_edge", 0),
                 seconds=round(time.perf_counter() - started, 3),
             )
             run.stats = {f: getattr(summary, f) for f in summary.__slots__ if f != "run_id"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from smokewatch.store import (
     orm_blacklist,  # noqa: F401 - registers the blacklist table
     orm_cases,  # noqa: F401 - registers the case tables on Base.metadata
+    orm_graph,  # noqa: F401 - registers the graph's read model
     orm_patrol,  # noqa: F401 - registers the patrol's change events
     orm_resolve,  # noqa: F401 - registers the judgement table
     orm_sector,  # noqa: F401 - registers the sector statistics table

@@ -64,10 +64,31 @@ def graph(
     store: StoreDep,
     actor: ActorDep,
     entity_id: str,
-    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    depth: Annotated[int, Query(ge=1, le=3, description="Hops around the entity.")] = 2,
+    around: Annotated[
+        int | None, Query(ge=0, description="A node `key` of the family: its neighbours.")
+    ] = None,
 ) -> schemas.Neighbourhood:
-    """The entity's neighbourhood in the company graph (not available yet: says why)."""
-    return schemas.Neighbourhood(**entities.neighbourhood(store, actor, entity_id, depth=depth))
+    """The entity's company family: linked companies, people, shared contacts (at most 200).
+
+    Enterprises outside your territory are hidden; PII is masked unless your role sees it.
+    """
+    return schemas.Neighbourhood(
+        **entities.neighbourhood(store, actor, entity_id, depth=depth, around=around)
+    )
+
+
+@router.get("/entities/{entity_id}/ownership", tags=["entities"], operation_id="entities-ownership")
+def ownership(
+    store: StoreDep,
+    actor: ActorDep,
+    entity_id: str,
+    threshold: Annotated[
+        float, Query(gt=0, le=1, description="Beneficial-owner share (default 25 %).")
+    ] = 0.25,
+) -> schemas.Ownership:
+    """Ownership penetration: every top holder with cumulative share, paths and cycles."""
+    return schemas.Ownership(**entities.ownership(store, actor, entity_id, threshold=threshold))
 
 
 @router.get(

@@ -225,21 +225,38 @@ class Profile(BaseModel):
 
 
 class GraphNode(BaseModel):
-    """An entity in the neighbourhood."""
+    """A node of the company graph: an enterprise, a person, a phone or an address."""
 
-    id: str
-    table: str
-    name: str | None
+    key: int = Field(description="The node's number in the published graph (expand with it).")
+    id: str | None = Field(description="`e:…`, `p:…`, `phone:…`, `addr:…`; null when hidden.")
+    kind: str = Field(description="enterprise, person, phone or address.")
+    label: str | None = Field(description="Registered name or the value the source wrote.")
+    grade: str | None = Field(description="Latest smoke grade of the enterprise, if scored.")
+    record: str | None = Field(description="The enterprise record to open, if you may see it.")
     root: bool
+    hidden: bool = Field(description="An enterprise outside your territory: nothing shown.")
+    hop: int | None = Field(
+        default=None, description="Hops from the node the graph was built around."
+    )
 
 
 class GraphEdge(BaseModel):
-    """A link between two entities (shareholding, officer, shared contact …)."""
+    """A link: shareholding, officer role, shared phone or address, transfers."""
 
-    source: str
-    target: str
+    source: int
+    target: int
     kind: str
-    evidence: list[str]
+    weight: float | None = Field(description="Share for `owns`, yuan for `transfers`, else 1.")
+    label: str | None
+
+
+class FamilySize(BaseModel):
+    """How large the whole family is, and how much of it was published."""
+
+    enterprises: int
+    nodes: int
+    edges: int
+    edges_published: int
 
 
 class PatrolEvent(BaseModel):
@@ -267,14 +284,46 @@ class PatrolEvents(BaseModel):
 
 
 class Neighbourhood(BaseModel):
-    """An entity's neighbours in the company graph (empty, with the reason, until built)."""
+    """An entity's company family around it (or around one of its nodes: `around`)."""
 
     id: str
+    available: bool = Field(description="Whether the company graph was built and published.")
+    reason: dict[str, str] | None = Field(description="Why there is nothing to draw (zh/en).")
+    family: FamilySize | None
+    around: int | None
     depth: int
-    available: bool
-    reason: dict[str, str] | None
+    more: int = Field(description="Nodes of the family not in this answer (the node cap).")
+    truncated: bool
     nodes: list[GraphNode]
     edges: list[GraphEdge]
+
+
+class OwnershipStep(GraphNode):
+    """A holder on an ownership path and the share it holds of the next node down."""
+
+    share: float
+
+
+class Owner(GraphNode):
+    """A top holder with its cumulative share (the sum over its paths) and the paths."""
+
+    share: float
+    beneficial: bool = Field(description="A natural person at or above the threshold.")
+    paths: list[list[OwnershipStep]]
+
+
+class Ownership(BaseModel):
+    """Ownership penetration (股权穿透): owners, untraced share, cross-holding cycles."""
+
+    id: str
+    available: bool
+    reason: dict[str, str] | None
+    threshold: float
+    owners: list[Owner]
+    cycles: list[list[GraphNode]]
+    unknown_share: float = Field(description="Holdings recorded under 100 %.")
+    cycle_share: float = Field(description="Share flowing into a cross-holding, counted once.")
+    truncated: bool = Field(description="The walk stopped at the depth limit.")
 
 
 class AlertSummary(BaseModel):

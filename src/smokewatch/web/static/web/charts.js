@@ -175,39 +175,11 @@
     });
   }
 
-  function graph(el) {
-    var note = document.querySelector("[data-graph-note]");
-    fetch(el.getAttribute("data-graph-src"), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        if (!data.available && note && data.reason) {
-          note.textContent = document.documentElement.lang === "en" ? data.reason.en : data.reason.zh;
-        }
-        chart(el).setOption({
-          tooltip: {},
-          series: [{
-            type: "graph", layout: "force", roam: true, draggable: true,
-            force: { repulsion: 180, edgeLength: 80 },
-            label: { show: true, position: "right" },
-            data: data.nodes.map(function (n) {
-              return { id: n.id, name: n.name || n.label || n.id,
-                symbolSize: n.root ? 28 : 16, itemStyle: { color: n.root ? GRADE.red : "#5b6776" } };
-            }),
-            links: (data.edges || []).map(function (e) {
-              return { source: e.source || e.src, target: e.target || e.dst };
-            })
-          }]
-        });
-        el.setAttribute("data-graph-nodes", String(data.nodes.length));
-      });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-trend]").forEach(trend);
     document.querySelectorAll("[data-declines]").forEach(declines);
     document.querySelectorAll("[data-map]").forEach(riskMap);
     document.querySelectorAll("[data-radar]").forEach(radar);
     document.querySelectorAll("[data-history]").forEach(history);
-    document.querySelectorAll("[data-graph-src]").forEach(graph);
   });
 })();
