@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from fastapi.concurrency import run_in_threadpool
 
 from smokewatch.api.deps import ActorDep, StoreDep
 from smokewatch.api.schemas import cases as case_schemas
@@ -23,16 +22,11 @@ Scorecard = Annotated[str, Query(max_length=64, description="Scorecard id.")]
 
 
 @router.get("/entities/{entity_id}", tags=["entities"], operation_id="entities-profile")
-async def profile(
+def profile(
     store: StoreDep, actor: ActorDep, entity_id: str, scorecard: Scorecard = DEFAULT_SCORECARD
 ) -> schemas.Profile:
     """An entity: routing, smoke index with contributions, history, alert, findings, cases."""
-    # A hot read: the service runs in a worker thread, the answer is checked and written out
-    # here (a sync route would take a second thread hop for that).
-    data = await run_in_threadpool(
-        entities.profile, store, actor, entity_id, scorecard_id=scorecard
-    )
-    return schemas.Profile(**data)
+    return schemas.Profile(**entities.profile(store, actor, entity_id, scorecard_id=scorecard))
 
 
 @router.get(
@@ -110,7 +104,7 @@ def list_scores(
 
 
 @router.get("/alerts", tags=["alerts"], operation_id="alerts-list")
-async def list_alerts(
+def list_alerts(
     store: StoreDep,
     actor: ActorDep,
     status_: Annotated[
@@ -125,8 +119,7 @@ async def list_alerts(
     offset: Offset = 0,
 ) -> schemas.AlertPage:
     """Alerts routed to your territory, most recently updated first."""
-    rows, total = await run_in_threadpool(  # a hot read: see profile()
-        alerts.list_alerts,
+    rows, total = alerts.list_alerts(
         store,
         statuses=[s.value for s in status_] if status_ else ("open",),
         grades=grade,
