@@ -98,11 +98,11 @@ async def measure(
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    import sqlalchemy as sa  # noqa: PLC0415 - after the workspace is prepared
+    import sqlalchemy as sa
 
-    from smokewatch.api.app import create_app  # noqa: PLC0415
-    from smokewatch.settings import load_settings  # noqa: PLC0415
-    from smokewatch.store.db import Store  # noqa: PLC0415
+    from smokewatch.api.app import create_app
+    from smokewatch.settings import load_settings
+    from smokewatch.store.db import Store
 
     token, entities, grades = api.prepare(args.workspace, args.role)
     settings = load_settings(args.workspace)
@@ -125,7 +125,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         ],
     }
     async with app.router.lifespan_context(app):
-        for name, some in paths.items():  # warm up: imports, statement caches, token cache
+        for some in paths.values():  # warm up: imports, statement caches, token cache
             await measure(app, token, some[:20], statements)
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
         for _ in range(args.rounds):
