@@ -4,6 +4,10 @@ Every route but ``/health`` and sign-in needs ``Authorization: Bearer swt_…`` 
 from ``smokewatch users token`` or ``POST /api/v1/users/{id}/tokens``, or the session token a
 sign-in returns). The token resolves to an :class:`~smokewatch.cases.access.Actor`; what the
 actor may see and do is decided by the services, never here.
+
+The dependencies are ``async``: FastAPI runs a sync dependency in a worker thread, and a thread
+hop costs more than what these do. Only resolving a token the process does not remember reads
+the store, and that goes to a worker thread.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from smokewatch.cases.access import Actor
@@ -27,17 +32,17 @@ _bearer = HTTPBearer(
 )
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _store(request: Request) -> Store:
+async def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def _token(
+async def _token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -45,13 +50,16 @@ def _token(
     return credentials.credentials
 
 
-def _actor(
+async def _actor(
     store: Annotated[Store, Depends(_store)], token: Annotated[str, Depends(_token)]
 ) -> Actor:
-    return users.actor_for_token(store, token)
+    actor = users.remembered_actor(token)
+    if actor is not None:
+        return actor
+    return await run_in_threadpool(users.actor_for_token, store, token)
 
 
-def _evidence_dir(settings: Annotated[Settings, Depends(_settings)]) -> Path:
+async def _evidence_dir(settings: Annotated[Settings, Depends(_settings)]) -> Path:
     return settings.workspace / "evidence"
 
 

@@ -27,7 +27,12 @@ from smokewatch.errors import Conflict, InvalidInput, NotFound
 from smokewatch.services import audit
 from smokewatch.services.scores import alert_id
 from smokewatch.services.users import actor_of
-from smokewatch.services.visibility import region_condition, require_analyst, require_triage
+from smokewatch.services.visibility import (
+    region_condition,
+    region_of,
+    require_analyst,
+    require_triage,
+)
 from smokewatch.store import scoring
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertEvent, AlertStatus, Score, WatchlistEntry
@@ -137,13 +142,6 @@ def _name(actor: Who) -> str:
     return actor if isinstance(actor, str) else actor.user_id
 
 
-def _alert_condition(actor: Who | None) -> sa.ColumnElement[bool] | None:
-    if actor is None or isinstance(actor, str):
-        return None
-    require_analyst(actor)
-    return region_condition(actor, Alert.adcode, Alert.sector)
-
-
 def _score_condition(actor: Who | None) -> sa.ColumnElement[bool] | None:
     if actor is None or isinstance(actor, str):
         return None
@@ -245,7 +243,10 @@ def list_alerts(
 
     With a user as ``actor``, only the alerts routed where they see them.
     """
-    where = _alert_condition(actor)
+    region = None
+    if isinstance(actor, Actor):
+        require_analyst(actor)
+        region = region_of(actor)
     with store.read_session() as session:
         rows, total = scoring.list_alerts(
             session,
@@ -254,7 +255,7 @@ def list_alerts(
             adcode_prefix=adcode_prefix,
             sector=sector,
             acknowledged=acknowledged,
-            where=where,
+            region=region,
             limit=limit,
             offset=offset,
             assignee=assignee,

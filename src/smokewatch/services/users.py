@@ -439,6 +439,25 @@ def forget_tokens() -> None:
         _ACTORS.clear()
 
 
+def remembered_actor(secret: str) -> Actor | None:
+    """The actor of a token this process resolved lately, else ``None`` (no store access).
+
+    Lately: within :data:`ACTOR_CACHE_SECONDS` by :func:`actor_for_token`, and the token has
+    not expired since. The API calls it on the event loop and goes to a worker thread only
+    when it says ``None``.
+    """
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    digest = _token_hash(secret)
+    with _ACTORS_LOCK:
+        cached = _ACTORS.get(digest)
+    if cached is None:
+        return None
+    actor, resolved, expires = cached
+    fresh = time.monotonic() - resolved < ACTOR_CACHE_SECONDS
+    return actor if fresh and (expires is None or expires > _now()) else None
+
+
 def actor_for_token(store: Store, secret: str) -> Actor:
     """The actor behind a bearer token.
 
@@ -454,14 +473,11 @@ def actor_for_token(store: Store, secret: str) -> Actor:
     refused = Unauthorized("invalid or expired token")
     if not secret.startswith(TOKEN_PREFIX):
         raise refused
+    remembered = remembered_actor(secret)
+    if remembered is not None:
+        return remembered
     digest = _token_hash(secret)
     now = _now()
-    with _ACTORS_LOCK:
-        cached = _ACTORS.get(digest)
-    if cached is not None:
-        actor, resolved, expires = cached
-        if time.monotonic() - resolved < ACTOR_CACHE_SECONDS and (expires is None or expires > now):
-            return actor
     with store.read_session() as session:
         token = session.scalars(sa.select(ApiToken).where(ApiToken.token_hash == digest)).first()
         if token is None or token.revoked_at is not None:
@@ -574,6 +590,7 @@ __all__ = [
     "list_agencies",
     "list_tokens",
     "list_users",
+    "remembered_actor",
     "require_admin",
     "revoke_token",
     "set_active",

@@ -27,6 +27,7 @@ from smokewatch.cases.workflow import jurisdiction_prefix
 from smokewatch.errors import Forbidden
 from smokewatch.services import audit
 from smokewatch.store.db import Store
+from smokewatch.store.scoring import Region
 
 
 def require_analyst(actor: Actor) -> None:
@@ -72,7 +73,7 @@ def covers(actor: Actor, division: str | None) -> bool:
 def region_condition(
     actor: Actor, adcode: QueryableAttribute[Any], sector: QueryableAttribute[Any]
 ) -> sa.ColumnElement[bool]:
-    """The SQL condition selecting rows routed where the actor sees them."""
+    """The SQL condition selecting rows routed where the actor sees them (see :func:`region_of`)."""
     if actor.is_admin:
         return sa.true()
     if not actor.roles & ANALYST_ROLES or not actor.adcode:
@@ -82,6 +83,23 @@ def region_condition(
         return territory
     sectors = [sector.startswith(s, autoescape=True) for s in sorted(actor.sectors)]
     return sa.and_(territory, sa.or_(sector.is_(None), *sectors))
+
+
+def region_of(actor: Actor) -> Region:
+    """:func:`region_condition` as data, for the store's prebuilt statements (the alert list).
+
+    Examples:
+        >>> region_of(Actor("wang", frozenset({Role.LEAD}), adcode="340200"))
+        Region(everything=False, prefix='3402', sectors=())
+    """
+    if actor.is_admin:
+        return Region(everything=True)
+    if not actor.roles & ANALYST_ROLES or not actor.adcode:
+        return Region()
+    prefix = jurisdiction_prefix(actor.adcode)
+    if Role.LEAD in actor.roles or not actor.sectors:
+        return Region(prefix=prefix)
+    return Region(prefix=prefix, sectors=tuple(sorted(actor.sectors)))
 
 
 def shown(actor: Actor, value: Any) -> tuple[Any, int]:
@@ -118,6 +136,7 @@ __all__ = [
     "audited_view",
     "covers",
     "region_condition",
+    "region_of",
     "require_analyst",
     "require_triage",
     "shown",

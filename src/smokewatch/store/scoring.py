@@ -6,7 +6,9 @@ deterministic id, so scoring the same data again replaces rows instead of adding
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final, cast
 
@@ -285,6 +287,88 @@ def alert_events(session: Session, alert_id: str) -> list[AlertEvent]:
     return list(session.scalars(query.order_by(AlertEvent.at, AlertEvent.id)))
 
 
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where a user sees routed rows, as data (built by ``services.visibility.region_of``).
+
+    ``everything``: no restriction. Otherwise ``prefix`` is the division-code prefix of the
+    territory (``None``: the user sees nothing) and ``sectors``, when given, the sector
+    prefixes (rows without a sector are seen too).
+    """
+
+    everything: bool = False
+    prefix: str | None = None
+    sectors: tuple[str, ...] = ()
+
+
+def _like_prefix(value: str) -> str:
+    """``value`` escaped for ``LIKE value || '%' ESCAPE '/'`` (what ``autoescape`` does)."""
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _starts(column: Any, name: str) -> sa.ColumnElement[bool]:
+    bound: sa.ColumnElement[bool] = column.startswith(
+        sa.bindparam(name, type_=sa.String(), required=True), escape="/"
+    )
+    return bound
+
+
+@dataclass(frozen=True, slots=True)
+class _AlertQuery:
+    """Which filters an alert-list query has (the values are bound at execution)."""
+
+    region: str  # "everything", "nothing" or "territory"
+    sectors: int
+    acknowledged: bool | None
+    statuses: bool
+    grades: bool
+    adcode: bool
+    sector: bool
+    scorecard: bool
+    assignee: bool
+
+
+@functools.lru_cache(maxsize=512)
+def _alert_statements(shape: _AlertQuery) -> tuple[sa.Select[Alert, int], sa.Select[int]]:
+    """The page (with a window count) and the count statements of one shape, built once.
+
+    Building an expression costs more than SQLite running it on the demo's tables; every value
+    is a required bind parameter, so a cached statement cannot carry another user's values.
+    """
+    conditions: list[sa.ColumnElement[bool]] = []
+    if shape.region == "nothing":
+        conditions.append(sa.false())
+    elif shape.region == "territory":
+        conditions.append(_starts(Alert.adcode, "region_prefix"))
+        if shape.sectors:
+            sectors = [_starts(Alert.sector, f"region_sector_{i}") for i in range(shape.sectors)]
+            conditions.append(sa.or_(Alert.sector.is_(None), *sectors))
+    if shape.acknowledged is not None:
+        column = Alert.acknowledged_at
+        conditions.append(column.is_not(None) if shape.acknowledged else column.is_(None))
+    if shape.statuses:
+        conditions.append(Alert.status.in_(sa.bindparam("statuses", expanding=True)))
+    if shape.grades:
+        conditions.append(Alert.grade.in_(sa.bindparam("grades", expanding=True)))
+    if shape.adcode:
+        conditions.append(_starts(Alert.adcode, "adcode_prefix"))
+    if shape.sector:
+        conditions.append(Alert.sector == sa.bindparam("sector", required=True))
+    if shape.scorecard:
+        conditions.append(Alert.scorecard_id == sa.bindparam("scorecard_id", required=True))
+    if shape.assignee:
+        conditions.append(Alert.assignee == sa.bindparam("assignee", required=True))
+    page = (
+        sa.select(Alert, sa.func.count().over())
+        .where(*conditions)
+        .order_by(Alert.updated_at.desc(), Alert.score.desc(), Alert.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer(), required=True))
+        .offset(sa.bindparam("offset", type_=sa.Integer(), required=True))
+    )
+    count = sa.select(sa.func.count()).select_from(Alert).where(*conditions)
+    return page, count
+
+
 def list_alerts(
     session: Session,
     *,
@@ -294,44 +378,52 @@ def list_alerts(
     sector: str | None = None,
     scorecard_id: str | None = None,
     acknowledged: bool | None = None,
-    where: sa.ColumnElement[bool] | None = None,
+    region: Region | None = None,
     limit: int = 100,
     offset: int = 0,
     assignee: str | None = None,
 ) -> tuple[list[Alert], int]:
     """Alerts matching the filters, most recently updated first, and how many match.
 
-    ``where`` is a further condition (the rows a user may see).
+    ``region`` restricts them to the rows a user may see (``None``: no restriction).
     """
     _page(limit, offset)
-    conditions: list[sa.ColumnElement[bool]] = [] if where is None else [where]
-    if acknowledged is not None:
-        column = Alert.acknowledged_at
-        conditions.append(column.is_not(None) if acknowledged else column.is_(None))
+    region = region or Region(everything=True)
+    params: dict[str, Any] = {"limit": limit, "offset": offset}
+    if region.prefix is not None and not region.everything:
+        params["region_prefix"] = _like_prefix(region.prefix)
+        for i, prefix in enumerate(region.sectors):
+            params[f"region_sector_{i}"] = _like_prefix(prefix)
     if statuses:
-        conditions.append(Alert.status.in_([AlertStatus(s) for s in statuses]))
+        params["statuses"] = [AlertStatus(s) for s in statuses]
     if grades:
-        conditions.append(Alert.grade.in_(list(grades)))
+        params["grades"] = list(grades)
     if adcode_prefix:
-        conditions.append(Alert.adcode.startswith(adcode_prefix, autoescape=True))
-    if sector:
-        conditions.append(Alert.sector == sector)
-    if scorecard_id:
-        conditions.append(Alert.scorecard_id == scorecard_id)
-    if assignee:
-        conditions.append(Alert.assignee == assignee)
+        params["adcode_prefix"] = _like_prefix(adcode_prefix)
+    for key, value in (("sector", sector), ("scorecard_id", scorecard_id), ("assignee", assignee)):
+        if value:
+            params[key] = value
+    page, count = _alert_statements(
+        _AlertQuery(
+            region="everything"
+            if region.everything
+            else ("nothing" if region.prefix is None else "territory"),
+            sectors=0 if region.everything else len(region.sectors),
+            acknowledged=acknowledged,
+            statuses=bool(statuses),
+            grades=bool(grades),
+            adcode=bool(adcode_prefix),
+            sector=bool(sector),
+            scorecard=bool(scorecard_id),
+            assignee=bool(assignee),
+        )
+    )
     # The page and the count in one statement (a window count); past the end, count alone.
-    rows = session.execute(
-        sa.select(Alert, sa.func.count().over())
-        .where(*conditions)
-        .order_by(Alert.updated_at.desc(), Alert.score.desc(), Alert.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    rows = session.execute(page, params).all()
     if rows:
         return [row[0] for row in rows], int(rows[0][1])
-    total = session.execute(sa.select(sa.func.count()).select_from(Alert).where(*conditions))
-    return [], int(total.scalar_one())
+    del params["limit"], params["offset"]
+    return [], int(session.execute(count, params).scalar_one())
 
 
 # -- watch lists ----------------------------------------------------------------------------
@@ -440,6 +532,7 @@ def watch_entries_for(
 
 
 __all__ = [
+    "Region",
     "add_alert_event",
     "add_watch",
     "alert_events",
