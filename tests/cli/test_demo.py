@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from smokewatch.cli.main import main
+from smokewatch.demo.patrol_site import OPERATOR, OPERATOR_PATTERN, OPERATOR_USCC
 from tests.cli.conftest import Run
 
 
@@ -103,6 +104,26 @@ def test_the_demo_scores_and_every_planted_grade_is_reached(
         scores = sw("scores", "list", "-w", str(root), "--grade", grade, "--json").json()
         assert scores["scores"] and {s["grade"] for s in scores["scores"]} == {grade}
         assert scores["scores"][0]["subject_id"] in printed
+
+
+def test_the_patrolled_sites_registered_operator_is_resolved_and_reaches_orange(
+    sw: Run, demo: tuple[Path, str]
+) -> None:
+    root, printed = demo
+    stats = _demo_run(sw, root)
+    patrol: dict[str, Any] = stats["patrol"]  # type: ignore[assignment]
+    (operator,) = patrol["operators"].values()
+    assert operator["resolved"] and operator["method"] == "page_uscc"
+    assert operator["uscc"] == OPERATOR_USCC and operator["name"] == OPERATOR
+    assert patrol["events"] == patrol["events_on_entities"] > 0  # on the operator's timeline
+    grades: dict[str, Any] = stats["grades"]  # type: ignore[assignment]
+    (case,) = [c for c in grades["cases"] if c["pattern"] == OPERATOR_PATTERN]
+    assert case["reached"] == case["expected"] == "orange" and case["met"]
+    assert not [m for m in grades["reason_misses"] if OPERATOR in m]  # exactly the rules expected
+    shown = sw("scores", "show", operator["entity_id"], "-w", str(root), "--json").json()
+    sources = {str(c["source"]).split("@")[0] for c in shown["contributions"] if c["source"]}
+    assert {"SW-R-0002", "SW-R-0101", "SW-R-0102"} <= sources  # the scope and the pages
+    assert "unresolved" not in printed
 
 
 @pytest.mark.spark

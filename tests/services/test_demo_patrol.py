@@ -1,4 +1,8 @@
-"""The demo's patrol: two runs over the fixture site, its changes, and the planted page cases."""
+"""The demo's patrol: two runs over the fixture site, its changes, and the planted page cases.
+
+The workspace holds a small city whose only planted case is the site's operator (the demo's
+``patrol_operator`` planter), ingested before the patrol, as ``demo init`` does.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from smokewatch.demo import FunctionPlanter, write_demo_sources
+from smokewatch.demo.patrol_site import OPERATOR, OPERATOR_USCC
+from smokewatch.demo.planters.patrol import plant_patrol_operator
 from smokewatch.services.demo import check_planted
 from smokewatch.services.demo_patrol import DemoPatrol, demo_patrol
 from smokewatch.services.detect import detect
+from smokewatch.services.ingest import ingest
 from smokewatch.services.patrol import verify_patrol_run
 from smokewatch.services.workspace import init_workspace
 from smokewatch.settings import Settings, load_settings
@@ -21,9 +29,11 @@ AS_OF = date(2026, 6, 30)
 def ran(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, DemoPatrol, Path]:
     root = tmp_path_factory.mktemp("demo-patrol") / "ws"
     init_workspace(root, title="演示", adcode="340200", as_of=AS_OF)
-    planted = root / "planted.jsonl"
-    planted.write_text("", encoding="utf-8")
+    planter = FunctionPlanter("patrol_operator", plant_patrol_operator)
+    manifest = write_demo_sources(root, enterprises=300, as_of=AS_OF, planters=[planter])
     settings = load_settings(root)
+    ingest(settings)
+    planted = manifest.planted_file
     return settings, demo_patrol(settings, root, planted, AS_OF), planted
 
 
@@ -52,22 +62,27 @@ def test_both_runs_are_intact_and_the_about_page_yields_the_operators_contacts(
     assert patrol.after.facts >= 5
 
 
-def test_the_text_rules_meet_every_planted_page_case(
+def test_the_rules_meet_every_planted_page_case_and_the_operators_case(
     ran: tuple[Settings, DemoPatrol, Path],
 ) -> None:
     settings, _, planted = ran
-    run = detect(settings, as_of=AS_OF, rule_ids=["SW-R-0101", "SW-R-0102", "SW-R-0103"])
+    run = detect(settings, as_of=AS_OF)
     check = check_planted(settings, planted, run.run_id)
     assert check.misses == ()
     assert check.unexpected == 0
-    assert (check.caught, check.expected_hits) == (4, 4)  # two products × rate and guarantee
+    by_rule = {r.rule_id: (r.caught, r.expected_hits) for r in check.rules}
+    assert by_rule["SW-R-0101"] == by_rule["SW-R-0102"] == (2, 2)  # the two products
+    assert by_rule["SW-R-0002"] == (1, 1)  # 财富管理咨询 in the operator's scope
 
 
-def test_the_unregistered_operator_stays_unresolved_and_its_changes_are_recorded(
+def test_the_registered_operator_is_resolved_by_the_uscc_its_pages_show(
     ran: tuple[Settings, DemoPatrol, Path],
 ) -> None:
     _, patrol, _ = ran
     (operator,) = patrol.after.operators
-    assert not operator.resolved and operator.reason_en.startswith("no USCC")
-    # changed ×3, the raised rate ×2 (the product and the old link to it), new, gone
-    assert (patrol.after.events, patrol.after.events_on_entities) == (7, 0)
+    assert operator.resolved and operator.entity is not None
+    assert (operator.entity.uscc, operator.entity.name) == (OPERATOR_USCC, OPERATOR)
+    assert operator.method == "page_uscc"
+    # changed ×3, the raised rate ×2 (the product and the old link to it), new, gone — all on
+    # the operator's timeline
+    assert patrol.after.events == patrol.after.events_on_entities == 7

@@ -1,10 +1,14 @@
 """The demo's patrol target: a wealth-management site in two states, served on loopback.
 
-鑫汇财富 (an operator that is not in the demo registry: it runs a site without a licence or a
-registration) sells "稳盈" products on its website. The demo patrols it twice:
+鑫汇财富 sells "稳盈" products on its website. Its operator, 芜湖鑫汇财富咨询有限公司, is a
+registered company (its 经营范围 says 财富管理咨询) without any financial licence — the usual
+shape of an unlicensed wealth shop. :func:`operator_record` is its registry row (the demo's
+``patrol_operator`` planter adds it); every page's footer shows its USCC, so the patrol resolves
+the operator (``page_uscc``), the pages' findings reach its smoke index and the second run's
+change events land on its entity timeline. The demo patrols the site twice:
 
 * **before** — a home page, a product page promising 12 % a year with a guarantee, an about
-  page with the operator's contacts (phone, WeChat, QQ, e-mail, ICP filing), a GBK notice
+  page with the operator's contacts (phone, WeChat, QQ, e-mail, ICP filing, USCC), a GBK notice
   page, a private area its robots.txt disallows, and an old link that redirects;
 * **after** — the product's rate raised to 24 %, a new product page (月息2分, 保本保息), and the
   notice taken down (404).
@@ -18,16 +22,44 @@ once the server has its port).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from smokewatch.demo.planting import DocumentFacts, PlantedCase
+from smokewatch.demo.records import EnterpriseRecord
 
 PATROL_ID = "demo_wealth"
 STATES = ("before", "after")
 OPERATOR = "芜湖鑫汇财富咨询有限公司"
+OPERATOR_USCC = "91340202MA3BKMHH9A"
+"""The operator's USCC (a valid code of 镜湖区, 340202), fixed: the site's pages are static."""
+OPERATOR_ADCODE = "340202"
+OPERATOR_SCOPE = (
+    "一般项目：财富管理咨询；企业管理咨询；信息咨询服务（不含许可类信息咨询服务）；"
+    "市场营销策划。（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
+)
+"""财富管理 in the scope, no licence: SW-R-0002 fires (binding word), SW-R-0001 does not
+(财富 alone is not a restricted word)."""
 PATTERN = "patrol_site"
+OPERATOR_PATTERN = "patrol_operator"
+
+
+def operator_record(as_of: date) -> EnterpriseRecord:
+    """The operator's registry row: established about two years before ``as_of``."""
+    return EnterpriseRecord(
+        uscc=OPERATOR_USCC,
+        name=OPERATOR,
+        legal_representative="汪志强",
+        established_on=as_of - timedelta(days=730),
+        registered_address="安徽省芜湖市镜湖区北京中路8号鑫汇大厦1206室",
+        business_scope=OPERATOR_SCOPE,
+        registered_capital_wan=1000,
+        paid_in_capital_wan=50,
+        adcode=OPERATOR_ADCODE,
+        phone="0553-3861234",
+        staff_count=6,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +85,7 @@ _NAV = (
     '<a href="/about">关于我们</a> <a href="/notice">公告</a> <a href="/admin/">管理</a> '
     '<a href="/old-products">往期产品</a></p>'
 )
-_FOOTER = "<p>鑫汇财富 版权所有 皖ICP备26001234号-1</p>"
+_FOOTER = f"<p>鑫汇财富 版权所有 皖ICP备26001234号-1 统一社会信用代码：{OPERATOR_USCC}</p>"
 
 
 def _pages(state: str) -> list[SitePage]:
@@ -133,7 +165,7 @@ def patrol_spec(base: str) -> dict[str, Any]:
                 "min_interval_s": 0.05,
                 "kind": "web_page",
                 "subject_name": OPERATOR,
-                "adcode": "340202",
+                "adcode": OPERATOR_ADCODE,
             }
         ],
         "fetch": {"retries": 0, "connect_timeout_s": 5, "total_timeout_s": 10},
@@ -145,7 +177,8 @@ def patrol_cases(base: str, day: date) -> list[PlantedCase]:
     """The planted cases of the pages whose documents the two runs leave in the table.
 
     The notice page was taken down in the second run; its document keeps the text it showed.
-    The product page's document holds the second run's text (24 %).
+    The product page's document holds the second run's text (24 %). Every page is ``about``
+    the operator: the patrol resolves it and makes it the subject of every page.
     """
     pages = {p.path: p for state in STATES for p in _pages(state)}  # "after" wins
     cases = []
@@ -161,6 +194,7 @@ def patrol_cases(base: str, day: date) -> list[PlantedCase]:
                 note=f"patrolled page {path} of the demo site",
                 subject_table="document",
                 reference=f"{base}{path}",
+                about=OPERATOR_USCC,
             )
         )
     return cases
@@ -168,9 +202,14 @@ def patrol_cases(base: str, day: date) -> list[PlantedCase]:
 
 __all__ = [
     "OPERATOR",
+    "OPERATOR_ADCODE",
+    "OPERATOR_PATTERN",
+    "OPERATOR_SCOPE",
+    "OPERATOR_USCC",
     "PATROL_ID",
     "REDIRECTS",
     "STATES",
+    "operator_record",
     "patrol_cases",
     "patrol_spec",
     "site_files",

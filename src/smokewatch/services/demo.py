@@ -315,6 +315,7 @@ def init_demo(
                 "changes": dict(patrol.after.changes.counts),
                 "facts": patrol.after.facts,
                 "events": patrol.after.events,
+                "events_on_entities": patrol.after.events_on_entities,
                 "operators": {o.site: o.as_evidence() for o in patrol.after.operators},
             },
             "graph": {

@@ -6,7 +6,8 @@ planted enterprises; the smoke cases are enterprises designed to reach each grad
 enterprise smoke index; the licensed local financial organisations (SW-R-0401…0409, rating
 SW-S-0003) and the online-lending platforms (SW-R-0201…0215, SW-S-0002) follow; the company
 families (shareholders and key personnel, SW-R-0501) and the local trading venues
-(SW-R-0410…0414, rated on SW-S-0003) come last.
+(SW-R-0410…0414, rated on SW-S-0003) follow; the operator of the site the demo patrols
+(:mod:`smokewatch.demo.patrol_site`) comes last.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from smokewatch.demo.planters.names import (
     plant_unlicensed_names,
 )
 from smokewatch.demo.planters.near_miss import plant_near_misses
+from smokewatch.demo.planters.patrol import plant_patrol_operator
 from smokewatch.demo.planters.pivot import plant_name_pivots, plant_scope_pivots
 from smokewatch.demo.planters.platforms import plant_platforms
 from smokewatch.demo.planters.scope import plant_scope_activities, plant_scope_decoys
@@ -69,6 +71,7 @@ def builtin_planters() -> tuple[Planter, ...]:
         FunctionPlanter("platforms", plant_platforms),
         FunctionPlanter("families", plant_families),
         FunctionPlanter("trading_venues", plant_venues),
+        FunctionPlanter("patrol_operator", plant_patrol_operator),
     )
 
 
