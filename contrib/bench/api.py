@@ -51,7 +51,7 @@ def prepare(workspace: Path, role: str = "lead") -> tuple[str, list[str], list[s
     ``lead`` sees PII (each profile that contains some is an audited view: a write);
     ``officer`` (a city market-regulation officer, all sectors) sees it masked.
     """
-    from smokewatch.services import alerts, users
+    from smokewatch.services import agencies, alerts, users
     from smokewatch.settings import load_settings
     from smokewatch.store.db import Store
 
@@ -67,8 +67,8 @@ def prepare(workspace: Path, role: str = "lead") -> tuple[str, list[str], list[s
     root = users.system_actor("bench")
     kind = "lead_department" if role == "lead" else "market_regulation"
     agency, user = f"bench-{role}-{city}", f"bench-{role}"
-    if agency not in {a["id"] for a in users.list_agencies(store)}:
-        users.create_agency(
+    if agency not in {a["id"] for a in agencies.list_agencies(store)}:
+        agencies.create_agency(
             store, agency_id=agency, name=f"压测 {role}", kind=kind, adcode=city, actor=root
         )
     if user not in {u["id"] for u in users.list_users(store)}:

@@ -54,7 +54,7 @@ def _free_port() -> int:
 
 def prepare(workspace: Path) -> None:
     """A workspace serving 芜湖市 with its lead departments (kept if it exists)."""
-    from smokewatch.services import users
+    from smokewatch.services import agencies, users
     from smokewatch.services.workspace import init_workspace
     from smokewatch.settings import load_settings
     from smokewatch.store.db import Store
@@ -63,7 +63,7 @@ def prepare(workspace: Path) -> None:
         init_workspace(workspace, title="portal bench", adcode="340200")
     store = Store(load_settings(workspace).store_url)
     store.upgrade()
-    known = {a["id"] for a in users.list_agencies(store)}
+    known = {a["id"] for a in agencies.list_agencies(store)}
     root = users.system_actor("bench")
     for agency, adcode in (
         ("lead-340200", "340200"),
@@ -71,7 +71,7 @@ def prepare(workspace: Path) -> None:
         ("lead-340207", "340207"),
     ):
         if agency not in known:
-            users.create_agency(
+            agencies.create_agency(
                 store,
                 agency_id=agency,
                 name=agency,

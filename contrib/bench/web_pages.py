@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from smokewatch.cli.server import create_server_app
 from smokewatch.errors import Conflict
-from smokewatch.services import users
+from smokewatch.services import agencies, users
 from smokewatch.settings import load_settings
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Score
@@ -32,7 +32,7 @@ PASSWORD = "bench web password"  # noqa: S105 - a throwaway bench user
 def _user(store: Store, city: str) -> None:
     root = users.system_actor("bench")
     try:
-        users.create_agency(
+        agencies.create_agency(
             store,
             agency_id=f"bench-web-{city}",
             name="bench",

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from smokewatch.cases.access import Actor
-from smokewatch.services import cases, evidence, users
+from smokewatch.services import agencies, cases, evidence, users
 from smokewatch.settings import Settings
 from smokewatch.store import repos, scoring
 from smokewatch.store.db import Store
@@ -88,7 +88,7 @@ class World:
 def populate(store: Store) -> dict[str, Actor]:
     """Agencies, users, and the detect and score runs entities hang from."""
     for agency_id, name, kind, adcode, sectors in AGENCIES:
-        users.create_agency(
+        agencies.create_agency(
             store,
             agency_id=agency_id,
             name=name,

@@ -8,7 +8,7 @@ import pytest
 
 from smokewatch.cases.access import Actor, can_view
 from smokewatch.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
-from smokewatch.services import audit, cases, evidence, users
+from smokewatch.services import agencies, audit, cases, evidence, users
 from smokewatch.store import Store
 from smokewatch.store.orm_cases import Case
 
@@ -34,7 +34,7 @@ USERS = [
 @pytest.fixture
 def people(store: Store) -> dict[str, Actor]:
     for agency_id, name, kind, adcode, sectors in AGENCIES:
-        users.create_agency(
+        agencies.create_agency(
             store,
             agency_id=agency_id,
             name=name,

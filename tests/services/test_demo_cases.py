@@ -9,7 +9,7 @@ import pytest
 
 from smokewatch.cases.access import Role
 from smokewatch.errors import Conflict
-from smokewatch.services import audit, cases, users
+from smokewatch.services import agencies, audit, cases, users
 from smokewatch.services.demo_cases import (
     DEMO_AGENCIES,
     DEMO_USERS,
@@ -84,7 +84,7 @@ def test_every_role_has_a_demo_user_who_signs_in_with_the_documented_password(
 def test_the_mechanism_has_province_city_and_district_leads_members_and_two_banks(
     store: Store, seeded: Mechanism
 ) -> None:
-    kinds = {(a["kind"], a["adcode"]) for a in users.list_agencies(store)}
+    kinds = {(a["kind"], a["adcode"]) for a in agencies.list_agencies(store)}
     leads = {code for kind, code in kinds if kind == "lead_department"}
     assert {"340000", "340200", "340202", "340207"} <= leads
     members = {kind for kind, _ in kinds}

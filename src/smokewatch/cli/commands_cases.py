@@ -330,10 +330,10 @@ def add_agency(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Register an agency of the joint mechanism."""
-    from smokewatch.services import users
+    from smokewatch.services import agencies
 
     with _store(ctx, workspace) as store:
-        users.create_agency(
+        agencies.create_agency(
             store,
             agency_id=agency_id,
             name=name,
@@ -350,10 +350,10 @@ def list_agencies(
     ctx: typer.Context, as_json: JsonOption = False, workspace: WorkspaceOption = None
 ) -> None:
     """Every agency."""
-    from smokewatch.services import users
+    from smokewatch.services import agencies
 
     with _store(ctx, workspace) as store:
-        rows = users.list_agencies(store)
+        rows = agencies.list_agencies(store)
     if as_json:
         print_json(rows)
         return

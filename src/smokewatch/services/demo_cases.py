@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from smokewatch.cases.access import Actor
 from smokewatch.errors import Conflict
-from smokewatch.services import alerts, case_intake, cases, evidence, users
+from smokewatch.services import agencies, alerts, case_intake, cases, evidence, users
 from smokewatch.services.case_intake import GRADE_ZH
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Alert, AlertStatus, Score
@@ -247,7 +247,7 @@ def _seed_people(store: Store, root: Actor) -> None:
         if session.get(Agency, DEMO_AGENCIES[0][0]) is not None:
             raise Conflict("the demo mechanism is already seeded in this store")
     for agency_id, name, kind, adcode, sectors in DEMO_AGENCIES:
-        users.create_agency(
+        agencies.create_agency(
             store,
             agency_id=agency_id,
             name=name,

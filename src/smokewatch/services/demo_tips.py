@@ -32,7 +32,15 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from smokewatch.services import cases, public_warnings, tips, tips_inbox, tips_rewards, users
+from smokewatch.services import (
+    agencies,
+    cases,
+    public_warnings,
+    tips,
+    tips_inbox,
+    tips_rewards,
+    users,
+)
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Score
@@ -75,7 +83,7 @@ def _ensure_organisation(store: Store) -> None:
         has_officer = session.get(User, OFFICER) is not None
     for agency_id, name, adcode in AGENCIES:
         if agency_id not in known:
-            users.create_agency(
+            agencies.create_agency(
                 store,
                 agency_id=agency_id,
                 name=name,

@@ -1,4 +1,4 @@
-"""Agencies, users, passwords, API tokens and sessions — and turning a token into an Actor.
+"""Users, passwords, API tokens and sessions — and turning a token into an Actor.
 
 Passwords are hashed with argon2id (never stored or logged); a user is locked for
 :data:`LOCK_MINUTES` after :data:`MAX_FAILED_LOGINS` failed sign-ins in a row. API tokens and
@@ -24,8 +24,6 @@ from sqlalchemy.orm import Session
 
 from smokewatch.cases.access import Actor, Role, within
 from smokewatch.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from smokewatch.model.divisions import load_divisions
-from smokewatch.model.vocab import get_vocabulary
 from smokewatch.services import audit
 from smokewatch.store.db import Store
 from smokewatch.store.orm_cases import Agency, ApiToken, User
@@ -76,74 +74,6 @@ def actor_of(user: User, agency: Agency | None) -> Actor:
         agency.adcode if agency else "",
         frozenset(agency.sectors) if agency else frozenset(),
     )
-
-
-# -- agencies -------------------------------------------------------------------------------
-
-
-def create_agency(
-    store: Store,
-    *,
-    agency_id: str,
-    name: str,
-    kind: str,
-    adcode: str,
-    sectors: Sequence[str] = (),
-    actor: Actor,
-) -> dict[str, Any]:
-    """Register an agency of the mechanism, bound to a division.
-
-    Raises:
-        InvalidInput: unknown kind or division code.
-        Conflict: the id exists.
-        Forbidden: the actor is not an admin.
-    """
-    require_admin(actor)
-    if kind not in get_vocabulary("agency_kind"):
-        raise InvalidInput(f"unknown agency kind {kind!r}")
-    if adcode not in load_divisions():
-        raise InvalidInput(f"unknown division code {adcode!r}")
-    with store.unit_of_work() as session:
-        if session.get(Agency, agency_id) is not None:
-            raise Conflict(f"agency {agency_id!r} exists")
-        agency = Agency(
-            id=agency_id,
-            name=name,
-            kind=kind,
-            adcode=adcode,
-            sectors=list(sectors),
-            active=True,
-            created_at=_now(),
-        )
-        session.add(agency)
-        audit.record(
-            session,
-            actor=actor.user_id,
-            action="agency.create",
-            object_type="agency",
-            object_id=agency_id,
-            detail={"name": name, "kind": kind, "adcode": adcode, "sectors": list(sectors)},
-        )
-        return agency_dict(agency)
-
-
-def agency_dict(agency: Agency) -> dict[str, Any]:
-    """An agency as plain data."""
-    return {
-        "id": agency.id,
-        "name": agency.name,
-        "kind": agency.kind,
-        "adcode": agency.adcode,
-        "sectors": list(agency.sectors),
-        "active": agency.active,
-    }
-
-
-def list_agencies(store: Store) -> list[dict[str, Any]]:
-    """Every agency, by division then id."""
-    with store.read_session() as session:
-        rows = session.scalars(sa.select(Agency).order_by(Agency.adcode, Agency.id))
-        return [agency_dict(a) for a in rows]
 
 
 # -- users ----------------------------------------------------------------------------------
@@ -582,12 +512,9 @@ __all__ = [
     "actor_for_token",
     "actor_for_user",
     "actor_of",
-    "agency_dict",
-    "create_agency",
     "create_user",
     "forget_tokens",
     "issue_token",
-    "list_agencies",
     "list_tokens",
     "list_users",
     "remembered_actor",

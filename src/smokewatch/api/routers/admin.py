@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from smokewatch.api.deps import SIGNED_IN, ActorDep, StoreDep, TokenDep
 from smokewatch.api.schemas import auth as schemas
-from smokewatch.services import audit, users
+from smokewatch.services import agencies, audit, users
 
 router = APIRouter(prefix="/api/v1")
 
@@ -64,7 +64,7 @@ def me(actor: ActorDep) -> schemas.Me:
 )
 def list_agencies(store: StoreDep) -> list[schemas.Agency]:
     """Every agency of the joint mechanism (to refer, assign and route)."""
-    return [schemas.Agency(**a) for a in users.list_agencies(store)]
+    return [schemas.Agency(**a) for a in agencies.list_agencies(store)]
 
 
 @router.post(
@@ -76,7 +76,7 @@ def list_agencies(store: StoreDep) -> list[schemas.Agency]:
 def create_agency(store: StoreDep, actor: ActorDep, body: schemas.AgencyCreate) -> schemas.Agency:
     """Register an agency bound to a division (admins)."""
     return schemas.Agency(
-        **users.create_agency(
+        **agencies.create_agency(
             store,
             agency_id=body.id,
             name=body.name,

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from smokewatch.cases.access import Actor
 from smokewatch.cases.workflow import OPEN_STATUSES, transition
 from smokewatch.errors import Conflict, Forbidden, InvalidInput
-from smokewatch.services import case_intake, cases, evidence, users, views
+from smokewatch.services import agencies, case_intake, cases, evidence, views
 from smokewatch.web import labels, pages
 
 router = APIRouter(include_in_schema=False)
@@ -93,7 +93,7 @@ def _case_page(
 ) -> HTMLResponse:
     store = pages.store(request)
     case = views.case(store, who, case_id)
-    police = [a for a in users.list_agencies(store) if a["kind"] == "police" and a["active"]]
+    police = [a for a in agencies.list_agencies(store) if a["kind"] == "police" and a["active"]]
     return pages.render(
         request,
         "cases/page.html",
