@@ -97,11 +97,6 @@ def test_controls_stay_clean_and_no_ordinary_enterprise_is_scored(grades: GradeC
     assert grades.unplanted == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap, reported: SW-R-0104 takes the platform (尚宇宝) or '运营方' + company as an "
-    "event's subject, so collapse reports naming a platform's operator miss its index",
-)
 def test_every_planted_enterprise_is_explained_by_exactly_its_planted_rules(
     grades: GradeCheck,
 ) -> None:

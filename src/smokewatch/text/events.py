@@ -10,6 +10,8 @@ news report those are exactly the event.
 
 The subject is the organisation or platform named nearest to the strongest event word, before
 it if there is one (…对芜湖鑫源财富管理有限公司涉嫌非法吸收公众存款案立案侦查), else after it.
+When the subject is a platform and the text states who runs it (“尚宇宝”运营方芜湖尚宇信息科技
+有限公司, see :mod:`smokewatch.text.operators`), that company is the subject's ``operator``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from functools import cache
 
 from smokewatch.text.lexicon import load_lexicon
 from smokewatch.text.mentions import Mention, MentionKind, find_mentions, name_spans
+from smokewatch.text.operators import find_operators
 from smokewatch.text.signal_patterns import load_signal_patterns
 from smokewatch.text.signals import Signal, SignalScanner
 
@@ -53,6 +56,8 @@ class EventAnalysis:
     events: tuple[Signal, ...]
     discounted: tuple[Signal, ...]
     subject: Mention | None
+    operator: Mention | None = None
+    """The company the text says runs the subject platform, if it says so."""
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -95,6 +100,9 @@ def find_events(
         >>> analysis = find_events("警方对芜湖鑫源财富管理有限公司涉嫌非法吸收公众存款案立案侦查")
         >>> analysis.kinds[0], analysis.subject.text if analysis.subject else None
         ('event.illegal_fundraising', '芜湖鑫源财富管理有限公司')
+        >>> analysis = find_events("“尚宇宝”运营方芜湖尚宇信息科技有限公司称，尚宇宝平台停止运营")
+        >>> analysis.subject.text, analysis.operator.text if analysis.operator else None
+        ('尚宇宝', '芜湖尚宇信息科技有限公司')
         >>> find_events("谨防平台跑路，远离高息诱惑").events
         ()
     """
@@ -107,7 +115,11 @@ def find_events(
     if not analysis.signals:
         return EventAnalysis((), analysis.discounted, None)
     strongest = max(analysis.signals, key=lambda s: (s.weight, -s.start))
-    return EventAnalysis(analysis.signals, analysis.discounted, _subject(strongest, mentions))
+    subject = _subject(strongest, mentions)
+    operator = None
+    if subject is not None and subject.kind is MentionKind.PLATFORM:
+        operator = find_operators(text or "", mentions).get(subject.text)
+    return EventAnalysis(analysis.signals, analysis.discounted, subject, operator)
 
 
 __all__ = ["EVENT_DISCOUNTS", "EVENT_LEXICON", "EventAnalysis", "event_scanner", "find_events"]

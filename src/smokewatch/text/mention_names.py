@@ -82,6 +82,11 @@ _TITLE_NOT_PLATFORM = re.compile(
     r"|合同|协议|书|令|函|准则|标准|纲要|白皮书|报告)$"
 )
 _ANONYMISED = re.compile(r"某|[X×*＊]{2}|XX|xx")
+_ROLE_PREFIX = re.compile(
+    r"(?:实际)?(?:运营方|运营主体|运营公司|运营商|开发商|开发方|所属公司|背后公司|控股方)(?:为|是)?"
+)
+"""A role word glued in front of a name (“凯瑞汇”运营方芜湖凯瑞信息科技有限公司): jieba cuts
+运营|方, and 运营 alone is a name word (芜湖城市运营管理有限公司), so the role is stripped here."""
 
 
 class NameSpan(NamedTuple):
@@ -239,6 +244,10 @@ def _organisations(folded: str) -> list[NameSpan]:
         start, tokens = _name_start(folded, ending.start(), floor)
         if names and start == names[-1].end and folded[start] in _CONJUNCTIONS:
             start += 1  # 某某集团和善林金融…: jieba glued the conjunction to the next name
+            tokens = words.cut(folded[start : ending.start()])
+        role = _ROLE_PREFIX.match(folded, start, ending.start())
+        if role is not None and ending.start() - role.end() >= 2:
+            start = role.end()
             tokens = words.cut(folded[start : ending.start()])
         end = ending.end()
         branch = _BRANCH.match(folded, end)

@@ -436,6 +436,7 @@ EVENT_SCHEMA = pa.schema(
         ("event_rank", pa.int64()),
         ("terms", pa.list_(pa.string())),
         ("about", pa.string()),
+        ("operator", pa.string()),
         ("score", pa.float64()),
         ("evidence", pa.string()),
     ]
@@ -480,6 +481,18 @@ def _event_row(
                 "end": analysis.subject.end,
             }
         )
+    operator = analysis.operator.text if analysis.operator else ""
+    if analysis.operator is not None:
+        evidence.append(
+            {
+                "field": "title+text",
+                "mention": "operator",
+                "of": about,
+                "text": operator,
+                "start": analysis.operator.start,
+                "end": analysis.operator.end,
+            }
+        )
     evidence.extend(
         {"field": "title+text", "term": s.term, "discounted": True, "reason_zh": s.reason_zh}
         for s in analysis.discounted
@@ -487,7 +500,8 @@ def _event_row(
     zh, en = labels.get(top, (top, top))
     return {
         "subject_id": row["id"],
-        "subject_name": about or row["title"],
+        # The operator is the registered company behind a platform: what the index links to.
+        "subject_name": operator or about or row["title"],
         "document_kind_zh": kind_zh,
         "document_kind_en": kind_en,
         "event_kind": top,
@@ -496,6 +510,7 @@ def _event_row(
         "event_rank": EVENT_RANK.get(top, 1),
         "terms": list(dict.fromkeys(s.term for s in analysis.events)),
         "about": about,
+        "operator": operator,
         "score": _noisy_or([s.weight for s in {x.term: x for x in analysis.events}.values()]),
         "evidence": json.dumps(evidence, ensure_ascii=False),
     }
