@@ -228,6 +228,7 @@ def show(
             "verified": "yes" if described.verified else f"NO — {described.problem}",
             "threshold": _fmt(described.threshold),
             "protocol": described.metrics.get("protocol", "–"),
+            **({"inputs": str(described.extra["inputs"])} if "inputs" in described.extra else {}),
             "libraries": ", ".join(f"{k} {v}" for k, v in described.libraries.items()),
         },
     )
