@@ -156,9 +156,7 @@ def load(
         base = views["base_info"]
         views[REGISTRY.view] = registry_from_base_info(engine, base)
         views[REGISTRY_EXTRA.view] = extra_from_base_info(base, changes)
-    return LoadedInputs(
-        views, [*loaded.files, *optional.files], [variant.describe(), *optional.notes]
-    )
+    return LoadedInputs(views, [*loaded.files, *optional.files], optional.notes)
 
 
 def _placeholder_null(column: ir.NumericValue) -> ir.NumericValue:

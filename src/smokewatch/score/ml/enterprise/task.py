@@ -156,7 +156,7 @@ def train(
     variant = detect_variant(data_dir)
     features = feature_set(variant)
     loaded = data.load(engine, data_dir, labels=True, progress=progress)
-    notes = list(loaded.notes[1:])
+    notes = list(loaded.notes)
     if CHANGE_VIEW in loaded.views:
         notes.extend(change_notes(engine, loaded.views[CHANGE_VIEW]))
     labels = _labels(engine, loaded)
@@ -260,7 +260,7 @@ def predict(
     scored = model.predict(frame, top=top)
     progress.advance(frame.num_rows)
     progress.finish()
-    notes: list[str] = list(loaded.notes[1:])
+    notes: list[str] = list(loaded.notes)
     absent = [key for key in wanted if key not in known]
     registry_path = BASE_INFO_PATH if variant.base_info else data.REGISTRY.path
     if absent:
