@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Run
-from tests.score.ml.builders import wdzj_folder
+from tests.score.ml.builders import ccf_folder, wdzj_folder
+from tests.score.ml.enterprise.full_builders import write_base_info
 
 
 def test_train_predict_and_show_a_platform_model(sw: Run, tmp_path: Path) -> None:
@@ -40,3 +41,28 @@ def test_showing_a_folder_that_is_not_a_model_fails_clearly(sw: Run, tmp_path: P
     result = sw("model", "show", str(tmp_path))
     assert result.code == 1
     assert "not a model artefact" in result.err
+
+
+def test_enterprise_commands_say_which_inputs_they_read_and_refuse_a_mismatch(
+    sw: Run, tmp_path: Path
+) -> None:
+    pytest.importorskip("lightgbm", reason="training needs the ml extra (wheel check runs without)")
+    data = ccf_folder(tmp_path)
+    write_base_info(data, encoding="gb18030")
+    model = tmp_path / "model"
+    trained = sw("model", "train", "enterprise-risk", "--data", str(data), "--out", str(model))
+    assert trained.code == 0, trained.err
+    assert trained.out.startswith("inputs: base_info: using train/base_info.csv")
+    assert "note: train/base_info.csv row 7 rejected: regcap" in trained.out
+    predicted = sw("model", "predict", "--model", str(model), "--data", str(data),
+                   "--out", str(tmp_path / "pred.csv"))  # fmt: skip
+    assert predicted.code == 0, predicted.err
+    assert predicted.out.startswith("inputs: base_info: using train/base_info.csv")
+    assert "273 scored" in predicted.err
+    shown = sw("model", "show", str(model), "--json")
+    assert shown.json()["extra"]["input_variant"] == "base_info"
+    (data / "train/base_info.csv").unlink()
+    refused = sw("model", "predict", "--model", str(model), "--data", str(data),
+                 "--out", str(tmp_path / "again.csv"))  # fmt: skip
+    assert refused.code != 0
+    assert "trained on the base_info inputs" in refused.err

@@ -59,6 +59,10 @@ def _headlines(report: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _print_training(report: Any) -> None:
+    if report.inputs:
+        out.print(f"inputs: {report.inputs}", markup=False)
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False)
     for name, metrics in _headlines(report):
         table(
             f"{report.task} · {name}",
@@ -191,6 +195,8 @@ def predict(
             engine_settings=settings,
             progress=progress,
         )
+    if report.inputs:
+        out.print(f"inputs: {report.inputs}", markup=False)
     for note in report.notes:
         err.print(f"note: {note}", markup=False)
     err.print(
@@ -222,6 +228,7 @@ def show(
             "verified": "yes" if described.verified else f"NO — {described.problem}",
             "threshold": _fmt(described.threshold),
             "protocol": described.metrics.get("protocol", "–"),
+            **({"inputs": str(described.extra["inputs"])} if "inputs" in described.extra else {}),
             "libraries": ", ".join(f"{k} {v}" for k, v in described.libraries.items()),
         },
     )

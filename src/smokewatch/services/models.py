@@ -28,6 +28,7 @@ from smokewatch.ml.artefact import MANIFEST, load_artefact
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.score.ml.enterprise import task as enterprise
 from smokewatch.score.ml.enterprise.features import FEATURES as ENTERPRISE_FEATURES
+from smokewatch.score.ml.enterprise.features import feature_set as enterprise_feature_set
 from smokewatch.score.ml.features import FeatureSet
 from smokewatch.score.ml.platform import task as platform
 from smokewatch.score.ml.platform.features import PLATFORM_RISK
@@ -36,7 +37,7 @@ from smokewatch.score.ml.risk_model import KIND, read_manifest
 from smokewatch.score.ml.transfers.features import TRANSFER_FEATURES
 from smokewatch.settings import EngineSettings
 
-TASKS: dict[str, FeatureSet] = {
+TASKS: dict[str, FeatureSet] = {  # enterprise-risk: the derived_partial variant
     enterprise.TASK: ENTERPRISE_FEATURES,
     platform.TASK: PLATFORM_RISK,
     "transfer-risk": TRANSFER_FEATURES,
@@ -208,6 +209,8 @@ def describe(model_dir: Path) -> ModelDescription:
     task = str(manifest.get("task"))
     problem: str | None = None
     features = TASKS.get(task)
+    if task == enterprise.TASK:
+        features = enterprise_feature_set(enterprise.trained_variant(manifest))
     try:
         if features is None:
             raise ConfigError(f"unknown risk model task {task!r}")

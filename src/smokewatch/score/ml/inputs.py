@@ -51,6 +51,8 @@ class LoadedInputs:
     views: dict[str, ir.Table]
     files: list[dict[str, Any]] = field(default_factory=list)
     """``{"file", "sha256", "rows", "bytes"}`` per file, in declaration order."""
+    notes: list[str] = field(default_factory=list)
+    """What the user should know about the files read (optional files found, rejects)."""
 
     def training_data(self, folder: Path) -> dict[str, Any]:
         """The manifest's ``training_data`` section: every file's hash and row count."""

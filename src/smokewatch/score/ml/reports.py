@@ -30,6 +30,10 @@ class TrainReport:
     """Metrics per segment kind (e.g. ``industry``) and segment."""
     seconds: float
     protocol: str
+    inputs: str = ""
+    """Which input files the model read (e.g. whether the optional originals were found)."""
+    notes: list[str] = field(default_factory=list)
+    """Things the user should know about the inputs (rows rejected, diagnostics)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,8 @@ class PredictReport:
     notes: list[str] = field(default_factory=list)
     """Things the user should know (e.g. ids not found in the registry)."""
     seconds: float = 0.0
+    inputs: str = ""
+    """Which input files the model read (e.g. whether the optional originals were found)."""
 
     @property
     def rows(self) -> int:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from smokewatch.score.ml.cards import CardContent
+from smokewatch.score.ml.enterprise.full_inputs import DERIVED, Variant
 
 CARD = CardContent(
     title="Enterprise illegal-fundraising risk (enterprise-risk)",
@@ -120,4 +123,44 @@ CARD = CardContent(
     ],
 )
 
-__all__ = ["CARD"]
+
+def card_for(variant: Variant) -> CardContent:
+    """The card's prose for the input variant a model was trained on.
+
+    The ``derived_partial`` card is :data:`CARD`; with the original files, the data section
+    says which were present and the limit about missing scope text goes.
+    """
+    if variant == DERIVED:
+        return CARD
+    files = (("base_info", variant.base_info), ("change_info", variant.change_info))
+    present = " and ".join(f"`train/{n}.csv`" for n, on in files if on)
+    inputs = f"Inputs present: the original {present} (input variant `{variant.name}`)."
+    if not variant.base_info:
+        inputs += " `train/base_info.csv` was absent: the registry is `derived_partial/`."
+    elif not variant.change_info:
+        inputs += " `train/change_info.csv` was absent: no change-history features."
+    data = [CARD.data[0], inputs, *CARD.data[2:]]
+    if variant.base_info:
+        data.append(
+            "The business scope (opscope) is read by the text module's scope reader: restricted "
+            "and investment words count only in activity clauses, not in prohibitions or "
+            "exclusions."
+        )
+    if variant.change_info:
+        data.append(
+            "Change kinds (capital, legal representative, scope, address …) come from an "
+            "UNVERIFIED mapping of change item codes (bgxmdm); check the counts the training "
+            "run printed (`input_notes` in manifest.json)."
+        )
+    limits = [
+        (
+            "F1 with the original files was never measured in this repository (the files were "
+            "missing when the model was built); read the metrics above, not the 0.83 of the "
+            "derived inputs."
+        ),
+        *CARD.limits[1:],
+    ]
+    return replace(CARD, data=data, limits=limits)
+
+
+__all__ = ["CARD", "card_for"]

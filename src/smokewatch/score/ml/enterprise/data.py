@@ -1,8 +1,11 @@
 """The CCF BDCI 2020 enterprise data as engine views (read from the folder the user gives).
 
-The folder keeps the competition's layout. ``base_info`` and ``change_info`` are not
-available; their columns come from the two ``derived_partial`` tables that cover the 14,865
-enterprises of the labelled split (labels held back by the maintainers included, unlabelled).
+The folder keeps the competition's layout. ``base_info`` and ``change_info`` are missing from
+every public copy; their columns then come from the two ``derived_partial`` tables that cover
+the 14,865 enterprises of the labelled split (labels held back by the maintainers included,
+unlabelled). When the original files are put under ``train/`` they are used instead
+(:mod:`.full_inputs`): ``registry`` and ``registry_extra`` are then built from ``base_info``,
+and ``change`` holds the change history.
 Auxiliary tables (annual reports, tax, news, other) cover every enterprise.
 
 Views handed to the features:
@@ -21,6 +24,14 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from smokewatch.progress import NO_PROGRESS, Progress
+from smokewatch.score.ml.enterprise.changes import CHANGE_KINDS, CHANGE_VIEW
+from smokewatch.score.ml.enterprise.full_inputs import (
+    change_view,
+    detect_variant,
+    extra_from_base_info,
+    read_optional,
+    registry_from_base_info,
+)
 from smokewatch.score.ml.inputs import InputFile, LoadedInputs, read_inputs
 
 if TYPE_CHECKING:
@@ -124,9 +135,28 @@ def load(
     labels: bool,
     progress: Progress = NO_PROGRESS,
 ) -> LoadedInputs:
-    """Read the data folder into ``engine`` (with the labels file only when ``labels``)."""
-    files = TRAINING_FILES if labels else FEATURE_FILES
-    return read_inputs(engine, folder, files, dataset=DATASET, progress=progress)
+    """Read the data folder into ``engine`` (with the labels file only when ``labels``).
+
+    When ``train/base_info.csv`` is present it replaces the two derived tables (they are not
+    read), and ``train/change_info.csv`` adds the view ``change``; see :mod:`.full_inputs`.
+    """
+    variant = detect_variant(folder)
+    files: tuple[InputFile, ...] = TRAINING_FILES if labels else FEATURE_FILES
+    if variant.base_info:
+        files = tuple(f for f in files if f not in (REGISTRY, REGISTRY_EXTRA))
+    loaded = read_inputs(engine, folder, files, dataset=DATASET, progress=progress)
+    if not (variant.base_info or variant.change_info):
+        return loaded
+    optional = read_optional(engine, folder, variant)
+    views = {**loaded.views, **optional.views}
+    changes = views.get("change_info")
+    if changes is not None:
+        views[CHANGE_VIEW] = change_view(changes, CHANGE_KINDS)
+    if variant.base_info:
+        base = views["base_info"]
+        views[REGISTRY.view] = registry_from_base_info(engine, base)
+        views[REGISTRY_EXTRA.view] = extra_from_base_info(base, changes)
+    return LoadedInputs(views, [*loaded.files, *optional.files], optional.notes)
 
 
 def _placeholder_null(column: ir.NumericValue) -> ir.NumericValue:

@@ -14,23 +14,29 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ibis
 import numpy as np
 import pyarrow as pa
 
-from smokewatch.errors import InvalidInput
+from smokewatch.errors import ConfigError, InvalidInput, Location, Problem
+from smokewatch.ml.artefact import MANIFEST
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.score.ml.cards import render_card
 from smokewatch.score.ml.enterprise import data
-from smokewatch.score.ml.enterprise.card import CARD
-from smokewatch.score.ml.enterprise.features import FEATURES
+from smokewatch.score.ml.enterprise.card import card_for
+from smokewatch.score.ml.enterprise.changes import CHANGE_KINDS, CHANGE_VIEW
+from smokewatch.score.ml.enterprise.features import feature_set
+from smokewatch.score.ml.enterprise.full_inputs import BASE_INFO_PATH, Variant, detect_variant
 from smokewatch.score.ml.enterprise.registry import SECTION_LETTERS, SECTIONS
 from smokewatch.score.ml.features import compute_features, feature_matrix
 from smokewatch.score.ml.inputs import LoadedInputs
 from smokewatch.score.ml.reports import PredictReport, TrainReport, pooled_segments
-from smokewatch.score.ml.risk_model import RiskModel
+from smokewatch.score.ml.risk_model import RiskModel, read_manifest
 from smokewatch.score.ml.training import TrainingConfig, cross_validate, fit
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
     from smokewatch.engine.base import Engine
 
 TASK = "enterprise-risk"
@@ -83,6 +89,60 @@ def _segment_labels(frame: pa.Table) -> dict[str, list[str]]:
     }
 
 
+VARIANT_KEY = "input_variant"
+"""Manifest ``extra`` key naming the input variant (absent in older artefacts: derived)."""
+
+
+def trained_variant(manifest: dict[str, Any]) -> Variant:
+    """The input variant a model was trained on, from its (raw) manifest."""
+    extra = manifest.get("extra") or {}
+    return Variant.from_name(str(extra.get(VARIANT_KEY, "derived_partial")))
+
+
+def check_variant(model_dir: Path, data_dir: Path, variant: Variant) -> None:
+    """Refuse a model trained on other inputs than ``data_dir`` offers.
+
+    Raises:
+        ConfigError: the model's input variant differs from the folder's.
+    """
+    trained = trained_variant(read_manifest(model_dir))
+    if trained != variant:
+        raise ConfigError(
+            [
+                Problem(
+                    f"the model was trained on the {trained.name} inputs, but {data_dir} gives "
+                    f"{variant.describe()}; the features differ: retrain on this folder, or "
+                    "predict with a folder that has the same optional files",
+                    Location(str(model_dir / MANIFEST)),
+                )
+            ]
+        )
+
+
+def change_notes(engine: Engine, changes: ir.Table) -> list[str]:
+    """How the (unverified) change-kind mapping covers the change rows, and the top codes."""
+    kinds = engine.to_arrow(
+        changes.group_by("kind").aggregate(rows=changes.count()).order_by("kind"),
+        step="change kinds",
+    ).to_pylist()
+    codes = engine.to_arrow(
+        changes.group_by("code")
+        .aggregate(rows=changes.count())
+        .order_by([ibis.desc("rows"), "code"])
+        .limit(8),
+        step="change codes",
+    ).to_pylist()
+    mapped = ", ".join(f"{r['kind']} {r['rows']}" for r in kinds)
+    top = ", ".join(f"{r['code']} ({r['rows']})" for r in codes)
+    return [
+        (
+            "change rows by kind (item codes mapped by an UNVERIFIED table of "
+            f"{len(CHANGE_KINDS)} codes): {mapped}"
+        ),
+        f"most frequent change item codes: {top}",
+    ]
+
+
 def train(
     engine: Engine,
     data_dir: Path,
@@ -93,30 +153,35 @@ def train(
 ) -> TrainReport:
     """Train, validate and save the enterprise-risk model; returns its validation report."""
     started = time.perf_counter()
+    variant = detect_variant(data_dir)
+    features = feature_set(variant)
     loaded = data.load(engine, data_dir, labels=True, progress=progress)
+    notes = list(loaded.notes)
+    if CHANGE_VIEW in loaded.views:
+        notes.extend(change_notes(engine, loaded.views[CHANGE_VIEW]))
     labels = _labels(engine, loaded)
     views = data.views_for(loaded, loaded.views[data.LABELS.view])
     progress.start("computing features")
-    frame = compute_features(engine, FEATURES, views)
+    frame = compute_features(engine, features, views)
     progress.finish()
     if frame.column("id").to_pylist() != labels.column("id").to_pylist():
         raise InvalidInput("features and labels do not cover the same enterprises")
-    x = feature_matrix(frame, FEATURES)
+    x = feature_matrix(frame, features)
     y = labels.column("label").to_numpy().astype(np.int64)
     if not set(np.unique(y).tolist()) <= {0, 1}:
         raise InvalidInput(f"{data.LABELS.path}: labels must be 0 or 1")
-    cv = cross_validate(x, y, FEATURES, config, progress=progress)
+    cv = cross_validate(x, y, features, config, progress=progress)
     segments = {
         kind: pooled_segments(y, cv.margin, cv.threshold_margin, values, min_rows=SEGMENT_MIN_ROWS)
         for kind, values in _segment_labels(frame).items()
     }
     progress.start("final model on all labelled enterprises")
-    fitted = fit(x, y, FEATURES, config)
+    fitted = fit(x, y, features, config)
     progress.finish()
-    model = RiskModel.from_fitted(TASK, FEATURES, fitted, cv.platt, cv.threshold_margin)
+    model = RiskModel.from_fitted(TASK, features, fitted, cv.platt, cv.threshold_margin)
     card = render_card(
-        CARD,
-        features=FEATURES,
+        card_for(variant),
+        features=features,
         overall=cv.metrics,
         segments=segments,
         threshold=cv.threshold,
@@ -131,7 +196,13 @@ def train(
         training_data=loaded.training_data(data_dir),
         metrics=metrics,
         card=card,
-        extra={"training": config.to_json(), "train_seconds": round(seconds, 1)},
+        extra={
+            VARIANT_KEY: variant.name,
+            "inputs": variant.describe(),
+            "input_notes": notes,
+            "training": config.to_json(),
+            "train_seconds": round(seconds, 1),
+        },
     )
     progress.finish()
     return TrainReport(
@@ -144,6 +215,8 @@ def train(
         segments=segments,
         seconds=seconds,
         protocol=PROTOCOL,
+        inputs=variant.describe(),
+        notes=notes,
     )
 
 
@@ -156,9 +229,19 @@ def predict(
     top: int = 3,
     progress: Progress = NO_PROGRESS,
 ) -> PredictReport:
-    """Score enterprises (``ids`` in their order, or every enterprise of the registry)."""
+    """Score enterprises (``ids`` in their order, or every enterprise of the registry).
+
+    The registry is ``base_info.csv`` when the folder has it (every id of the release can be
+    scored), else the derived table (labelled split only).
+
+    Raises:
+        ConfigError: the model was trained on other inputs than the folder offers.
+    """
     started = time.perf_counter()
-    model = RiskModel.load(model_dir, FEATURES, task=TASK)
+    variant = detect_variant(data_dir)
+    check_variant(model_dir, data_dir, variant)
+    features = feature_set(variant)
+    model = RiskModel.load(model_dir, features, task=TASK)
     loaded = data.load(engine, data_dir, labels=False, progress=progress)
     registry = loaded.views[data.REGISTRY.view]
     known = set(
@@ -169,7 +252,7 @@ def predict(
         raise InvalidInput("no enterprise ids to score")
     subjects = engine.register("__sw_subjects", pa.table({"id": pa.array(wanted, pa.string())}))
     progress.start("computing features")
-    frame = compute_features(engine, FEATURES, data.views_for(loaded, subjects))
+    frame = compute_features(engine, features, data.views_for(loaded, subjects))
     progress.finish()
     position = {key: i for i, key in enumerate(frame.column("id").to_pylist())}
     frame = frame.take(pa.array([position[key] for key in wanted], pa.int64()))
@@ -177,16 +260,30 @@ def predict(
     scored = model.predict(frame, top=top)
     progress.advance(frame.num_rows)
     progress.finish()
-    notes: list[str] = []
+    notes: list[str] = list(loaded.notes)
     absent = [key for key in wanted if key not in known]
+    registry_path = BASE_INFO_PATH if variant.base_info else data.REGISTRY.path
     if absent:
         notes.append(
-            f"{len(absent)} ids are not in the registry table ({data.REGISTRY.path}); they were "
+            f"{len(absent)} ids are not in the registry table ({registry_path}); they were "
             "scored from their other records only, with empty registry features"
         )
     if ids is not None and len(wanted) < len(ids):
         notes.append(f"{len(ids) - len(wanted)} repeated ids were scored once")
-    return PredictReport(TASK, scored, model.threshold, notes, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return PredictReport(TASK, scored, model.threshold, notes, seconds, variant.describe())
 
 
-__all__ = ["CONFIG", "LABELS", "NATIVE_CATEGORIES", "PROTOCOL", "TASK", "predict", "train"]
+__all__ = [
+    "CONFIG",
+    "LABELS",
+    "NATIVE_CATEGORIES",
+    "PROTOCOL",
+    "TASK",
+    "VARIANT_KEY",
+    "change_notes",
+    "check_variant",
+    "predict",
+    "train",
+    "trained_variant",
+]
