@@ -9,7 +9,11 @@ request (counted with an engine event). The same paths as the bench: the entity 
 alerted entities, the alert list (50 a page, a grade filter on every other request), and
 ``/health`` (the trivial endpoint).
 
-    PYTHONPATH=src .venv/bin/python contrib/bench/api_cpu.py --requests 300 --rounds 3
+    PYTHONPATH=src .venv/bin/python contrib/bench/api_cpu.py --requests 300 --rounds 3 [--cache off]
+
+``--cache``: the answer cache (docs/api.md) ``off``, on but keeping nothing (``miss``: every
+request computed, with the cache's own work around it), or on (``hit``, the default: after the
+warm-up the repeated paths are served from memory).
 
 It prepares the workspace as ``contrib/bench/api.py`` does (the demo, a city lead, a token).
 """
@@ -114,7 +118,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         statements[0] += 1
 
     sa.event.listen(store.sa_engine, "before_cursor_execute", count)
-    app = create_app(settings, store=store)
+    # the answer cache: off; on but keeping nothing (every request a miss); on (hits)
+    mib = {"off": 0.0, "miss": 1e-6, "hit": 64.0}[args.cache]
+    api_settings = settings.api.model_copy(update={"answer_cache_mib": mib})
+    app = create_app(settings.model_copy(update={"api": api_settings}), store=store)
     n = args.requests
     paths = {
         "health": ["/api/v1/health"] * n,
@@ -131,11 +138,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for _ in range(args.rounds):
             for name, some in paths.items():
                 rounds[name].append(await measure(app, token, some, statements))
+        stats = app.state.answer_cache.stats
+        cache = {"hits": stats.hits, "misses": stats.misses, "kept": len(app.state.answer_cache)}
     store.dispose()
     result: dict[str, Any] = {
         "requests_per_round": n,
         "rounds": args.rounds,
         "role": args.role,
+        "answer_cache": args.cache,
+        "cache_counters": cache,
         "load_average_1_5_15min": os.getloadavg(),
     }
     for name, runs in rounds.items():
@@ -154,6 +165,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--role", choices=("lead", "officer"), default="lead")
+    parser.add_argument(
+        "--cache",
+        choices=("off", "miss", "hit"),
+        default="hit",
+        help="answer cache off, on but keeping nothing (every request a miss), or on",
+    )
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), indent=2, ensure_ascii=False))
 
