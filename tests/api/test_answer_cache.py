@@ -27,7 +27,16 @@ from smokewatch.store.data_version import WATCHED_TABLES, read_version
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Finding, Score
 from smokewatch.store.orm_cases import User
-from tests.api.world import IN, PASSWORD, PHONE, ROOT, World, entity, referred_case
+from tests.api.world import (
+    IN,
+    PASSWORD,
+    PHONE,
+    ROOT,
+    World,
+    entity,
+    fresh_token,
+    referred_case,
+)
 
 
 def _cache(world: World) -> AnswerCache:
@@ -278,3 +287,17 @@ def test_every_table_the_cached_reads_read_is_watched_by_the_data_version(world:
     read -= {"audit_entry"}  # the chain's end, read to append a PII view's entry
     assert {"score", "alert", "finding", "run", "case_record"} <= read
     assert read <= set(WATCHED_TABLES)
+
+
+def test_a_kept_answer_is_never_sent_without_a_valid_token(world: World) -> None:
+    entity(world, IN)
+    token_id, secret = fresh_token(world, "lead")
+    world.tokens["fresh"] = secret
+    warm(world, "fresh", "/api/v1/alerts")
+    assert served(world, "fresh", "/api/v1/alerts")[1] == "hit"
+    assert world.client.get("/api/v1/alerts").status_code == 401
+    wrong = {"Authorization": f"Basic {secret}"}
+    assert world.client.get("/api/v1/alerts", headers=wrong).status_code == 401
+    users.revoke_token(world.store, token_id, actor=ROOT)  # forgets the process's token cache
+    response, fate = served(world, "fresh", "/api/v1/alerts")
+    assert (response.status_code, fate) == (401, "through")

@@ -150,8 +150,10 @@ def _route(path: str) -> str | None:
 def _bearer(headers: list[tuple[bytes, bytes]]) -> str | None:
     for name, value in headers:
         if name == b"authorization":
+            # exactly as FastAPI's HTTPBearer reads it (get_authorization_scheme_param)
             scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() or None if scheme.lower() == "bearer" else None
+            token = token.strip()
+            return token if token and scheme.lower() == "bearer" else None
     return None
 
 
