@@ -177,6 +177,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--role", choices=("lead", "officer"), default="lead")
+    parser.add_argument(
+        "--no-answer-cache", action="store_true", help="serve with the answer cache off"
+    )
     args = parser.parse_args()
 
     token, entities, grades = prepare(args.workspace, args.role)
@@ -192,6 +195,7 @@ def main() -> None:
             str(port),
             "--workers",
             str(args.workers),
+            *(["--no-answer-cache"] if args.no_answer_cache else []),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -222,6 +226,7 @@ def main() -> None:
     report: dict[str, Any] = {
         "clients": args.clients,
         "workers": args.workers,
+        "answer_cache": not args.no_answer_cache,
         "role": args.role,
         "load_average_1_5_15min": os.getloadavg(),
         "entities": len(entities),

@@ -9,7 +9,11 @@ request (counted with an engine event). The same paths as the bench: the entity 
 alerted entities, the alert list (50 a page, a grade filter on every other request), and
 ``/health`` (the trivial endpoint).
 
-    PYTHONPATH=src .venv/bin/python contrib/bench/api_cpu.py --requests 300 --rounds 3
+    PYTHONPATH=src .venv/bin/python contrib/bench/api_cpu.py --requests 300 --rounds 3 [--cache off]
+
+``--cache``: the answer cache (docs/api.md) ``off``, on but keeping nothing (``miss``: every
+request computed, with the cache's own work around it), or on (``hit``, the default: after the
+warm-up the repeated paths are served from memory).
 
 It prepares the workspace as ``contrib/bench/api.py`` does (the demo, a city lead, a token).
 """
@@ -76,17 +80,20 @@ async def call(app: Any, path: str, token: str) -> tuple[int, int]:
 
 
 async def measure(
-    app: Any, token: str, paths: list[str], statements: list[int]
+    app: Any, token: str, paths: list[str], statements: list[int], concurrency: int = 1
 ) -> dict[str, float]:
     """CPU and wall ms per request over ``paths``, statements per request."""
     before = statements[0]
     cpu, wall = time.process_time(), time.perf_counter()
     sizes = 0
-    for path in paths:
-        status, size = await call(app, path, token)
-        if status != 200:
-            raise SystemExit(f"GET {path} answered {status}")
-        sizes += size
+    for start in range(0, len(paths), concurrency):
+        answers = await asyncio.gather(
+            *(call(app, path, token) for path in paths[start : start + concurrency])
+        )
+        for path, (status, size) in zip(paths[start : start + concurrency], answers, strict=True):
+            if status != 200:
+                raise SystemExit(f"GET {path} answered {status}")
+            sizes += size
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     n = len(paths)
     return {
@@ -108,13 +115,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     settings = load_settings(args.workspace)
     store = Store(settings.store_url)
     store.upgrade()
+    if args.pii:
+        entities = [_plant_pii(store, entities[0])]
     statements = [0]
 
     def count(*_: Any) -> None:
         statements[0] += 1
 
     sa.event.listen(store.sa_engine, "before_cursor_execute", count)
-    app = create_app(settings, store=store)
+    # the answer cache: off; on but keeping nothing (every request a miss); on (hits)
+    mib = {"off": 0.0, "miss": 1e-6, "hit": 64.0}[args.cache]
+    api_settings = settings.api.model_copy(update={"answer_cache_mib": mib})
+    app = create_app(settings.model_copy(update={"api": api_settings}), store=store)
     n = args.requests
     paths = {
         "health": ["/api/v1/health"] * n,
@@ -130,12 +142,25 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
         for _ in range(args.rounds):
             for name, some in paths.items():
-                rounds[name].append(await measure(app, token, some, statements))
+                rounds[name].append(await measure(app, token, some, statements, args.concurrency))
+        stats = app.state.answer_cache.stats
+        writer = app.state.answer_cache._writer
+        cache = {
+            "hits": stats.hits,
+            "misses": stats.misses,
+            "kept": len(app.state.answer_cache),
+            "hit_audit_transactions": writer.commits if writer else 0,
+        }
     store.dispose()
     result: dict[str, Any] = {
         "requests_per_round": n,
         "rounds": args.rounds,
         "role": args.role,
+        "answer_cache": args.cache,
+        "concurrency": args.concurrency,
+        "pii_profile": args.pii,
+        "audit_entries": _audited(store),
+        "cache_counters": cache,
         "load_average_1_5_15min": os.getloadavg(),
     }
     for name, runs in rounds.items():
@@ -148,12 +173,49 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _plant_pii(store: Any, subject_id: str) -> str:
+    """Put a phone number in the evidence of the entity's findings (its profile is audited)."""
+    import sqlalchemy as sa
+
+    from smokewatch.store.orm import Finding
+
+    with store.unit_of_work() as session:
+        session.execute(
+            sa.update(Finding)
+            .where(Finding.subject_id == subject_id)
+            .values(evidence=[{"field": "ad", "text": "广告留有联系电话 13800138000"}])
+        )
+    return subject_id
+
+
+def _audited(store: Any) -> int:
+    import sqlalchemy as sa
+
+    with store.sa_engine.connect() as connection:
+        query = "select count(*) from audit_entry where action = 'entity.view_pii'"
+        return int(connection.execute(sa.text(query)).scalar_one())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workspace", type=Path, default=ROOT / "bench-out" / "api-demo")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--role", choices=("lead", "officer"), default="lead")
+    parser.add_argument(
+        "--cache",
+        choices=("off", "miss", "hit"),
+        default="hit",
+        help="answer cache off, on but keeping nothing (every request a miss), or on",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="requests in flight at once (default 1)"
+    )
+    parser.add_argument(
+        "--pii",
+        action="store_true",
+        help="profile one entity whose evidence holds a phone number: every view is audited",
+    )
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), indent=2, ensure_ascii=False))
 

@@ -89,6 +89,11 @@ class ApiSettings(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     """TCP port."""
 
+    answer_cache_mib: float = Field(default=64.0, ge=0)
+    """Memory per server process for finished answers of the hot reads (entity profile, alert
+    list), kept while the store's data version is unchanged; ``0`` turns the cache off
+    (``smokewatch serve --no-answer-cache``)."""
+
 
 class JurisdictionSettings(_Section):
     """Whom the workspace serves: the area its lead department watches."""

@@ -68,6 +68,7 @@ def test_comparison_sees_the_tables_an_empty_database_lacks(empty_store: Store) 
         "graph_read_node",
         "graph_read_record",
         "graph_read_edge",
+        "data_version",
     }
 
 
@@ -76,8 +77,8 @@ def test_schema_differences_is_empty_after_upgrade(store: Store) -> None:
         assert schema_differences(connection) == []
 
 
-def test_head_is_the_graph_read_model_migration() -> None:
-    assert head_revision() == "0016_graph_read"
+def test_head_is_the_data_version_migration() -> None:
+    assert head_revision() == "0017_data_version"
 
 
 def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
@@ -92,7 +93,7 @@ def test_a_database_at_0001_upgrades_to_head_and_back(tmp_path: Path) -> None:
         )
     with engine.begin() as connection:
         upgrade(connection)
-        assert current_revision(connection) == "0016_graph_read"
+        assert current_revision(connection) == "0017_data_version"
         assert schema_differences(connection) == []
         assert connection.execute(sa.text("select id from run")).scalar_one() == "r1"
     with engine.begin() as connection:

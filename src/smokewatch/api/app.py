@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smokewatch import __version__
 from smokewatch.api import errors, schemas
+from smokewatch.api.answer_cache import AnswerCache, AnswerCacheMiddleware
 from smokewatch.api.routers import admin, cases, core, monitoring, tips
 from smokewatch.settings import Settings
 from smokewatch.store.db import Store
@@ -65,6 +66,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         try:
             yield
         finally:
+            cache.close()
             if owned:
                 app.state.store.dispose()
 
@@ -91,6 +93,10 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         app.include_router(router)
     _check_operation_ids(app)
     app.add_middleware(_NoSniff)
+    cache = AnswerCache(max_bytes=int(settings.api.answer_cache_mib * 2**20))
+    app.state.answer_cache = cache
+    if cache.max_bytes > 0:  # outside _NoSniff: a kept answer has every header already
+        app.add_middleware(AnswerCacheMiddleware, owner=app, cache=cache)
     _offline_docs(app)
     return app
 

@@ -66,6 +66,13 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default 8000).")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes.")] = 1,
+    no_answer_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-answer-cache",
+            help="Compute every entity profile and alert list anew (no per-process answer cache).",
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the dashboard (at /) and the REST API (at /api/v1) for a workspace."""
@@ -75,6 +82,10 @@ def serve(
     from smokewatch.services import workspace as workspace_service
 
     settings = _state(ctx).settings(workspace)
+    if no_answer_cache:
+        api = settings.api.model_copy(update={"answer_cache_mib": 0.0})
+        settings = settings.model_copy(update={"api": api})
+        os.environ["SMOKEWATCH_API_ANSWER_CACHE_MIB"] = "0"  # for the worker processes
     workspace_service.open_workspace(settings)
     bind_host = host or settings.api.host
     bind_port = port or settings.api.port

@@ -11,7 +11,7 @@ single writer.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +62,46 @@ def record(
     session.add(row)
     session.flush()
     return row
+
+
+def record_many(session: Session, entries: Sequence[Mapping[str, Any]]) -> list[AuditEntry]:
+    """Append several entries in one go (in the caller's transaction), in the given order.
+
+    Each mapping holds :func:`record`'s keyword arguments; the chain and the rows are exactly
+    what as many :func:`record` calls would write, with one look-up of the chain's end.
+    """
+    if not entries:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("select pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    last = session.execute(
+        sa.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, previous = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+    rows: list[AuditEntry] = []
+    for item in entries:
+        seq += 1
+        when = (item.get("at") or datetime.now(UTC)).astimezone(UTC)
+        plain = json.loads(json.dumps(dict(item.get("detail") or {}), default=str))
+        fields = (item["actor"], item["action"], item["object_type"], item["object_id"])
+        sealed = seal(previous, AuditRecord(seq, when, *fields, plain))
+        rows.append(
+            AuditEntry(
+                seq=seq,
+                at=when,
+                actor=fields[0],
+                action=fields[1],
+                object_type=fields[2],
+                object_id=fields[3],
+                detail=plain,
+                prev_hash=previous,
+                hash=sealed,
+            )
+        )
+        previous = sealed
+    session.add_all(rows)
+    session.flush()
+    return rows
 
 
 def _entries(session: Session) -> Iterator[tuple[AuditRecord, str, str]]:
@@ -130,4 +170,4 @@ def history(store: Store, object_type: str, object_id: str) -> list[dict[str, An
         ]
 
 
-__all__ = ["history", "record", "verify", "verify_for"]
+__all__ = ["history", "record", "record_many", "verify", "verify_for"]

@@ -26,6 +26,7 @@ from smokewatch.cases.access import (
 from smokewatch.cases.workflow import jurisdiction_prefix
 from smokewatch.errors import Forbidden
 from smokewatch.services import audit
+from smokewatch.services.view_audit import PiiView, noted
 from smokewatch.store.db import Store
 from smokewatch.store.scoring import Region
 
@@ -120,15 +121,12 @@ def audited_view(
     """
     value, found = shown(actor, data)
     if found and actor.sees_pii:
+        seen = PiiView(
+            f"{object_type}.view_pii", object_type, object_id, {"view": view, "values": found}
+        )
         with store.unit_of_work() as session:
-            audit.record(
-                session,
-                actor=actor.user_id,
-                action=f"{object_type}.view_pii",
-                object_type=object_type,
-                object_id=object_id,
-                detail={"view": view, "values": found},
-            )
+            audit.record(session, **seen.entry(actor.user_id))
+        noted(seen)
     return value
 
 

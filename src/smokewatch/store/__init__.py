@@ -10,6 +10,7 @@ the session to the functions of :mod:`smokewatch.store.repos`.
 from __future__ import annotations
 
 from smokewatch.store import (
+    data_version,  # noqa: F401 - registers the data version counter
     orm_blacklist,  # noqa: F401 - registers the blacklist table
     orm_cases,  # noqa: F401 - registers the case tables on Base.metadata
     orm_graph,  # noqa: F401 - registers the graph's read model
