@@ -68,9 +68,23 @@ LEADING_WORDS = (
     "对于",
     "关于",
     "针对",
+    # round 5, from the out-of-fold picks of the training part: verbs and roles before a name
+    "被告单位",
+    "被上诉人",
+    "上诉人",
+    "被告",
+    "原告",
+    "通报",
+    "通过",
+    "有关",
+    "遭受了",
+    "我市",
+    "本市",
+    "增资",
+    "发现",
 )
 """Words that open a clause, never a name: stripped from the front of a chosen span."""
-LEADING_CHARS = "该其而但并且又还则即就也"
+LEADING_CHARS = "该其而但并且又还则即就也的对向与从在将把被由"
 """Single characters stripped only when they stick loosely to the next one (cohesion)."""
 LOOSE_LEVEL = 2
 """Cohesion level (see :data:`~smokewatch.text.models.cohesion.LEVELS`) at or below which a
