@@ -4,8 +4,10 @@ The rankers score spans, and near misses of three kinds survive them (round 3 co
 nested spans among 2,077 validation texts; these rules reach the few that are boundary slips,
 see contrib/experiments/text_models.md, round 4):
 
-* a span that starts with a function word glued to the name — ``此次链家``, ``以下飞马国际``,
-  ``公司雷格特``: the word is stripped when what is left is still a span of two or more
+* a span that starts with a function word, a court role or a report verb glued to the name —
+  ``此次链家``, ``以下飞马国际``, ``公司雷格特``, ``被告单位山东源大工贸有限公司``,
+  ``通报大志投资集团有限公司``, ``的上海盐商金融信息服务有限公司`` (round 5): the word is
+  stripped when what is left is still a span of two or more
   characters (single-character words such as 该, 其, 而 only when they stick loosely to the
   next character, by the :class:`~smokewatch.text.models.cohesion.Cohesion` table — 并购 and
   其乐 keep their first character);
