@@ -87,6 +87,9 @@ def test_the_report_holds_the_validation_protocols(trained: TrainReport) -> None
     assert metrics["split"]["grouped_by"] == "text"
     assert metrics["per_text"]["illegal_finance_group"]["f1"] >= 0.9
     assert metrics["subject"]["exact_match"] >= 0.9
+    inner = metrics["event_offsets"]["out_of_fold"]
+    assert set(inner) == {"raw", "tuned"}
+    assert set(inner["tuned"]) == {"accuracy", "group_f1", "focus_f1"}
     card = (trained.folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "research use only" in card
 

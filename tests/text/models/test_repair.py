@@ -20,6 +20,15 @@ def test_a_clause_word_in_front_of_a_name_is_stripped() -> None:
     assert strip_leading("公司雷格特", loose=False) == 2
 
 
+def test_a_role_or_verb_of_a_court_or_news_report_in_front_of_a_name_is_stripped() -> None:
+    assert strip_leading("被告单位山东源大工贸有限公司", loose=False) == 4
+    assert strip_leading("被上诉人宁波永盛钢结构有限公司", loose=False) == 4
+    assert strip_leading("通报大志投资集团有限公司", loose=False) == 2
+    assert strip_leading("遭受了成都市鑫源锦汇投资管理限公司", loose=False) == 3
+    assert strip_leading("的上海盐商金融信息服务有限公司", loose=True) == 1
+    assert strip_leading("的士公司", loose=False) == 0  # 的士 sticks together: no strip
+
+
 def test_a_name_is_not_stripped_to_less_than_two_characters() -> None:
     assert strip_leading("公司甲", loose=False) == 0
     assert strip_leading("此次", loose=False) == 0

@@ -6,6 +6,7 @@ import numpy as np
 
 from smokewatch.text.models.tuning import (
     FOLDS,
+    objective_parts,
     text_folds,
     text_objective,
     text_targets,
@@ -20,6 +21,11 @@ def test_a_text_carrying_two_labels_is_right_with_either() -> None:
     targets = text_targets([["涉嫌非法集资", "涉嫌违法"]], _LABELS, _GROUP)
     assert text_objective(targets, np.asarray([1])) == 1.0
     assert text_objective(targets, np.asarray([2])) == 1.0 / 3  # accuracy only; both F1 are 0
+    assert objective_parts(targets, np.asarray([2])) == {
+        "accuracy": 1.0,
+        "group_f1": 0.0,
+        "focus_f1": 0.0,
+    }
 
 
 def test_offsets_undo_a_bias_against_a_class_and_never_lower_the_objective() -> None:

@@ -4,8 +4,10 @@ The rankers score spans, and near misses of three kinds survive them (round 3 co
 nested spans among 2,077 validation texts; these rules reach the few that are boundary slips,
 see contrib/experiments/text_models.md, round 4):
 
-* a span that starts with a function word glued to the name — ``此次链家``, ``以下飞马国际``,
-  ``公司雷格特``: the word is stripped when what is left is still a span of two or more
+* a span that starts with a function word, a court role or a report verb glued to the name —
+  ``此次链家``, ``以下飞马国际``, ``公司雷格特``, ``被告单位山东源大工贸有限公司``,
+  ``通报大志投资集团有限公司``, ``的上海盐商金融信息服务有限公司`` (round 5): the word is
+  stripped when what is left is still a span of two or more
   characters (single-character words such as 该, 其, 而 only when they stick loosely to the
   next character, by the :class:`~smokewatch.text.models.cohesion.Cohesion` table — 并购 and
   其乐 keep their first character);
@@ -68,9 +70,23 @@ LEADING_WORDS = (
     "对于",
     "关于",
     "针对",
+    # round 5, from the out-of-fold picks of the training part: verbs and roles before a name
+    "被告单位",
+    "被上诉人",
+    "上诉人",
+    "被告",
+    "原告",
+    "通报",
+    "通过",
+    "有关",
+    "遭受了",
+    "我市",
+    "本市",
+    "增资",
+    "发现",
 )
 """Words that open a clause, never a name: stripped from the front of a chosen span."""
-LEADING_CHARS = "该其而但并且又还则即就也"
+LEADING_CHARS = "该其而但并且又还则即就也的对向与从在将把被由"
 """Single characters stripped only when they stick loosely to the next one (cohesion)."""
 LOOSE_LEVEL = 2
 """Cohesion level (see :data:`~smokewatch.text.models.cohesion.LEVELS`) at or below which a

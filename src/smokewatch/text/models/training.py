@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,17 +43,8 @@ from smokewatch.text.models.metrics import (
     grouped_split,
     top_confusions,
 )
+from smokewatch.text.models.news_metrics import ILLEGAL_FINANCE, news_metrics
 
-ILLEGAL_FINANCE = (
-    "涉嫌非法集资",
-    "涉嫌传销",
-    "涉嫌欺诈",
-    "提现困难",
-    "失联跑路",
-    "歇业停业",
-    "投诉维权",
-)
-"""FinESE event types that signal illegal finance (the group of the group metric)."""
 LOAN_FRAUD = "贷款、代办信用卡类"
 _LIBRARIES = ("numpy", "scipy", "scikit-learn", "pyahocorasick", "smokewatch")
 _FOLDS = 5
@@ -234,75 +225,6 @@ def _compact(model: LinearModel) -> LinearModel:
     return LinearModel(model.weights.astype(np.float32), model.bias)
 
 
-def _news_metrics(
-    model: news.NewsEventModel, rows: Sequence[tuple[str, str, str, str | None]]
-) -> dict[str, Any]:
-    by_text: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for _, text, label, subject in rows:
-        by_text[text].append((label, subject))
-    texts = list(by_text)
-    predictions = model.predict(texts)
-    labels = list(model.labels)
-    # per text: right if the text carries the predicted label (a text can carry several)
-    gold_text, pred_text = [], []
-    subject_hits, subject_total = 0, 0
-    for text, p in zip(texts, predictions, strict=True):
-        carried = [label for label, _ in by_text[text]]
-        gold_text.append(
-            p.category if p.category in carried else Counter(carried).most_common(1)[0][0]
-        )
-        pred_text.append(p.category)
-        golds = {s for _, s in by_text[text] if s and s in text}
-        if golds:
-            subject_total += 1
-            subject_hits += p.subject in golds
-    # per row, as the data is laid out: one prediction per text, compared with every row
-    by_prediction = dict(zip(texts, predictions, strict=True))
-    gold_rows = [label for _, _, label, _ in rows]
-    pred_rows = [by_prediction[text].category for _, text, _, _ in rows]
-    with_subject = [(t, s, label) for _, t, label, s in rows if s and s in t]
-    given = model.predict_for_subjects(
-        [t for t, _, _ in with_subject], [s for _, s, _ in with_subject]
-    )
-    none_rows = [label for _, _, label, s in rows if not s]
-    oracle = [Counter(label for label, _ in by_text[t]).most_common(1)[0][0] for _, t, _, _ in rows]
-    return {
-        "per_text": {
-            "protocol": "one prediction per distinct text; right if the text carries that label",
-            "texts": len(texts),
-            **classification_report(gold_text, pred_text, labels),
-            "illegal_finance_group": group_f1(gold_text, pred_text, ILLEGAL_FINANCE),
-            "confusions": top_confusions(gold_text, pred_text),
-        },
-        "per_row": {
-            "protocol": "one prediction per text, compared with every labelled row of it",
-            "rows": len(rows),
-            **classification_report(gold_rows, pred_rows, labels),
-            "illegal_finance_group": group_f1(gold_rows, pred_rows, ILLEGAL_FINANCE),
-            "confusions": top_confusions(gold_rows, pred_rows),
-            "ceiling_best_single_label_per_text": {
-                "涉嫌非法集资_f1": classification_report(gold_rows, oracle, labels)["per_class"][
-                    "涉嫌非法集资"
-                ]["f1"]
-                if "涉嫌非法集资" in labels
-                else None,
-                "illegal_finance_group": group_f1(gold_rows, oracle, ILLEGAL_FINANCE),
-            },
-        },
-        "subject_given": {
-            "protocol": "event for the gold subject of every row that has one (其他 rows excluded)",
-            "rows": len(with_subject),
-            "excluded_rows_without_subject": len(none_rows),
-            **classification_report([label for _, _, label in with_subject], given, labels),
-        },
-        "subject": {
-            "protocol": "texts with a gold subject: predicted subject equals one of them",
-            "texts": subject_total,
-            "exact_match": round(subject_hits / subject_total, 4) if subject_total else 0.0,
-        },
-    }
-
-
 def _fit_event_model(
     folded_train: Sequence[str],
     train: Sequence[tuple[str, str, str, str | None]],
@@ -312,7 +234,7 @@ def _fit_event_model(
     *,
     seed: int,
     progress: Progress,
-) -> tuple[tuning.EventFit, np.ndarray]:
+) -> tuple[tuning.EventFit, np.ndarray, dict[str, dict[str, float]]]:
     """The event model on every training row and its per-class offsets (see :mod:`tuning`)."""
     alphabet, trig, rankers = parts
     # the subject the rankers pick in every distinct training text
@@ -354,9 +276,14 @@ def _fit_event_model(
         fold=tuning.text_folds(folded_train, [r[2] for r in train], seed=seed),
         n_classes=len(labels),
     )
-    offsets = tuning.tune_offsets(oof, tuning.text_targets(carried, labels, ILLEGAL_FINANCE))
+    targets_of_texts = tuning.text_targets(carried, labels, ILLEGAL_FINANCE)
+    offsets = tuning.tune_offsets(oof, targets_of_texts)
     progress.advance(tuning.FOLDS)
-    return fitted, offsets
+    inner = {
+        name: {k: round(v, 4) for k, v in tuning.objective_parts(targets_of_texts, p).items()}
+        for name, p in (("raw", oof.argmax(axis=1)), ("tuned", (oof + offsets).argmax(axis=1)))
+    }
+    return fitted, offsets, inner
 
 
 def train_news_events(
@@ -396,7 +323,7 @@ def train_news_events(
         cohesion=cohesion,
     )
     progress.start("event model", 2 + tuning.FOLDS)
-    fitted, offsets = _fit_event_model(
+    fitted, offsets, inner = _fit_event_model(
         folded_train,
         train,
         list(by_text),
@@ -417,7 +344,7 @@ def train_news_events(
         triggers=trig,
         offsets=offsets,
     )
-    metrics = _news_metrics(model, valid) if valid else {}
+    metrics = news_metrics(model, valid) if valid else {}
     progress.advance()
     progress.finish()
     seconds = round(time.perf_counter() - began, 1)
@@ -435,6 +362,7 @@ def train_news_events(
         "inside the training part (per-text objective: mean of 涉嫌非法集资 F1, group F1, "
         "accuracy)",
         "offsets": {label: float(o) for label, o in zip(labels, offsets, strict=True) if o},
+        "out_of_fold": inner,
     }
     spec = {**news.SPEC, "names": news.FEATURE_NAMES}
     manifest = Manifest(

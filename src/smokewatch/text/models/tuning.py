@@ -100,16 +100,22 @@ def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
     return 2.0 * tp / denominator if denominator else 0.0
 
 
-def text_objective(targets: TextTargets, predicted: np.ndarray) -> float:
-    """Mean of per-text 涉嫌非法集资 F1, group F1 and accuracy of predicted label columns."""
+def objective_parts(targets: TextTargets, predicted: np.ndarray) -> dict[str, float]:
+    """Per-text accuracy, group F1 and 涉嫌非法集资 F1 of predicted label columns."""
     n = len(predicted)
     right = targets.carried[np.arange(n), predicted]
     gold = np.where(right, predicted, targets.majority)
-    parts = [float(right.mean()) if n else 0.0]
-    parts.append(_f1(targets.group[gold], targets.group[predicted]))
+    parts = {"accuracy": float(right.mean()) if n else 0.0}
+    parts["group_f1"] = _f1(targets.group[gold], targets.group[predicted])
     if targets.focus >= 0:
-        parts.append(_f1(gold == targets.focus, predicted == targets.focus))
-    return sum(parts) / len(parts)
+        parts["focus_f1"] = _f1(gold == targets.focus, predicted == targets.focus)
+    return parts
+
+
+def text_objective(targets: TextTargets, predicted: np.ndarray) -> float:
+    """Mean of per-text 涉嫌非法集资 F1, group F1 and accuracy of predicted label columns."""
+    parts = objective_parts(targets, predicted)
+    return sum(parts.values()) / len(parts)
 
 
 def tune_offsets(scores: np.ndarray, targets: TextTargets, *, rounds: int = 2) -> np.ndarray:
@@ -189,6 +195,7 @@ __all__ = [
     "EventFit",
     "TextTargets",
     "fit_events",
+    "objective_parts",
     "out_of_fold_scores",
     "text_folds",
     "text_objective",
