@@ -1,0 +1,176 @@
+"""Decide the layering-chain features of the transfer-risk model on a labelled AMLSim folder.
+
+Same temporal 60/20/20 protocol as ``tx train`` (``smokewatch.score.ml.transfers.task``),
+for three feature sets over the same rows:
+
+- ``base``: the shipped features;
+- ``chains``: plus the layering-chain counts (``chain_next``, ``chain_prev``,
+  ``chain_next2``, ``chain_prev2``);
+- ``shares``: plus the hub-normalised chain shares — of the payee's payments in the chain
+  days after, the share that are one-offs (``chain_next / chain_next_all``); of the payer's
+  receipts in the chain days before, the share that are one-offs
+  (``chain_prev / chain_prev_all``); of the one-offs passed on, the share passed on again
+  (``chain_next2 / chain_next``).
+
+Each is flagged on the test part at thresholds chosen on the validation part by rules fixed
+*before* looking at test numbers:
+
+- ``max``: the score of maximum validation F1 (what ``tx train`` ships);
+- ``tol01`` / ``tol02``: the highest score whose validation F1 is within 0.01 / 0.02 of that
+  maximum (fewer flags for nearly the same validation quality).
+
+The feature matrix is cached (``--cache``, ``.npz``), so the graph features are computed once.
+
+    python contrib/bench/tx_chains.py --data ../shared/data/amlsim/ews62k \
+        --cache /tmp/tx-ews62k.npz --out /tmp/tx-chains-ews62k.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.compute as pc
+
+from smokewatch.engine.connect import connect
+from smokewatch.graph.transfers import GraphWindows
+from smokewatch.score.ml.features import compute_features, feature_matrix
+from smokewatch.score.ml.lgbm import margins, train_booster
+from smokewatch.score.ml.metrics import binary_metrics
+from smokewatch.score.ml.transfers import data, task
+from smokewatch.score.ml.transfers.features import TRANSFER_FEATURES
+from smokewatch.settings import EngineSettings
+
+CHAIN_COUNTS = ("chain_next", "chain_prev", "chain_next2", "chain_prev2")
+CHAIN_TOTALS = ("chain_next_all", "chain_prev_all")
+SHARES = ("chain_next_share", "chain_prev_share", "chain_next2_share")
+TOLERANCES = {"max": 0.0, "tol01": 0.01, "tol02": 0.02}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def featurise(folder: Path, cache: Path) -> dict[str, np.ndarray]:
+    """Base matrix (cross-bank masked as in training), chain columns, labels; cached."""
+    if cache.is_file():
+        log(f"cached features {cache}")
+        with np.load(cache, allow_pickle=True) as stored:
+            return {k: stored[k] for k in stored.files}
+    transfers = data.read_transfers(folder / data.TRANSACTIONS)
+    banks = data.read_banks(folder / data.ACCOUNTS)
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = connect(f"duckdb:///{scratch}/x.duckdb", EngineSettings())
+        try:
+            base = data.featurise(engine, transfers, banks, GraphWindows(), chains=True)
+            log("graph features staged; computing the model features")
+            frame = compute_features(engine, TRANSFER_FEATURES, {"transfer": base})
+            chains = engine.to_arrow(
+                base.select("tran_id", *CHAIN_COUNTS, *CHAIN_TOTALS).order_by("tran_id")
+            )
+        finally:
+            engine.close()
+    ids = frame.column("tran_id")
+    order = pc.index_in(ids, value_set=chains.column("tran_id"))
+    columns = {c: np.asarray(chains.column(c).take(order).to_numpy(), dtype=np.float64)
+               for c in (*CHAIN_COUNTS, *CHAIN_TOTALS)}  # fmt: skip
+    y, kinds = data.read_labels(folder, ids)
+    x = task._mask_cross_bank(feature_matrix(frame, TRANSFER_FEATURES), task.SEED)
+    out = {"x": x, "y": y, "kinds": kinds.astype(str), **columns}
+    np.savez(cache, **out)
+    log(f"features cached in {cache}")
+    return out
+
+
+def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def matrices(cols: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, list[str]]]:
+    names = list(TRANSFER_FEATURES.names)
+    counts = np.column_stack([cols[c] for c in CHAIN_COUNTS])
+    shares = np.column_stack([
+        _share(cols["chain_next"], cols["chain_next_all"]),
+        _share(cols["chain_prev"], cols["chain_prev_all"]),
+        _share(cols["chain_next2"], cols["chain_next"]),
+    ])  # fmt: skip
+    x = cols["x"]
+    return {
+        "shares": (np.hstack([x, counts, shares]), [*names, *CHAIN_COUNTS, *SHARES]),
+        "base": (x, names),
+        "chains": (np.hstack([x, counts]), [*names, *CHAIN_COUNTS]),
+    }
+
+
+def tolerant_threshold(y: np.ndarray, score: np.ndarray, tolerance: float) -> tuple[float, float]:
+    """Highest score whose F1 (flag ``score ≥ it``) is within ``tolerance`` of the maximum."""
+    labels = np.asarray(y).astype(bool)
+    order = np.argsort(-score, kind="stable")
+    ranked = score[order]
+    hits = np.cumsum(labels[order])
+    last = np.r_[np.flatnonzero(np.diff(ranked) != 0), len(score) - 1]
+    f1 = 2 * hits[last] / (last + 1 + labels.sum())
+    ok = np.flatnonzero(f1 >= f1.max() - tolerance - 1e-12)
+    first = int(ok[0])  # highest score: cuts are in descending score order
+    return float(ranked[last[first]]), float(f1[first])
+
+
+def evaluate(x: np.ndarray, names: list[str], y: np.ndarray, kinds: np.ndarray) -> dict[str, Any]:
+    rows = len(y)
+    a, b = int(rows * task.SPLIT[0]), int(rows * task.SPLIT[1])
+    started = time.perf_counter()
+    booster = train_booster(
+        x[:a], y[:a], names=names, params=task.PARAMS, rounds=task.ROUNDS, seed=task.SEED
+    )
+    valid, test = margins(booster, x[a:b]), margins(booster, x[b:])
+    result: dict[str, Any] = {"fit_seconds": round(time.perf_counter() - started, 1)}
+    for rule, tolerance in TOLERANCES.items():
+        threshold, f1_valid = tolerant_threshold(y[a:b], valid, tolerance)
+        flag = test >= threshold
+        result[rule] = {
+            "threshold_margin": round(threshold, 4),
+            "validation_f1": round(f1_valid, 4),
+            "validation": binary_metrics(y[a:b], valid, threshold),
+            "test": binary_metrics(y[b:], test, threshold),
+            "recall_by_typology": task._recall_by_typology(flag, y[b:], kinds[b:]),
+        }
+    importance = booster.feature_importance(importance_type="gain")
+    result["gain_share"] = {
+        n: round(float(g / importance.sum()), 4)
+        for n, g in zip(names, importance, strict=True)
+        if n.startswith("chain")
+    }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--only", nargs="*", default=None, help="feature sets to evaluate")
+    args = parser.parse_args()
+    cols = featurise(args.data, args.cache)
+    y, kinds = cols["y"], cols["kinds"].astype(object)
+    results: dict[str, Any] = {"data": str(args.data), "rows": len(y), "positives": int(y.sum())}
+    for name, (x, names) in matrices(cols).items():
+        if args.only and name not in args.only:
+            continue
+        log(f"evaluating {name} ({x.shape[1]} features)")
+        results[name] = evaluate(x, names, y, kinds)
+        for rule in TOLERANCES:
+            r = results[name][rule]
+            log(f"  {name} {rule}: test {r['test']} random {r['recall_by_typology'].get('random')}")
+        args.out.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    log(f"done: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
