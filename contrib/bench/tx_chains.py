@@ -10,7 +10,12 @@ for three feature sets over the same rows:
   days after, the share that are one-offs (``chain_next / chain_next_all``); of the payer's
   receipts in the chain days before, the share that are one-offs
   (``chain_prev / chain_prev_all``); of the one-offs passed on, the share passed on again
-  (``chain_next2 / chain_next``).
+  (``chain_next2 / chain_next``);
+- ``lengths``: ``shares`` plus the longest runs of one-off hops (``chain_fwd``, ``chain_bwd``);
+- ``offchain``: ``shares`` plus the account rhythm and off-rhythm relay hops
+  (``o_out_rhythm``, ``b_in_rhythm``, ``off_next``, ``off_prev``:
+  :mod:`smokewatch.graph.transfer_rhythm`); ``base_offchain``, ``shares_rhythm`` and
+  ``base_rhythm`` are the obvious subsets.
 
 Each is flagged on the test part at thresholds chosen on the validation part by rules fixed
 *before* looking at test numbers:
@@ -52,6 +57,7 @@ CHAIN_TOTALS = ("chain_next_all", "chain_prev_all")
 LENGTHS = ("chain_fwd", "chain_bwd")
 RHYTHM = ("o_out_rhythm", "b_in_rhythm")
 OFF_CHAIN = ("off_next", "off_prev")
+EXTRA = (*CHAIN_COUNTS, *CHAIN_TOTALS, *RHYTHM, *OFF_CHAIN)
 SHARES = ("chain_next_share", "chain_prev_share", "chain_next2_share")
 TOLERANCES = {"max": 0.0, "tol01": 0.01, "tol02": 0.02}
 
@@ -78,18 +84,16 @@ def featurise(folder: Path, cache: Path) -> dict[str, np.ndarray]:
             base = data.featurise(engine, transfers, banks, GraphWindows(), chains=True)
             log("graph features staged; computing the model features")
             frame = compute_features(engine, TRANSFER_FEATURES, {"transfer": base})
-            chains = engine.to_arrow(
-                base.select("tran_id", *CHAIN_COUNTS, *CHAIN_TOTALS, *LENGTHS).order_by("tran_id")
-            )
+            chains = engine.to_arrow(base.select("tran_id", *EXTRA).order_by("tran_id"))
         finally:
             engine.close()
     ids = frame.column("tran_id")
     order = pc.index_in(ids, value_set=chains.column("tran_id"))
     columns = {c: np.asarray(chains.column(c).take(order).to_numpy(), dtype=np.float64)
-               for c in (*CHAIN_COUNTS, *CHAIN_TOTALS, *LENGTHS)}  # fmt: skip
+               for c in EXTRA if c not in LENGTHS}  # fmt: skip
     y, kinds = data.read_labels(folder, ids)
     x = task._mask_cross_bank(feature_matrix(frame, TRANSFER_FEATURES), task.SEED)
-    out = {"x": x, "y": y, "kinds": kinds.astype(str), **columns}
+    out = {"x": x, "y": y, "kinds": kinds.astype(str), **columns, **chain_lengths_only(folder)}
     np.savez(cache, **out)
     log(f"features cached in {cache}")
     return out
