@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from smokewatch.graph.transfer_rhythm import rhythm_features
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
@@ -247,7 +249,7 @@ def relay_counts(paths: ir.Table) -> tuple[ir.Table, ir.Table, ir.Table]:
     return direct, first_leg, second_leg
 
 
-def _chain_step(
+def chain_step(
     t: ir.Table, out_flag: ir.Value, in_flag: ir.Value, days: int, names: tuple[str, str]
 ) -> tuple[ir.Table, ir.Table]:
     """Per transfer: the payee's flagged payments after it, the payer's flagged receipts before.
@@ -294,7 +296,10 @@ def layering_chains(
       itself just received a one-off (a second hop back);
     - ``chain_next_all`` and ``chain_prev_all``: all payments of the payee in those days
       after, all receipts of the payer in those days before — the denominators that tell a
-      hub's routine one-off business from an account that mostly passes money to strangers.
+      hub's routine one-off business from an account that mostly passes money to strangers;
+    - ``o_out_rhythm``, ``b_in_rhythm``, ``off_next``, ``off_prev``: the transfer against the
+      accounts' own schedules and the one-off hops paid off their payer's schedule around it
+      (:func:`~smokewatch.graph.transfer_rhythm.rhythm_features`).
 
     A random walk of money along accounts' ordinary counterparties looks like ordinary traffic
     transfer by transfer; as a chain of one-off hops days apart it does not.
@@ -308,7 +313,7 @@ def layering_chains(
     )
     flagged = stage("tx_one_off", flagged)
     first = ("chain_next", "chain_prev")
-    nxt, prev = _chain_step(flagged, flagged.one_off, flagged.one_off, windows.chain, first)
+    nxt, prev = chain_step(flagged, flagged.one_off, flagged.one_off, windows.chain, first)
     hop = flagged.join(nxt, "tran_id").join(prev, "tran_id")
     hop = stage(
         "tx_chain_hops",
@@ -317,13 +322,72 @@ def layering_chains(
     onward = hop.one_off & (hop.chain_next > 0)
     backward = hop.one_off & (hop.chain_prev > 0)
     second = ("chain_next2", "chain_prev2")
-    nxt2, prev2 = _chain_step(hop, onward, backward, windows.chain, second)
+    nxt2, prev2 = chain_step(hop, onward, backward, windows.chain, second)
     every = ibis.literal(True)
     totals = ("chain_next_all", "chain_prev_all")
-    nxt_all, prev_all = _chain_step(flagged, every, every, windows.chain, totals)
+    nxt_all, prev_all = chain_step(flagged, every, every, windows.chain, totals)
+    rhythm = stage("tx_rhythm", rhythm_features(t, flagged, windows.chain, stage))
     out = hop.join(nxt2, "tran_id").join(prev2, "tran_id")
-    out = out.join(nxt_all, "tran_id").join(prev_all, "tran_id")
-    return out.select("tran_id", *first, *second, *totals)
+    out = out.join(nxt_all, "tran_id").join(prev_all, "tran_id").join(rhythm, "tran_id")
+    return out.select("tran_id", *first, *second, *totals, *RHYTHM_COLUMNS)
+
+
+RHYTHM_COLUMNS = ("o_out_rhythm", "b_in_rhythm", "off_next", "off_prev")
+"""Columns of :func:`~smokewatch.graph.transfer_rhythm.rhythm_features` in the chain block."""
+
+
+CHAIN_HOPS = 6
+""":func:`chain_lengths` follows chains this many hops each way (longer ones count as this)."""
+
+
+def chain_lengths(flagged: ir.Table, days: int, stage: Stage, hops: int = CHAIN_HOPS) -> ir.Table:
+    """The longest run of one-off hops, each within ``days`` days of the last, around a transfer.
+
+    ``flagged`` has ``tran_id, orig, bene, day, one_off``. One row per ``tran_id`` with
+
+    - ``chain_fwd``: hops after it — the payee makes a one-off payment within ``days`` days,
+      whose payee makes another within ``days`` days of that one, and so on (up to ``hops``);
+    - ``chain_bwd``: the same upstream — the payer's one-off receipt in the ``days`` days
+      before, that receipt's payer's one-off receipt before it, and so on.
+
+    Money walked from stranger to stranger day after day (AMLSim's ``random`` typology, 多层
+    过桥) makes long runs; an account's routine one-off payments rarely line up into them.
+    Computed by ``hops`` rounds of a ``RANGE`` window maximum over account-days, so memory
+    stays in the engine; the path is followed through one-off transfers only.
+    """
+    ibis = _ibis()
+    zero = ibis.literal(0, "int64")
+    none = ibis.null("int64")
+    after = ibis.window(group_by="acct", order_by="day", range=(1, days))
+    before = ibis.window(group_by="acct", order_by="day", range=(-days, -1))
+    state = stage(
+        "tx_chain_len_0",
+        flagged.select("tran_id", "orig", "bene", "day", "one_off", f=zero, b=zero),
+    )
+    for round_ in range(1, hops + 1):
+        rows = state.select(
+            acct=state.orig, day=state.day, nf=ibis.ifelse(state.one_off, state.f + 1, none),
+            nb=none,
+        ).union(
+            state.select(
+                acct=state.bene, day=state.day, nf=none,
+                nb=ibis.ifelse(state.one_off, state.b + 1, none),
+            )
+        )  # fmt: skip
+        per_day = rows.group_by(["acct", "day"]).aggregate(nf=rows.nf.max(), nb=rows.nb.max())
+        best = per_day.select(
+            "acct",
+            "day",
+            f=per_day.nf.max().over(after).fill_null(zero),
+            b=per_day.nb.max().over(before).fill_null(zero),
+        )
+        fwd = best.select(f_acct=best.acct, f_day=best.day, f_new=best.f)
+        bwd = best.select(b_acct=best.acct, b_day=best.day, b_new=best.b)
+        nxt = state.join(fwd, [state.bene == fwd.f_acct, state.day == fwd.f_day])
+        nxt = nxt.join(bwd, [nxt.orig == bwd.b_acct, nxt.day == bwd.b_day])
+        nxt = nxt.select("tran_id", "orig", "bene", "day", "one_off", f="f_new", b="b_new")
+        state = stage(f"tx_chain_len_{round_ % 2}", nxt)
+    return state.select("tran_id", chain_fwd=state.f, chain_bwd=state.b)
 
 
 def _prefixed(table: ir.Table, prefix: str, key: str = "acct") -> ir.Table:
@@ -375,7 +439,8 @@ def transfer_graph_features(
       ``b_same_amount`` (payee's receipts of exactly this amount);
     - scatter-gather: ``sg_relays``, ``sg_first_leg``, ``sg_second_leg`` (0 when none);
     - with ``chains``: layering chains ``chain_next``, ``chain_prev``, ``chain_next2``,
-      ``chain_prev2``, ``chain_next_all``, ``chain_prev_all`` (:func:`layering_chains`). Off
+      ``chain_prev2``, ``chain_next_all``, ``chain_prev_all`` and the rhythm columns
+      ``o_out_rhythm``, ``b_in_rhythm``, ``off_next``, ``off_prev`` (:func:`layering_chains`). Off
       by default: measured on ews62k and not in the shipped model (docs/transfers-model.md).
     """
     ibis = _ibis()
@@ -421,11 +486,15 @@ def transfer_graph_features(
 
 
 __all__ = [
+    "CHAIN_HOPS",
+    "RHYTHM_COLUMNS",
     "TRANSFER_COLUMNS",
     "WINDOW_SUMS",
     "GraphWindows",
     "account_days",
     "accounts",
+    "chain_lengths",
+    "chain_step",
     "layering_chains",
     "pairs",
     "relay_counts",

@@ -164,8 +164,13 @@ def featurise(
     transfers: pa.Table,
     banks: pa.Table | None,
     windows: GraphWindows,
+    *,
+    chains: bool = False,
 ) -> ir.Table:
     """Register the transfers and return the base view of the features, one row per transfer.
+
+    ``chains`` adds the layering-chain counts (:func:`~smokewatch.graph.transfers.
+    layering_chains`) for experiments; the shipped model does not read them.
 
     Intermediate graph tables are materialised inside the engine (DuckDB tables, or Parquet
     in Spark's scratch folder), so memory stays bounded by the engine, not by Python.
@@ -178,7 +183,7 @@ def featurise(
         engine.replace_tables({name: expr})
         return engine.table(name)
 
-    base = transfer_graph_features(view, windows, stage=stage)
+    base = transfer_graph_features(view, windows, stage=stage, chains=chains)
     if banks is None:
         base = base.mutate(cross_bank=ibis.null("int64"))
     else:
