@@ -3,8 +3,10 @@ from __future__ import annotations
 import re
 
 from smokewatch.demo.pools import load_pools
-from smokewatch.model.divisions import load_divisions
+from smokewatch.model._yaml import load_yaml_resource, package_dir
+from smokewatch.model.divisions import Level, load_divisions
 from smokewatch.model.vocab import get_vocabulary
+from smokewatch.text.address import short_form
 from tests.demo.oracle import scope_activities
 
 
@@ -16,6 +18,22 @@ def test_trade_names_are_unique_and_hundreds_strong() -> None:
 def test_trade_names_carry_no_restricted_word() -> None:
     pools = load_pools()
     assert [n for n in pools.trade_names if any(w in n for w in pools.restricted_words)] == []
+
+
+def test_no_combined_trade_name_spells_a_county_or_higher_division() -> None:
+    """安 + 阳 would read 安阳, a city: the registry refuses such a 字号 and so does the pool."""
+    raw = load_yaml_resource(package_dir("smokewatch.demo", "data") / "names.yml")
+    listed = set(raw["trade_names"])
+    places = {
+        name
+        for division in load_divisions()
+        if division.level is not Level.TOWNSHIP
+        for name in (division.name, short_form(division.name, division.level))
+        if name is not None
+    }
+    combined = [n for n in load_pools().trade_names if n not in listed]
+    assert "安阳" in places and len(combined) > 1000
+    assert [n for n in combined if n in places] == []
 
 
 def test_about_twenty_industries_each_with_a_gb4754_code() -> None:

@@ -60,3 +60,20 @@ def test_an_event_about_a_platform_names_its_operator() -> None:
 def test_an_event_about_a_company_has_no_operator() -> None:
     analysis = find_events("警方对芜湖鑫源财富管理有限公司涉嫌非法吸收公众存款案立案侦查")
     assert analysis.subject is not None and analysis.operator is None
+
+
+def test_a_lone_role_word_names_the_operator_of_the_only_brand() -> None:
+    text = "“盛隆宝”从3月开始就无法提现，运营方芜湖盛隆信息科技有限公司人去楼空"
+    assert _operators(text) == {"盛隆宝": "芜湖盛隆信息科技有限公司"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“盛隆宝”和“恒泰贷”都已停业，运营方芜湖盛隆信息科技有限公司人去楼空",
+        "运营方芜湖盛隆信息科技有限公司人去楼空",
+        "“盛隆宝”停业后，芜湖盛隆信息科技有限公司人去楼空",
+    ],
+)
+def test_a_lone_role_word_links_nothing_unless_the_text_names_one_brand(text: str) -> None:
+    assert _operators(text) == {}

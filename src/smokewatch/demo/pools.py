@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from smokewatch.errors import ConfigError, Location, Problem
 from smokewatch.model._yaml import load_yaml_resource, package_dir
 from smokewatch.model.divisions import Level, load_divisions
+from smokewatch.text.address import short_form
 
 _PACKAGE = "smokewatch.demo"
 _T = TypeVar("_T")
@@ -174,9 +175,28 @@ def _weights(values: Mapping[Any, Any]) -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items()}
 
 
+def _place_names() -> frozenset[str]:
+    """Names of the divisions above the township level, full and short (芜湖市, 芜湖)."""
+    places: set[str] = set()
+    for division in load_divisions():
+        if division.level is not Level.TOWNSHIP:
+            places.add(division.name)
+            short = short_form(division.name, division.level)
+            if short is not None:
+                places.add(short)
+    return frozenset(places)
+
+
 def _trade_names(raw: Mapping[str, Any], banned: Sequence[str]) -> tuple[str, ...]:
+    """The listed trade names and the first × second combinations, as the registry allows them.
+
+    A 字号 may not be the name of a county-level or higher division unless the words mean
+    something else too (企业名称登记管理规定): the listed names are chosen for that other
+    meaning (东方, 振兴), but a combination that happens to spell a place (安 + 阳 = 安阳) is
+    left out. So are names holding a restricted word.
+    """
     names = list(dict.fromkeys(_strs(raw["trade_names"])))
-    seen = set(names)
+    seen = set(names) | _place_names()
     for first in _strs(raw["trade_name_first"]):
         for second in _strs(raw["trade_name_second"]):
             combo = first + second

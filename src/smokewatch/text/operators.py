@@ -10,7 +10,9 @@ company behind it. Reports say who that is in a few fixed ways, and only those a
 
 A brand is a platform mention or any quoted name; the company is an organisation mention
 (:func:`~smokewatch.text.mentions.find_mentions`). Nothing is guessed from proximity alone: a
-brand and a company side by side without a role word are not linked.
+brand and a company side by side without a role word are not linked. A role word standing
+alone in front of a company (……运营方芜湖盛隆…有限公司人去楼空) names the operator of the
+text's brand only when the text names exactly one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _OPEN = r"[“「『《【\"]?"
 _DESCRIPTOR = r"(?:平台|APP|App|app|网站|小程序|公众号)?"
 _ROLE_BETWEEN = re.compile(rf"{_CLOSE}{_DESCRIPTOR}(?:的)?[（(]?{_ROLE}(?:为|是)?[:：]?\s*")
 """What stands between a brand and the company named after it."""
+_ROLE_BEFORE = re.compile(rf"{_ROLE}(?:为|是)?[:：]?\s*$")
+"""A role word right in front of a company, with no brand before it (see :func:`_lone_role`)."""
 _RUNS_BETWEEN = re.compile(rf"(?:旗下的?|(?:运营|开发|推出|打造|经营)的){_DESCRIPTOR}{_OPEN}")
 """What stands between a company and the brand named after it."""
 _QUOTED = re.compile(
@@ -72,7 +76,8 @@ def find_operators(text: str, mentions: Iterable[Mention]) -> dict[str, Mention]
     mentions = list(mentions)
     companies = [m for m in mentions if m.kind is MentionKind.ORGANISATION]
     operators: dict[str, Mention] = {}
-    for brand in brands(text, mentions):
+    named = brands(text, mentions)
+    for brand in named:
         for company in companies:
             if brand.end <= company.start <= brand.end + _REACH:
                 linked = _ROLE_BETWEEN.fullmatch(text, brand.end, company.start) is not None
@@ -82,7 +87,25 @@ def find_operators(text: str, mentions: Iterable[Mention]) -> dict[str, Mention]
                 continue
             if linked:
                 operators.setdefault(brand.name, company)
-    return operators
+    return operators | _lone_role(text, named, companies, operators)
+
+
+def _lone_role(
+    text: str, named: list[Brand], companies: list[Mention], linked: dict[str, Mention]
+) -> dict[str, Mention]:
+    """The text's only brand and the company a role word names away from it, if unlinked.
+
+    “盛隆宝”从三月开始就提现困难……运营方芜湖盛隆…有限公司人去楼空: the role word stands
+    alone, and with one brand in the text there is no doubt whose operator it names. With two
+    brands or none, nothing is linked.
+    """
+    names = {brand.name for brand in named}
+    if len(names) != 1 or linked:
+        return {}
+    for company in companies:
+        if _ROLE_BEFORE.search(text, max(0, company.start - _REACH), company.start):
+            return {names.pop(): company}
+    return {}
 
 
 __all__ = ["Brand", "brands", "find_operators"]
