@@ -86,17 +86,24 @@ def pair_isolation(t: ir.Table) -> ir.Table:
 
 
 def neighbour_step(
-    t: ir.Table, out_flag: ir.Value, in_flag: ir.Value, days: int, nearest: int | None, prefix: str
+    t: ir.Table,
+    flags: tuple[ir.Value, ir.Value],
+    days: int,
+    *,
+    nearest: int | None,
+    prefix: str,
 ) -> tuple[ir.Table, ir.Table]:
     """Per transfer: the payee's flagged payments after it, the payer's flagged receipts before.
 
-    ``t`` has ``tran_id, orig, bene, day``; ``out_flag``/``in_flag`` are boolean columns of it
-    (which payments/receipts count). Counts look ``days`` days away (the transfer's own day
-    excluded). With ``nearest``, also the days to the closest flagged one up to ``nearest``
-    days away (empty when none). Returns ``(next, prev)`` keyed by ``tran_id``, with the
-    columns ``{prefix}_next[, {prefix}_next_days]`` and ``{prefix}_prev[, {prefix}_prev_days]``.
+    ``t`` has ``tran_id, orig, bene, day``; ``flags`` are two boolean columns of it: which
+    payments (out of the payee) and which receipts (into the payer) count. Counts look
+    ``days`` days away (the transfer's own day excluded). With ``nearest``, also the days to
+    the closest flagged one up to ``nearest`` days away (empty when none). Returns
+    ``(next, prev)`` keyed by ``tran_id``, with the columns ``{prefix}_next`` (and
+    ``{prefix}_next_days``) and ``{prefix}_prev`` (and ``{prefix}_prev_days``).
     """
     ibis = _ibis()
+    out_flag, in_flag = flags
     zero = ibis.literal(0, "int64")
     day = t.day.cast("int64")
     rows = t.select(acct=t.orig, day=day, f_out=out_flag.cast("int64"), f_in=zero).union(
@@ -154,7 +161,9 @@ def walk_features(
         "tran_id", "orig", "bene", "day", one_off=ibis._.one_off.fill_null(zero) > 0
     )
     flagged = stage("tx_walk_one_off", flagged)
-    nxt, prev = neighbour_step(flagged, flagged.one_off, flagged.one_off, days, nearest, "walk")
+    nxt, prev = neighbour_step(
+        flagged, (flagged.one_off, flagged.one_off), days, nearest=nearest, prefix="walk"
+    )
     hop = flagged.join(nxt, "tran_id").join(prev, "tran_id")
     hop = stage(
         "tx_walk_hops",
@@ -165,7 +174,7 @@ def walk_features(
     )  # fmt: skip
     onward = hop.one_off & (hop.walk_next > 0)
     backward = hop.one_off & (hop.walk_prev > 0)
-    nxt2, prev2 = neighbour_step(hop, onward, backward, days, None, "walk2")
+    nxt2, prev2 = neighbour_step(hop, (onward, backward), days, nearest=None, prefix="walk2")
     isolation = pair_isolation(t)
     out = hop.join(nxt2, "tran_id").join(prev2, "tran_id").join(isolation, "tran_id")
     return out.select(

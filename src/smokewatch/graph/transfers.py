@@ -484,9 +484,7 @@ def transfer_graph_features(
         chained = stage("tx_chains", layering_chains(t, relations, windows, stage))
         out = _attach(out, chained, {"tran_id": "tran_id"}, how="inner")
     if walk:
-        walked = walk_features(
-            t, relations, stage, days=windows.walk, nearest=windows.walk_nearest
-        )
+        walked = walk_features(t, relations, stage, days=windows.walk, nearest=windows.walk_nearest)
         out = _attach(out, stage("tx_walk", walked), {"tran_id": "tran_id"}, how="inner")
     out = _attach(out, same_o, {"orig": "orig", "amount": "amount"}, how="inner")
     out = _attach(out, same_b, {"bene": "bene", "amount": "amount"}, how="inner")
