@@ -15,9 +15,10 @@ from smokewatch.graph.transfer_walk import WALK_COLUMNS
 from smokewatch.graph.transfers import transfer_graph_features
 from smokewatch.settings import EngineSettings
 
-# Money walks A → B → C → D → E on relations used once, 1–2 days apart; D → E is also an
-# old relation (day 200), so that hop is not a one-off but lonely. F pays G every week and
-# once, on day 2, a one-off to H. The walk's hop B → C is one day after A → B.
+# Money walks A → B → C → D → E on relations used once, 1–3 days apart; D → E is also a
+# relation used on day 200, so that hop is not a one-off but lonely. F pays G every week, and
+# on day 2 pays H, who pays Z the next day: both used once, but so close to the file's first
+# day (0) that nobody can tell whether they repeat — not one-offs.
 ROWS = [
     (1, "A", "B", 100, 10.0),
     (2, "B", "C", 101, 10.0),
@@ -27,6 +28,7 @@ ROWS = [
     *[(10 + i, "F", "G", 7 * i, 5.0) for i in range(4)],  # days 0, 7, 14, 21
     (20, "F", "H", 2, 5.0),
     (21, "B", "G", 14, 5.0),
+    (22, "H", "Z", 3, 5.0),
 ]
 
 
@@ -54,13 +56,19 @@ def _walk(engine: Engine, rows: list[tuple[int, str, str, int, float]]) -> dict[
     return {row["tran_id"]: row for row in out.to_pylist()}
 
 
-def test_a_relation_used_once_has_no_isolation_and_a_lone_payment_is_far_from_the_rest(
-    engine: Engine,
-) -> None:
+def test_a_lone_payment_is_far_from_the_relations_other_payments(engine: Engine) -> None:
     rows = _walk(engine, ROWS)
-    assert rows[1]["pair_isolation"] is None  # A → B: used once, nothing to be far from
     assert rows[4]["pair_isolation"] == rows[5]["pair_isolation"] == 94  # D → E: days 106, 200
     assert rows[11]["pair_isolation"] == 7  # F → G weekly
+
+
+def test_a_relation_used_once_is_as_isolated_as_the_file_is_long_on_its_shorter_side(
+    engine: Engine,
+) -> None:
+    rows = _walk(engine, ROWS)  # the file covers days 0 to 200
+    assert rows[1]["pair_isolation"] == 100  # A → B on day 100
+    assert rows[3]["pair_isolation"] == 97  # C → D on day 103: 97 days to the file's end
+    assert rows[20]["pair_isolation"] == 2  # F → H on day 2: may well have been paid before
 
 
 def test_one_off_neighbours_count_the_days_before_and_after_but_not_the_same_day(
@@ -73,7 +81,7 @@ def test_one_off_neighbours_count_the_days_before_and_after_but_not_the_same_day
     assert walk[3] == (1, 0)  # D's payment to E is three days later but not a one-off
     assert walk[4] == (1, 0)  # D had a one-off from C three days before
     assert walk[12] == (0, 0)  # F's weekly payment: G pays only on its own relation
-    assert walk[20] == (0, 0)  # H never pays anyone
+    assert walk[20] == (0, 0)  # H pays Z the next day, but on day 3 nobody knows if it repeats
     days = {i: (r["walk_prev_days"], r["walk_next_days"]) for i, r in rows.items()}
     assert days[2] == (1, 2)
     assert days[4] == (3, None)
@@ -96,19 +104,25 @@ def test_walk_columns_are_not_computed_unless_asked(engine: Engine) -> None:
     assert not set(WALK_COLUMNS) & set(columns)
 
 
-def _reference(rows: list[dict[str, Any]], days: int, nearest: int) -> dict[int, tuple[Any, ...]]:
+def _reference(
+    rows: list[dict[str, Any]], days: int, nearest: int, quiet: int
+) -> dict[int, tuple[Any, ...]]:
     """The walk columns by plain Python: a second computation to compare the engine with."""
     n: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for r in rows:
         n[(r["orig"], r["bene"])].append((r["day"], r["tran_id"]))
-    isolation: dict[int, int | None] = {}
+    first_day = min(r["day"] for r in rows)
+    last_day = max(r["day"] for r in rows)
+    isolation: dict[int, int] = {}
     for pair in n.values():
         pair.sort()
         for i, (day, tid) in enumerate(pair):
             gaps = [day - pair[i - 1][0]] if i else []
             gaps += [pair[i + 1][0] - day] if i + 1 < len(pair) else []
-            isolation[tid] = min(gaps) if gaps else None
-    once = [r for r in rows if len(n[(r["orig"], r["bene"])]) == 1]
+            isolation[tid] = min(gaps) if gaps else min(day - first_day, last_day - day)
+    once = [
+        r for r in rows if len(n[(r["orig"], r["bene"])]) == 1 and isolation[r["tran_id"]] >= quiet
+    ]
     paid: dict[str, list[int]] = defaultdict(list)  # one-off payments by payer
     got: dict[str, list[int]] = defaultdict(list)  # one-off receipts by payee
     for r in once:
@@ -171,7 +185,7 @@ def test_every_ews12k_transfer_matches_a_plain_python_computation(shared_data: P
     finally:
         engine.close()
     rows = transfers.to_pylist()
-    expected = _reference(rows, days=3, nearest=7)
+    expected = _reference(rows, days=3, nearest=7, quiet=30)
     computed = {r["tran_id"]: tuple(r[c] for c in WALK_COLUMNS) for r in out.to_pylist()}
     assert computed == expected
     relayed = sum(1 for v in expected.values() if v[1] or v[2])

@@ -14,8 +14,8 @@ expression over the transfer table of :mod:`smokewatch.graph.transfers`, so Duck
 run the same code. Columns, per ``tran_id``:
 
 - ``pair_isolation``: days to the nearest *other* transfer on the same relation (payer →
-  payee); **empty** for a one-off relation, which has no other transfer (``pair_n`` = 1 says
-  so already; 0 would claim a same-day repeat);
+  payee); for a relation with no other transfer, the days the file covers on the shorter side
+  of it (:func:`pair_isolation`);
 - ``walk_prev``: one-off transfers *into the payer* on the ``days`` days before (day −
   ``days`` … day − 1);
 - ``walk_next``: one-off transfers *out of the payee* on the ``days`` days after (day + 1 …
@@ -28,8 +28,10 @@ run the same code. Columns, per ``tran_id``:
   the payee's one-off payment whose payee passes money on to a stranger within days): a walk
   of at least three hops.
 
-A *one-off* transfer is the only transfer of its relation in the file, so a file must be
-scored with enough days around the period of interest (as for every windowed feature).
+A *one-off* transfer is the only transfer of its relation in the file, with at least
+``quiet`` (30) days of the file before and after it: near the file's edges a relation has had
+no time to repeat and is not taken for a one-off. The first ews62k run, without that guard,
+flagged the ordinary relations that begin in the file's last weeks (docs/transfers-model.md).
 """
 
 from __future__ import annotations
@@ -60,29 +62,48 @@ def _ibis() -> Any:
 
 
 def pair_isolation(t: ir.Table) -> ir.Table:
-    """``tran_id, pair_isolation``: days to the nearest other transfer on the same relation.
+    """``tran_id, pair_isolation, alone``: how long the relation stays quiet around a transfer.
 
-    Empty when the relation has no other transfer. Ties on a day are broken by ``tran_id``, so
-    two transfers of a relation on one day are 0 days apart.
+    ``pair_isolation`` is the days to the nearest other transfer on the same relation (payer →
+    payee; ties on a day are broken by ``tran_id``, so two on one day are 0 days apart). For a
+    relation with no other transfer (``alone``) it is the days the file covers on the shorter
+    side — ``min(day − first day of the file, last day of the file − day)``: a relation first
+    seen a few days before the file ends has had no time to repeat, so it is not called
+    isolated. Always filled.
     """
     ibis = _ibis()
     ordered = ibis.window(group_by=[t.orig, t.bene], order_by=[t.day, t.tran_id])
     day = t.day.cast("int64")
     gaps = t.select(
         "tran_id",
+        "orig",
+        "bene",
+        day=day,
         gap_prev=day - day.lag().over(ordered),
         gap_next=day.lead().over(ordered) - day,
     )
+    bounds = t.aggregate(file_first=t.day.min().cast("int64"), file_last=t.day.max().cast("int64"))
+    gaps = gaps.cross_join(bounds)
+    alone = gaps.gap_prev.isnull() & gaps.gap_next.isnull()
+    covered = ibis.ifelse(
+        gaps.day - gaps.file_first <= gaps.file_last - gaps.day,
+        gaps.day - gaps.file_first,
+        gaps.file_last - gaps.day,
+    )
     nearest = ibis.ifelse(
-        gaps.gap_prev.isnull(),
-        gaps.gap_next,
+        alone,
+        covered,
         ibis.ifelse(
-            gaps.gap_next.isnull() | (gaps.gap_prev <= gaps.gap_next),
-            gaps.gap_prev,
+            gaps.gap_prev.isnull(),
             gaps.gap_next,
+            ibis.ifelse(
+                gaps.gap_next.isnull() | (gaps.gap_prev <= gaps.gap_next),
+                gaps.gap_prev,
+                gaps.gap_next,
+            ),
         ),
     )
-    return gaps.select("tran_id", pair_isolation=nearest)
+    return gaps.select("tran_id", "orig", "bene", "day", pair_isolation=nearest, alone=alone)
 
 
 def neighbour_step(
@@ -141,24 +162,26 @@ def neighbour_step(
 
 def walk_features(
     t: ir.Table,
-    relations: ir.Table,
     stage: Callable[[str, ir.Table], ir.Table],
     *,
     days: int = 3,
     nearest: int = 7,
+    quiet: int = 30,
 ) -> ir.Table:
     """Per ``tran_id``: the :data:`WALK_COLUMNS` (see the module docstring).
 
-    ``t`` is the transfer table, ``relations`` the output of
-    :func:`~smokewatch.graph.transfers.pairs` (``pair_n`` decides what is a one-off); ``stage``
+    ``t`` is the transfer table; a *one-off* is the only transfer of its relation with at
+    least ``quiet`` days of the file on both sides of it (:func:`pair_isolation` ≥ ``quiet``),
+    so a relation that began just before the file ends is not taken for a one-off. ``stage``
     materialises the intermediate tables that are joined back to themselves.
     """
-    ibis = _ibis()
-    zero = ibis.literal(0, "int64")
-    once = relations.filter(relations.pair_n == 1).select("orig", "bene")
-    once = once.mutate(one_off=ibis.literal(1, "int64"))
-    flagged = t.left_join(once, ["orig", "bene"]).select(
-        "tran_id", "orig", "bene", "day", one_off=ibis._.one_off.fill_null(zero) > 0
+    isolation = stage("tx_walk_isolation", pair_isolation(t))
+    flagged = isolation.select(
+        "tran_id",
+        "orig",
+        "bene",
+        "day",
+        one_off=isolation.alone & (isolation.pair_isolation >= quiet),
     )
     flagged = stage("tx_walk_one_off", flagged)
     nxt, prev = neighbour_step(
@@ -175,7 +198,7 @@ def walk_features(
     onward = hop.one_off & (hop.walk_next > 0)
     backward = hop.one_off & (hop.walk_prev > 0)
     nxt2, prev2 = neighbour_step(hop, (onward, backward), days, nearest=None, prefix="walk2")
-    isolation = pair_isolation(t)
+    isolation = isolation.select("tran_id", "pair_isolation")
     out = hop.join(nxt2, "tran_id").join(prev2, "tran_id").join(isolation, "tran_id")
     return out.select(
         "tran_id",

@@ -63,6 +63,9 @@ class GraphWindows:
     on relations used exactly once (:mod:`smokewatch.graph.transfer_walk`)."""
     walk_nearest: int = 7
     """Days to the nearest such one-off are looked for up to this many days away."""
+    walk_quiet: int = 30
+    """A relation's only transfer is a one-off (for the walk) when the file covers at least
+    this many days on both sides of it: a relation begun days before the file ends may repeat."""
 
     def to_json(self) -> dict[str, int]:
         """For manifests."""
@@ -73,6 +76,7 @@ class GraphWindows:
             "one_off": self.one_off,
             "walk": self.walk,
             "walk_nearest": self.walk_nearest,
+            "walk_quiet": self.walk_quiet,
         }
 
 
@@ -484,7 +488,9 @@ def transfer_graph_features(
         chained = stage("tx_chains", layering_chains(t, relations, windows, stage))
         out = _attach(out, chained, {"tran_id": "tran_id"}, how="inner")
     if walk:
-        walked = walk_features(t, relations, stage, days=windows.walk, nearest=windows.walk_nearest)
+        walked = walk_features(
+            t, stage, days=windows.walk, nearest=windows.walk_nearest, quiet=windows.walk_quiet
+        )
         out = _attach(out, stage("tx_walk", walked), {"tran_id": "tran_id"}, how="inner")
     out = _attach(out, same_o, {"orig": "orig", "amount": "amount"}, how="inner")
     out = _attach(out, same_b, {"bene": "bene", "amount": "amount"}, how="inner")
