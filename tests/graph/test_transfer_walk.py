@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from smokewatch.engine.base import Engine
 from smokewatch.engine.connect import connect
@@ -190,3 +191,32 @@ def test_every_ews12k_transfer_matches_a_plain_python_computation(shared_data: P
     assert computed == expected
     relayed = sum(1 for v in expected.values() if v[1] or v[2])
     assert 0 < relayed < len(rows)  # the check is not vacuous
+
+
+@pytest.mark.spark
+def test_spark_gives_duckdb_s_walk_columns_on_real_transfers(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from smokewatch.score.ml.transfers import data  # noqa: PLC0415
+
+    transfers = data.read_transfers(shared_data / "amlsim/ews12k" / data.TRANSACTIONS)
+    transfers = transfers.slice(0, 30000)  # 12 weeks: one-offs, walks and the file's edges
+    got = []
+    for url, settings, folder in (
+        ("duckdb://:memory:", EngineSettings(), None),
+        ("spark://local[2]", EngineSettings(spark_shuffle_partitions=2), tmp_path / "warehouse"),
+    ):
+        engine = connect(url, settings, data_dir=folder) if folder else connect(url, settings)
+        try:
+            view = engine.register("tx_transfer", transfers)
+
+            def stage(name: str, expr: Any, engine: Engine = engine) -> Any:
+                engine.replace_tables({name: expr})
+                return engine.table(name)
+
+            out = engine.to_arrow(transfer_graph_features(view, walk=True, stage=stage))
+        finally:
+            engine.close()
+        got.append(sorted(tuple(r[c] for c in ("tran_id", *WALK_COLUMNS)) for r in out.to_pylist()))
+    assert got[0] == got[1]
+    assert any(row[2] or row[3] for row in got[0])  # some transfers have one-off neighbours
