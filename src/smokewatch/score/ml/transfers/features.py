@@ -351,10 +351,10 @@ def cross_bank(t: ir.Table) -> ir.Value:
 # After the cross-bank flag: the column order of the run in docs/transfers-model.md.
 
 
-@F.row(zh="本关系最近另一笔相隔天数", en="days to the relation's nearest other transfer",
+@F.row(zh="本关系前后静默天数", en="days the relation is quiet around this transfer",
        inputs=TX, unit=DAYS)  # fmt: skip
 def pair_isolation(t: ir.Table) -> ir.Value:
-    """Days between this transfer and the nearest other one from this payer to this payee.
+    """Days to the nearest other transfer from this payer to this payee.
 
     Ordinary relations repeat on a schedule or in bursts (days apart); money relayed along an
     existing relation is one lone extra payment months away from the relation's other
