@@ -18,6 +18,8 @@ whole graph in Python). The building blocks:
   active days, amounts, money kept);
 - :func:`layering_chains` — one-off payments passed on within days, one and two hops each
   way: the *layering chain* building block;
+- :func:`~smokewatch.graph.transfer_walk.walk_features` — money relayed through relations
+  used exactly once, within days, and a relation's lone extra payments;
 - :func:`relay_paths` — two-step paths ``payer → relay → payee`` through relay accounts with
   few counterparties, within the window: the *scatter-gather* building block;
 - :func:`transfer_graph_features` — everything joined back to each transfer.
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from smokewatch.graph.transfer_rhythm import rhythm_features
+from smokewatch.graph.transfer_walk import walk_features
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -54,7 +57,15 @@ class GraphWindows:
     """A one-off payment is passed on when the payee makes another one-off payment within this
     many days after it (a working week): the hop of a layering chain."""
     one_off: int = 2
-    """A relation (payer → payee) with at most this many transfers is a one-off."""
+    """A relation (payer → payee) with at most this many transfers is a one-off (chains)."""
+    walk: int = 3
+    """Relayed-money counts look this many days before and after the transfer for transfers
+    on relations used exactly once (:mod:`smokewatch.graph.transfer_walk`)."""
+    walk_nearest: int = 7
+    """Days to the nearest such one-off are looked for up to this many days away."""
+    walk_quiet: int = 30
+    """A relation's only transfer is a one-off (for the walk) when the file covers at least
+    this many days on both sides of it: a relation begun days before the file ends may repeat."""
 
     def to_json(self) -> dict[str, int]:
         """For manifests."""
@@ -63,6 +74,9 @@ class GraphWindows:
             "relay_max_counterparties": self.relay_max_counterparties,
             "chain": self.chain,
             "one_off": self.one_off,
+            "walk": self.walk,
+            "walk_nearest": self.walk_nearest,
+            "walk_quiet": self.walk_quiet,
         }
 
 
@@ -422,6 +436,7 @@ def transfer_graph_features(
     *,
     stage: Stage = _no_stage,
     chains: bool = False,
+    walk: bool = False,
 ) -> ir.Table:
     """Every transfer with the graph statistics around it (one row per ``tran_id``).
 
@@ -442,6 +457,10 @@ def transfer_graph_features(
       ``chain_prev2``, ``chain_next_all``, ``chain_prev_all`` and the rhythm columns
       ``o_out_rhythm``, ``b_in_rhythm``, ``off_next``, ``off_prev`` (:func:`layering_chains`). Off
       by default: measured on ews62k and not in the shipped model (docs/transfers-model.md).
+    - with ``walk``: relayed money through one-off relations and the relation's isolation,
+      ``pair_isolation``, ``walk_prev``, ``walk_next``, ``walk_prev_days``,
+      ``walk_next_days``, ``walk_prev2``, ``walk_next2``
+      (:func:`~smokewatch.graph.transfer_walk.walk_features`).
     """
     ibis = _ibis()
     windows = windows or GraphWindows()
@@ -468,6 +487,11 @@ def transfer_graph_features(
     if chains:
         chained = stage("tx_chains", layering_chains(t, relations, windows, stage))
         out = _attach(out, chained, {"tran_id": "tran_id"}, how="inner")
+    if walk:
+        walked = walk_features(
+            t, stage, days=windows.walk, nearest=windows.walk_nearest, quiet=windows.walk_quiet
+        )
+        out = _attach(out, stage("tx_walk", walked), {"tran_id": "tran_id"}, how="inner")
     out = _attach(out, same_o, {"orig": "orig", "amount": "amount"}, how="inner")
     out = _attach(out, same_b, {"bene": "bene", "amount": "amount"}, how="inner")
     for table in (direct, first_leg, second_leg):

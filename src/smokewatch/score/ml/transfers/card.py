@@ -28,12 +28,13 @@ LIMITS = (
         "accounts with few other transfers, which real mules need not be."
     ),
     (
-        "The `random` typology (a random walk among hub accounts) looks like ordinary "
-        "traffic and is found far less often than the others."
+        "The `random` typology (a random walk of money) is found through relations used "
+        "exactly once within days of each other (多层过桥), less often than the others."
     ),
     (
         "Features see the whole file given: scoring one day's transfers alone loses the "
-        "windows around them. Score at least 10 days around the period of interest."
+        "windows around them. A relation counts as used once only with 30 days of the file "
+        "on both sides, so score at least a month around the period of interest."
     ),
 )
 

@@ -169,8 +169,10 @@ def featurise(
 ) -> ir.Table:
     """Register the transfers and return the base view of the features, one row per transfer.
 
-    ``chains`` adds the layering-chain counts (:func:`~smokewatch.graph.transfers.
-    layering_chains`) for experiments; the shipped model does not read them.
+    The relayed-money columns (:func:`~smokewatch.graph.transfer_walk.walk_features`) are
+    always computed: the model reads them. ``chains`` adds the layering-chain counts
+    (:func:`~smokewatch.graph.transfers.layering_chains`) for experiments; the shipped model
+    does not read them.
 
     Intermediate graph tables are materialised inside the engine (DuckDB tables, or Parquet
     in Spark's scratch folder), so memory stays bounded by the engine, not by Python.
@@ -183,7 +185,7 @@ def featurise(
         engine.replace_tables({name: expr})
         return engine.table(name)
 
-    base = transfer_graph_features(view, windows, stage=stage, chains=chains)
+    base = transfer_graph_features(view, windows, stage=stage, chains=chains, walk=True)
     if banks is None:
         base = base.mutate(cross_bank=ibis.null("int64"))
     else:

@@ -345,4 +345,87 @@ def cross_bank(t: ir.Table) -> ir.Value:
     return t.cross_bank
 
 
+# -- relayed money: one-off relations within days (多层过桥) -----------------------------
+# A one-off is a transfer on a relation (payer → payee) used exactly once over the file, at
+# least 30 days from the file's first and last day (:mod:`smokewatch.graph.transfer_walk`).
+# After the cross-bank flag: the column order of the run in docs/transfers-model.md.
+
+
+@F.row(zh="本关系前后静默天数", en="days the relation is quiet around this transfer",
+       inputs=TX, unit=DAYS)  # fmt: skip
+def pair_isolation(t: ir.Table) -> ir.Value:
+    """Days to the nearest other transfer from this payer to this payee.
+
+    Ordinary relations repeat on a schedule or in bursts (days apart); money relayed along an
+    existing relation is one lone extra payment months away from the relation's other
+    payments. For a relation used once: the days the file covers on the shorter side of the
+    transfer, so a relation begun days before the file ends does not look isolated.
+    """
+    return t.pair_isolation.cast("float64")
+
+
+@F.row(zh="付款方前3天一次性来款笔数", en="payer's one-off receipts, 3 days before", inputs=TX,
+       kind=COUNT)  # fmt: skip
+def walk_prev(t: ir.Table) -> ir.Value:
+    """Transfers the payer received in the 3 days before from payers that pay it only once.
+
+    Money that just arrived through a never-repeated relation and leaves again: a relay.
+    Routine one-off receipts are rare on accounts that mostly deal with the same
+    counterparties.
+    """
+    return t.walk_prev
+
+
+@F.row(zh="收款方后3天一次性转出笔数", en="payee's one-off payments, 3 days after", inputs=TX,
+       kind=COUNT)  # fmt: skip
+def walk_next(t: ir.Table) -> ir.Value:
+    """Transfers the payee makes in the 3 days after to payees it pays only once.
+
+    The payee passes money on within days through a fresh, never-repeated relation (过桥).
+    """
+    return t.walk_next
+
+
+@F.row(zh="距付款方最近一次性来款天数", en="days since the payer's last one-off receipt",
+       inputs=TX, unit=DAYS)  # fmt: skip
+def walk_prev_days(t: ir.Table) -> ir.Value:
+    """Days since the payer last received a one-off transfer, looking back 7 days.
+
+    Empty when there was none in that week; 1 when the money came in the day before.
+    """
+    return t.walk_prev_days.cast("float64")
+
+
+@F.row(zh="距收款方下一笔一次性转出天数", en="days to the payee's next one-off payment",
+       inputs=TX, unit=DAYS)  # fmt: skip
+def walk_next_days(t: ir.Table) -> ir.Value:
+    """Days until the payee next pays a one-off transfer, looking ahead 7 days.
+
+    Empty when there is none in that week.
+    """
+    return t.walk_next_days.cast("float64")
+
+
+@F.row(zh="付款方前3天多层过桥来款笔数", en="payer's relayed one-off receipts, 3 days before",
+       inputs=TX, kind=COUNT)  # fmt: skip
+def walk_prev2(t: ir.Table) -> ir.Value:
+    """Of the payer's one-off receipts in the 3 days before, those relayed already.
+
+    Their payer had itself just received a one-off: the money came down a walk of at least
+    two hops before this transfer.
+    """
+    return t.walk_prev2
+
+
+@F.row(zh="收款方后3天多层过桥转出笔数", en="payee's one-off payments relayed again, 3 days after",
+       inputs=TX, kind=COUNT)  # fmt: skip
+def walk_next2(t: ir.Table) -> ir.Value:
+    """Of the payee's one-off payments in the 3 days after, those relayed again.
+
+    Their payee passes money on within 3 days to another stranger: a walk of at least three
+    hops (多层过桥).
+    """
+    return t.walk_next2
+
+
 __all__ = ["TRANSFER_FEATURES"]
