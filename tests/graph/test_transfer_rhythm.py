@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from smokewatch.engine.base import Engine
 from smokewatch.graph.transfers import chain_lengths, transfer_graph_features
+from tests.graph.transfer_rows import transfer_table
 
 # A pays B every 10 days and once, on day 13, pays C, whom it never pays again (off its
 # rhythm). C pays E every 10 days and, on day 14, passes money on to D (off its rhythm too).
@@ -22,21 +22,8 @@ ROWS = [
 ]
 
 
-def _table(rows: list[tuple[int, str, str, int, float]]) -> pa.Table:
-    ids, orig, bene, day, amount = zip(*rows, strict=True)
-    return pa.table(
-        {
-            "tran_id": pa.array(ids, pa.int64()),
-            "orig": pa.array(orig, pa.string()),
-            "bene": pa.array(bene, pa.string()),
-            "day": pa.array(day, pa.int32()),
-            "amount": pa.array(amount, pa.float64()),
-        }
-    )
-
-
 def _rows(engine: Engine) -> dict[int, dict[str, Any]]:
-    view = engine.register("tx_rhythm", _table(ROWS))
+    view = engine.register("tx_rhythm", transfer_table(ROWS))
     out = engine.to_arrow(transfer_graph_features(view, chains=True))
     return {row["tran_id"]: row for row in out.to_pylist()}
 
@@ -63,7 +50,7 @@ def test_off_rhythm_one_offs_passed_on_within_days_are_counted_both_ways(engine:
 def test_chain_lengths_follow_one_off_hops_as_far_as_they_go(engine: Engine) -> None:
     rows = [(i, f"P{i}", f"P{i + 1}", 2 * i, 10.0) for i in range(1, 6)]  # P1 → … → P6
     rows.append((9, "P6", "Q", 30, 10.0))  # too late
-    view = engine.register("tx_walk", _table(rows))
+    view = engine.register("tx_walk", transfer_table(rows))
 
     def stage(name: str, expr: Any) -> Any:
         engine.replace_tables({name: expr})

@@ -7,7 +7,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from smokewatch.engine.base import Engine
@@ -15,6 +14,7 @@ from smokewatch.engine.connect import connect
 from smokewatch.graph.transfer_walk import WALK_COLUMNS
 from smokewatch.graph.transfers import transfer_graph_features
 from smokewatch.settings import EngineSettings
+from tests.graph.transfer_rows import transfer_table
 
 # Money walks A → B → C → D → E on relations used once, 1–3 days apart; D → E is also a
 # relation used on day 200, so that hop is not a one-off but lonely. F pays G every week, and
@@ -33,21 +33,8 @@ ROWS = [
 ]
 
 
-def _table(rows: list[tuple[int, str, str, int, float]]) -> pa.Table:
-    ids, orig, bene, day, amount = zip(*rows, strict=True)
-    return pa.table(
-        {
-            "tran_id": pa.array(ids, pa.int64()),
-            "orig": pa.array(orig, pa.string()),
-            "bene": pa.array(bene, pa.string()),
-            "day": pa.array(day, pa.int32()),
-            "amount": pa.array(amount, pa.float64()),
-        }
-    )
-
-
 def _walk(engine: Engine, rows: list[tuple[int, str, str, int, float]]) -> dict[int, Any]:
-    view = engine.register("tx_walk_case", _table(rows))
+    view = engine.register("tx_walk_case", transfer_table(rows))
 
     def stage(name: str, expr: Any) -> Any:
         engine.replace_tables({name: expr})
@@ -100,7 +87,7 @@ def test_second_order_neighbours_are_walks_of_three_hops(engine: Engine) -> None
 
 
 def test_walk_columns_are_not_computed_unless_asked(engine: Engine) -> None:
-    view = engine.register("tx_walk_off", _table(ROWS))
+    view = engine.register("tx_walk_off", transfer_table(ROWS))
     columns = engine.to_arrow(transfer_graph_features(view).limit(1)).column_names
     assert not set(WALK_COLUMNS) & set(columns)
 

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from smokewatch.engine.base import Engine
 from smokewatch.graph.transfers import GraphWindows, transfer_graph_features
+from tests.graph.transfer_rows import transfer_table
 
 # A scatter-gather A → R1, R2 → B; a regular relation C → D paid back once; day numbers.
 ROWS = [
@@ -22,17 +23,7 @@ ROWS = [
 
 
 def _features(engine: Engine, windows: GraphWindows | None = None) -> dict[int, dict[str, Any]]:
-    ids, orig, bene, day, amount = zip(*ROWS, strict=True)
-    table = pa.table(
-        {
-            "tran_id": pa.array(ids, pa.int64()),
-            "orig": pa.array(orig, pa.string()),
-            "bene": pa.array(bene, pa.string()),
-            "day": pa.array(day, pa.int32()),
-            "amount": pa.array(amount, pa.float64()),
-        }
-    )
-    view = engine.register("tx_transfer", table)
+    view = engine.register("tx_transfer", transfer_table(ROWS))
     out = engine.to_arrow(transfer_graph_features(view, windows))
     return {row["tran_id"]: row for row in out.to_pylist()}
 

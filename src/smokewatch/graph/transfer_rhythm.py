@@ -56,16 +56,21 @@ def day_rhythm(t: ir.Table, side: str) -> ir.Table:
         ),
     )
     joined = gaps.join(stats, gaps.acct == stats.s_acct)
-    nearest = ibis.ifelse(
-        joined.gap_prev.isnull(),
-        joined.gap_next,
-        ibis.ifelse(
-            joined.gap_next.isnull() | (joined.gap_prev <= joined.gap_next),
-            joined.gap_prev,
-            joined.gap_next,
-        ),
-    )
+    nearest = nearest_gap(joined.gap_prev, joined.gap_next)
     return joined.select("acct", "day", rhythm=nearest.cast("float64") / joined.mean_gap)
+
+
+def nearest_gap(gap_prev: ir.Value, gap_next: ir.Value) -> ir.Value:
+    """The smaller of the gaps to the previous and the next event, whichever exists.
+
+    Written out rather than ``least`` so that a missing side means the same on every engine.
+    """
+    ibis = _ibis()
+    return ibis.ifelse(
+        gap_prev.isnull(),
+        gap_next,
+        ibis.ifelse(gap_next.isnull() | (gap_prev <= gap_next), gap_prev, gap_next),
+    )
 
 
 def rhythm_features(
@@ -107,4 +112,9 @@ def rhythm_features(
     return out.select("tran_id", "o_out_rhythm", "b_in_rhythm", "off_next", "off_prev")
 
 
-__all__ = ["OFF_RHYTHM", "day_rhythm", "rhythm_features"]
+__all__ = [
+    "OFF_RHYTHM",
+    "day_rhythm",
+    "nearest_gap",
+    "rhythm_features",
+]

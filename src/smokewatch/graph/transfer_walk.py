@@ -38,6 +38,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from smokewatch.graph.transfer_rhythm import nearest_gap
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -90,19 +92,7 @@ def pair_isolation(t: ir.Table) -> ir.Table:
         gaps.day - gaps.file_first,
         gaps.file_last - gaps.day,
     )
-    nearest = ibis.ifelse(
-        alone,
-        covered,
-        ibis.ifelse(
-            gaps.gap_prev.isnull(),
-            gaps.gap_next,
-            ibis.ifelse(
-                gaps.gap_next.isnull() | (gaps.gap_prev <= gaps.gap_next),
-                gaps.gap_prev,
-                gaps.gap_next,
-            ),
-        ),
-    )
+    nearest = ibis.ifelse(alone, covered, nearest_gap(gaps.gap_prev, gaps.gap_next))
     return gaps.select("tran_id", "orig", "bene", "day", pair_isolation=nearest, alone=alone)
 
 
