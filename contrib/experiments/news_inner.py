@@ -1,0 +1,346 @@
+"""Round-6 harness for the news-events model: inner (training-part) experiments only.
+
+One-off research script (not imported by the package; see text_models.md, "Round 6"). It
+never reads the validation part of the split: the split is made exactly as
+``smokewatch text train --task news-events`` makes it and the validation rows are dropped
+before anything else happens.
+
+    PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py candidates --seed 0 --work W
+    PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py events --seed 0 --work W
+    PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py gate --seed 0 --work W
+
+* ``candidates``: 3 folds over all distinct training texts; subject rankers fitted on the
+  texts with a subject of the other folds pick (and list the best 8 candidates of) every
+  held-out text, with or without a subject.
+* ``events``: out-of-fold event scores (the protocol's 3 text folds), each held-out text read
+  once for the full rankers' in-sample pick (the protocol's proxy) and once for its
+  out-of-fold pick (the honest proxy); offsets tuned as in training.
+* ``gate``: the has-company-subject classifier (5-fold out-of-fold, stacked on the event
+  scores) and the gate "p < t1 => 其他, p >= t2 => not 其他", judged nested (thresholds chosen
+  on one random half of the texts, measured on the other).
+
+Needs the ``ml`` extra (scikit-learn). Outputs (JSON, .npy) go to the ``--work`` folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from smokewatch.progress import NO_PROGRESS
+from smokewatch.text.models import news, ranking, subjects, tuning
+from smokewatch.text.models.cohesion import Cohesion
+from smokewatch.text.models.encoding import Alphabet
+from smokewatch.text.models.features import Triggers, load_triggers
+from smokewatch.text.models.metrics import grouped_split
+from smokewatch.text.models.training import ILLEGAL_FINANCE, read_finese, train_subject_rankers
+
+DATA = Path("/work/shared/data/finese-event-subject/finese_train_list.json")
+SPLIT_SEED = 20261121
+FOLDS = 3
+
+SUFFIXES = (
+    "有限公司", "股份", "集团", "公司", "银行", "平台", "金服", "理财", "财富", "资本", "基金",
+    "投资", "控股", "科技", "证券", "保险", "信托", "商城", "金融", "资产", "网", "贷", "宝", "所",
+    "社", "行", "会",
+)  # fmt: skip
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤"
+)
+GENERIC = frozenset(
+    ("银行", "平台", "公司", "法院", "检察院", "公安", "警方", "政府", "监管", "投资者", "集团",
+     "网贷", "P2P", "p2p", "机构", "企业")
+)  # fmt: skip
+COURT = re.compile(r"法院|检察院|一审|二审|判决|宣判|公诉|被告|庭审|开庭|起诉|审理")
+PERSON = re.compile(r"[\u4e00-\u9fff]某[\u4e00-\u9fff]?")
+STOCK = re.compile(r"[(（](?:SH|SZ|HK)?[0-9]{5,6}[)）.]")
+COUNTED = re.compile(r"(起|家|个|批|多家|些)(P2P|p2p|平台|公司|网贷|案件|案)")
+
+
+class Inner:
+    """The training part of the split, its distinct texts and their per-text targets."""
+
+    def __init__(self) -> None:
+        rows = read_finese(DATA)
+        is_val = grouped_split(
+            [r[1] for r in rows], [r[2] for r in rows], fraction=0.2, seed=SPLIT_SEED
+        )
+        self.train = [r for r, v in zip(rows, is_val, strict=True) if not v]
+        del rows, is_val  # the validation part is never used here
+        self.trig = Triggers(load_triggers())
+        self.labels = sorted(
+            {r[2] for r in self.train}, key=lambda label: (label != news.NONE_LABEL, label)
+        )
+        self.folded = [news.fold(t) for _, t, _, _ in self.train]
+        self.alphabet = Alphabet.fit(dict.fromkeys(self.folded), min_df=2)
+        by_text: dict[str, set[str]] = defaultdict(set)
+        for text, (_, _, _, subject) in zip(self.folded, self.train, strict=True):
+            by_text[text]
+            if subject and news.fold(subject) in text:
+                by_text[text].add(news.fold(subject))
+        self.by_text = by_text
+        self.distinct = list(by_text)
+        number = {t: i for i, t in enumerate(self.distinct)}
+        self.row_text = np.asarray([number[t] for t in self.folded], dtype=np.int64)
+        carried: list[list[str]] = [[] for _ in self.distinct]
+        for t, (_, _, label, _) in zip(self.row_text.tolist(), self.train, strict=True):
+            carried[t].append(label)
+        self.targets = tuning.text_targets(carried, self.labels, ILLEGAL_FINANCE)
+        self.has = np.asarray([bool(by_text[t]) for t in self.distinct])
+
+    def parts(self, predicted: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+        """accuracy, group F1, 涉嫌非法集资 F1 and their mean (per text) on texts ``idx``."""
+        t = self.targets
+        if idx is not None:
+            t = tuning.TextTargets(t.carried[idx], t.majority[idx], t.group, t.focus)
+        p = tuning.objective_parts(t, predicted)
+        values = [p["accuracy"], p["group_f1"], p.get("focus_f1", 0.0)]
+        return np.asarray([*values, sum(values) / 3])
+
+
+def candidates(inner: Inner, seed: int, work: Path) -> None:
+    """Out-of-fold picks and best-8 candidate lists of every distinct training text."""
+    distinct, by_text = inner.distinct, inner.by_text
+    text_fold = np.random.default_rng(1000 + seed).permutation(len(distinct)) % FOLDS
+    result: list[dict[str, Any]] = [{} for _ in distinct]
+    for f in range(FOLDS):
+        began = time.time()
+        others = [t for t, g in zip(distinct, text_fold, strict=True) if g != f]
+        fit_on = [t for t in others if by_text[t]]
+        cohesion = Cohesion.fit(inner.alphabet.encode(others))
+        rankers = train_subject_rankers(
+            fit_on, [by_text[t] for t in fit_on], inner.alphabet, inner.trig, NO_PROGRESS,
+            cohesion=cohesion,
+        )  # fmt: skip
+        held = np.flatnonzero(text_fold == f)
+        batch = inner.alphabet.encode([distinct[i] for i in held])
+        hits = inner.trig.find_all(batch.joined)
+        picks = ranking.choose_subjects(batch, rankers, hits)
+        tops, counts = _top_candidates(batch, rankers, hits)
+        for k, i in enumerate(held.tolist()):
+            s, e = int(picks.start[k]), int(picks.end[k])
+            result[i] = {
+                "pick": batch.joined[s:e] if s >= 0 else None,
+                "prob": float(picks.score[k]),
+                "top": tops[k],
+                "ncand": int(counts[k]),
+            }
+        print(f"fold {f}: {len(fit_on)} ranker texts, {time.time() - began:.0f} s", flush=True)
+    (work / f"candidates_s{seed}.json").write_text(json.dumps(result, ensure_ascii=False))
+    right = [r["pick"] in by_text[t] for t, r in zip(distinct, result, strict=True) if by_text[t]]
+    print(f"out-of-fold pick right: {np.mean(right):.4f} of {len(right)} texts")
+
+
+def _top_candidates(
+    batch: Any, rankers: ranking.SubjectRankers, hits: tuple[np.ndarray, np.ndarray]
+) -> tuple[list[list[tuple[str, int, float, float, int]]], np.ndarray]:
+    """Per text: (span, start, second-stage score, first-stage score, sources), best first."""
+    n_docs = len(batch.texts)
+    found = subjects.batch_candidates(batch, rankers.gazetteer)
+    rows1, keys1 = ranking.first_stage(batch, found, hits, rankers.cohesion)
+    first = ranking.ranker_scores(rankers.first, rows1, keys1, len(found))
+    chosen, ranks = ranking.top_per_text(found.doc, first, ranking.TOP_CANDIDATES)
+    rows2, keys2 = ranking.second_stage(
+        batch, found, hits, chosen=chosen, ranks=ranks, first_rows=rows1, first_keys=keys1,
+        trigger_labels=rankers.trigger_labels,
+    )  # fmt: skip
+    scores = ranking.ranker_scores(rankers.second, rows2, keys2, len(chosen))
+    doc = found.doc[chosen]
+    out: list[list[tuple[str, int, float, float, int]]] = [[] for _ in range(n_docs)]
+    for j in np.lexsort((-scores, doc)).tolist():
+        d, c = int(doc[j]), int(chosen[j])
+        s, e = int(found.start[c]), int(found.end[c])
+        span = batch.joined[s:e]
+        out[d].append((span, s - int(batch.starts[d]), float(scores[j]), float(first[c]),
+                       int(found.sources[c])))  # fmt: skip
+    return out, np.bincount(found.doc, minlength=n_docs)
+
+
+def _load_candidates(work: Path, seed: int) -> list[dict[str, Any]]:
+    loaded: list[dict[str, Any]] = json.loads((work / f"candidates_s{seed}.json").read_text())
+    return loaded
+
+
+def events(inner: Inner, seed: int, work: Path) -> None:
+    """Out-of-fold event scores read for in-sample picks and for out-of-fold picks."""
+    oof_picks = [r["pick"] for r in _load_candidates(work, seed)]
+    distinct, by_text = inner.distinct, inner.by_text
+    fit_on = [t for t in distinct if by_text[t]]
+    rankers = train_subject_rankers(
+        fit_on, [by_text[t] for t in fit_on], inner.alphabet, inner.trig, NO_PROGRESS,
+        cohesion=Cohesion.fit(inner.alphabet.encode(distinct)),
+    )  # fmt: skip
+    batch = inner.alphabet.encode(distinct)
+    hits = inner.trig.find_all(batch.joined)
+    picks = ranking.choose_subjects(batch, rankers, hits)
+    picked = [
+        batch.joined[s:e] if s >= 0 else None
+        for s, e in zip(picks.start.tolist(), picks.end.tolist(), strict=True)
+    ]
+    number = {t: i for i, t in enumerate(distinct)}
+    chosen = []
+    for text, (_, _, _, subject) in zip(inner.folded, inner.train, strict=True):
+        folded = news.fold(subject) if subject else None
+        chosen.append(folded if folded and folded in text else picked[number[text]])
+    rb = inner.alphabet.encode(inner.folded)
+    rows, keys = news.event_keys(rb, chosen, inner.trig.find_all(rb.joined))
+    y = np.asarray([inner.labels.index(r[2]) for r in inner.train])
+    fold = tuning.text_folds(inner.folded, [r[2] for r in inner.train], seed=SPLIT_SEED)
+    readings = {
+        "insample": news.event_keys(batch, picked, hits),
+        "oofpick": news.event_keys(batch, oof_picks, hits),
+    }
+    n = len(distinct)
+    text_fold = np.zeros(n, dtype=np.int64)
+    text_fold[inner.row_text] = fold
+    out = {name: np.zeros((n, len(inner.labels))) for name in readings}
+    for f in range(tuning.FOLDS):
+        inside = np.flatnonzero(fold != f)
+        renumber = np.full(len(fold), -1, dtype=np.int64)
+        renumber[inside] = np.arange(len(inside))
+        keep = renumber[rows] >= 0
+        fitted = tuning.fit_events(
+            renumber[rows[keep]], keys[keep], y[inside], n_classes=len(inner.labels)
+        )
+        held = np.flatnonzero(text_fold == f)
+        where = np.full(n, -1, dtype=np.int64)
+        where[held] = np.arange(len(held))
+        for name, (t_rows, t_keys) in readings.items():
+            mine = where[t_rows] >= 0
+            out[name][held] = fitted.scores(where[t_rows[mine]], t_keys[mine], len(held))
+    offsets = tuning.tune_offsets(out["insample"], inner.targets)
+    np.save(work / "offsets.npy", offsets)
+    for name, scores in out.items():
+        np.save(work / f"events_{name}_s{seed}.npy", scores)
+        raw = inner.parts(scores.argmax(1))
+        tuned = inner.parts((scores + offsets).argmax(1))
+        print(name, "raw", np.round(raw, 4), "tuned (in-sample offsets)", np.round(tuned, 4))
+
+
+def shape(span: str | None) -> str:
+    """A coarse class of a subject candidate (person, demonstrative, generic, suffix …)."""
+    if not span:
+        return "none"
+    if span[0] in "该此这本其":
+        return "demonstrative"
+    if "某" in span:
+        return "person_mou"
+    if span in GENERIC:
+        return "generic"
+    for suffix in SUFFIXES:
+        if span.endswith(suffix):
+            return "suffix_" + suffix
+    if len(span) <= 3 and span[0] in SURNAMES:
+        return "surname_short"
+    if re.search(r"[0-9一二三四五六七八九十百]", span[:2]):
+        return "numeric_head"
+    return "other"
+
+
+def features(text: str, cand: dict[str, Any], event_scores: np.ndarray) -> dict[str, float]:
+    """The has-subject classifier's features of one text."""
+    d: dict[str, float] = {}
+    top, pick = cand["top"], cand["pick"]
+    d["candidates_log"] = float(np.log1p(cand["ncand"]))
+    d["prob"] = cand["prob"]
+    if top:
+        d["second_score"], d["first_score"] = top[0][2], top[0][3]
+        d["margin"] = top[0][2] - (top[1][2] if len(top) > 1 else top[0][2] - 5)
+        d[f"sources={top[0][4]}"] = 1
+        d["shape2=" + shape(top[1][0] if len(top) > 1 else None)] = 1
+        d["position"] = min(top[0][1], 200) / 200
+        if len(top) > 2:
+            d["margin3"] = top[0][2] - top[2][2]
+    else:
+        d["no_candidate"] = 1
+    d["shape=" + shape(pick)] = 1
+    for c in top[:3]:
+        d["shape_any=" + shape(c[0])] = 1
+    if pick:
+        d["last1=" + pick[-1]] = 1
+        d["last2=" + pick[-2:]] = 1
+        d[f"length={min(len(pick), 12)}"] = 1
+        d["mentions"] = min(text.count(pick), 4)
+    d["persons"] = min(len(PERSON.findall(text)), 4)
+    d["court"] = min(len(COURT.findall(text)), 4)
+    d["stock_codes"] = min(len(STOCK.findall(text)), 4)
+    d["counted"] = min(len(COUNTED.findall(text)), 3)
+    for word in ("有限公司", "公司", "集团", "平台", "银行"):
+        d["text_" + word] = min(text.count(word), 4)
+    d["text_length_log"] = float(np.log1p(len(text)))
+    p = np.exp(event_scores - event_scores.max())
+    p /= p.sum()
+    d["event_logit_other"] = float(np.log(p[0] + 1e-9) - np.log(1 - p[0] + 1e-9))
+    d["event_best_other"] = float(p[1:].max())
+    return d
+
+
+def gate(inner: Inner, seed: int, work: Path, proxy: str) -> None:
+    """Nested gain of the has-subject gate over the tuned event scores."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.preprocessing import MaxAbsScaler
+
+    cands = _load_candidates(work, seed)
+    raw = np.load(work / f"events_{proxy}_s{seed}.npy")
+    scores = raw + np.load(work / "offsets.npy")
+    rows = [
+        features(t, c, raw[i]) for i, (t, c) in enumerate(zip(inner.distinct, cands, strict=True))
+    ]
+    x = MaxAbsScaler().fit_transform(DictVectorizer().fit_transform(rows))
+    five = np.random.default_rng(seed).permutation(len(rows)) % 5
+    p = np.zeros(len(rows))
+    for f in range(5):
+        model = LogisticRegression(C=1.0, max_iter=3000).fit(x[five != f], inner.has[five != f])
+        p[five == f] = model.predict_proba(x[five == f])[:, 1]
+    grid = [(a, b) for a in (0.2, 0.3, 0.4, 0.5) for b in (0.6, 0.7, 0.8, 0.9, 1.01)]
+
+    def gated(t1: float, t2: float, idx: np.ndarray) -> np.ndarray:
+        s = scores[idx].copy()
+        s[p[idx] < t1, 0] = 1e9
+        s[p[idx] >= t2, 0] = -1e9
+        chosen: np.ndarray = s.argmax(1)
+        return chosen
+
+    gains = []
+    for h in range(10):
+        half = np.random.default_rng(400 + h).permutation(len(rows)) % 2
+        for side in (0, 1):
+            a, b = np.flatnonzero(half == side), np.flatnonzero(half != side)
+            t1, t2 = max(grid, key=lambda g: float(inner.parts(gated(g[0], g[1], a), a)[3]))
+            gains.append(inner.parts(gated(t1, t2, b), b) - inner.parts(scores[b].argmax(1), b))
+    g = np.asarray(gains)
+    auc = roc_auc_score(inner.has, p)
+    print(f"{proxy}: has-subject AUC {auc:.4f}; nested gain acc/group/涉嫌非法集资/objective")
+    print(f"  {np.round(g.mean(0), 4)} sd {np.round(g.std(0), 4)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("step", choices=("candidates", "events", "gate"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, required=True, help="folder for the outputs")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    inner = Inner()
+    if args.step == "candidates":
+        candidates(inner, args.seed, args.work)
+    elif args.step == "events":
+        events(inner, args.seed, args.work)
+    else:
+        for proxy in ("insample", "oofpick"):
+            gate(inner, args.seed, args.work, proxy)
+
+
+if __name__ == "__main__":
+    main()
