@@ -7,6 +7,8 @@ the file cut after the training part, the validation rows from the file cut afte
 validation part, and the test rows from the whole development file — as in use, where the
 newest transfers are always at the file's end. Same model, rows and threshold rules; the
 shipped features alone (``cuts``) and with ``tx_walk_dev.py``'s neighbour candidates.
+``cuts3`` also cuts the training part in three (each third's features over the file cut
+after it), so more training rows sit near an end.
 
     python contrib/bench/tx_walk_cuts.py --data ../shared/data/amlsim/ews62k \
         --cache /tmp/tx-walk-cuts.npz --out /tmp/tx-walk-cuts.json
@@ -73,21 +75,27 @@ def main() -> None:
     transfers = transfers.slice(0, int(transfers.num_rows * args.keep))
     rows = transfers.num_rows
     a, b = int(rows * task.SPLIT[0]), int(rows * task.SPLIT[1])
+    names = list(TRANSFER_FEATURES.names)
     if args.cache.is_file():
         with np.load(args.cache) as stored:
             cuts = {k: stored[k] for k in stored.files}
     else:
         banks = data.read_banks(args.data / data.ACCOUNTS)
         cuts = {}
-        for name, end in (("train", a), ("valid", b), ("whole", rows)):
-            cuts[name] = features(transfers.slice(0, end), banks)
+        ends = (("third", a // 3), ("two_thirds", 2 * a // 3), ("train", a), ("valid", b))
+        for name, end in (*ends, ("whole", rows)):
+            x = features(transfers.slice(0, end), banks)
+            cuts[name] = x if name != "third" and name != "two_thirds" else x[:, : len(names)]
             log(f"features of the file cut at {end} transfers")
         np.savez(args.cache, **cuts)
     whole = cuts["whole"]
     cut = np.vstack([cuts["train"][:a], cuts["valid"][a:b], whole[b:]])
+    third, two = a // 3, 2 * a // 3
+    cut3 = np.vstack(
+        [cuts["third"][:third], cuts["two_thirds"][third:two], cut[two:, : len(names)]]
+    )
     y, kinds = data.read_labels(args.data, transfers.column("tran_id"))
     kinds = kinds.astype(object)
-    names = list(TRANSFER_FEATURES.names)
     width = len(names)
     k7 = ["walk_prev7", "walk_next7"]
     iso = ["iso_prev", "iso_next", "iso_prev_days", "iso_next_days"]
@@ -100,6 +108,7 @@ def main() -> None:
     runs = {
         "once": cols(whole, []),
         "cuts": cols(cut, []),
+        "cuts3": (cut3, names),
         "cuts_k7": cols(cut, k7),
         "cuts_iso": cols(cut, iso),
         "cuts_k7_iso": cols(cut, k7 + iso),
