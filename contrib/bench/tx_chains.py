@@ -37,8 +37,10 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow.compute as pc
@@ -64,6 +66,42 @@ TOLERANCES = {"max": 0.0, "tol01": 0.01, "tol02": 0.02}
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def cut_file(folder: Path, keep: float) -> Any:
+    """The folder's transfers in ``tran_id`` (time) order, the first ``keep`` share of them."""
+    transfers = data.read_transfers(folder / data.TRANSACTIONS)
+    transfers = transfers.take(pc.sort_indices(transfers, [("tran_id", "ascending")]))
+    return transfers.slice(0, int(transfers.num_rows * keep))
+
+
+class CutFeatures(NamedTuple):
+    """The shipped feature matrix of a (cut) file, with the scratch engine that computed it."""
+
+    engine: Any
+    ids: Any
+    x: np.ndarray
+    stage: Callable[[str, Any], Any]
+
+
+@contextmanager
+def cut_features(transfers: Any, banks: Any) -> Iterator[CutFeatures]:
+    """Features of ``transfers`` only, on a scratch DuckDB kept open for further columns."""
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = connect(f"duckdb:///{scratch}/x.duckdb", EngineSettings())
+        try:
+            base = data.featurise(engine, transfers, banks, GraphWindows())
+            frame = compute_features(engine, TRANSFER_FEATURES, {"transfer": base})
+            ids = frame.column("tran_id")
+            x = task._mask_cross_bank(feature_matrix(frame, TRANSFER_FEATURES), task.SEED)
+
+            def stage(name: str, expr: Any) -> Any:
+                engine.replace_tables({name: expr})
+                return engine.table(name)
+
+            yield CutFeatures(engine, ids, x, stage)
+        finally:
+            engine.close()
 
 
 def featurise(folder: Path, cache: Path) -> dict[str, np.ndarray]:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from tx_chains import evaluate, log
+from tx_chains import cut_file, evaluate, log
 from tx_walk_dev import EXTRA, candidates
 
 from smokewatch.engine.connect import connect
@@ -70,9 +70,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--keep", type=float, default=0.8)
     args = parser.parse_args()
-    transfers = data.read_transfers(args.data / data.TRANSACTIONS)
-    transfers = transfers.take(pc.sort_indices(transfers, [("tran_id", "ascending")]))
-    transfers = transfers.slice(0, int(transfers.num_rows * args.keep))
+    transfers = cut_file(args.data, args.keep)
     rows = transfers.num_rows
     a, b = int(rows * task.SPLIT[0]), int(rows * task.SPLIT[1])
     names = list(TRANSFER_FEATURES.names)

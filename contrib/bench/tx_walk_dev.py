@@ -30,22 +30,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
-from tx_chains import evaluate, log
+from tx_chains import cut_features, cut_file, evaluate, log
 
-from smokewatch.engine.connect import connect
 from smokewatch.graph.transfer_walk import neighbour_step, pair_isolation
-from smokewatch.graph.transfers import TRANSFER_COLUMNS, GraphWindows
-from smokewatch.score.ml.features import compute_features, feature_matrix
-from smokewatch.score.ml.transfers import data, task
+from smokewatch.graph.transfers import TRANSFER_COLUMNS
+from smokewatch.score.ml.transfers import data
 from smokewatch.score.ml.transfers.features import TRANSFER_FEATURES
-from smokewatch.settings import EngineSettings
 
 QUIET = 30
 EXTRA = (
@@ -97,36 +93,19 @@ def matrix(folder: Path, keep: float, cache: Path) -> dict[str, np.ndarray]:
     if cache.is_file():
         with np.load(cache, allow_pickle=True) as stored:
             return {k: stored[k] for k in stored.files}
-    transfers = data.read_transfers(folder / data.TRANSACTIONS)
-    transfers = transfers.take(pc.sort_indices(transfers, [("tran_id", "ascending")]))
-    transfers = transfers.slice(0, int(transfers.num_rows * keep))
+    transfers = cut_file(folder, keep)
     banks = data.read_banks(folder / data.ACCOUNTS)
-    with tempfile.TemporaryDirectory() as scratch:
-        engine = connect(f"duckdb:///{scratch}/x.duckdb", EngineSettings())
-        try:
-            base = data.featurise(engine, transfers, banks, GraphWindows())
-            frame = compute_features(engine, TRANSFER_FEATURES, {"transfer": base})
-            ids = frame.column("tran_id")
-            x = task._mask_cross_bank(feature_matrix(frame, TRANSFER_FEATURES), task.SEED)
-
-            def stage(name: str, expr: Any) -> Any:
-                engine.replace_tables({name: expr})
-                return engine.table(name)
-
-            t = engine.table("tx_transfer").select(*TRANSFER_COLUMNS)
-            extra = engine.to_arrow(candidates(t, stage))
-            order = pc.index_in(ids, value_set=extra.column("tran_id"))
-            cols = [
-                np.asarray(extra.column(c).take(order).to_numpy(zero_copy_only=False), np.float64)
-                for c in EXTRA
-            ]
-            days = engine.to_arrow(
-                engine.table("tx_transfer").select("tran_id", "day", "orig", "bene")
-            )
-            dorder = pc.index_in(ids, value_set=days.column("tran_id"))
-            days = days.take(dorder)
-        finally:
-            engine.close()
+    with cut_features(transfers, banks) as (engine, ids, x, stage):
+        t = engine.table("tx_transfer").select(*TRANSFER_COLUMNS)
+        extra = engine.to_arrow(candidates(t, stage))
+        order = pc.index_in(ids, value_set=extra.column("tran_id"))
+        cols = [
+            np.asarray(extra.column(c).take(order).to_numpy(zero_copy_only=False), np.float64)
+            for c in EXTRA
+        ]
+        days = engine.to_arrow(engine.table("tx_transfer").select("tran_id", "day", "orig", "bene"))
+        dorder = pc.index_in(ids, value_set=days.column("tran_id"))
+        days = days.take(dorder)
     y, kinds = data.read_labels(folder, ids)
     stored = {
         "x": x,

@@ -16,21 +16,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow.compute as pc
-from tx_chains import TOLERANCES, evaluate, log
+from tx_chains import TOLERANCES, cut_features, cut_file, evaluate, log
 
-from smokewatch.engine.connect import connect
 from smokewatch.graph.transfer_walk import WALK_COLUMNS, walk_features
-from smokewatch.graph.transfers import TRANSFER_COLUMNS, GraphWindows
-from smokewatch.score.ml.features import compute_features, feature_matrix
-from smokewatch.score.ml.transfers import data, task
+from smokewatch.graph.transfers import TRANSFER_COLUMNS
+from smokewatch.score.ml.transfers import data
 from smokewatch.score.ml.transfers.features import TRANSFER_FEATURES
-from smokewatch.settings import EngineSettings
 
 QUIET = (0, 10, 30)
 
@@ -41,37 +37,22 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--keep", type=float, default=0.8)
     args = parser.parse_args()
-    transfers = data.read_transfers(args.data / data.TRANSACTIONS)
-    transfers = transfers.take(pc.sort_indices(transfers, [("tran_id", "ascending")]))
-    transfers = transfers.slice(0, int(transfers.num_rows * args.keep))
+    transfers = cut_file(args.data, args.keep)
     banks = data.read_banks(args.data / data.ACCOUNTS)
     names = list(TRANSFER_FEATURES.names)
     walk_at = [names.index(c) for c in WALK_COLUMNS]
     sets: dict[str, np.ndarray] = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        engine = connect(f"duckdb:///{scratch}/x.duckdb", EngineSettings())
-        try:
-            base = data.featurise(engine, transfers, banks, GraphWindows())
-            frame = compute_features(engine, TRANSFER_FEATURES, {"transfer": base})
-            log(f"features of the cut file ({transfers.num_rows} transfers)")
-            ids = frame.column("tran_id")
-            x = task._mask_cross_bank(feature_matrix(frame, TRANSFER_FEATURES), task.SEED)
-
-            def stage(name: str, expr: Any) -> Any:
-                engine.replace_tables({name: expr})
-                return engine.table(name)
-
-            t = engine.table("tx_transfer").select(*TRANSFER_COLUMNS)
-            for quiet in QUIET:
-                walked = engine.to_arrow(walk_features(t, stage, quiet=quiet).order_by("tran_id"))
-                order = pc.index_in(ids, value_set=walked.column("tran_id"))
-                xq = x.copy()
-                for j, c in zip(walk_at, WALK_COLUMNS, strict=True):
-                    col = walked.column(c).take(order).to_numpy(zero_copy_only=False)
-                    xq[:, j] = np.asarray(col, dtype=np.float64)
-                sets[f"quiet{quiet}"] = xq
-        finally:
-            engine.close()
+    with cut_features(transfers, banks) as (engine, ids, x, stage):
+        log(f"features of the cut file ({transfers.num_rows} transfers)")
+        t = engine.table("tx_transfer").select(*TRANSFER_COLUMNS)
+        for quiet in QUIET:
+            walked = engine.to_arrow(walk_features(t, stage, quiet=quiet).order_by("tran_id"))
+            order = pc.index_in(ids, value_set=walked.column("tran_id"))
+            xq = x.copy()
+            for j, c in zip(walk_at, WALK_COLUMNS, strict=True):
+                col = walked.column(c).take(order).to_numpy(zero_copy_only=False)
+                xq[:, j] = np.asarray(col, dtype=np.float64)
+            sets[f"quiet{quiet}"] = xq
     y, kinds = data.read_labels(args.data, ids)
     kinds = kinds.astype(object)
     keep = [i for i, n in enumerate(names) if n not in WALK_COLUMNS]
