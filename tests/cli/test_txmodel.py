@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,27 @@ def test_a_missing_model_folder_is_one_line_on_stderr(sw: Run, tmp_path: Path) -
                 "--out", str(out))  # fmt: skip
     assert result.code == 1
     assert result.err.startswith("error: no such model folder")
+
+
+@pytest.mark.slow
+def test_cut_training_and_the_threshold_rule_are_recorded(
+    sw: Run, shared_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "model"
+    result = sw("tx", "train", "--data", str(shared_data / "amlsim/ews12k"), "--out", str(out),
+                "--cuts", "1", "--threshold-rule", "low:0.01", "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["extra"]["training"]["cuts"] == 1
+    assert manifest["extra"]["training"]["threshold_rule"] == "low:0.01"
+    assert "cut right after it" in manifest["metrics"]["protocol"]
+    assert "rule low:0.01" in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+
+def test_an_unknown_threshold_rule_is_one_line_on_stderr(
+    sw: Run, shared_data: Path, tmp_path: Path
+) -> None:
+    result = sw("tx", "train", "--data", str(shared_data / "amlsim/ews12k"),
+                "--out", str(tmp_path / "m"), "--threshold-rule", "median")  # fmt: skip
+    assert result.code == 1
+    assert "unknown threshold rule" in result.err

@@ -43,6 +43,24 @@ def train(
         Path, typer.Option("--out", help="Model folder to write (new, empty, or an older model).")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output for scripts.")] = False,
+    cuts: Annotated[
+        int | None,
+        typer.Option(
+            "--cuts",
+            help="Cut training: each part's graph features over the file cut right after it, "
+            "the training part in N pieces (0: features once over the whole file).",
+            show_default=False,
+        ),
+    ] = None,
+    threshold_rule: Annotated[
+        str | None,
+        typer.Option(
+            "--threshold-rule",
+            help="Flag threshold chosen on the validation part: max (max F1), low:D (lowest "
+            "score within D of max F1) or recall:R (max F1 with every typology's recall ≥ R).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Train the transfer-risk model: temporal 60/20/20 validation, then the shipped model.
 
@@ -58,6 +76,8 @@ def train(
             out_dir,
             engine_url=_state(ctx).engine,
             engine_settings=EngineSettings(),
+            cuts=cuts,
+            threshold_rule=threshold_rule,
             progress=progress,
         )
     if as_json:

@@ -40,12 +40,25 @@ def train_transfer_model(
     *,
     engine_url: str | None = None,
     engine_settings: EngineSettings | None = None,
+    cuts: int | None = None,
+    threshold_rule: str | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> TransferTrainReport:
-    """Train the transfer-risk model on a labelled AMLSim-layout folder; write the artefact."""
+    """Train the transfer-risk model on a labelled AMLSim-layout folder; write the artefact.
+
+    ``cuts`` and ``threshold_rule`` (``None``: the defaults): see
+    :func:`smokewatch.score.ml.transfers.task.train`.
+    """
     _check_out_dir(out_dir)
     with scratch_engine(engine_url, engine_settings) as engine:
-        return task.train(engine, data_dir, out_dir, progress=progress)
+        return task.train(
+            engine,
+            data_dir,
+            out_dir,
+            cuts=task.DEFAULT_CUTS if cuts is None else cuts,
+            threshold_rule=task.DEFAULT_RULE if threshold_rule is None else threshold_rule,
+            progress=progress,
+        )
 
 
 @dataclass(frozen=True, slots=True)

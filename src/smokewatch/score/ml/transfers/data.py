@@ -166,13 +166,15 @@ def featurise(
     windows: GraphWindows,
     *,
     chains: bool = False,
+    upto: int | None = None,
 ) -> ir.Table:
     """Register the transfers and return the base view of the features, one row per transfer.
 
     The relayed-money columns (:func:`~smokewatch.graph.transfer_walk.walk_features`) are
     always computed: the model reads them. ``chains`` adds the layering-chain counts
     (:func:`~smokewatch.graph.transfers.layering_chains`) for experiments; the shipped model
-    does not read them.
+    does not read them. ``upto`` cuts the file: only transfers with ``tran_id`` ≤ it are
+    featurised (a filter on the engine before the pass; see :mod:`.cuts`).
 
     Intermediate graph tables are materialised inside the engine (DuckDB tables, or Parquet
     in Spark's scratch folder), so memory stays bounded by the engine, not by Python.
@@ -184,6 +186,9 @@ def featurise(
     def stage(name: str, expr: ir.Table) -> ir.Table:
         engine.replace_tables({name: expr})
         return engine.table(name)
+
+    if upto is not None:
+        view = stage("tx_transfer_cut", view.filter(view.tran_id <= upto))
 
     base = transfer_graph_features(view, windows, stage=stage, chains=chains, walk=True)
     if banks is None:

@@ -4,8 +4,11 @@
 60/20/20. A model trained on the first 60 % scores the middle 20 %, where the flag threshold
 (maximum positive-class F1) and the Platt calibration are chosen; the last 20 % is the test,
 flagged at that threshold: minority-class F1, precision, recall, and recall per typology.
-Graph features are computed once over the whole file (no labels are involved; a transfer's
-features see the transfers around it, as they will when a bank scores a month of data).
+Graph features are computed over the whole file (no labels are involved; a transfer's
+features see the transfers around it, as they will when a bank scores a month of data) — or,
+with ``cuts`` > 0, each part's over the file cut right after it (:mod:`.cuts`), so that
+training, like scoring, sees rows at a file's end. The threshold rule is one of
+:mod:`.thresholds` (default ``max``).
 
 **Shipped model:** refit on every labelled transfer with the same settings, flagged at the
 threshold (log-odds) chosen on the middle 20 %. A second, multiclass booster trained on the
@@ -22,21 +25,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from smokewatch.errors import ConfigError, InvalidInput
 from smokewatch.graph.transfers import GraphWindows
 from smokewatch.ml.artefact import load_artefact
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.score.ml.calibration import Platt
-from smokewatch.score.ml.features import compute_features, feature_expression, feature_matrix
+from smokewatch.score.ml.features import feature_expression, feature_matrix
 from smokewatch.score.ml.lgbm import booster_text, margins, train_booster
 from smokewatch.score.ml.metrics import best_f1_threshold, binary_metrics
 from smokewatch.score.ml.risk_model import KIND, MODEL_FILE, RiskModel
 from smokewatch.score.ml.training import FittedModel
+from smokewatch.score.ml.transfers import cuts as cutting
 from smokewatch.score.ml.transfers import data
 from smokewatch.score.ml.transfers.card import render
 from smokewatch.score.ml.transfers.features import TRANSFER_FEATURES
 from smokewatch.score.ml.transfers.scoring import OUTPUT_SCHEMA, ScoringSpec, score_batches
+from smokewatch.score.ml.transfers.thresholds import ThresholdRule, choose
 
 if TYPE_CHECKING:
     from smokewatch.engine.base import Engine
@@ -63,6 +69,25 @@ PROTOCOL = (
     "Platt calibration chosen on the middle 20 %, tested on the last 20 %; the shipped model "
     "is refit on every transfer and flags at the same log-odds threshold"
 )
+DEFAULT_CUTS = 0
+"""Pieces the training part is cut into for :mod:`.cuts` (0: features once over the file)."""
+DEFAULT_RULE = "max"
+"""Threshold rule of :mod:`.thresholds` applied on the validation part."""
+MAX_F1 = ThresholdRule("max")
+
+
+def protocol_text(cuts: int, rule: str) -> str:
+    """The protocol in words, for the manifest and the model card."""
+    text = PROTOCOL
+    if rule != "max":
+        text = text.replace("threshold (max F1)", f"threshold (rule {rule})")
+    if cuts:
+        text += (
+            "; each part's graph features are computed over the file cut right after it "
+            f"(training part in {cuts} piece(s), validation part, then the whole file for the "
+            "test part and for the refit's last rows)"
+        )
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +170,18 @@ class ProtocolResult:
     metrics: dict[str, Any]
 
 
-def _protocol(x: np.ndarray, y: np.ndarray, kinds: np.ndarray) -> ProtocolResult:
+def _protocol(
+    x: np.ndarray,
+    y: np.ndarray,
+    kinds: np.ndarray,
+    rule: ThresholdRule = MAX_F1,
+    protocol: str = PROTOCOL,
+) -> ProtocolResult:
     rows = len(y)
     a, b = int(rows * SPLIT[0]), int(rows * SPLIT[1])
     first = _fit(x[:a], y[:a])
     valid, test = margins(first, x[a:b]), margins(first, x[b:])
-    threshold_margin, _ = best_f1_threshold(y[a:b], valid)
+    threshold_margin = choose(rule, y[a:b], valid, kinds[a:b])
     test_metrics = binary_metrics(y[b:], test, threshold_margin)
     test_metrics["best_possible_f1_on_test"] = round(best_f1_threshold(y[b:], test)[1], 4)
     flag = test >= threshold_margin
@@ -163,7 +194,7 @@ def _protocol(x: np.ndarray, y: np.ndarray, kinds: np.ndarray) -> ProtocolResult
         guessed = np.array([labels[i] for i in probs.argmax(axis=1)], dtype=object)
         accuracy = round(float((guessed == kinds[b:][tested]).mean()), 4)
     metrics: dict[str, Any] = {
-        "protocol": PROTOCOL,
+        "protocol": protocol,
         "split_rows": {"train": a, "validation": b - a, "test": rows - b},
         "validation": binary_metrics(y[a:b], valid, threshold_margin),
         "test": test_metrics,
@@ -179,27 +210,37 @@ def train(
     out_dir: Path,
     *,
     windows: GraphWindows | None = None,
+    cuts: int = DEFAULT_CUTS,
+    threshold_rule: str = DEFAULT_RULE,
     progress: Progress = NO_PROGRESS,
 ) -> TransferTrainReport:
-    """Train, validate with the temporal protocol and save the transfer-risk model."""
+    """Train, validate with the temporal protocol and save the transfer-risk model.
+
+    ``cuts`` > 0 computes each part's features over the file cut after it, the training part
+    in ``cuts`` pieces (:mod:`.cuts`); ``threshold_rule`` is a rule of :mod:`.thresholds`.
+
+    Raises:
+        InvalidInput: bad input, no suspicious transfers, or a bad ``cuts``/rule.
+    """
     started = time.perf_counter()
     windows = windows or GraphWindows()
+    rule = ThresholdRule.parse(threshold_rule)
     folder = Path(data_dir)
     progress.start("reading transfers")
     transfers = data.read_transfers(folder / data.TRANSACTIONS)
+    transfers = transfers.take(pc.sort_indices(transfers, [("tran_id", "ascending")]))
     accounts_path = folder / data.ACCOUNTS
     banks = data.read_banks(accounts_path) if accounts_path.is_file() else None
     progress.finish()
-    progress.start("computing graph features")
-    base = data.featurise(engine, transfers, banks, windows)
-    frame = compute_features(engine, TRANSFER_FEATURES, {"transfer": base})
-    progress.finish()
+    parts = cutting.plan(transfers.num_rows, SPLIT, cuts)
+    frame = cutting.cut_features(engine, transfers, banks, windows, parts, progress=progress)
     y, kinds = data.read_labels(folder, frame.column("tran_id"))
     if y.sum() == 0:
         raise InvalidInput(f"{folder}: no suspicious transfers to learn from")
     x = _mask_cross_bank(feature_matrix(frame, TRANSFER_FEATURES), SEED)
+    del frame
     progress.start("protocol: train on the first 60 %")
-    protocol = _protocol(x, y, kinds)
+    protocol = _protocol(x, y, kinds, rule, protocol_text(cuts, str(rule)))
     progress.finish()
     progress.start("final model on every transfer")
     final = _fit(x, y)
@@ -231,6 +272,8 @@ def train(
                 "typology_rounds": TYPOLOGY_ROUNDS,
                 "seed": SEED,
                 "cross_bank_masked_share": MASK_CROSS_BANK,
+                "cuts": cuts,
+                "threshold_rule": str(rule),
             },
             "train_seconds": round(seconds, 1),
         },
@@ -246,6 +289,7 @@ def train(
         recall_by_typology=metrics["test_recall_by_typology"],
         typology_accuracy=metrics["test_typology_accuracy_of_flagged"],
         seconds=seconds,
+        protocol=str(metrics["protocol"]),
     )
 
 
