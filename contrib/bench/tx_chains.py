@@ -267,11 +267,19 @@ def evaluate(x: np.ndarray, names: list[str], y: np.ndarray, kinds: np.ndarray) 
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_parser(doc: str | None, keep: bool = False) -> argparse.ArgumentParser:
+    """The arguments every transfer bench script shares (--keep: the development-file cut)."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    if keep:
+        parser.add_argument("--keep", type=float, default=0.8)
+    return parser
+
+
+def main() -> None:
+    parser = bench_parser(__doc__)
     parser.add_argument("--only", nargs="*", default=None, help="feature sets to evaluate")
     args = parser.parse_args()
     cols = featurise(args.data, args.cache)

@@ -23,14 +23,13 @@ and rule ships as the default iff its test F1 ≥ 0.92 **and** `random` recall
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tx_chains import average_precision, cut_file, log
+from tx_chains import average_precision, bench_parser, cut_file, log
 
 from smokewatch.engine.connect import connect
 from smokewatch.graph.transfers import GraphWindows
@@ -128,11 +127,7 @@ def judge(valid: np.ndarray, test: np.ndarray, y: np.ndarray, kinds: np.ndarray)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--keep", type=float, default=0.8)
+    parser = bench_parser(__doc__, keep=True)
     parser.add_argument("--seeds", type=int, nargs="*", default=[task.SEED, 1, 2])
     parser.add_argument("--only", nargs="*", default=["cuts1", "cuts3"])
     args = parser.parse_args()

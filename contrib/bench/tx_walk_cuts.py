@@ -16,16 +16,14 @@ after it), so more training rows sit near an end.
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from tx_chains import cut_file, evaluate, log
+from tx_chains import bench_parser, cut_file, evaluate, log
 from tx_walk_dev import EXTRA, candidates
 
 from smokewatch.engine.connect import connect
@@ -64,11 +62,7 @@ def features(transfers: pa.Table, banks: pa.Table) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--keep", type=float, default=0.8)
+    parser = bench_parser(__doc__, keep=True)
     args = parser.parse_args()
     transfers = cut_file(args.data, args.keep)
     rows = transfers.num_rows

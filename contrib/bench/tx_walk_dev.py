@@ -28,7 +28,6 @@ can be re-run cheaply.
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
-from tx_chains import cut_features, cut_file, evaluate, log
+from tx_chains import bench_parser, cut_features, cut_file, evaluate, log
 
 from smokewatch.graph.transfer_walk import neighbour_step, pair_isolation
 from smokewatch.graph.transfers import TRANSFER_COLUMNS
@@ -186,11 +185,7 @@ def variants(m: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, list[str]]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--cache", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--keep", type=float, default=0.8)
+    parser = bench_parser(__doc__, keep=True)
     parser.add_argument("--only", nargs="*", default=None)
     args = parser.parse_args()
     m = matrix(args.data, args.keep, args.cache)
