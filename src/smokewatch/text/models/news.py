@@ -370,42 +370,69 @@ class NewsEventModel:
     ) -> tuple[list[str | None], sparse.csr_matrix, np.ndarray, np.ndarray]:
         """Subjects, event rows and scores of a batch, and the gain of texts that switched.
 
-        Every text with a stock code (glued headlines) and a runner-up candidate is read
-        twice, once for each; it takes the runner-up when :func:`runner_up_gain` exceeds the
-        rankers' margin (gain 0: kept the winner). The subject-free part of the features is
-        computed once.
+        Every text is read for the rankers' winner. A text with a stock code (glued
+        headlines) and a runner-up candidate is read again for the runner-up and takes it
+        when :func:`runner_up_gain` exceeds the rankers' margin (gain 0: kept the winner).
+        The second reading is skipped where it cannot win: a strength is a log-probability
+        (≤ 0), so the gain is at most ``−weight · strength(winner)``. The subject-free part of
+        the features is looked up once.
         """
         joined, n = batch.joined, len(batch.texts)
         names: list[str | None] = [
             joined[s:e] if s >= 0 else None
             for s, e in zip(chosen.start.tolist(), chosen.end.tolist(), strict=True)
         ]
+        t_rows, t_keys = text_keys(batch, hits)
+        t_columns = self.index.lookup(t_keys)
+        s_rows, s_keys = subject_keys(batch, names, hits, chosen.codes)
+        matrix = tfidf_matrix(
+            np.concatenate([t_rows, s_rows]),
+            np.concatenate([t_columns, self.index.lookup(s_keys)]),
+            n,
+            self.idf,
+        )
+        scores = self.events.scores(matrix)
+        gains = np.zeros(n)
         coded = np.zeros(n, dtype=bool)
         coded[batch.doc[chosen.codes[:, 0]]] = True
-        alt = np.flatnonzero(coded & (chosen.runner_start >= 0) & (chosen.start >= 0))
+        bound = -HEADLINE_WEIGHT * event_strength(scores - self.offsets, self._none)
+        alt = np.flatnonzero(
+            coded & (chosen.runner_start >= 0) & (chosen.start >= 0) & (bound > chosen.margin)
+        )
+        if not len(alt):
+            return names, matrix, scores, gains
         runner: list[str | None] = [None] * n
         for d in alt.tolist():
             runner[d] = joined[int(chosen.runner_start[d]) : int(chosen.runner_end[d])]
-        t_rows, t_keys = text_keys(batch, hits)
-        s_rows, s_keys = subject_keys(batch, names, hits, chosen.codes)
         a_rows, a_keys = subject_keys(batch, runner, hits, chosen.codes)
         slot = np.full(n, -1, dtype=np.int64)
-        slot[alt] = n + np.arange(len(alt))
+        slot[alt] = np.arange(len(alt))
         again = slot[t_rows] >= 0
-        rows = np.concatenate([t_rows, s_rows, slot[t_rows[again]], slot[a_rows]])
-        keys = np.concatenate([t_keys, s_keys, t_keys[again], a_keys])
-        matrix = tfidf_matrix(rows, self.index.lookup(keys), n + len(alt), self.idf)
-        scores = self.events.scores(matrix)
-        raw = scores - self.offsets
-        gain = runner_up_gain(raw[alt], raw[n:], none=self._none)
+        second = tfidf_matrix(
+            np.concatenate([slot[t_rows[again]], slot[a_rows]]),
+            np.concatenate([t_columns[again], self.index.lookup(a_keys)]),
+            len(alt),
+            self.idf,
+        )
+        runner_scores = self.events.scores(second)
+        gain = runner_up_gain(
+            scores[alt] - self.offsets,
+            runner_scores - self.offsets,
+            none=self._none,
+            weight=HEADLINE_WEIGHT,
+        )
         took = gain > chosen.margin[alt]
+        if not took.any():
+            return names, matrix, scores, gains
+        switched = alt[took]
+        gains[switched] = gain[took]
+        scores[switched] = runner_scores[took]
         select = np.arange(n)
-        select[alt[took]] = n + np.flatnonzero(took)
-        gains = np.zeros(n)
-        gains[alt[took]] = gain[took]
-        for d in alt[took].tolist():
+        select[switched] = n + np.flatnonzero(took)
+        matrix = sparse.vstack([matrix, second], format="csr")[select]
+        for d in switched.tolist():
             names[d] = runner[d]
-        return names, matrix[select], scores[select], gains
+        return names, matrix, scores, gains
 
     def predict(self, texts: Sequence[str]) -> list[TextPrediction]:
         """Event type, probabilities, subject and reasons for every text."""
