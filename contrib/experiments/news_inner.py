@@ -333,8 +333,12 @@ def gate(inner: Inner, seed: int, work: Path, proxy: str) -> None:
 WEIGHTS = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 
-def headline(inner: Inner, seed: int, work: Path) -> None:
-    """Round 7: the runner-up rule judged on out-of-fold picks and out-of-fold event models."""
+def headline(inner: Inner, seed: int, work: Path, *, same_folds: bool = False) -> None:
+    """Round 7: the runner-up rule judged on out-of-fold picks and out-of-fold event models.
+
+    ``same_folds``: the event models use the rankers' text folds (as on the validation part,
+    where rankers and event model have seen the same texts); else the protocol's own folds.
+    """
     cands = _load_candidates(work, seed)
     distinct, by_text = inner.distinct, inner.by_text
     number = {t: i for i, t in enumerate(distinct)}
@@ -358,11 +362,14 @@ def headline(inner: Inner, seed: int, work: Path) -> None:
     n = len(distinct)
     text_fold = np.zeros(n, dtype=np.int64)
     text_fold[inner.row_text] = fold
+    if same_folds:  # the folds of ``candidates``
+        text_fold = np.random.default_rng(1000 + seed).permutation(n) % FOLDS
+        fold = text_fold[inner.row_text]
     batch = inner.alphabet.encode(distinct)
     hits = inner.trig.find_all(batch.joined)
     readings = [news.event_keys(batch, picks, hits), news.event_keys(batch, runner, hits)]
     raw = [np.zeros((n, len(inner.labels))) for _ in readings]
-    for f in range(tuning.FOLDS):
+    for f in range(FOLDS if same_folds else tuning.FOLDS):
         inside = np.flatnonzero(fold != f)
         renumber = np.full(len(fold), -1, dtype=np.int64)
         renumber[inside] = np.arange(len(inside))
@@ -376,7 +383,7 @@ def headline(inner: Inner, seed: int, work: Path) -> None:
         for out, (t_rows, t_keys) in zip(raw, readings, strict=True):
             mine = where[t_rows] >= 0
             out[held] = fitted.scores(where[t_rows[mine]], t_keys[mine], len(held))
-    np.save(work / f"headline_s{seed}.npy", np.stack(raw))
+    np.save(work / f"headline_s{seed}{'_same' if same_folds else ''}.npy", np.stack(raw))
     coded = np.asarray([len(subjects.stock_codes(t)) > 0 for t in distinct])
     gain = news.event_strength(raw[1], 0) - news.event_strength(raw[0], 0)
     right_pick = np.asarray([p in by_text[t] for p, t in zip(picks, distinct, strict=True)])
@@ -404,11 +411,17 @@ def headline(inner: Inner, seed: int, work: Path) -> None:
 
 
 def main() -> None:
+    global FOLDS  # noqa: PLW0603 - one-off script, --folds
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("step", choices=("candidates", "events", "gate", "headline"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, required=True, help="folder for the outputs")
+    parser.add_argument(
+        "--same-folds", action="store_true", help="headline: event models on the rankers' folds"
+    )
+    parser.add_argument("--folds", type=int, default=FOLDS, help="candidates: ranker folds")
     args = parser.parse_args()
+    FOLDS = args.folds
     args.work.mkdir(parents=True, exist_ok=True)
     inner = Inner()
     if args.step == "candidates":
@@ -416,7 +429,7 @@ def main() -> None:
     elif args.step == "events":
         events(inner, args.seed, args.work)
     elif args.step == "headline":
-        headline(inner, args.seed, args.work)
+        headline(inner, args.seed, args.work, same_folds=args.same_folds)
     else:
         for proxy in ("insample", "oofpick"):
             gate(inner, args.seed, args.work, proxy)
