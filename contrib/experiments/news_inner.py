@@ -8,6 +8,7 @@ before anything else happens.
     PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py candidates --seed 0 --work W
     PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py events --seed 0 --work W
     PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py gate --seed 0 --work W
+    PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py headline --seed 0 --work W
 
 * ``candidates``: 3 folds over all distinct training texts; subject rankers fitted on the
   texts with a subject of the other folds pick (and list the best 8 candidates of) every
@@ -15,6 +16,10 @@ before anything else happens.
 * ``events``: out-of-fold event scores (the protocol's 3 text folds), each held-out text read
   once for the full rankers' in-sample pick (the protocol's proxy) and once for its
   out-of-fold pick (the honest proxy); offsets tuned as in training.
+* ``headline`` (round 7): out-of-fold event models read every held-out text for its
+  out-of-fold pick and for the runner-up; the pick accuracy of "runner-up when
+  weight · (strength(runner) − strength(pick)) > ranker margin" (texts with a stock code),
+  weight chosen nested (on one random half of the texts, measured on the other).
 * ``gate``: the has-company-subject classifier (5-fold out-of-fold, stacked on the event
   scores) and the gate "p < t1 => 其他, p >= t2 => not 其他", judged nested (thresholds chosen
   on one random half of the texts, measured on the other).
@@ -325,18 +330,106 @@ def gate(inner: Inner, seed: int, work: Path, proxy: str) -> None:
     print(f"  {np.round(g.mean(0), 4)} sd {np.round(g.std(0), 4)}")
 
 
+WEIGHTS = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
+
+
+def headline(inner: Inner, seed: int, work: Path, *, same_folds: bool = False) -> None:
+    """Round 7: the runner-up rule judged on out-of-fold picks and out-of-fold event models.
+
+    ``same_folds``: the event models use the rankers' text folds (as on the validation part,
+    where rankers and event model have seen the same texts); else the protocol's own folds.
+    """
+    cands = _load_candidates(work, seed)
+    distinct, by_text = inner.distinct, inner.by_text
+    number = {t: i for i, t in enumerate(distinct)}
+    picks = [c["pick"] for c in cands]
+    runner = [
+        next((s[0] for s in c["top"][1:2] if s[0] != c["pick"]), None) if c["pick"] else None
+        for c in cands
+    ]
+    margin = np.asarray(
+        [c["top"][0][2] - c["top"][1][2] if len(c["top"]) > 1 else np.inf for c in cands]
+    )
+    # event models: training rows read for the gold subject (其他 rows: the out-of-fold pick)
+    chosen = []
+    for text, (_, _, _, subject) in zip(inner.folded, inner.train, strict=True):
+        folded = news.fold(subject) if subject else None
+        chosen.append(folded if folded and folded in text else picks[number[text]])
+    rb = inner.alphabet.encode(inner.folded)
+    rows, keys = news.event_keys(rb, chosen, inner.trig.find_all(rb.joined))
+    y = np.asarray([inner.labels.index(r[2]) for r in inner.train])
+    fold = tuning.text_folds(inner.folded, [r[2] for r in inner.train], seed=SPLIT_SEED + seed)
+    n = len(distinct)
+    text_fold = np.zeros(n, dtype=np.int64)
+    text_fold[inner.row_text] = fold
+    if same_folds:  # the folds of ``candidates``
+        text_fold = np.random.default_rng(1000 + seed).permutation(n) % FOLDS
+        fold = text_fold[inner.row_text]
+    batch = inner.alphabet.encode(distinct)
+    hits = inner.trig.find_all(batch.joined)
+    readings = [news.event_keys(batch, picks, hits), news.event_keys(batch, runner, hits)]
+    raw = [np.zeros((n, len(inner.labels))) for _ in readings]
+    for f in range(FOLDS if same_folds else tuning.FOLDS):
+        inside = np.flatnonzero(fold != f)
+        renumber = np.full(len(fold), -1, dtype=np.int64)
+        renumber[inside] = np.arange(len(inside))
+        keep = renumber[rows] >= 0
+        fitted = tuning.fit_events(
+            renumber[rows[keep]], keys[keep], y[inside], n_classes=len(inner.labels)
+        )
+        held = np.flatnonzero(text_fold == f)
+        where = np.full(n, -1, dtype=np.int64)
+        where[held] = np.arange(len(held))
+        for out, (t_rows, t_keys) in zip(raw, readings, strict=True):
+            mine = where[t_rows] >= 0
+            out[held] = fitted.scores(where[t_rows[mine]], t_keys[mine], len(held))
+    np.save(work / f"headline_s{seed}{'_same' if same_folds else ''}.npy", np.stack(raw))
+    coded = np.asarray([len(subjects.stock_codes(t)) > 0 for t in distinct])
+    gain = news.event_strength(raw[1], 0) - news.event_strength(raw[0], 0)
+    right_pick = np.asarray([p in by_text[t] for p, t in zip(picks, distinct, strict=True)])
+    right_runner = np.asarray([r in by_text[t] for r, t in zip(runner, distinct, strict=True)])
+
+    def accuracy(weight: float, idx: np.ndarray) -> float:
+        took = coded[idx] & np.asarray([r is not None for r in runner])[idx]
+        took &= weight * gain[idx] > margin[idx]
+        return float(np.where(took, right_runner[idx], right_pick[idx]).mean())
+
+    idx = np.flatnonzero(inner.has)
+    for w in WEIGHTS:
+        print(
+            f"weight {w}: pick {accuracy(w, idx):.4f} (with a stock code "
+            f"{accuracy(w, idx[coded[idx]]):.4f}, without {accuracy(w, idx[~coded[idx]]):.4f})"
+        )
+    gains = []
+    for h in range(10):
+        half = np.random.default_rng(400 + h).permutation(len(idx)) % 2
+        for side in (0, 1):
+            a, b = idx[half == side], idx[half != side]
+            best = max(WEIGHTS, key=lambda w: accuracy(w, a))
+            gains.append(accuracy(best, b) - accuracy(0.0, b))
+    print(f"nested gain {np.mean(gains):.4f} sd {np.std(gains):.4f}")
+
+
 def main() -> None:
+    global FOLDS  # noqa: PLW0603 - one-off script, --folds
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("step", choices=("candidates", "events", "gate"))
+    parser.add_argument("step", choices=("candidates", "events", "gate", "headline"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, required=True, help="folder for the outputs")
+    parser.add_argument(
+        "--same-folds", action="store_true", help="headline: event models on the rankers' folds"
+    )
+    parser.add_argument("--folds", type=int, default=FOLDS, help="candidates: ranker folds")
     args = parser.parse_args()
+    FOLDS = args.folds
     args.work.mkdir(parents=True, exist_ok=True)
     inner = Inner()
     if args.step == "candidates":
         candidates(inner, args.seed, args.work)
     elif args.step == "events":
         events(inner, args.seed, args.work)
+    elif args.step == "headline":
+        headline(inner, args.seed, args.work, same_folds=args.same_folds)
     else:
         for proxy in ("insample", "oofpick"):
             gate(inner, args.seed, args.work, proxy)

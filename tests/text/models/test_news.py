@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from smokewatch.errors import ConfigError
 from smokewatch.text.models import TextPrediction, TrainReport, load_text_model, train_news_events
-from smokewatch.text.models.news import NewsEventModel
+from smokewatch.text.models.news import (
+    HEADLINE_REASON,
+    NewsEventModel,
+    event_keys,
+    event_strength,
+    fold_table,
+    runner_up_gain,
+    subject_keys,
+    text_keys,
+)
+from smokewatch.text.models.ranking import choose_subjects
 from tests.text.models.conftest import finese_rows
 
 
@@ -97,3 +108,74 @@ def test_the_report_holds_the_validation_protocols(trained: TrainReport) -> None
 def test_a_model_of_another_task_is_not_loaded_as_news(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not a text model"):
         load_text_model(tmp_path)
+
+
+def test_event_strength_is_the_best_reportable_event_not_nothing_to_report() -> None:
+    raw = np.log(np.asarray([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]]))
+    assert event_strength(raw, none=0) == pytest.approx(np.log([0.2, 0.6]))
+    assert event_strength(raw, none=-1) == pytest.approx(np.log([0.7, 0.6]))
+
+
+def test_the_runner_up_gains_only_what_its_reading_adds_over_the_winners() -> None:
+    vague = np.log(np.asarray([[0.8, 0.1, 0.1]]))
+    clear = np.log(np.asarray([[0.1, 0.8, 0.1]]))
+    gain = runner_up_gain(vague, clear, none=0, weight=2.0)
+    assert gain == pytest.approx(2.0 * (np.log(0.8) - np.log(0.1)))
+    assert runner_up_gain(clear, vague, none=0, weight=2.0) == pytest.approx(-gain)
+    assert runner_up_gain(clear, clear, none=0) == pytest.approx([0.0])
+
+
+_GLUED = (
+    "华润三九(000999)今年第2季度全市居民消费价格同比上涨3%，天气晴好"
+    "文峰股份(600001)控股股东减持5%股份 持股比降至5%以下"
+)
+
+
+def test_a_glued_headline_takes_the_company_whose_headline_reports_the_event(
+    trained: TrainReport,
+) -> None:
+    model = load_text_model(trained.folder)
+    assert isinstance(model, NewsEventModel)
+    batch = model.alphabet.encode_folded([_GLUED], fold_table())
+    hits = model.triggers.find_all(batch.joined)
+    ranked = choose_subjects(batch, model.rankers, hits)
+    assert batch.joined[int(ranked.start[0]) : int(ranked.end[0])] == "华润三九"
+    prediction = _predict(trained, _GLUED)
+    assert prediction.category == "实控人股东变更"
+    assert prediction.subject == "文峰股份"
+    headline = [r for r in prediction.reasons if r.feature == HEADLINE_REASON]
+    assert len(headline) == 1
+    assert headline[0].weight > float(ranked.margin[0]) >= 0.0
+    assert prediction.subject_score is not None
+    assert prediction.subject_score < 0.5
+
+
+def test_texts_without_a_stock_code_keep_the_rankers_winner(trained: TrainReport) -> None:
+    model = load_text_model(trained.folder)
+    assert isinstance(model, NewsEventModel)
+    texts = [_GLUED.replace("(000999)", "").replace("(600001)", ""), _GLUED]
+    batch = model.alphabet.encode_folded(texts, fold_table())
+    hits = model.triggers.find_all(batch.joined)
+    ranked = choose_subjects(batch, model.rankers, hits)
+    names, matrix, scores, gains = model.read_subjects(batch, ranked, hits)
+    assert names[0] == batch.joined[int(ranked.start[0]) : int(ranked.end[0])]
+    assert gains[0] == 0.0
+    assert gains[1] > 0.0
+    assert matrix.shape[0] == scores.shape[0] == 2
+
+
+def test_the_event_features_are_the_text_part_plus_the_subject_part(
+    trained: TrainReport,
+) -> None:
+    model = load_text_model(trained.folder)
+    assert isinstance(model, NewsEventModel)
+    batch = model.alphabet.encode_folded([_GLUED, "ｅ租宝平台近日出现提现困难"], fold_table())
+    hits = model.triggers.find_all(batch.joined)
+    subject = ["文峰股份", None]
+    rows, keys = event_keys(batch, subject, hits)
+    t_rows, t_keys = text_keys(batch, hits)
+    s_rows, s_keys = subject_keys(batch, subject, hits)
+    assert sorted(zip(rows.tolist(), keys.tolist(), strict=True)) == sorted(
+        zip([*t_rows.tolist(), *s_rows.tolist()], [*t_keys.tolist(), *s_keys.tolist()], strict=True)
+    )
+    assert set(s_rows.tolist()) == {0}

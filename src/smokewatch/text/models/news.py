@@ -66,6 +66,9 @@ TEXT_ORDERS = (1, 2)
 WINDOW_LEFT = 10
 WINDOW_RIGHT = 20
 WINDOW_MENTIONS = 3
+HEADLINE_WEIGHT = 5.0
+HEADLINE_REASON = "subject: the runner-up's headline reads as the clearer event"
+"""How much a clearer event reading outweighs the ranker (see :func:`runner_up_gain`)."""
 
 SPEC: dict[str, Any] = {
     "task": NEWS_TASK,
@@ -83,6 +86,11 @@ SPEC: dict[str, Any] = {
     },
     "segment": {"kinds": K_SEGMENT, "triggers": K_TRIGGER_SEGMENT, "mention": "first"},
     "offsets": "per-class score offsets tuned by cross-validation in training",
+    "headline": {
+        "weight": HEADLINE_WEIGHT,
+        "rule": "runner-up if weight x gain in best non-其他 log-prob (raw) > ranker margin",
+        "texts": "with a stock code",
+    },
     "ranker": ranking.SPEC,
     "subjects": subjects.SPEC,
 }
@@ -149,16 +157,8 @@ def subject_windows(
     )
 
 
-def event_keys(
-    batch: Batch,
-    subject: Sequence[str | None],
-    hits: tuple[np.ndarray, np.ndarray],
-    codes: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(text, key)`` of the event model's features, each text read for its subject.
-
-    ``codes`` are the batch's stock codes when already found (else they are looked up).
-    """
+def text_keys(batch: Batch, hits: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``(text, key)`` of the event features that do not depend on the subject."""
     ids = batch.ids
     size = len(ids)
     rows: list[np.ndarray] = []
@@ -172,6 +172,24 @@ def event_keys(
     positions, words = hits
     rows.append(batch.doc[positions])
     keys.append(key_of(K_TRIGGER, words))
+    return np.concatenate(rows), np.concatenate(keys)
+
+
+def subject_keys(
+    batch: Batch,
+    subject: Sequence[str | None],
+    hits: tuple[np.ndarray, np.ndarray],
+    codes: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(text, key)`` of the event features read around each text's subject.
+
+    The windows around its first mentions, its last characters and its own segment.
+    ``codes`` are the batch's stock codes when already found (else they are looked up).
+    """
+    ids = batch.ids
+    positions, words = hits
+    rows: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    keys: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     doc, start, end = subject_windows(batch, subject)
     if len(doc):
         doc_start, doc_end = batch.starts[doc], batch.ends[doc]
@@ -206,6 +224,50 @@ def event_keys(
         rows.append(d1[which])
         keys.append(key_of(K_TRIGGER_SEGMENT, words[at]))
     return np.concatenate(rows), np.concatenate(keys)
+
+
+def event_strength(raw: np.ndarray, none: int) -> np.ndarray:
+    """Per row: the log-probability of the most likely reportable event (any label but ``none``)."""
+    z = raw - raw.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    if 0 <= none < raw.shape[1]:
+        log_p = np.delete(log_p, none, axis=1)
+    strength: np.ndarray = log_p.max(axis=1)
+    return strength
+
+
+def runner_up_gain(
+    pick_raw: np.ndarray,
+    runner_raw: np.ndarray,
+    *,
+    none: int,
+    weight: float = HEADLINE_WEIGHT,
+) -> np.ndarray:
+    """How much clearer the event reading is for the ranker's runner-up than for its winner.
+
+    Glued stock headlines name one company per headline and the label belongs to the
+    headline that reports an event; the rankers see trigger words, the event model reads the
+    whole segment. ``weight · (strength(runner) − strength(winner))`` with
+    :func:`event_strength` of the raw scores (no offsets); a text takes the runner-up as its
+    subject when this gain exceeds the rankers' margin (see ``NewsEventModel.read_subjects``).
+    """
+    gain: np.ndarray = weight * (event_strength(runner_raw, none) - event_strength(pick_raw, none))
+    return gain
+
+
+def event_keys(
+    batch: Batch,
+    subject: Sequence[str | None],
+    hits: tuple[np.ndarray, np.ndarray],
+    codes: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(text, key)`` of the event model's features, each text read for its subject.
+
+    ``codes`` are the batch's stock codes when already found (else they are looked up).
+    """
+    t_rows, t_keys = text_keys(batch, hits)
+    s_rows, s_keys = subject_keys(batch, subject, hits, codes)
+    return np.concatenate([t_rows, s_rows]), np.concatenate([t_keys, s_keys])
 
 
 class NewsEventModel:
@@ -303,6 +365,75 @@ class NewsEventModel:
         rows, keys = event_keys(batch, subject, hits, codes)
         return tfidf_matrix(rows, self.index.lookup(keys), len(batch.texts), self.idf)
 
+    def read_subjects(
+        self, batch: Batch, chosen: ranking.Subjects, hits: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[list[str | None], sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """Subjects, event rows and scores of a batch, and the gain of texts that switched.
+
+        Every text is read for the rankers' winner. A text with a stock code (glued
+        headlines) and a runner-up candidate is read again for the runner-up and takes it
+        when :func:`runner_up_gain` exceeds the rankers' margin (gain 0: kept the winner).
+        The second reading is skipped where it cannot win: a strength is a log-probability
+        (≤ 0), so the gain is at most ``−weight · strength(winner)``. The subject-free part of
+        the features is looked up once.
+        """
+        joined, n = batch.joined, len(batch.texts)
+        names: list[str | None] = [
+            joined[s:e] if s >= 0 else None
+            for s, e in zip(chosen.start.tolist(), chosen.end.tolist(), strict=True)
+        ]
+        t_rows, t_keys = text_keys(batch, hits)
+        t_columns = self.index.lookup(t_keys)
+        s_rows, s_keys = subject_keys(batch, names, hits, chosen.codes)
+        matrix = tfidf_matrix(
+            np.concatenate([t_rows, s_rows]),
+            np.concatenate([t_columns, self.index.lookup(s_keys)]),
+            n,
+            self.idf,
+        )
+        scores = self.events.scores(matrix)
+        gains = np.zeros(n)
+        coded = np.zeros(n, dtype=bool)
+        coded[batch.doc[chosen.codes[:, 0]]] = True
+        bound = -HEADLINE_WEIGHT * event_strength(scores - self.offsets, self._none)
+        alt = np.flatnonzero(
+            coded & (chosen.runner_start >= 0) & (chosen.start >= 0) & (bound > chosen.margin)
+        )
+        if not len(alt):
+            return names, matrix, scores, gains
+        runner: list[str | None] = [None] * n
+        for d in alt.tolist():
+            runner[d] = joined[int(chosen.runner_start[d]) : int(chosen.runner_end[d])]
+        a_rows, a_keys = subject_keys(batch, runner, hits, chosen.codes)
+        slot = np.full(n, -1, dtype=np.int64)
+        slot[alt] = np.arange(len(alt))
+        again = slot[t_rows] >= 0
+        second = tfidf_matrix(
+            np.concatenate([slot[t_rows[again]], slot[a_rows]]),
+            np.concatenate([t_columns[again], self.index.lookup(a_keys)]),
+            len(alt),
+            self.idf,
+        )
+        runner_scores = self.events.scores(second)
+        gain = runner_up_gain(
+            scores[alt] - self.offsets,
+            runner_scores - self.offsets,
+            none=self._none,
+            weight=HEADLINE_WEIGHT,
+        )
+        took = gain > chosen.margin[alt]
+        if not took.any():
+            return names, matrix, scores, gains
+        switched = alt[took]
+        gains[switched] = gain[took]
+        scores[switched] = runner_scores[took]
+        select = np.arange(n)
+        select[switched] = n + np.flatnonzero(took)
+        matrix = sparse.vstack([matrix, second], format="csr")[select]
+        for d in switched.tolist():
+            names[d] = runner[d]
+        return names, matrix, scores, gains
+
     def predict(self, texts: Sequence[str]) -> list[TextPrediction]:
         """Event type, probabilities, subject and reasons for every text."""
         if not texts:
@@ -310,12 +441,9 @@ class NewsEventModel:
         batch = self.alphabet.encode_folded(texts, fold_table())
         hits = self.triggers.find_all(batch.joined)
         chosen = choose_subjects(batch, self.rankers, hits)
-        names: list[str | None] = [
-            batch.joined[s:e] if s >= 0 else None
-            for s, e in zip(chosen.start.tolist(), chosen.end.tolist(), strict=True)
-        ]
-        matrix = self.event_matrix(batch, names, hits, chosen.codes)
-        probabilities = self.events.probabilities(matrix)
+        _, matrix, scores, gains = self.read_subjects(batch, chosen, hits)
+        z = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probabilities = z / z.sum(axis=1, keepdims=True)
         best = np.argmax(probabilities, axis=1)
         contributions = top_contributions(matrix, self._relative, best, top=5)
         rounded = np.round(probabilities, 6).tolist()
@@ -325,12 +453,18 @@ class NewsEventModel:
             reasons = [Reason(column_name(j), w) for j, w in contributions[i]]
             subject: str | None = None
             subject_score: float | None = None
-            s = int(chosen.start[i])
+            s, e = int(chosen.start[i]), int(chosen.end[i])
             if b != self._none and s >= 0:
                 offset = int(batch.starts[i])
-                subject = text[s - offset : int(chosen.end[i]) - offset]
-                subject_score = round(float(chosen.score[i]), 4)
-                reasons += [Reason(self.describe(k), w) for k, w in chosen.reasons[i]]
+                if gains[i] > 0:
+                    s, e = int(chosen.runner_start[i]), int(chosen.runner_end[i])
+                    subject_score = float(chosen.score[i] * np.exp(-chosen.margin[i]))
+                    reasons.append(Reason(HEADLINE_REASON, round(float(gains[i]), 4)))
+                else:
+                    subject_score = float(chosen.score[i])
+                    reasons += [Reason(self.describe(k), w) for k, w in chosen.reasons[i]]
+                subject = text[s - offset : e - offset]
+                subject_score = round(subject_score, 4)
             out.append(
                 TextPrediction(
                     category=labels[b],
@@ -360,7 +494,11 @@ __all__ = [
     "SPEC",
     "NewsEventModel",
     "event_keys",
+    "event_strength",
     "fold",
     "fold_table",
+    "runner_up_gain",
+    "subject_keys",
     "subject_windows",
+    "text_keys",
 ]

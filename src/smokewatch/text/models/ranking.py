@@ -74,6 +74,11 @@ class Subjects:
     """Top ``(key, contribution)`` of the second ranker for the chosen candidate."""
     codes: np.ndarray
     """The batch's stock codes (:func:`~smokewatch.text.models.subjects.stock_codes`)."""
+    runner_start: np.ndarray
+    """The second-best candidate of every text (not repaired; ``-1``: none)."""
+    runner_end: np.ndarray
+    margin: np.ndarray
+    """Second-stage score of the winner minus the runner-up's (``inf`` without a runner-up)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +247,11 @@ def choose_subjects(
     end = np.full(n_docs, -1, dtype=np.int64)
     score = np.zeros(n_docs)
     reasons: list[list[tuple[int, float]]] = [[] for _ in range(n_docs)]
+    runner_start = np.full(n_docs, -1, dtype=np.int64)
+    runner_end = np.full(n_docs, -1, dtype=np.int64)
+    margin = np.full(n_docs, np.inf)
     if not len(found):
-        return Subjects(start, end, score, reasons, found.codes)
+        return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
     rows1, keys1 = first_stage(batch, found, hits, rankers.cohesion)
     first = ranker_scores(rankers.first, rows1, keys1, len(found))
     chosen, ranks = top_per_text(found.doc, first, TOP_CANDIDATES)
@@ -267,6 +275,12 @@ def choose_subjects(
     start[winners] = found.start[chosen[best]]
     end[winners] = found.end[chosen[best]]
     score[winners] = 1.0 / z[winners]
+    two, rank = top_per_text(doc, scores, 2)
+    second = two[rank == 1]
+    runners = doc[second]
+    runner_start[runners] = found.start[chosen[second]]
+    runner_end[runners] = found.end[chosen[second]]
+    margin[runners] = top[runners] - scores[second]
     start, end = repair.repair_spans(
         batch, start, end, (found.doc, found.start, found.end), rankers.cohesion
     )
@@ -281,7 +295,7 @@ def choose_subjects(
     )
     for d, contributions in zip(winners.tolist(), explained, strict=True):
         reasons[d] = [(int(rankers.second_keys[c]), w) for c, w in contributions]
-    return Subjects(start, end, score, reasons, found.codes)
+    return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
 
 
 __all__ = [
