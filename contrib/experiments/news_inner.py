@@ -192,13 +192,7 @@ def events(inner: Inner, seed: int, work: Path) -> None:
         for s, e in zip(picks.start.tolist(), picks.end.tolist(), strict=True)
     ]
     number = {t: i for i, t in enumerate(distinct)}
-    chosen = []
-    for text, (_, _, _, subject) in zip(inner.folded, inner.train, strict=True):
-        folded = news.fold(subject) if subject else None
-        chosen.append(folded if folded and folded in text else picked[number[text]])
-    rb = inner.alphabet.encode(inner.folded)
-    rows, keys = news.event_keys(rb, chosen, inner.trig.find_all(rb.joined))
-    y = np.asarray([inner.labels.index(r[2]) for r in inner.train])
+    rows, keys, y = _training_keys(inner, [picked[number[t]] for t in inner.folded])
     fold = tuning.text_folds(inner.folded, [r[2] for r in inner.train], seed=SPLIT_SEED)
     readings = {
         "insample": news.event_keys(batch, picked, hits),
@@ -207,21 +201,10 @@ def events(inner: Inner, seed: int, work: Path) -> None:
     n = len(distinct)
     text_fold = np.zeros(n, dtype=np.int64)
     text_fold[inner.row_text] = fold
-    out = {name: np.zeros((n, len(inner.labels))) for name in readings}
-    for f in range(tuning.FOLDS):
-        inside = np.flatnonzero(fold != f)
-        renumber = np.full(len(fold), -1, dtype=np.int64)
-        renumber[inside] = np.arange(len(inside))
-        keep = renumber[rows] >= 0
-        fitted = tuning.fit_events(
-            renumber[rows[keep]], keys[keep], y[inside], n_classes=len(inner.labels)
-        )
-        held = np.flatnonzero(text_fold == f)
-        where = np.full(n, -1, dtype=np.int64)
-        where[held] = np.arange(len(held))
-        for name, (t_rows, t_keys) in readings.items():
-            mine = where[t_rows] >= 0
-            out[name][held] = fitted.scores(where[t_rows[mine]], t_keys[mine], len(held))
+    scored = _fold_scores(
+        (rows, keys, y, fold), text_fold, list(readings.values()), tuning.FOLDS, len(inner.labels)
+    )
+    out = dict(zip(readings, scored, strict=True))
     offsets = tuning.tune_offsets(out["insample"], inner.targets)
     np.save(work / "offsets.npy", offsets)
     for name, scores in out.items():
@@ -351,13 +334,7 @@ def headline(inner: Inner, seed: int, work: Path, *, same_folds: bool = False) -
         [c["top"][0][2] - c["top"][1][2] if len(c["top"]) > 1 else np.inf for c in cands]
     )
     # event models: training rows read for the gold subject (其他 rows: the out-of-fold pick)
-    chosen = []
-    for text, (_, _, _, subject) in zip(inner.folded, inner.train, strict=True):
-        folded = news.fold(subject) if subject else None
-        chosen.append(folded if folded and folded in text else picks[number[text]])
-    rb = inner.alphabet.encode(inner.folded)
-    rows, keys = news.event_keys(rb, chosen, inner.trig.find_all(rb.joined))
-    y = np.asarray([inner.labels.index(r[2]) for r in inner.train])
+    rows, keys, y = _training_keys(inner, [picks[number[t]] for t in inner.folded])
     fold = tuning.text_folds(inner.folded, [r[2] for r in inner.train], seed=SPLIT_SEED + seed)
     n = len(distinct)
     text_fold = np.zeros(n, dtype=np.int64)
@@ -368,21 +345,8 @@ def headline(inner: Inner, seed: int, work: Path, *, same_folds: bool = False) -
     batch = inner.alphabet.encode(distinct)
     hits = inner.trig.find_all(batch.joined)
     readings = [news.event_keys(batch, picks, hits), news.event_keys(batch, runner, hits)]
-    raw = [np.zeros((n, len(inner.labels))) for _ in readings]
-    for f in range(FOLDS if same_folds else tuning.FOLDS):
-        inside = np.flatnonzero(fold != f)
-        renumber = np.full(len(fold), -1, dtype=np.int64)
-        renumber[inside] = np.arange(len(inside))
-        keep = renumber[rows] >= 0
-        fitted = tuning.fit_events(
-            renumber[rows[keep]], keys[keep], y[inside], n_classes=len(inner.labels)
-        )
-        held = np.flatnonzero(text_fold == f)
-        where = np.full(n, -1, dtype=np.int64)
-        where[held] = np.arange(len(held))
-        for out, (t_rows, t_keys) in zip(raw, readings, strict=True):
-            mine = where[t_rows] >= 0
-            out[held] = fitted.scores(where[t_rows[mine]], t_keys[mine], len(held))
+    folds = FOLDS if same_folds else tuning.FOLDS
+    raw = _fold_scores((rows, keys, y, fold), text_fold, readings, folds, len(inner.labels))
     np.save(work / f"headline_s{seed}{'_same' if same_folds else ''}.npy", np.stack(raw))
     coded = np.asarray([len(subjects.stock_codes(t)) > 0 for t in distinct])
     gain = news.event_strength(raw[1], 0) - news.event_strength(raw[0], 0)
@@ -433,6 +397,50 @@ def main() -> None:
     else:
         for proxy in ("insample", "oofpick"):
             gate(inner, args.seed, args.work, proxy)
+
+
+def _training_keys(
+    inner: Any, picks: list[str | None]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Event keys of the training rows, each read for its gold subject (else ``picks``' row)."""
+    chosen = []
+    for text, pick, (_, _, _, subject) in zip(inner.folded, picks, inner.train, strict=True):
+        folded = news.fold(subject) if subject else None
+        chosen.append(folded if folded and folded in text else pick)
+    rb = inner.alphabet.encode(inner.folded)
+    rows, keys = news.event_keys(rb, chosen, inner.trig.find_all(rb.joined))
+    y = np.asarray([inner.labels.index(r[2]) for r in inner.train])
+    return rows, keys, y
+
+
+def _fold_scores(
+    training: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    text_fold: np.ndarray,
+    readings: list[tuple[np.ndarray, np.ndarray]],
+    folds: int,
+    n_labels: int,
+) -> list[np.ndarray]:
+    """Out-of-fold event scores of every distinct text, one matrix per reading.
+
+    ``training`` = (row of each key, key, label per row, fold per row); a text's fold is
+    ``text_fold``; each reading is (text of each key, key) over the distinct texts.
+    """
+    rows, keys, y, fold = training
+    n = len(text_fold)
+    out = [np.zeros((n, n_labels)) for _ in readings]
+    for f in range(folds):
+        inside = np.flatnonzero(fold != f)
+        renumber = np.full(len(fold), -1, dtype=np.int64)
+        renumber[inside] = np.arange(len(inside))
+        keep = renumber[rows] >= 0
+        fitted = tuning.fit_events(renumber[rows[keep]], keys[keep], y[inside], n_classes=n_labels)
+        held = np.flatnonzero(text_fold == f)
+        where = np.full(n, -1, dtype=np.int64)
+        where[held] = np.arange(len(held))
+        for scores, (t_rows, t_keys) in zip(out, readings, strict=True):
+            mine = where[t_rows] >= 0
+            scores[held] = fitted.scores(where[t_rows[mine]], t_keys[mine], len(held))
+    return out
 
 
 if __name__ == "__main__":
