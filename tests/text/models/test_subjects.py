@@ -68,6 +68,20 @@ def test_candidates_of_a_batch_are_those_of_each_text() -> None:
         assert spans == _spans(text)
 
 
+def test_a_text_s_candidates_do_not_depend_on_the_other_texts_of_its_batch() -> None:
+    # "股仾" (U+4EFE) in text 0 is "股份" (U+4EFD) in text 1 with its second character moved
+    # by one: a text number mixed into the span hash linearly in its base made them collide
+    texts = ["股仾公司涉嫌非法集资", "股份公司涉嫌非法集资"]
+    batch = Alphabet("").encode(texts)
+    found = batch_candidates(batch, _EMPTY)
+    for i, text in enumerate(texts):
+        alone = batch_candidates(Alphabet("").encode([text]), _EMPTY)
+        mine = slice(found.offsets[i], found.offsets[i + 1])
+        assert (found.start[mine] - batch.starts[i]).tolist() == alone.start.tolist()
+        assert found.sources[mine].tolist() == alone.sources.tolist()
+        assert found.mentions[mine].tolist() == alone.mentions.tolist()
+
+
 def test_features_say_how_a_candidate_was_found() -> None:
     text = fold("“钱妈妈”涉嫌非法集资")
     batch = Alphabet(text.replace(" ", "")).encode([text])

@@ -344,12 +344,14 @@ def _distinct(
     ok = (size >= MIN_SIZE) & (size <= MAX_SIZE)
     ok &= punct_run[end] - punct_run[start] == 0
     start, end, src = start[ok], end[ok], src[ok]
-    # a span's string hash, mixed with its text number: equal strings of one text collide
-    span = (g[end] - g[start]) * inverse[start] + batch.doc[start].astype(np.uint64) * _P
-    order = np.argsort(span)
-    span, start, end, src = span[order], start[order], end[order], src[order]
+    # equal strings of one text collide: sorted by (text, string hash), never a sum of the two
+    # (a text number added in the hash's base equals a shift of the string's second character)
+    span = (g[end] - g[start]) * inverse[start]
+    doc = batch.doc[start]
+    order = np.lexsort((span, doc))
+    span, doc, start, end, src = span[order], doc[order], start[order], end[order], src[order]
     new = np.ones(len(span), dtype=bool)
-    new[1:] = span[1:] != span[:-1]
+    new[1:] = (span[1:] != span[:-1]) | (doc[1:] != doc[:-1])
     firsts = np.flatnonzero(new)
     if len(firsts):
         sources = np.bitwise_or.reduceat(src, firsts)
