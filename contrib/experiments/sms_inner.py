@@ -54,12 +54,14 @@ from smokewatch.text.models.encoding import (
 )
 from smokewatch.text.models.linear import fit_logistic
 from smokewatch.text.models.metrics import grouped_split
-from smokewatch.text.models.training import LOAN_FRAUD, SMS_C, read_sms
+from smokewatch.text.models.training import LOAN_FRAUD, read_sms
 
 DATA = Path("/work/shared/data/telecom-fraud-texts/telecom_fraud_texts_utf8.csv")
 SPLIT_SEED = 20261121
 FOLDS = 5
 BASE = "c24.lr20"
+DISCOVERY = 5
+"""Seeds below this choose candidates; the seeds from it on only confirm them."""
 _MASK56 = np.uint64((1 << 56) - 1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 BANDS = (0.9, 0.8, 0.7, 0.6, 0.5)
@@ -324,6 +326,12 @@ def report(args: argparse.Namespace) -> None:
                 if s in found[name]:
                     mix = 0.5 * (found[BASE][s] + softmax(found[name][s], t))
                     preds[f"{BASE}+{name}@T{t:g}"][s] = mix.argmax(axis=1)
+    for name in [n for n in found if n.startswith("c24.svm")]:  # same columns: one model
+        for a in (0.5, 1.0, 2.0):
+            for s in seeds:
+                if s in found[name]:
+                    mix = np.log(np.clip(found[BASE][s], 1e-300, 1.0)) + a * found[name][s]
+                    preds[f"{BASE}(+){a:g}*{name}"][s] = mix.argmax(axis=1)
     for name in [n for n in found if ".lr" in n]:
         for s in seeds:
             if s in found[name]:
@@ -332,32 +340,39 @@ def report(args: argparse.Namespace) -> None:
                 )
     rows: list[dict[str, Any]] = []
     base = {s: loan_f1(inner.gold, preds[BASE][s], inner.loan) for s in seeds}
+
+    def paired(f1: dict[int, float], which: list[int]) -> str:
+        diff = [f1[s] - base[s] for s in which]
+        if len(diff) < 2:
+            return "–"
+        se = float(np.std(diff, ddof=1)) / math.sqrt(len(diff))
+        z = float(np.mean(diff)) / se if se else float("nan")
+        return f"{np.mean(diff):+.4f} ± {se:.4f} (z {z:.1f}, n {len(diff)})"
+
     for name in sorted(preds):
         common = [s for s in seeds if s in preds[name]]
-        f1 = [loan_f1(inner.gold, preds[name][s], inner.loan) for s in common]
+        f1 = {s: loan_f1(inner.gold, preds[name][s], inner.loan) for s in common}
         acc = [float(np.mean(preds[name][s] == inner.gold)) for s in common]
-        diff = [f - base[s] for f, s in zip(f1, common, strict=True)]
-        sd = float(np.std(diff, ddof=1)) if len(diff) > 1 else float("nan")
-        se = sd / math.sqrt(len(diff)) if len(diff) > 1 else float("nan")
         rows.append(
             {
                 "variant": name,
                 "seeds": len(common),
-                "loan_f1_mean": round(float(np.mean(f1)), 4),
-                "loan_f1_sd": round(float(np.std(f1, ddof=1)), 4) if len(f1) > 1 else None,
+                "loan_f1_mean": round(float(np.mean(list(f1.values()))), 4),
+                "loan_f1_sd": round(float(np.std(list(f1.values()), ddof=1)), 4)
+                if len(f1) > 1
+                else None,
                 "accuracy_mean": round(float(np.mean(acc)), 4),
-                "diff_mean": round(float(np.mean(diff)), 4),
-                "diff_se": round(se, 4) if se == se else None,
-                "z": round(float(np.mean(diff)) / se, 2) if se and se == se else None,
-                "per_seed": [round(x, 4) for x in f1],
+                "discovery": paired(f1, [s for s in common if s < DISCOVERY]),
+                "confirmation": paired(f1, [s for s in common if s >= DISCOVERY]),
+                "per_seed": {s: round(x, 4) for s, x in f1.items()},
             }
         )
-    print("| variant | seeds | loan F1 mean (sd) | accuracy | Δ vs shipped (se) | z |")
+    print("| variant | seeds | loan F1 mean (sd) | accuracy | Δ seeds 0–4 | Δ seeds 5+ |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['variant']} | {r['seeds']} | {r['loan_f1_mean']:.4f} ({r['loan_f1_sd']}) "
-            f"| {r['accuracy_mean']:.4f} | {r['diff_mean']:+.4f} ({r['diff_se']}) | {r['z']} |"
+            f"| {r['accuracy_mean']:.4f} | {r['discovery']} | {r['confirmation']} |"
         )
     # loan errors of the shipped recipe, per seed
     confusion: Counter[tuple[str, str]] = Counter()
@@ -454,7 +469,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run")
     p.add_argument("--view", default="c24")
-    p.add_argument("--heads", nargs="+", default=[f"lr{SMS_C:g}"])
+    p.add_argument("--heads", nargs="+", default=["lr20"])
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     p.add_argument("--work", required=True)
     p = sub.add_parser("report")

@@ -10,8 +10,8 @@ import pytest
 
 from smokewatch.errors import ConfigError
 from smokewatch.text.models import load_text_model, train_sms_fraud
-from smokewatch.text.models.calibration import TEMPERATURES
 from smokewatch.text.models.sms import SmsFraudModel, neutralise
+from smokewatch.text.models.training import SMS_TEMPERATURES
 
 
 def test_neutralise_removes_the_marks_only_one_class_has() -> None:
@@ -41,7 +41,7 @@ def test_a_trained_model_round_trips_and_explains(sms_file: Path, tmp_path: Path
 def test_the_probabilities_are_calibrated_out_of_fold(sms_file: Path, tmp_path: Path) -> None:
     report = train_sms_fraud(sms_file, tmp_path / "sms", seed=2)
     tuned = report.metrics["calibration"]
-    assert tuned["temperature"] in TEMPERATURES
+    assert tuned["temperature"] in SMS_TEMPERATURES
     loss = tuned["out_of_fold_log_loss"]
     assert loss["after"] <= loss["before"]
     assert set(tuned["validation"]) == {"before", "after"}

@@ -160,9 +160,9 @@ def _calibration(metrics: Mapping[str, Any]) -> str:
     )
     if valid:
         text += (
-            f" P(fraud) on validation, log loss {valid['before']['log_loss']} → "
-            f"{valid['after']['log_loss']}, Brier {valid['before']['brier']} → "
-            f"{valid['after']['brier']}."
+            f" P(fraud) on validation at temperature 1 → at the chosen one: log loss "
+            f"{valid['before']['log_loss']} → {valid['after']['log_loss']}, Brier "
+            f"{valid['before']['brier']} → {valid['after']['brier']}."
         )
     return text
 
