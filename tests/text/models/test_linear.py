@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
-from smokewatch.text.models.linear import fit_softmax
+from smokewatch.text.models.linear import fit_linear_svm, fit_softmax
 
 
 def _problem(seed: int = 3) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -39,3 +40,22 @@ def test_a_class_without_rows_is_never_chosen() -> None:
     model = fit_softmax(x, y, n_classes=4)
     assert model.bias[3] == -30.0
     assert not np.any(np.argmax(model.scores(x), axis=1) == 3)
+
+
+def test_the_svm_fit_keeps_scikit_learns_decision_values() -> None:
+    x, y = _problem()
+    ours = fit_linear_svm(x, y, n_classes=3, c=0.5, class_weight="balanced")
+    theirs = LinearSVC(C=0.5, class_weight="balanced", max_iter=5000).fit(x, y)
+    assert np.allclose(ours.scores(x), theirs.decision_function(x))
+
+
+def test_an_svm_class_without_rows_is_never_chosen() -> None:
+    x, y = _problem()
+    model = fit_linear_svm(x, y, n_classes=4)
+    assert model.bias[3] == -30.0
+    assert not np.any(model.scores(x).argmax(axis=1) == 3)
+    two = np.flatnonzero(y != 2)  # only classes 0 and 1 left, of three
+    binary = fit_linear_svm(x[two], y[two], n_classes=3)
+    predicted = binary.scores(x[two]).argmax(axis=1)
+    assert set(predicted.tolist()) == {0, 1}
+    assert np.mean(predicted == y[two]) > 0.8

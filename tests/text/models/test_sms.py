@@ -11,6 +11,7 @@ import pytest
 from smokewatch.errors import ConfigError
 from smokewatch.text.models import load_text_model, train_sms_fraud
 from smokewatch.text.models.sms import SmsFraudModel, neutralise
+from smokewatch.text.models.training import SMS_TEMPERATURES
 
 
 def test_neutralise_removes_the_marks_only_one_class_has() -> None:
@@ -37,6 +38,17 @@ def test_a_trained_model_round_trips_and_explains(sms_file: Path, tmp_path: Path
     assert report.metrics["loan_fraud"]["f1"] == 1.0
 
 
+def test_the_probabilities_are_calibrated_out_of_fold(sms_file: Path, tmp_path: Path) -> None:
+    report = train_sms_fraud(sms_file, tmp_path / "sms", seed=2)
+    tuned = report.metrics["calibration"]
+    assert tuned["temperature"] in SMS_TEMPERATURES
+    loss = tuned["out_of_fold_log_loss"]
+    assert loss["after"] <= loss["before"]
+    assert set(tuned["validation"]) == {"before", "after"}
+    manifest = json.loads((report.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["metrics"]["calibration"]["temperature"] == tuned["temperature"]
+
+
 def test_the_manifest_and_card_describe_the_training(sms_file: Path, tmp_path: Path) -> None:
     folder = train_sms_fraud(sms_file, tmp_path / "sms").folder
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -48,6 +60,7 @@ def test_the_manifest_and_card_describe_the_training(sms_file: Path, tmp_path: P
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "research-only" in card
     assert "Style shift" in card
+    assert "Softmax temperature" in card
 
 
 def test_a_changed_artefact_is_refused(sms_file: Path, tmp_path: Path) -> None:

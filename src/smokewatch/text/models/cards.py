@@ -153,6 +153,23 @@ def news_card(manifest: Manifest) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _calibration(metrics: Mapping[str, Any]) -> str:
+    tuned = metrics.get("calibration") or {}
+    valid = tuned.get("validation") or {}
+    text = (
+        f"Softmax temperature {tuned.get('temperature')} ({tuned.get('protocol')}); it sharpens "
+        "or softens the probabilities (and so the model's share of `risk_score`, "
+        "P(fraud) = 1 − P(正常短信)) without changing any category."
+    )
+    if valid:
+        text += (
+            f" P(fraud) on validation at temperature 1 → at the chosen one: log loss "
+            f"{valid['before']['log_loss']} → {valid['after']['log_loss']}, Brier "
+            f"{valid['before']['brier']} → {valid['after']['brier']}."
+        )
+    return text
+
+
 def sms_card(manifest: Manifest) -> str:
     """The model card of an ``sms-fraud`` artefact."""
     m = manifest.metrics
@@ -187,6 +204,9 @@ def sms_card(manifest: Manifest) -> str:
         ),
         "",
         *_class_table(m),
+        "",
+        "## Probabilities",
+        _calibration(m),
         "",
         "## Style shift and what was done about it",
         (

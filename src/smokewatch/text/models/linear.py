@@ -6,9 +6,10 @@ the list of the largest contributions ``x_j · (w_jc − mean_k w_jk)`` to the w
 part of a feature's weight that sets that class apart from the others, times the feature's
 value in the text.
 
-:func:`fit_logistic` imports scikit-learn inside the function; :func:`fit_softmax` (the
-same multinomial objective, solved with scipy's L-BFGS, two sparse products per step) and
-:func:`fit_ranker` import scipy's optimiser there. Training needs the ``ml`` extra, inference
+:func:`fit_logistic` and :func:`fit_linear_svm` import scikit-learn inside the function;
+:func:`fit_softmax` (the same multinomial objective as :func:`fit_logistic`, solved with
+scipy's L-BFGS, two sparse products per step) and :func:`fit_ranker` import scipy's optimiser
+there. Training needs the ``ml`` extra, inference
 never does.
 """
 
@@ -94,6 +95,43 @@ def fit_logistic(
     present = [int(c_) for c_ in model.classes_]
     weights = np.zeros((matrix.shape[1], n_classes), dtype=np.float64)
     bias = np.full(n_classes, -30.0, dtype=np.float64)  # a class never seen is never chosen
+    for k, label in enumerate(present):
+        weights[:, label] = coef[k]
+        bias[label] = intercept[k]
+    return LinearModel(weights, bias)
+
+
+def fit_linear_svm(
+    matrix: sparse.csr_matrix,
+    targets: Sequence[int],
+    *,
+    n_classes: int,
+    c: float = 1.0,
+    class_weight: str | dict[int, float] | None = None,
+    max_iter: int = 5000,
+) -> LinearModel:
+    """Fit a one-vs-rest linear SVM (squared hinge, l2); its scores are decision values.
+
+    The scores are margins, not log-odds: give the model a softmax temperature
+    (:mod:`~smokewatch.text.models.calibration`) before reading them as probabilities. A
+    binary problem gives a one-column model for class 1; a class without rows gets the bias
+    −30 (never chosen).
+    """
+    from sklearn.svm import LinearSVC  # noqa: PLC0415 - training only (extra ml)
+
+    y = np.asarray(targets, dtype=np.int64)
+    model = LinearSVC(C=c, class_weight=class_weight, max_iter=max_iter)
+    model.fit(matrix, y)
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    intercept = np.asarray(model.intercept_, dtype=np.float64)
+    present = [int(c_) for c_ in model.classes_]
+    if n_classes == 2 or len(present) == 2:
+        if n_classes == 2:
+            return LinearModel(coef.T.copy(), intercept.copy())
+        coef = np.vstack([-coef, coef])
+        intercept = np.concatenate([-intercept, intercept])
+    weights = np.zeros((matrix.shape[1], n_classes), dtype=np.float64)
+    bias = np.full(n_classes, -30.0, dtype=np.float64)
     for k, label in enumerate(present):
         weights[:, label] = coef[k]
         bias[label] = intercept[k]
@@ -204,4 +242,4 @@ def fit_ranker(
     return LinearModel(np.asarray(result.x, dtype=np.float64).reshape(-1, 1), np.zeros(1))
 
 
-__all__ = ["LinearModel", "fit_logistic", "fit_ranker"]
+__all__ = ["LinearModel", "fit_linear_svm", "fit_logistic", "fit_ranker"]

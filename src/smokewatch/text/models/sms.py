@@ -14,8 +14,11 @@ removes or unifies them *before* any feature is taken, on training and predictio
   ``PLACE``/``NAME``/``XXX``-style placeholders become ``X``;
 * Latin letters are upper-cased and full-width folded, white space collapsed.
 
-The classifier is a multinomial logistic regression over char 2–4-grams of the neutralised
-text, with TF-IDF weights; its reasons are the n-grams that pushed the decision most.
+The classifier is a one-vs-rest linear SVM (C 2, balanced class weights) over char 2–4-grams
+of the neutralised text, with TF-IDF weights; a softmax temperature chosen out-of-fold turns
+its margins into probabilities (:mod:`~smokewatch.text.models.calibration`). Its reasons are
+the n-grams that pushed the decision most. Round 7 of ``contrib/experiments/text_models.md``
+chose the SVM over the logistic regression of earlier rounds on 12 out-of-fold seeds.
 """
 
 from __future__ import annotations
