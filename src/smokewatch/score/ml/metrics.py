@@ -91,6 +91,15 @@ def best_f1_threshold(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
     The threshold is a score seen in the data (flag ``score ≥ threshold``); among equal F1
     the higher threshold wins (fewer flags for the same quality).
     """
+    cuts, f1 = f1_curve(y, score)
+    if not np.asarray(y).astype(bool).any():
+        return float(cuts[0]) + 1.0, 0.0
+    best = int(np.flatnonzero(f1 == f1.max())[0])
+    return float(cuts[best]), float(f1[best])
+
+
+def f1_curve(y: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct score (descending) and the positive-class F1 of flagging ``score ≥`` it."""
     labels = np.asarray(y).astype(bool)
     values = np.asarray(score, dtype=np.float64)
     order = np.argsort(-values, kind="stable")
@@ -99,13 +108,8 @@ def best_f1_threshold(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
     # Candidate cut after the last row of each distinct score.
     last = np.r_[np.flatnonzero(np.diff(sorted_scores) != 0), len(values) - 1]
     tp = hits[last].astype(np.float64)
-    flagged = (last + 1).astype(np.float64)
-    positives = float(labels.sum())
-    if positives == 0:
-        return float(sorted_scores[0]) + 1.0, 0.0
-    f1 = 2 * tp / (flagged + positives)
-    best = int(np.flatnonzero(f1 == f1.max())[0])
-    return float(sorted_scores[last[best]]), float(f1[best])
+    f1 = 2 * tp / (last + 1 + max(float(labels.sum()), 1.0))
+    return sorted_scores[last], f1
 
 
 def nested_threshold_f1(y: np.ndarray, score: np.ndarray, folds: np.ndarray) -> dict[str, Any]:
@@ -150,6 +154,7 @@ __all__ = [
     "best_f1_threshold",
     "binary_metrics",
     "confusion",
+    "f1_curve",
     "nested_threshold_f1",
     "rates",
     "roc_auc",

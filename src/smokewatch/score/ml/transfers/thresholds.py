@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from smokewatch.errors import InvalidInput
+from smokewatch.score.ml.metrics import f1_curve
 
 RULES = ("max", "low", "recall")
 
@@ -50,17 +51,6 @@ class ThresholdRule:
         return self.kind if self.kind == "max" else f"{self.kind}:{self.value:g}"
 
 
-def _curve(y: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct scores in descending order and the F1 of flagging ``score ≥`` each."""
-    labels = np.asarray(y).astype(bool)
-    order = np.argsort(-score, kind="stable")
-    ranked = score[order]
-    hits = np.cumsum(labels[order])
-    last = np.r_[np.flatnonzero(np.diff(ranked) != 0), len(score) - 1]
-    f1 = 2 * hits[last] / (last + 1 + max(int(labels.sum()), 1))
-    return ranked[last], f1
-
-
 def choose(rule: ThresholdRule, y: np.ndarray, score: np.ndarray, kinds: np.ndarray) -> float:
     """The flag threshold (a score seen in ``score``) that ``rule`` picks on these rows.
 
@@ -69,7 +59,7 @@ def choose(rule: ThresholdRule, y: np.ndarray, score: np.ndarray, kinds: np.ndar
     values = np.asarray(score, dtype=np.float64)
     if len(values) == 0:
         raise InvalidInput("no validation rows to choose a threshold on")
-    cuts, f1 = _curve(y, values)
+    cuts, f1 = f1_curve(y, values)
     best = float(f1.max())
     if rule.kind == "max":
         return float(cuts[int(np.flatnonzero(f1 == best)[0])])
