@@ -11,6 +11,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo
 PORT ?= 8000
+# pytest-xdist workers: `auto` = one per core (CI has 2); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist worksteal
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Byte-compile at install: some machines set PYTHONDONTWRITEBYTECODE, and then every process
@@ -52,7 +55,7 @@ contracts: install ## import-linter layer contracts
 
 .PHONY: pytest
 pytest: install ## the test suite (Spark/PostgreSQL tests need SMOKEWATCH_TEST_* set)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 .PHONY: test
 test: lint typecheck contracts pytest ## everything CI checks
@@ -70,7 +73,7 @@ wheel-check: install ## build the wheel; run it without extras, then the offline
 	cd /tmp && $(CURDIR)/$(WHEEL_VENV)/bin/python $(CURDIR)/contrib/wheel_smoke.py
 	$(UV) pip install --quiet --python $(WHEEL_VENV)/bin/python "$$(ls dist/*.whl)[dev,ml]"
 	env -u SMOKEWATCH_TEST_POSTGRES_URL SMOKEWATCH_TEST_SPARK=0 \
-		$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider --import-mode=append \
+		$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider --import-mode=append $(PYTEST_XDIST) \
 		tests/model tests/text tests/detect tests/rulepacks tests/cli tests/docs
 
 .PHONY: openapi

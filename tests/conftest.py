@@ -39,7 +39,8 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 configure_logging("warning")
 
-_MARKED: dict[str, set[str]] = {"spark": set(), "postgres": set(), "browser": set()}
+KINDS = ("spark", "postgres", "browser")
+"""Markers whose passed tests the summary counts (``.ci/run`` must show them all passing)."""
 CHROMIUM = os.environ.get("SMOKEWATCH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -63,24 +64,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason="PostgreSQL tests disabled (set SMOKEWATCH_TEST_POSTGRES_URL)"
     )
     for item in items:
-        if item.get_closest_marker("spark"):
-            _MARKED["spark"].add(item.nodeid)
-            if not SPARK_ENABLED:
-                item.add_marker(skip_spark)
-        if item.get_closest_marker("browser"):
-            _MARKED["browser"].add(item.nodeid)
-        if item.get_closest_marker("postgres"):
-            _MARKED["postgres"].add(item.nodeid)
-            if not POSTGRES_URL:
-                item.add_marker(skip_pg)
+        if item.get_closest_marker("spark") and not SPARK_ENABLED:
+            item.add_marker(skip_spark)
+        if item.get_closest_marker("postgres") and not POSTGRES_URL:
+            item.add_marker(skip_pg)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Iterator[pytest.TestReport]:
+    """Tag each report with the test's engine/store markers (pytest-xdist ships them home)."""
+    report: pytest.TestReport = yield
+    kinds = [kind for kind in KINDS if item.get_closest_marker(kind)]
+    if kinds:
+        report.user_properties.append(("smokewatch-kinds", " ".join(kinds)))
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    passed = {r.nodeid for r in terminalreporter.stats.get("passed", [])}
+    collected: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    passed: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if not isinstance(report, pytest.TestReport):
+                continue
+            for name, value in report.user_properties:
+                if name != "smokewatch-kinds":
+                    continue
+                for kind in str(value).split():
+                    collected[kind].add(report.nodeid)
+                    if report.when == "call" and report.passed:
+                        passed[kind].add(report.nodeid)
     terminalreporter.section("smokewatch engines and stores")
-    for kind, nodeids in _MARKED.items():
-        ran = len(nodeids & passed)
-        terminalreporter.write_line(f"{kind} tests passed: {ran} of {len(nodeids)} collected")
+    for kind in KINDS:
+        ran, total = len(passed[kind]), len(collected[kind])
+        terminalreporter.write_line(f"{kind} tests passed: {ran} of {total} collected")
 
 
 @pytest.fixture
