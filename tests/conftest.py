@@ -59,6 +59,10 @@ ARTIFACTS = Path(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The slow tests first: under `--dist worksteal` they start at once instead of ending the
+    # run alone. The rest keep their order, so that a module's tests (and the module-scoped
+    # fixture they share: a demo city, a trained model) mostly stay on one worker.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     skip_spark = pytest.mark.skip(reason="Spark tests disabled (set SMOKEWATCH_TEST_SPARK=1)")
     skip_pg = pytest.mark.skip(
         reason="PostgreSQL tests disabled (set SMOKEWATCH_TEST_POSTGRES_URL)"

@@ -134,6 +134,7 @@ def test_screen_needs_a_name_or_a_scope(sw: Run) -> None:
     assert result.code == 1 and "--name" in result.err
 
 
+@pytest.mark.slow
 def test_the_builtin_rules_lint_clean_and_pass_their_fixtures(sw: Run, tmp_path: Path) -> None:
     assert sw("rules", "lint", "-w", str(tmp_path)).code == 0
     result = sw("rules", "test", "-w", str(tmp_path))

@@ -180,6 +180,7 @@ def test_every_ews12k_transfer_matches_a_plain_python_computation(shared_data: P
     assert 0 < relayed < len(rows)  # the check is not vacuous
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_spark_gives_duckdb_s_walk_columns_on_real_transfers(
     shared_data: Path, tmp_path: Path

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 import sqlalchemy as sa
 
 from smokewatch.model.tables import get_table
@@ -87,6 +88,7 @@ def test_reported_tips_are_exported_as_complaints_and_ingested(tmp_path: Path) -
     store.dispose()
 
 
+@pytest.mark.slow
 def test_accepted_tips_reach_the_smoke_index_on_the_next_detect_run(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     init_workspace(root, title="测试", adcode="340200")

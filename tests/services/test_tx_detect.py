@@ -115,6 +115,7 @@ def _labels(folder: Path) -> dict[str, set[str]]:
     return members
 
 
+@pytest.mark.slow
 def test_on_ews12k_the_structural_rules_find_their_typologies(
     shared_data: Path, tmp_path: Path
 ) -> None:
@@ -134,6 +135,7 @@ def test_on_ews12k_the_structural_rules_find_their_typologies(
     assert len(fan_in_hubs) >= 15  # of 20 fan-in alerts, each with one receiving hub
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_duckdb_and_spark_write_the_same_findings_on_ews12k(
     shared_data: Path, tmp_path: Path

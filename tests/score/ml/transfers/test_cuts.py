@@ -93,6 +93,7 @@ def test_transfers_out_of_order_are_refused(duckdb_engine: Engine) -> None:
         cuts.cut_features(duckdb_engine, backwards, None, GraphWindows(), [cuts.Part(0, ROWS)])
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_spark_cuts_the_file_as_duckdb_does(duckdb_engine: Engine, tmp_path: Path) -> None:
     transfers = _file(2)
