@@ -16,6 +16,7 @@ from smokewatch.text.models.news import (
     event_keys,
     event_strength,
     fold_table,
+    runner_up_gain,
     subject_keys,
     text_keys,
 )
@@ -115,6 +116,15 @@ def test_event_strength_is_the_best_reportable_event_not_nothing_to_report() -> 
     assert event_strength(raw, none=-1) == pytest.approx(np.log([0.7, 0.6]))
 
 
+def test_the_runner_up_gains_only_what_its_reading_adds_over_the_winners() -> None:
+    vague = np.log(np.asarray([[0.8, 0.1, 0.1]]))
+    clear = np.log(np.asarray([[0.1, 0.8, 0.1]]))
+    gain = runner_up_gain(vague, clear, none=0, weight=2.0)
+    assert gain == pytest.approx(2.0 * (np.log(0.8) - np.log(0.1)))
+    assert runner_up_gain(clear, vague, none=0, weight=2.0) == pytest.approx(-gain)
+    assert runner_up_gain(clear, clear, none=0) == pytest.approx([0.0])
+
+
 _GLUED = (
     "华润三九(000999)今年第2季度全市居民消费价格同比上涨3%，天气晴好"
     "文峰股份(600001)控股股东减持5%股份 持股比降至5%以下"
@@ -135,7 +145,7 @@ def test_a_glued_headline_takes_the_company_whose_headline_reports_the_event(
     assert prediction.subject == "文峰股份"
     headline = [r for r in prediction.reasons if r.feature == HEADLINE_REASON]
     assert len(headline) == 1
-    assert headline[0].weight > 0.0
+    assert headline[0].weight > float(ranked.margin[0]) >= 0.0
     assert prediction.subject_score is not None
     assert prediction.subject_score < 0.5
 
@@ -147,11 +157,9 @@ def test_texts_without_a_stock_code_keep_the_rankers_winner(trained: TrainReport
     batch = model.alphabet.encode_folded(texts, fold_table())
     hits = model.triggers.find_all(batch.joined)
     ranked = choose_subjects(batch, model.rankers, hits)
-    names, matrix, scores, taken, gains = model.read_subjects(batch, ranked, hits)
+    names, matrix, scores, gains = model.read_subjects(batch, ranked, hits)
     assert names[0] == batch.joined[int(ranked.start[0]) : int(ranked.end[0])]
-    assert taken[0] == 0
     assert gains[0] == 0.0
-    assert taken[1] > 0
     assert gains[1] > 0.0
     assert matrix.shape[0] == scores.shape[0] == 2
 

@@ -29,7 +29,7 @@ from scipy import sparse
 from smokewatch.errors import ConfigError
 from smokewatch.ml.artefact import load_artefact
 from smokewatch.text.matcher import fold_for_matching
-from smokewatch.text.models import headline, ranking, subjects
+from smokewatch.text.models import ranking, subjects
 from smokewatch.text.models.base import KIND, Reason, TextPrediction
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.describe import (
@@ -66,8 +66,9 @@ TEXT_ORDERS = (1, 2)
 WINDOW_LEFT = 10
 WINDOW_RIGHT = 20
 WINDOW_MENTIONS = 3
-HEADLINE_REASON = "subject: another headline reads as the event (headline chooser)"
-"""The reason of a subject taken from a later candidate (see :mod:`.headline`)."""
+HEADLINE_WEIGHT = 5.0
+HEADLINE_REASON = "subject: the runner-up's headline reads as the clearer event"
+"""How much a clearer event reading outweighs the ranker (see :func:`runner_up_gain`)."""
 
 SPEC: dict[str, Any] = {
     "task": NEWS_TASK,
@@ -86,10 +87,8 @@ SPEC: dict[str, Any] = {
     "segment": {"kinds": K_SEGMENT, "triggers": K_TRIGGER_SEGMENT, "mention": "first"},
     "offsets": "per-class score offsets tuned by cross-validation in training",
     "headline": {
-        "choices": ranking.CHOICES,
-        "model": "conditional logit over the best candidates, weights fitted out of fold",
-        "features": [*headline.FEATURES, "label=<best non-其他 label>"],
-        "bounds": {k: list(v) for k, v in headline.BOUNDS.items()},
+        "weight": HEADLINE_WEIGHT,
+        "rule": "runner-up if weight x gain in best non-其他 log-prob (raw) > ranker margin",
         "texts": "with a stock code",
     },
     "ranker": ranking.SPEC,
@@ -237,6 +236,25 @@ def event_strength(raw: np.ndarray, none: int) -> np.ndarray:
     return strength
 
 
+def runner_up_gain(
+    pick_raw: np.ndarray,
+    runner_raw: np.ndarray,
+    *,
+    none: int,
+    weight: float = HEADLINE_WEIGHT,
+) -> np.ndarray:
+    """How much clearer the event reading is for the ranker's runner-up than for its winner.
+
+    Glued stock headlines name one company per headline and the label belongs to the
+    headline that reports an event; the rankers see trigger words, the event model reads the
+    whole segment. ``weight · (strength(runner) − strength(winner))`` with
+    :func:`event_strength` of the raw scores (no offsets); a text takes the runner-up as its
+    subject when this gain exceeds the rankers' margin (see ``NewsEventModel.read_subjects``).
+    """
+    gain: np.ndarray = weight * (event_strength(runner_raw, none) - event_strength(pick_raw, none))
+    return gain
+
+
 def event_keys(
     batch: Batch,
     subject: Sequence[str | None],
@@ -268,17 +286,10 @@ class NewsEventModel:
         rankers: SubjectRankers,
         triggers: Triggers,
         offsets: np.ndarray | None = None,
-        headline_weights: np.ndarray | None = None,
         folder: Path | None = None,
         metrics: Mapping[str, Any] | None = None,
     ) -> None:
         self.labels = tuple(labels)
-        self.headline: np.ndarray | None = None
-        """Headline chooser weights (:func:`headline.feature_names`); ``None``: step off."""
-        if headline_weights is not None:
-            self.headline = np.asarray(headline_weights, dtype=np.float64)
-            if len(self.headline) != len(headline.feature_names(self.labels)):
-                raise ValueError("one headline weight per headline feature is needed")
         self.offsets = (
             np.zeros(len(self.labels)) if offsets is None else np.asarray(offsets, np.float64)
         )
@@ -336,7 +347,6 @@ class NewsEventModel:
                 rankers=rankers,
                 triggers=triggers,
                 offsets=a["event_offsets"],
-                headline_weights=a["headline_weights"],
                 folder=Path(folder),
                 metrics=art.manifest.metrics,
             )
@@ -355,67 +365,17 @@ class NewsEventModel:
         rows, keys = event_keys(batch, subject, hits, codes)
         return tfidf_matrix(rows, self.index.lookup(keys), len(batch.texts), self.idf)
 
-    def _read(
-        self,
-        batch: Batch,
-        which: np.ndarray,
-        names: Sequence[str | None],
-        hits: tuple[np.ndarray, np.ndarray],
-        text_part: tuple[np.ndarray, np.ndarray, np.ndarray],
-    ) -> sparse.csr_matrix:
-        """TF-IDF rows of texts ``which``, each read for its name (``text_part``: looked up)."""
-        t_rows, t_columns, codes = text_part
-        n = len(batch.texts)
-        subject: list[str | None] = [None] * n
-        for d, name in zip(which.tolist(), names, strict=True):
-            subject[d] = name
-        slot = np.full(n, -1, dtype=np.int64)
-        slot[which] = np.arange(len(which))
-        s_rows, s_keys = subject_keys(batch, subject, hits, codes)
-        again = slot[t_rows] >= 0
-        return tfidf_matrix(
-            np.concatenate([slot[t_rows[again]], slot[s_rows]]),
-            np.concatenate([t_columns[again], self.index.lookup(s_keys)]),
-            len(which),
-            self.idf,
-        )
-
-    @staticmethod
-    def _headline_candidates(
-        batch: Batch,
-        chosen: ranking.Subjects,
-        names: Sequence[str | None],
-        hits: tuple[np.ndarray, np.ndarray],
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Coded texts with another candidate; their candidates, shape features, valid mask."""
-        n, joined = len(batch.texts), batch.joined
-        coded = np.zeros(n, dtype=bool)
-        coded[batch.doc[chosen.codes[:, 0]]] = True
-        docs = np.flatnonzero(coded & (chosen.start >= 0) & (chosen.top_start[:, 1] >= 0))
-        start, end = chosen.top_start[docs].copy(), chosen.top_end[docs].copy()
-        start[:, 0], end[:, 0] = chosen.start[docs], chosen.end[docs]
-        for r, d in enumerate(docs.tolist()):  # the repaired winner may equal a candidate
-            for j in range(1, start.shape[1]):
-                if start[r, j] >= 0 and joined[start[r, j] : end[r, j]] == names[d]:
-                    start[r, j] = end[r, j] = -1
-        shape_x, valid = headline.shape_features(
-            batch, start, end, chosen.top_gap[docs], hits=hits, codes=chosen.codes
-        )
-        return docs, start, end, shape_x, valid
-
     def read_subjects(
         self, batch: Batch, chosen: ranking.Subjects, hits: tuple[np.ndarray, np.ndarray]
-    ) -> tuple[list[str | None], sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
-        """Subjects, event rows and scores of a batch; chosen candidate and its utility gain.
+    ) -> tuple[list[str | None], sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """Subjects, event rows and scores of a batch, and the gain of texts that switched.
 
         Every text is read for the rankers' winner. A text with a stock code (glued
-        headlines) is read again for its other best candidates and takes the one the
-        headline chooser (:mod:`~smokewatch.text.models.headline`) rates highest; a
-        candidate whose :func:`~smokewatch.text.models.headline.upper_bound` is not above
-        the winner's utility cannot win and is not read (exact). Without chooser weights
-        every text keeps its winner. The subject-free part of the features is looked up
-        once. Also returns the column of ``chosen.top_start`` taken (0: the winner) and the
-        utility gained over the winner.
+        headlines) and a runner-up candidate is read again for the runner-up and takes it
+        when :func:`runner_up_gain` exceeds the rankers' margin (gain 0: kept the winner).
+        The second reading is skipped where it cannot win: a strength is a log-probability
+        (≤ 0), so the gain is at most ``−weight · strength(winner)``. The subject-free part of
+        the features is looked up once.
         """
         joined, n = batch.joined, len(batch.texts)
         names: list[str | None] = [
@@ -423,45 +383,56 @@ class NewsEventModel:
             for s, e in zip(chosen.start.tolist(), chosen.end.tolist(), strict=True)
         ]
         t_rows, t_keys = text_keys(batch, hits)
-        text_part = (t_rows, self.index.lookup(t_keys), chosen.codes)
-        matrix = self._read(batch, np.arange(n), names, hits, text_part)
+        t_columns = self.index.lookup(t_keys)
+        s_rows, s_keys = subject_keys(batch, names, hits, chosen.codes)
+        matrix = tfidf_matrix(
+            np.concatenate([t_rows, s_rows]),
+            np.concatenate([t_columns, self.index.lookup(s_keys)]),
+            n,
+            self.idf,
+        )
         scores = self.events.scores(matrix)
-        taken, gains = np.zeros(n, dtype=np.int64), np.zeros(n)
-        w = self.headline
-        if w is None or not len(chosen.codes):
-            return names, matrix, scores, taken, gains
-        docs, start, end, shape_x, valid = self._headline_candidates(batch, chosen, names, hits)
-        raw = np.zeros((len(docs), start.shape[1], len(self.labels)))
-        raw[:, 0] = scores[docs] - self.offsets
-        winner = (headline.combine(shape_x, raw, valid, self._none) @ w)[:, :1]
-        read = valid & (headline.upper_bound(shape_x, w, len(self.labels)) > winner)
-        read[:, 0] = True
-        extra: list[tuple[int, np.ndarray, sparse.csr_matrix]] = []
-        for j in range(1, start.shape[1]):
-            rows = np.flatnonzero(read[:, j])
-            if len(rows):
-                spans = zip(start[rows, j].tolist(), end[rows, j].tolist(), strict=True)
-                second = self._read(
-                    batch, docs[rows], [joined[a:b] for a, b in spans], hits, text_part
-                )
-                raw[rows, j] = self.events.scores(second) - self.offsets
-                extra.append((j, rows, second))
-        utility = np.where(read, headline.combine(shape_x, raw, valid, self._none) @ w, -np.inf)
-        pick = utility.argmax(axis=1)
-        select, offset = np.arange(n), n
-        for j, rows, second in extra:
-            mine = np.flatnonzero(pick[rows] == j)
-            d = docs[rows[mine]]
-            select[d] = offset + mine
-            scores[d] = raw[rows[mine], j] + self.offsets
-            taken[d] = j
-            gains[d] = utility[rows[mine], j] - utility[rows[mine], 0]
-            for t, r in zip(d.tolist(), rows[mine].tolist(), strict=True):
-                names[t] = joined[int(start[r, j]) : int(end[r, j])]
-            offset += second.shape[0]
-        if (taken > 0).any():
-            matrix = sparse.vstack([matrix, *(e[2] for e in extra)], format="csr")[select]
-        return names, matrix, scores, taken, gains
+        gains = np.zeros(n)
+        coded = np.zeros(n, dtype=bool)
+        coded[batch.doc[chosen.codes[:, 0]]] = True
+        bound = -HEADLINE_WEIGHT * event_strength(scores - self.offsets, self._none)
+        alt = np.flatnonzero(
+            coded & (chosen.runner_start >= 0) & (chosen.start >= 0) & (bound > chosen.margin)
+        )
+        if not len(alt):
+            return names, matrix, scores, gains
+        runner: list[str | None] = [None] * n
+        for d in alt.tolist():
+            runner[d] = joined[int(chosen.runner_start[d]) : int(chosen.runner_end[d])]
+        a_rows, a_keys = subject_keys(batch, runner, hits, chosen.codes)
+        slot = np.full(n, -1, dtype=np.int64)
+        slot[alt] = np.arange(len(alt))
+        again = slot[t_rows] >= 0
+        second = tfidf_matrix(
+            np.concatenate([slot[t_rows[again]], slot[a_rows]]),
+            np.concatenate([t_columns[again], self.index.lookup(a_keys)]),
+            len(alt),
+            self.idf,
+        )
+        runner_scores = self.events.scores(second)
+        gain = runner_up_gain(
+            scores[alt] - self.offsets,
+            runner_scores - self.offsets,
+            none=self._none,
+            weight=HEADLINE_WEIGHT,
+        )
+        took = gain > chosen.margin[alt]
+        if not took.any():
+            return names, matrix, scores, gains
+        switched = alt[took]
+        gains[switched] = gain[took]
+        scores[switched] = runner_scores[took]
+        select = np.arange(n)
+        select[switched] = n + np.flatnonzero(took)
+        matrix = sparse.vstack([matrix, second], format="csr")[select]
+        for d in switched.tolist():
+            names[d] = runner[d]
+        return names, matrix, scores, gains
 
     def predict(self, texts: Sequence[str]) -> list[TextPrediction]:
         """Event type, probabilities, subject and reasons for every text."""
@@ -470,7 +441,7 @@ class NewsEventModel:
         batch = self.alphabet.encode_folded(texts, fold_table())
         hits = self.triggers.find_all(batch.joined)
         chosen = choose_subjects(batch, self.rankers, hits)
-        _, matrix, scores, taken, gains = self.read_subjects(batch, chosen, hits)
+        _, matrix, scores, gains = self.read_subjects(batch, chosen, hits)
         z = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities = z / z.sum(axis=1, keepdims=True)
         best = np.argmax(probabilities, axis=1)
@@ -485,10 +456,9 @@ class NewsEventModel:
             s, e = int(chosen.start[i]), int(chosen.end[i])
             if b != self._none and s >= 0:
                 offset = int(batch.starts[i])
-                j = int(taken[i])
-                if j > 0:
-                    s, e = int(chosen.top_start[i, j]), int(chosen.top_end[i, j])
-                    subject_score = float(chosen.score[i] * np.exp(chosen.top_gap[i, j]))
+                if gains[i] > 0:
+                    s, e = int(chosen.runner_start[i]), int(chosen.runner_end[i])
+                    subject_score = float(chosen.score[i] * np.exp(-chosen.margin[i]))
                     reasons.append(Reason(HEADLINE_REASON, round(float(gains[i]), 4)))
                 else:
                     subject_score = float(chosen.score[i])
@@ -527,6 +497,7 @@ __all__ = [
     "event_strength",
     "fold",
     "fold_table",
+    "runner_up_gain",
     "subject_keys",
     "subject_windows",
     "text_keys",

@@ -39,8 +39,6 @@ RICH_RIGHT, RICH_LEFT, RICH_TRIGGER_RIGHT, RICH_TRIGGER_LEFT = 16, 8, 20, 12
 SEGMENT_RIGHT, SEGMENT_LEFT = 48, 16
 """Reach of a candidate's segment (cut earlier at the next / previous stock code)."""
 RANK_BITS = 18
-CHOICES = 4
-"""The best candidates of every text kept for the headline chooser (winner first)."""
 """Ranker features are hashed into ``2 ** RANK_BITS`` columns."""
 
 # feature kinds of the second ranker (subjects.py has 20..38 and 60..63, news.py 1..12)
@@ -81,11 +79,6 @@ class Subjects:
     runner_end: np.ndarray
     margin: np.ndarray
     """Second-stage score of the winner minus the runner-up's (``inf`` without a runner-up)."""
-    top_start: np.ndarray
-    """``(texts, CHOICES)``: the best candidates, best first (not repaired; ``-1``: none)."""
-    top_end: np.ndarray
-    top_gap: np.ndarray
-    """Second-stage score of each of the best candidates minus the winner's (0 for it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +250,8 @@ def choose_subjects(
     runner_start = np.full(n_docs, -1, dtype=np.int64)
     runner_end = np.full(n_docs, -1, dtype=np.int64)
     margin = np.full(n_docs, np.inf)
-    top_start = np.full((n_docs, CHOICES), -1, dtype=np.int64)
-    top_end = np.full((n_docs, CHOICES), -1, dtype=np.int64)
-    top_gap = np.full((n_docs, CHOICES), -np.inf)
     if not len(found):
-        return Subjects(
-            start, end, score, reasons, found.codes, runner_start, runner_end, margin,
-            top_start, top_end, top_gap,
-        )  # fmt: skip
+        return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
     rows1, keys1 = first_stage(batch, found, hits, rankers.cohesion)
     first = ranker_scores(rankers.first, rows1, keys1, len(found))
     chosen, ranks = top_per_text(found.doc, first, TOP_CANDIDATES)
@@ -288,11 +275,8 @@ def choose_subjects(
     start[winners] = found.start[chosen[best]]
     end[winners] = found.end[chosen[best]]
     score[winners] = 1.0 / z[winners]
-    few, rank = top_per_text(doc, scores, CHOICES)
-    top_start[doc[few], rank] = found.start[chosen[few]]
-    top_end[doc[few], rank] = found.end[chosen[few]]
-    top_gap[doc[few], rank] = scores[few] - top[doc[few]]
-    second = few[rank == 1]
+    two, rank = top_per_text(doc, scores, 2)
+    second = two[rank == 1]
     runners = doc[second]
     runner_start[runners] = found.start[chosen[second]]
     runner_end[runners] = found.end[chosen[second]]
@@ -311,14 +295,10 @@ def choose_subjects(
     )
     for d, contributions in zip(winners.tolist(), explained, strict=True):
         reasons[d] = [(int(rankers.second_keys[c]), w) for c, w in contributions]
-    return Subjects(
-        start, end, score, reasons, found.codes, runner_start, runner_end, margin,
-        top_start, top_end, top_gap,
-    )  # fmt: skip
+    return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
 
 
 __all__ = [
-    "CHOICES",
     "RANK_BITS",
     "SPEC",
     "TOP_CANDIDATES",

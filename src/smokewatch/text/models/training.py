@@ -23,7 +23,7 @@ from scipy import sparse
 from smokewatch.errors import InvalidInput
 from smokewatch.ml.artefact import Manifest, file_sha256, library_versions, save_artefact
 from smokewatch.progress import NO_PROGRESS, Progress
-from smokewatch.text.models import calibration, headline, news, ranking, sms, subjects, tuning
+from smokewatch.text.models import calibration, news, ranking, sms, subjects, tuning
 from smokewatch.text.models.base import KIND, TrainReport
 from smokewatch.text.models.cards import news_card, sms_card
 from smokewatch.text.models.cohesion import Cohesion
@@ -347,7 +347,6 @@ def train_news_events(
         rankers=rankers,
         triggers=trig,
         offsets=offsets,
-        headline_weights=headline.packaged_weights(labels),
     )
     metrics = news_metrics(model, valid) if valid else {}
     progress.advance()
@@ -392,7 +391,6 @@ def train_news_events(
         "cohesion_keys": rankers.cohesion.keys,
         "cohesion_levels": rankers.cohesion.levels,
         "event_offsets": offsets,
-        "headline_weights": headline.packaged_weights(labels),
     }
     parts = {
         "alphabet": alphabet.chars,
