@@ -1,4 +1,10 @@
-"""The headline chooser: which of a glued text's best candidates the event belongs to.
+"""Round-8 research code (not shipped): a learned choice among a glued text's best candidates.
+
+Judged in ``headline_inner.py`` against round 7's runner-up rule and not kept (see
+text_models.md, "Round 8"); the wiring into ``NewsEventModel`` (best 4 candidates kept by
+``choose_subjects``, weights in the artefact, exact skip of readings that cannot win) is
+commit c36739f on branch ``h/text9``. The design as it would ship:
+
 
 Glued stock texts are several stock headlines in one string (``A(600001)…B(000002)…``) and
 carry one label: one event and the company of **one** headline. The subject rankers see
@@ -24,9 +30,7 @@ winner's utility cannot be chosen and is not read (exact; see :func:`upper_bound
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
@@ -211,16 +215,6 @@ def upper_bound(shape_x: np.ndarray, weights: np.ndarray, n_labels: int) -> np.n
     return bound
 
 
-def packaged_weights(labels: Sequence[str]) -> np.ndarray:
-    """The shipped chooser weights (``headline.json`` beside this module) for ``labels``.
-
-    Features the file does not name (a label it has not seen) weigh 0.
-    """
-    path = Path(__file__).with_name("headline.json")
-    named = json.loads(path.read_text(encoding="utf-8"))["weights"]
-    return np.asarray([float(named.get(name, 0.0)) for name in feature_names(labels)])
-
-
 def fit_choice(
     x: np.ndarray, valid: np.ndarray, gold: np.ndarray, *, l2: float = 1.0
 ) -> np.ndarray:
@@ -257,7 +251,6 @@ __all__ = [
     "feature_names",
     "features",
     "fit_choice",
-    "packaged_weights",
     "reading_features",
     "rule_weights",
     "shape_features",

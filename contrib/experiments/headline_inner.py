@@ -6,13 +6,14 @@ load) and on its ``candidates`` output (3-fold out-of-fold rankers' best-8 lists
 
     PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py candidates --seed 0 --work W
     PYTHONPATH=src .venv/bin/python contrib/experiments/headline_inner.py readings --seed 0 --work W
-    PYTHONPATH=src .venv/bin/python contrib/experiments/headline_inner.py choose --seeds 0 1 2 --work W
+    PYTHONPATH=src .venv/bin/python contrib/experiments/headline_inner.py segments --seed 0 --work W
+    PYTHONPATH=src .venv/bin/python contrib/experiments/headline_inner.py choose --seeds 0 --work W
 
 * ``readings``: out-of-fold event models (the protocol's text folds, seeded as round 7's
   ``headline``) read every distinct training text once for each of its best
   :data:`TOP` candidates; the raw scores go to ``readings_s{seed}.npy`` (``TOP × texts × labels``).
 * ``choose``: per coded text with a subject, the conditional logit of
-  :mod:`smokewatch.text.models.headline` over its best candidates, fitted and judged by
+  ``headline_choice.py`` over its best candidates, fitted and judged by
   5-fold cross-validation over texts (the L2 strength chosen nested, inside the training
   folds), against the rankers' winner and round 7's runner-up rule (weight 5); ``--fit``
   writes the coefficients fitted on all coded texts of all given seeds.
@@ -30,14 +31,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-import news_inner as ni  # noqa: E402
+import headline_choice as headline
+import news_inner as ni
 
-from smokewatch.text.models import headline, news, subjects  # noqa: E402
+from smokewatch.text.models import news, subjects
 
 TOP = 4
 
 
-def _texts_candidates(inner: ni.Inner, cands: list[dict]) -> list[list[str | None]]:
+def _texts_candidates(cands: list[dict]) -> list[list[str | None]]:
     """The best :data:`TOP` candidate strings of every text (``top[0]`` is the repaired pick)."""
     out: list[list[str | None]] = []
     for c in cands:
@@ -62,7 +64,7 @@ def readings(inner: ni.Inner, seed: int, work: Path) -> None:
     text_fold[inner.row_text] = fold
     batch = inner.alphabet.encode(distinct)
     hits = inner.trig.find_all(batch.joined)
-    tops = _texts_candidates(inner, cands)
+    tops = _texts_candidates(cands)
     reads = [news.event_keys(batch, [t[k] for t in tops], hits) for k in range(TOP)]
     raw = ni._fold_scores(
         (rows, keys, y, fold), text_fold, reads, ni.tuning.FOLDS, len(inner.labels)
@@ -71,12 +73,59 @@ def readings(inner: ni.Inner, seed: int, work: Path) -> None:
     print(f"seed {seed}: readings {np.stack(raw).shape}")
 
 
+NAME_BEFORE_CODE = 4
+"""A stock's short name before its code: most A-share names have four characters."""
+
+
+def headline_span(text: str, at: int) -> tuple[int, int]:
+    """The glued headline around position ``at``: headlines start at ``name(code)``."""
+    cuts = [max(int(c) - NAME_BEFORE_CODE, 0) for c in subjects.stock_codes(text)[:, 0]]
+    lo = max([c for c in cuts if c <= at], default=0)
+    hi = min([c for c in cuts if c > at], default=len(text))
+    return lo, hi
+
+
+def segment_readings(inner: ni.Inner, seed: int, work: Path) -> None:
+    """Out-of-fold event scores of each candidate's headline read *alone* (its segment)."""
+    cands = ni._load_candidates(work, seed)
+    distinct = inner.distinct
+    number = {t: i for i, t in enumerate(distinct)}
+    picks = [c["pick"] for c in cands]
+    rows, keys, y = ni._training_keys(inner, [picks[number[t]] for t in inner.folded])
+    fold = ni.tuning.text_folds(
+        inner.folded, [r[2] for r in inner.train], seed=ni.SPLIT_SEED + seed
+    )
+    text_fold = np.zeros(len(distinct), dtype=np.int64)
+    text_fold[inner.row_text] = fold
+    tops = _texts_candidates(cands)
+    reads = []
+    for j in range(TOP):
+        texts, names = [], []
+        for i, text in enumerate(distinct):
+            name = tops[i][j]
+            if name is None:
+                texts.append("")
+                names.append(None)
+                continue
+            at = text.find(name) if j == 0 else int(cands[i]["top"][j][1])
+            lo, hi = headline_span(text, at)
+            texts.append(text[lo:hi])
+            names.append(name)
+        batch = inner.alphabet.encode(texts)
+        reads.append(news.event_keys(batch, names, inner.trig.find_all(batch.joined)))
+    raw = ni._fold_scores(
+        (rows, keys, y, fold), text_fold, reads, ni.tuning.FOLDS, len(inner.labels)
+    )
+    np.save(work / f"headlines_s{seed}.npy", np.stack(raw))
+    print(f"seed {seed}: segment readings {np.stack(raw).shape}")
+
+
 def _design(inner: ni.Inner, seed: int, work: Path):
     """Features of every coded text with a subject: (x, valid, gold, rule5 choice, texts)."""
     cands = ni._load_candidates(work, seed)
     raw = np.load(work / f"readings_s{seed}.npy")
     distinct, by_text = inner.distinct, inner.by_text
-    tops = _texts_candidates(inner, cands)
+    tops = _texts_candidates(cands)
     coded = np.asarray([len(subjects.stock_codes(t)) > 0 for t in distinct])
     idx = np.flatnonzero(coded & inner.has)
     batch = inner.alphabet.encode([distinct[i] for i in idx])
@@ -123,7 +172,6 @@ def choose(inner: ni.Inner, seeds: list[int], work: Path, fit: Path | None) -> N
     for seed in seeds:
         x, valid, gold, rule, idx, raw = _design(inner, seed, work)
         n = len(gold)
-        right = lambda choice: float((choice == gold).mean())  # noqa: E731
         five = np.random.default_rng(seed).permutation(n) % 5
         choice = np.zeros(n, dtype=np.int64)
         chosen_l2 = []
@@ -147,13 +195,12 @@ def choose(inner: ni.Inner, seeds: list[int], work: Path, fit: Path | None) -> N
         d_rule = (choice == gold).astype(float) - (rule == gold)
         print(
             f"seed {seed}: {n} coded texts; gold in top-{TOP} {float((gold >= 0).mean()):.4f}; "
-            f"winner {right(np.zeros(n)):.4f}, rule5 {right(rule):.4f}, "
-            f"learned {right(choice):.4f} (l2 {chosen_l2}); learned - rule5 "
+            f"winner {float((gold == 0).mean()):.4f}, rule5 {float((rule == gold).mean()):.4f}, "
+            f"learned {float((choice == gold).mean()):.4f} (l2 {chosen_l2}); learned - rule5 "
             f"{d_rule.mean():+.4f} ± {d_rule.std() / np.sqrt(n):.4f}; switched "
             f"{int((choice > 0).sum())}, fixed {int(((choice == gold) & (gold != 0)).sum())}, "
             f"broken {int(((choice != gold) & (gold == 0)).sum())}"
         )
-        none = inner.labels.index(news.NONE_LABEL)
         targets = inner.targets
         for name, ch in (
             ("winner", np.zeros(n, dtype=np.int64)),
@@ -171,13 +218,17 @@ def choose(inner: ni.Inner, seeds: list[int], work: Path, fit: Path | None) -> N
     if fit is not None:
         x, v, g = np.concatenate(allx), np.concatenate(allv), np.concatenate(allg)
         w = headline.fit_choice(x, v, g, l2=1.0)
-        fit.write_text(json.dumps(dict(zip(headline.FEATURES, np.round(w, 4).tolist())), indent=1))
-        print(dict(zip(headline.FEATURES, np.round(w, 3).tolist())))
+        fit.write_text(
+            json.dumps(
+                dict(zip(headline.FEATURES, np.round(w, 4).tolist(), strict=False)), indent=1
+            )
+        )
+        print(dict(zip(headline.FEATURES, np.round(w, 3).tolist(), strict=False)))
 
 
 def labels(inner: ni.Inner, seed: int, work: Path) -> None:
     """Which headline the annotators label when several read as events."""
-    x, valid, gold, rule, idx, raw = _design(inner, seed, work)
+    x, valid, gold, _, _, raw = _design(inner, seed, work)
     none = inner.labels.index(news.NONE_LABEL)
     p_none = np.exp(raw[..., none] - np.log(np.exp(raw).sum(-1)))  # TOP x n
     event = (p_none < 0.5).T & valid
@@ -209,7 +260,7 @@ def labels(inner: ni.Inner, seed: int, work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("step", choices=("readings", "choose", "labels"))
+    parser.add_argument("step", choices=("readings", "segments", "choose", "labels"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", type=int, nargs="*", default=[0])
     parser.add_argument("--work", type=Path, required=True)
@@ -218,6 +269,8 @@ def main() -> None:
     inner = ni.Inner()
     if args.step == "readings":
         readings(inner, args.seed, args.work)
+    elif args.step == "segments":
+        segment_readings(inner, args.seed, args.work)
     elif args.step == "choose":
         choose(inner, args.seeds, args.work, args.fit)
     else:
