@@ -27,6 +27,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,8 @@ def _texts_candidates(cands: list[dict]) -> list[list[str | None]]:
     return out
 
 
-def readings(inner: ni.Inner, seed: int, work: Path) -> None:
+def _training(inner: ni.Inner, seed: int, work: Path) -> tuple[list[dict], Any, np.ndarray]:
+    """The out-of-fold candidates, the event model's training keys and every text's fold."""
     cands = ni._load_candidates(work, seed)
     distinct = inner.distinct
     number = {t: i for i, t in enumerate(distinct)}
@@ -62,13 +64,17 @@ def readings(inner: ni.Inner, seed: int, work: Path) -> None:
     )
     text_fold = np.zeros(len(distinct), dtype=np.int64)
     text_fold[inner.row_text] = fold
+    return cands, (rows, keys, y, fold), text_fold
+
+
+def readings(inner: ni.Inner, seed: int, work: Path) -> None:
+    cands, training, text_fold = _training(inner, seed, work)
+    distinct = inner.distinct
     batch = inner.alphabet.encode(distinct)
     hits = inner.trig.find_all(batch.joined)
     tops = _texts_candidates(cands)
     reads = [news.event_keys(batch, [t[k] for t in tops], hits) for k in range(TOP)]
-    raw = ni._fold_scores(
-        (rows, keys, y, fold), text_fold, reads, ni.tuning.FOLDS, len(inner.labels)
-    )
+    raw = ni._fold_scores(training, text_fold, reads, ni.tuning.FOLDS, len(inner.labels))
     np.save(work / f"readings_s{seed}.npy", np.stack(raw))
     print(f"seed {seed}: readings {np.stack(raw).shape}")
 
@@ -87,16 +93,8 @@ def headline_span(text: str, at: int) -> tuple[int, int]:
 
 def segment_readings(inner: ni.Inner, seed: int, work: Path) -> None:
     """Out-of-fold event scores of each candidate's headline read *alone* (its segment)."""
-    cands = ni._load_candidates(work, seed)
+    cands, training, text_fold = _training(inner, seed, work)
     distinct = inner.distinct
-    number = {t: i for i, t in enumerate(distinct)}
-    picks = [c["pick"] for c in cands]
-    rows, keys, y = ni._training_keys(inner, [picks[number[t]] for t in inner.folded])
-    fold = ni.tuning.text_folds(
-        inner.folded, [r[2] for r in inner.train], seed=ni.SPLIT_SEED + seed
-    )
-    text_fold = np.zeros(len(distinct), dtype=np.int64)
-    text_fold[inner.row_text] = fold
     tops = _texts_candidates(cands)
     reads = []
     for j in range(TOP):
@@ -113,9 +111,7 @@ def segment_readings(inner: ni.Inner, seed: int, work: Path) -> None:
             names.append(name)
         batch = inner.alphabet.encode(texts)
         reads.append(news.event_keys(batch, names, inner.trig.find_all(batch.joined)))
-    raw = ni._fold_scores(
-        (rows, keys, y, fold), text_fold, reads, ni.tuning.FOLDS, len(inner.labels)
-    )
+    raw = ni._fold_scores(training, text_fold, reads, ni.tuning.FOLDS, len(inner.labels))
     np.save(work / f"headlines_s{seed}.npy", np.stack(raw))
     print(f"seed {seed}: segment readings {np.stack(raw).shape}")
 
