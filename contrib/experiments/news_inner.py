@@ -21,8 +21,8 @@ before anything else happens.
   out-of-fold pick and for the runner-up; the pick accuracy of "runner-up when
   weight · (strength(runner) − strength(pick)) > ranker margin" (texts with a stock code),
   weight chosen nested (on one random half of the texts, measured on the other).
-* ``candidates --variant rivals|wordclass|both`` (round 8): the same with extra features in
-  the rich ranker (``news_rivals.py``: rivals among the best 8; jieba word classes).
+* ``candidates --variant rivals`` (round 8): the same with the rival features of
+  ``news_rivals.py`` added to the rich ranker (word classes are in the shipped ranker).
 * ``rerank`` (round 8): a third-stage logistic reranker over the stored out-of-fold best-8
   lists of the news sentences (ids 1xxxxx), judged by 5-fold cross-validation over those
   texts, for four feature sets (stage scores; + word classes; + string features; all).
@@ -464,9 +464,7 @@ def main() -> None:
         "--same-folds", action="store_true", help="headline: event models on the rankers' folds"
     )
     parser.add_argument("--folds", type=int, default=FOLDS, help="candidates: ranker folds")
-    parser.add_argument(
-        "--variant", default="none", help="candidates: none, rivals, wordclass or both (round 8)"
-    )
+    parser.add_argument("--variant", default="none", help="candidates: none or rivals (round 8)")
     args = parser.parse_args()
     FOLDS = args.folds
     args.work.mkdir(parents=True, exist_ok=True)

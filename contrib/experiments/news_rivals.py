@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from smokewatch.text.models import ranking, wordclass
+from smokewatch.text.models import ranking
 from smokewatch.text.models.encoding import Batch, expand_ranges, key_of
 from smokewatch.text.models.subjects import Candidates
 
@@ -238,15 +238,19 @@ def rival_keys(
     return np.tile(np.arange(n), len(columns)), np.concatenate(columns)
 
 
-VARIANTS = ("none", "rivals", "wordclass", "both")
+VARIANTS = ("none", "rivals")
+"""Since round 8 the shipped rich ranker reads the word classes itself (round 8 ran the
+``wordclass`` and ``both`` variants on the code before that; they would now add them twice)."""
 
 
 def patch(variant: str) -> None:
-    """Append rival and/or word-class keys to the rich ranker's features (this process only).
+    """Append the rival keys to the rich ranker's features (this process only).
 
     ``training.train_subject_rankers`` and ``ranking.choose_subjects`` look
     ``ranking.second_stage`` up at call time, so both see the patched function.
     """
+    if variant not in VARIANTS:
+        raise SystemExit(f"--variant must be one of {VARIANTS}")
     if variant == "none":
         return
     plain: Callable[..., tuple[np.ndarray, np.ndarray]] = ranking.second_stage
@@ -259,10 +263,6 @@ def patch(variant: str) -> None:
         extra_rows, extra_keys = [rows], [keys]
         if variant in ("rivals", "both"):
             r, k = rival_keys(batch, found, hits, chosen, ranks)
-            extra_rows.append(r)
-            extra_keys.append(k)
-        if variant in ("wordclass", "both"):
-            r, k = wordclass.word_class_keys(batch, found.start[chosen], found.end[chosen])
             extra_rows.append(r)
             extra_keys.append(k)
         return np.concatenate(extra_rows), np.concatenate(extra_keys)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from smokewatch.text.models import wordclass
-from smokewatch.text.models.encoding import Alphabet, kind_of, payload_of
+from smokewatch.text.models.describe import Describer
+from smokewatch.text.models.encoding import Alphabet, key_of, kind_of, payload_of
+from smokewatch.text.models.features import Triggers, load_triggers
 
 
 def _classes(span: str) -> tuple[str | None, str | None, str | None]:
@@ -52,3 +54,13 @@ def test_every_span_gets_one_key_of_each_kind() -> None:
         if r == 2 and kind_of(int(k)) == wordclass.K_WHOLE
     ]
     assert whole_of_guangzhou == [wordclass.TAGS.index("ns") + 1]
+
+
+def test_the_explanations_name_the_word_classes() -> None:
+    describe = Describer(Alphabet(""), Triggers(load_triggers()))
+    verb = wordclass.TAGS.index("v") + 1
+    conjunction, noun = wordclass.TAGS.index("c") + 1, wordclass.TAGS.index("n") + 1
+    assert describe(int(key_of(wordclass.K_WHOLE, verb))) == "subject as a dictionary word: v"
+    assert describe(int(key_of(wordclass.K_HEAD_TAIL, (conjunction << 8) | noun))) == (
+        "subject's first/last dictionary words: c/n"
+    )
