@@ -9,6 +9,7 @@ before anything else happens.
     PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py events --seed 0 --work W
     PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py gate --seed 0 --work W
     PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py headline --seed 0 --work W
+    PYTHONPATH=src .venv/bin/python contrib/experiments/news_inner.py rerank --seed 0 --work W
 
 * ``candidates``: 3 folds over all distinct training texts; subject rankers fitted on the
   texts with a subject of the other folds pick (and list the best 8 candidates of) every
@@ -20,6 +21,11 @@ before anything else happens.
   out-of-fold pick and for the runner-up; the pick accuracy of "runner-up when
   weight · (strength(runner) − strength(pick)) > ranker margin" (texts with a stock code),
   weight chosen nested (on one random half of the texts, measured on the other).
+* ``candidates --variant rivals`` (round 8): the same with the rival features of
+  ``news_rivals.py`` added to the rich ranker (word classes are in the shipped ranker).
+* ``rerank`` (round 8): a third-stage logistic reranker over the stored out-of-fold best-8
+  lists of the news sentences (ids 1xxxxx), judged by 5-fold cross-validation over those
+  texts, for four feature sets (stage scores; + word classes; + string features; all).
 * ``gate``: the has-company-subject classifier (5-fold out-of-fold, stacked on the event
   scores) and the gate "p < t1 => 其他, p >= t2 => not 其他", judged nested (thresholds chosen
   on one random half of the texts, measured on the other).
@@ -374,22 +380,102 @@ def headline(inner: Inner, seed: int, work: Path, *, same_folds: bool = False) -
     print(f"nested gain {np.mean(gains):.4f} sd {np.std(gains):.4f}")
 
 
+_LIST_MARKS = "、和与及"
+_INSTITUTION = re.compile(
+    r"(法院|检察院|公安局|公安|警方|证监会|证监局|银保监|交易所|日报|新闻|记者|政府|协会|委员会)$"
+)
+RERANK_SETS = ("scores", "scores+wordclass", "scores+strings", "all")
+
+
+def rerank_features(text: str, top: list[Any], j: int, which: str) -> dict[str, float]:
+    """Features of candidate ``j`` of a best-8 list (see ``_top_candidates``) for ``rerank``."""
+    from smokewatch.text.models import wordclass
+
+    span, start, second, first, sources = top[j]
+    d: dict[str, float] = {"second": second, "first": first, "gap": top[0][2] - second}
+    d[f"rank={j}"] = 1
+    if which in ("scores+wordclass", "all"):
+        whole, head, tail = wordclass.word_classes(span)
+        d[f"whole={whole}"] = d[f"head={head}"] = d[f"tail={tail}"] = 1
+    if which in ("scores+strings", "all"):
+        d[f"sources={sources}"] = 1
+        d["institution"] = float(bool(_INSTITUTION.search(span)))
+        d["position_log"] = float(np.log1p(start))
+        order = sorted(range(len(top)), key=lambda k: top[k][1])
+        d[f"order={min(order.index(j), 4)}"] = 1
+        d["inside_other"] = float(any(o[0] != span and span in o[0] for o in top))
+        d["contains_other"] = float(any(o[0] != span and o[0] in span for o in top))
+        d["mentions"] = min(text.count(span), 5)
+        end = start + len(span)
+        d["list_left"] = float(start > 0 and text[start - 1] in _LIST_MARKS)
+        d["list_right"] = float(end < len(text) and text[end] in _LIST_MARKS + "等")
+        d[f"length={min(len(span), 12)}"] = 1
+    return d
+
+
+def rerank(inner: Inner, seed: int, work: Path) -> None:
+    """Round 8: a news-sentence reranker over the out-of-fold best-8 lists (5-fold CV)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    cands = _load_candidates(work, seed)
+    ids: dict[str, str] = {}
+    for t, r in zip(inner.folded, inner.train, strict=True):
+        ids.setdefault(t, str(r[0]))
+    news_texts = [
+        i for i, t in enumerate(inner.distinct) if inner.by_text[t] and ids[t].startswith("1")
+    ]
+    listed = [i for i in news_texts if cands[i]["top"]]
+    repaired = np.mean([cands[i]["pick"] in inner.by_text[inner.distinct[i]] for i in news_texts])
+    print(f"news sentences with a subject: {len(news_texts)}; repaired pick {repaired:.4f}")
+    fold = np.random.default_rng(seed).permutation(len(listed)) % 5
+    for which in RERANK_SETS:
+        rows, y, group = [], [], []
+        for n, i in enumerate(listed):
+            text, top = inner.distinct[i], cands[i]["top"]
+            for j in range(len(top)):
+                rows.append(rerank_features(text, top, j, which))
+                y.append(top[j][0] in inner.by_text[text])
+                group.append(n)
+        x = DictVectorizer().fit_transform(rows)
+        gold, texts_of = np.asarray(y), np.asarray(group)
+        score = np.zeros(len(gold))
+        for f in range(5):
+            inside = fold[texts_of] != f
+            model = LogisticRegression(C=1.0, max_iter=3000).fit(x[inside], gold[inside])
+            score[~inside] = model.decision_function(x[~inside])
+        first = np.searchsorted(texts_of, np.arange(len(listed)))
+        best = first + np.asarray(
+            [int(np.argmax(score[texts_of == n])) for n in range(len(listed))], dtype=np.int64
+        )
+        print(
+            f"{which}: rankers' top {gold[first].sum() / len(news_texts):.4f}, "
+            f"reranked {gold[best].sum() / len(news_texts):.4f}"
+        )
+
+
 def main() -> None:
     global FOLDS  # noqa: PLW0603 - one-off script, --folds
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("step", choices=("candidates", "events", "gate", "headline"))
+    parser.add_argument("step", choices=("candidates", "events", "gate", "headline", "rerank"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, required=True, help="folder for the outputs")
     parser.add_argument(
         "--same-folds", action="store_true", help="headline: event models on the rankers' folds"
     )
     parser.add_argument("--folds", type=int, default=FOLDS, help="candidates: ranker folds")
+    parser.add_argument("--variant", default="none", help="candidates: none or rivals (round 8)")
     args = parser.parse_args()
     FOLDS = args.folds
     args.work.mkdir(parents=True, exist_ok=True)
     inner = Inner()
     if args.step == "candidates":
+        import news_rivals
+
+        news_rivals.patch(args.variant)
         candidates(inner, args.seed, args.work)
+    elif args.step == "rerank":
+        rerank(inner, args.seed, args.work)
     elif args.step == "events":
         events(inner, args.seed, args.work)
     elif args.step == "headline":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from smokewatch.text.models import ranking as rk
-from smokewatch.text.models import subjects
+from smokewatch.text.models import subjects, wordclass
 from smokewatch.text.models.encoding import Alphabet, kind_of, payload_of
 from smokewatch.text.models.features import Triggers
 
@@ -66,7 +66,8 @@ class Describer:
         """The readable name of a feature key."""
         name = self._cache.get(key)
         if name is None:
-            name = self._describe(kind_of(key), payload_of(key))
+            kind, payload = kind_of(key), payload_of(key)
+            name = _word_class_name(kind, payload) or self._describe(kind, payload)
             self._cache[key] = name
         return name
 
@@ -102,6 +103,29 @@ class Describer:
                 f"at characters {payload * 10}–{payload * 10 + 9}" if payload < 9 else "after 80"
             )
         return f"subject feature {kind}:{payload}"
+
+
+_WORD_CLASS_KINDS = {
+    wordclass.K_WHOLE: "subject as a dictionary word: ",
+    wordclass.K_HEAD: "subject's first dictionary word: ",
+    wordclass.K_TAIL: "subject's last dictionary word: ",
+}
+
+
+def _word_class(number: int) -> str:
+    if number == 0:
+        return "none"
+    return wordclass.TAGS[number - 1] if number <= len(wordclass.TAGS) else "other"
+
+
+def _word_class_name(kind: int, payload: int) -> str | None:
+    """Names of the word-class keys (jieba classes: v verb, ns place, nt organisation …)."""
+    if kind == wordclass.K_HEAD_TAIL:
+        head, tail = _word_class(payload >> 8), _word_class(payload & 0xFF)
+        return f"subject's first/last dictionary words: {head}/{tail}"
+    if kind in _WORD_CLASS_KINDS:
+        return _WORD_CLASS_KINDS[kind] + _word_class(payload)
+    return None
 
 
 __all__ = [

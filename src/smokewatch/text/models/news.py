@@ -102,7 +102,7 @@ FEATURE_NAMES = [
     "g: char n-grams and trigger words of the subject's segment",
     "s: last characters of the subject",
     "rank1: candidate anchors, boundaries, cohesion, frequency, gazetteer",
-    "rank2: words around the candidate and in its segment",
+    "rank2: words around the candidate and in its segment; dictionary word classes",
     f"spec:{spec_hash(SPEC)}",
 ]
 """Feature groups of this code version; the last entry pins the exact specification."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from smokewatch.text.models import repair, subjects
+from smokewatch.text.models import repair, subjects, wordclass
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import (
     Batch,
@@ -41,7 +41,8 @@ SEGMENT_RIGHT, SEGMENT_LEFT = 48, 16
 RANK_BITS = 18
 """Ranker features are hashed into ``2 ** RANK_BITS`` columns."""
 
-# feature kinds of the second ranker (subjects.py has 20..38 and 60..63, news.py 1..12)
+# feature kinds of the second ranker (subjects.py has 20..38 and 60..63, news.py 1..12,
+# wordclass.py 90..93)
 K_RIGHT = {1: 40, 2: 41}
 K_LEFT2, K_SPAN1, K_SPAN2, K_TRIG_RIGHT, K_TRIG_LEFT, K_RANK1 = range(42, 48)
 K_SEG_RIGHT, K_SEG_LEFT, K_SEG_LABEL = 48, 49, 50
@@ -54,6 +55,7 @@ SPEC = {
     "segment": [SEGMENT_RIGHT, SEGMENT_LEFT, "cut at stock codes; trigger words and labels"],
     "hash_bits": RANK_BITS,
     "repair": repair.SPEC,
+    "word_classes": wordclass.SPEC,
 }
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -225,6 +227,9 @@ def second_stage(
     rows.append(np.arange(n))
     keys.append(key_of(K_RANK1, ranks))
     r, k = subjects.candidate_keys(batch, found, hits, chosen, rich=True)
+    rows.append(r)
+    keys.append(k)
+    r, k = wordclass.word_class_keys(batch, start, end)
     rows.append(r)
     keys.append(k)
     # the candidate's first-stage features

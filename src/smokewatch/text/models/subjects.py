@@ -260,7 +260,7 @@ class Gazetteer:
         hashes, bigrams = [], []
         for name in self.names:
             points = np.frombuffer(name.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-            g, _ = _span_hashes(points)
+            g, _ = span_hashes(points)
             hashes.append(int(g[-1]))
             bigrams.append((int(points[0]) << 21) | int(points[1]))
         self._hashes = KeyIndex(np.unique(np.asarray(hashes, dtype=np.uint64).astype(np.int64)))
@@ -268,7 +268,7 @@ class Gazetteer:
         self._lengths = np.unique([len(n) for n in self.names]).astype(np.int64)
 
     def find_in(self, points: np.ndarray, g: np.ndarray, inverse: np.ndarray) -> np.ndarray:
-        """``(start, end)`` rows of every name found in code points (see :func:`_span_hashes`)."""
+        """``(start, end)`` rows of every name found in code points (see :func:`span_hashes`)."""
         if not self.names or len(points) < 2:
             return np.zeros((0, 2), dtype=np.int64)
         pairs = (points[:-1] << 21) | points[1:]
@@ -286,14 +286,14 @@ class Gazetteer:
         points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         if len(points) < 2:
             return []
-        g, inverse = _span_hashes(points)
+        g, inverse = span_hashes(points)
         return sorted((int(a), int(b)) for a, b in self.find_in(points, g, inverse))
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._set
 
 
-def _span_hashes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def span_hashes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Prefix sums for polynomial span hashes: ``hash(s, e) = (g[e] - g[s]) * inv[s]``."""
     n = len(points)
     powers = np.empty(n, dtype=np.uint64)
@@ -430,7 +430,7 @@ def batch_candidates(batch: Batch, gazetteer: Gazetteer) -> Candidates:
         s, e = s[ok], e[ok]
         ok = punct_run[e] - punct_run[s] == 0
         parts.append((s[ok], e[ok], np.full(int(ok.sum()), _BIT[name], dtype=np.int64)))
-    g, inverse = _span_hashes(points)
+    g, inverse = span_hashes(points)
     names = gazetteer.find_in(points, g, inverse)
     parts.append((names[:, 0], names[:, 1], np.full(len(names), _BIT["gazetteer"], np.int64)))
 
@@ -577,6 +577,7 @@ __all__ = [
     "batch_candidates",
     "candidate_keys",
     "candidates",
+    "span_hashes",
     "span_texts",
     "stock_codes",
 ]
