@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -126,15 +127,31 @@ def test_the_patrolled_sites_registered_operator_is_resolved_and_reaches_orange(
     assert "unresolved" not in printed
 
 
+def _comparable(stats: dict[str, Any]) -> dict[str, Any]:
+    """The demo run's statistics, less what differs on every run: run ids, the site's port."""
+    same = json.loads(re.sub(r"127\.0\.0\.1:[0-9]+", "127.0.0.1:PORT", json.dumps(stats)))
+    del same["patrol"]["runs"], same["history"]["run"]
+    return same  # type: ignore[no-any-return]
+
+
 @pytest.mark.slow
 @pytest.mark.spark
 def test_the_demo_runs_the_same_on_spark(sw: Run, tmp_path: Path) -> None:
-    root = tmp_path / "demo"
-    result = sw("--engine", "spark://local[2]", "demo", "init", str(root), "--enterprises", "2000")
-    assert result.code == 0, result.err
-    stats = _demo_run(sw, root)
-    assert stats["planted_caught"] == stats["planted_expected_hits"]
-    assert stats["unexpected_findings"] == 0
+    # Every stage, on the same city: findings, planted checks, the three indices with their
+    # grades and reasons, the graph, tips and sector figures. (A Spark-only loss of findings,
+    # rows after an empty Arrow chunk, once left the organisation index empty here.)
+    runs = []
+    for engine in ((), ("--engine", "spark://local[2]")):  # the workspace's DuckDB, then Spark
+        root = tmp_path / ("spark" if engine else "duckdb") / "demo"
+        result = sw(*engine, "demo", "init", str(root), "--enterprises", "500")
+        assert result.code == 0, result.err
+        runs.append(_comparable(_demo_run(sw, root)))
+    on_duckdb, on_spark = runs
+    assert on_spark["planted_caught"] == on_spark["planted_expected_hits"]
+    assert on_spark["ratings"] and all(
+        r["met"] == r["expected"] for r in on_spark["ratings"].values()
+    )
+    assert on_spark == on_duckdb
 
 
 def test_demo_init_refuses_to_overwrite_a_folder_it_did_not_create(sw: Run, tmp_path: Path) -> None:

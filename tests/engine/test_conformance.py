@@ -118,6 +118,17 @@ def test_empty_arrow_tables_register_with_their_schema(engine: Engine) -> None:
     assert engine.to_arrow(table).schema.names == ROWS.schema.names
 
 
+def test_registered_tables_keep_every_row_of_every_chunk(engine: Engine) -> None:
+    # Findings arrive as one chunk per rule, and a rule that found nothing leaves an empty
+    # chunk in the middle. PySpark 4.0 stops reading an Arrow stream at an empty batch, so
+    # without care every rule after it was lost on Spark.
+    empty = ROWS.slice(0, 0)
+    chunked = pa.concat_tables([ROWS.slice(0, 1), empty, ROWS.slice(1, 2), empty])
+    assert chunked.column("id").num_chunks == 4
+    table = engine.register("chunked", chunked)
+    assert sorted(engine.to_arrow(table)["id"].to_pylist()) == ["a", "b", "c"]
+
+
 def test_materialise_computes_a_session_table_that_drop_removes(engine: Engine) -> None:
     engine.register("rows", ROWS)
     rows = engine.table("rows")

@@ -156,7 +156,12 @@ class SparkEngine:
 
                 frame = self._session.createDataFrame([], schema=from_arrow_schema(data.schema))
             else:
-                frame = self._session.createDataFrame(data)
+                # PySpark 4.0 sends the table as an Arrow stream and stops reading at the first
+                # empty batch: every row after an empty chunk would be silently lost.
+                batches = [b for b in data.to_batches() if b.num_rows]
+                frame = self._session.createDataFrame(
+                    pa.Table.from_batches(batches, schema=data.schema)
+                )
             frame.createOrReplaceTempView(name)
         self._session_tables.add(name)
         return self.table(name)
