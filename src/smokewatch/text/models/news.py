@@ -58,7 +58,6 @@ from smokewatch.text.models.features import Triggers, spec_hash
 from smokewatch.text.models.linear import LinearModel
 from smokewatch.text.models.ranking import SubjectRankers, choose_subjects
 from smokewatch.text.models.subjects import Gazetteer
-from smokewatch.text.models.twins import NameTable
 
 NEWS_TASK = "news-events"
 NONE_LABEL = "其他"
@@ -70,8 +69,6 @@ WINDOW_MENTIONS = 3
 HEADLINE_WEIGHT = 5.0
 HEADLINE_REASON = "subject: the runner-up's headline reads as the clearer event"
 """How much a clearer event reading outweighs the ranker (see :func:`runner_up_gain`)."""
-TWIN_REASON = "subject: start moved to the stock's short name before its code (training texts)"
-"""Reason of a subject whose start :mod:`~smokewatch.text.models.twins` moved (weight 1)."""
 
 SPEC: dict[str, Any] = {
     "task": NEWS_TASK,
@@ -335,7 +332,6 @@ class NewsEventModel:
                 a["rank2_keys"],
                 Cohesion(a["cohesion_keys"], a["cohesion_levels"]),
                 ranking.trigger_labels(triggers),
-                NameTable(p["stock_names"]),
             )
             events = LinearModel(a["event_weights"], a["event_bias"])
             if not len(a["event_keys"]) == len(a["event_idf"]) == events.n_features:
@@ -464,13 +460,9 @@ class NewsEventModel:
                     s, e = int(chosen.runner_start[i]), int(chosen.runner_end[i])
                     subject_score = float(chosen.score[i] * np.exp(-chosen.margin[i]))
                     reasons.append(Reason(HEADLINE_REASON, round(float(gains[i]), 4)))
-                    twinned = bool(chosen.runner_twinned[i])
                 else:
                     subject_score = float(chosen.score[i])
                     reasons += [Reason(self.describe(k), w) for k, w in chosen.reasons[i]]
-                    twinned = bool(chosen.twinned[i])
-                if twinned:
-                    reasons.append(Reason(TWIN_REASON, 1.0))
                 subject = text[s - offset : e - offset]
                 subject_score = round(subject_score, 4)
             out.append(
@@ -500,7 +492,6 @@ __all__ = [
     "NEWS_TASK",
     "NONE_LABEL",
     "SPEC",
-    "TWIN_REASON",
     "NewsEventModel",
     "event_keys",
     "event_strength",

@@ -8,9 +8,7 @@
    stock code, where a glued stock headline ends (``吉峰农机(300022)亏损额大幅偏离预测值
    内幕交易疑云再现新大新材(300080)…``: 内幕交易 belongs to 吉峰农机, not to 新大新材);
 3. the winner's boundaries are repaired (:mod:`~smokewatch.text.models.repair`: a function
-   word in front is stripped, a form without its trade name is extended), and a winner or
-   runner-up that ends right before a stock code starts where that stock's short name, voted
-   across the training texts, starts (:mod:`~smokewatch.text.models.twins`).
+   word in front is stripped, a form without its trade name is extended).
 
 Both rankers use hashed columns (``2 ** RANK_BITS``) and are scored with a gather and a
 ``bincount``; the second ranker's largest contributions are the subject's reasons.
@@ -22,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from smokewatch.text.models import repair, subjects, twins, wordclass
+from smokewatch.text.models import repair, subjects, wordclass
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import (
     Batch,
@@ -57,7 +55,6 @@ SPEC = {
     "segment": [SEGMENT_RIGHT, SEGMENT_LEFT, "cut at stock codes; trigger words and labels"],
     "hash_bits": RANK_BITS,
     "repair": repair.SPEC,
-    "twins": twins.SPEC,
     "word_classes": wordclass.SPEC,
 }
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -84,10 +81,6 @@ class Subjects:
     runner_end: np.ndarray
     margin: np.ndarray
     """Second-stage score of the winner minus the runner-up's (``inf`` without a runner-up)."""
-    twinned: np.ndarray
-    """Whether the winner's start moved to its stock code's name (:mod:`twins`)."""
-    runner_twinned: np.ndarray
-    """The same for the runner-up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +95,6 @@ class SubjectRankers:
     cohesion: Cohesion
     trigger_labels: tuple[tuple[int, ...], ...] = ()
     """Lexicon labels (numbers) of every trigger word, for the segment-label features."""
-    names: twins.NameTable = twins.NO_NAMES
-    """Stock code → short name voted across the training texts (boundary twins)."""
 
 
 def trigger_labels(triggers: Triggers) -> tuple[tuple[int, ...], ...]:
@@ -265,10 +256,7 @@ def choose_subjects(
     runner_end = np.full(n_docs, -1, dtype=np.int64)
     margin = np.full(n_docs, np.inf)
     if not len(found):
-        none = np.zeros(n_docs, dtype=bool)
-        return Subjects(
-            start, end, score, reasons, found.codes, runner_start, runner_end, margin, none, none
-        )
+        return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
     rows1, keys1 = first_stage(batch, found, hits, rankers.cohesion)
     first = ranker_scores(rankers.first, rows1, keys1, len(found))
     chosen, ranks = top_per_text(found.doc, first, TOP_CANDIDATES)
@@ -301,8 +289,6 @@ def choose_subjects(
     start, end = repair.repair_spans(
         batch, start, end, (found.doc, found.start, found.end), rankers.cohesion
     )
-    start, twinned = twins.twin_starts(batch, start, end, rankers.names)
-    runner_start, runner_twinned = twins.twin_starts(batch, runner_start, runner_end, rankers.names)
     # explanations: the winners' features only
     where = np.full(len(chosen), -1, dtype=np.int64)
     where[best] = np.arange(len(best))
@@ -314,18 +300,7 @@ def choose_subjects(
     )
     for d, contributions in zip(winners.tolist(), explained, strict=True):
         reasons[d] = [(int(rankers.second_keys[c]), w) for c, w in contributions]
-    return Subjects(
-        start,
-        end,
-        score,
-        reasons,
-        found.codes,
-        runner_start,
-        runner_end,
-        margin,
-        twinned,
-        runner_twinned,
-    )
+    return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
 
 
 __all__ = [

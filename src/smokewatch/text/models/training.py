@@ -23,7 +23,7 @@ from scipy import sparse
 from smokewatch.errors import InvalidInput
 from smokewatch.ml.artefact import Manifest, file_sha256, library_versions, save_artefact
 from smokewatch.progress import NO_PROGRESS, Progress
-from smokewatch.text.models import calibration, news, ranking, sms, subjects, tuning, twins
+from smokewatch.text.models import calibration, news, ranking, sms, subjects, tuning
 from smokewatch.text.models.base import KIND, TrainReport
 from smokewatch.text.models.cards import news_card, sms_card
 from smokewatch.text.models.cohesion import Cohesion
@@ -150,13 +150,8 @@ def train_subject_rankers(
     progress: Progress,
     *,
     cohesion: Cohesion,
-    names: twins.NameTable = twins.NO_NAMES,
 ) -> ranking.SubjectRankers:
-    """Fit both subject rankers on folded texts and their gold subjects (folded).
-
-    ``names`` (the stock-name table of all training texts) only moves the chosen spans at
-    prediction time; the rankers are fitted without it.
-    """
+    """Fit both subject rankers on folded texts and their gold subjects (folded)."""
     labels_of = ranking.trigger_labels(trig)
     # Gazetteer features of a training text come from the other folds' subjects, so the
     # ranker learns how much a known name is worth for names it has not seen in that text.
@@ -227,7 +222,6 @@ def train_subject_rankers(
         _representative_keys(all_keys),
         cohesion,
         labels_of,
-        names,
     )
 
 
@@ -331,7 +325,6 @@ def train_news_events(
         trig,
         progress,
         cohesion=cohesion,
-        names=twins.NameTable.fit(by_text),
     )
     progress.start("event model", 2 + tuning.FOLDS)
     fitted, offsets, inner = _fit_event_model(
@@ -402,7 +395,6 @@ def train_news_events(
     parts = {
         "alphabet": alphabet.chars,
         "gazetteer": list(rankers.gazetteer.names),
-        "stock_names": rankers.names.seen,
         "triggers": lexicon,
     }
     folder = save_artefact(out, manifest, arrays=arrays, parts=parts, card=news_card(manifest))

@@ -1,4 +1,4 @@
-"""Boundary twins in glued stock headlines: the stock's short name, voted across texts.
+"""Round-9 harness: boundary twins in glued stock headlines, the short name voted across texts.
 
 Glued FinESE texts are stock headlines written one after the other without separators
 (``…2亿账户信息被盗科远股份(002380)股东减持…``). A name right before a stock code has no
@@ -18,7 +18,8 @@ subject that ends right before a code to that name when the two differ by at mos
 :data:`MAX_SLIP` characters at the front; any other subject is left alone.
 
 Round 9 judged it out of fold on the training part: +0.08–0.11 points of subject exact, below
-the bar for shipping; this module is kept on a reverted commit for reference.
+the bar for shipping. This is the harness copy (string level, used by ``twins_inner.py``); the
+package wiring (batch level, artefact table, explanation, tests) is commit 927fb0e, reverted.
 """
 
 from __future__ import annotations
@@ -26,10 +27,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-
-import numpy as np
-
-from smokewatch.text.models.encoding import Batch
 
 CODE = re.compile(r"[(（](?:SH|SZ|HK)?([0-9]{5,6})[)）.]")
 """A stock code after a name, as :mod:`~smokewatch.text.models.subjects` finds it."""
@@ -55,7 +52,6 @@ MAX_SLIP = 3
 """At most this many characters between a chosen subject and its code's name."""
 _STOP = re.compile(r"[\s()（）\[\]【】<>《》“”\"'，。、：；！？,.:;!?|/\\0-9%％]")
 """Characters no short name contains: the context starts after the last of them."""
-_OPENING = np.asarray([ord("("), ord("（")], dtype=np.int64)
 _MARKED = re.compile(r"^S?\*?S?T?")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -175,32 +171,6 @@ def twin_start(text: str, start: int, end: int, table: NameTable) -> int:
     return at
 
 
-def twin_starts(
-    batch: Batch, start: np.ndarray, end: np.ndarray, table: NameTable
-) -> tuple[np.ndarray, np.ndarray]:
-    """Chosen spans' starts moved to their codes' names (batch coordinates; -1: none).
-
-    Returns the new starts and which of them moved. Only spans followed by a bracket are
-    looked at (the others cannot end before a code).
-    """
-    moved = np.zeros(len(start), dtype=bool)
-    if not table.seen:
-        return start, moved
-    joined = batch.joined
-    ok = (start >= 0) & (end < len(joined))
-    d = np.flatnonzero(ok)
-    d = d[np.isin(batch.points[end[d]], _OPENING)]
-    if not len(d):
-        return start, moved
-    start = start.copy()
-    for i in d.tolist():
-        s, e = int(start[i]), int(end[i])
-        new = twin_start(joined, s, e, table)
-        if new != s and new >= int(batch.starts[batch.doc[s]]):
-            start[i], moved[i] = new, True
-    return start, moved
-
-
 def choose(text: str, pick: str, table: NameTable) -> str:
     """``pick`` moved to its code's name at its first occurrence before a code (harness)."""
     for m in re.finditer(re.escape(pick), text):
@@ -220,6 +190,5 @@ __all__ = [
     "choose",
     "contexts",
     "twin_start",
-    "twin_starts",
     "voted_name",
 ]
