@@ -23,9 +23,11 @@ before anything else happens.
   weight chosen nested (on one random half of the texts, measured on the other).
 * ``candidates --variant rivals`` (round 8): the same with the rival features of
   ``news_rivals.py`` added to the rich ranker (word classes are in the shipped ranker).
-* ``rerank`` (round 8): a third-stage logistic reranker over the stored out-of-fold best-8
-  lists of the news sentences (ids 1xxxxx), judged by 5-fold cross-validation over those
-  texts, for four feature sets (stage scores; + word classes; + string features; all).
+* ``rerank`` (round 9; round 8 probed four feature sets, see git history): the package's
+  news-sentence reranker (``text/models/rerank.py``: its gate and its 66 named features)
+  over the stored out-of-fold best-8 lists of the gated texts, judged by 5-fold
+  cross-validation over those texts against the repaired pick, by part. ``candidates``
+  stores every best-8 candidate's repaired form too (the repair then runs on the new pick).
 * ``gate``: the has-company-subject classifier (5-fold out-of-fold, stacked on the event
   scores) and the gate "p < t1 => 其他, p >= t2 => not 其他", judged nested (thresholds chosen
   on one random half of the texts, measured on the other).
@@ -393,39 +395,6 @@ def headline(inner: Inner, seed: int, work: Path, *, same_folds: bool = False) -
             best = max(WEIGHTS, key=lambda w: accuracy(w, a))
             gains.append(accuracy(best, b) - accuracy(0.0, b))
     print(f"nested gain {np.mean(gains):.4f} sd {np.std(gains):.4f}")
-
-
-_LIST_MARKS = "、和与及"
-_INSTITUTION = re.compile(
-    r"(法院|检察院|公安局|公安|警方|证监会|证监局|银保监|交易所|日报|新闻|记者|政府|协会|委员会)$"
-)
-RERANK_SETS = ("scores", "scores+wordclass", "scores+strings", "all")
-
-
-def rerank_features(text: str, top: list[Any], j: int, which: str) -> dict[str, float]:
-    """Features of candidate ``j`` of a best-8 list (see ``_top_candidates``) for ``rerank``."""
-    from smokewatch.text.models import wordclass
-
-    span, start, second, first, sources = top[j]
-    d: dict[str, float] = {"second": second, "first": first, "gap": top[0][2] - second}
-    d[f"rank={j}"] = 1
-    if which in ("scores+wordclass", "all"):
-        whole, head, tail = wordclass.word_classes(span)
-        d[f"whole={whole}"] = d[f"head={head}"] = d[f"tail={tail}"] = 1
-    if which in ("scores+strings", "all"):
-        d[f"sources={sources}"] = 1
-        d["institution"] = float(bool(_INSTITUTION.search(span)))
-        d["position_log"] = float(np.log1p(start))
-        order = sorted(range(len(top)), key=lambda k: top[k][1])
-        d[f"order={min(order.index(j), 4)}"] = 1
-        d["inside_other"] = float(any(o[0] != span and span in o[0] for o in top))
-        d["contains_other"] = float(any(o[0] != span and o[0] in span for o in top))
-        d["mentions"] = min(text.count(span), 5)
-        end = start + len(span)
-        d["list_left"] = float(start > 0 and text[start - 1] in _LIST_MARKS)
-        d["list_right"] = float(end < len(text) and text[end] in _LIST_MARKS + "等")
-        d[f"length={min(len(span), 12)}"] = 1
-    return d
 
 
 def _rerank_lists(inner: Inner, cands: list[dict[str, Any]], idx: list[int]) -> Any:
