@@ -39,6 +39,8 @@ from smokewatch.text.models.subjects import SOURCES
 GATE_MARKS = ("，", "。", ",")
 """A text is a news sentence when it has no stock code and one of these (after folding)."""
 LIST_MARKS = "、和与及"
+_LIST_POINTS = np.asarray([ord(c) for c in LIST_MARKS], dtype=np.int64)
+_AFTER_POINTS = np.asarray([ord(c) for c in LIST_MARKS + "等"], dtype=np.int64)
 INSTITUTION = re.compile(
     r"(法院|检察院|公安局|公安|警方|证监会|证监局|银保监|交易所|日报|新闻|记者|政府|协会|委员会)$"
 )
@@ -143,25 +145,25 @@ def features(batch: Batch, lists: Lists) -> np.ndarray:
     in_order[order] = rows - np.repeat(bounds[:-1], np.diff(bounds))
     x[rows, _COLUMN["mention order 1"] + np.minimum(in_order, MAX_ORDER - 1)] = 1
     x[rows, _COLUMN["length 1"] + np.minimum(end - start, MAX_LENGTH) - 1] = 1
-    joined = batch.joined
+    points, marks = batch.points, _LIST_POINTS
+    x[:, _COLUMN["list mark before"]] = (start > doc_start) & np.isin(points[start - 1], marks)
+    x[:, _COLUMN["list mark after"]] = (end < doc_end) & np.isin(points[end], _AFTER_POINTS)
+    # string properties: a plain loop (a few candidates per gated text)
+    joined, texts = batch.joined, batch.texts
     spans = [joined[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)]
-    before = [
-        joined[s - 1] if s > lo else ""
-        for s, lo in zip(start.tolist(), doc_start.tolist(), strict=True)
-    ]
-    after = [
-        joined[e] if e < hi else "" for e, hi in zip(end.tolist(), doc_end.tolist(), strict=True)
-    ]
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        text = batch.texts[int(batch.doc[start[lo]])]
+    owners = [texts[d] for d in batch.doc[start].tolist()]
+    inside, contains = [], []
+    for lo, hi in itertools.pairwise(bounds.tolist()):
         mine = spans[lo:hi]
-        for j, span in enumerate(mine, start=lo):
-            x[j, _COLUMN["inside another candidate"]] = any(o != span and span in o for o in mine)
-            x[j, _COLUMN["contains another candidate"]] = any(o != span and o in span for o in mine)
-            x[j, _COLUMN["mentions"]] = min(text.count(span), MAX_MENTIONS)
-            x[j, _COLUMN["institution ending"]] = INSTITUTION.search(span) is not None
-            x[j, _COLUMN["list mark before"]] = before[j] != "" and before[j] in LIST_MARKS
-            x[j, _COLUMN["list mark after"]] = after[j] != "" and after[j] in LIST_MARKS + "等"
+        for span in mine:
+            inside.append(any(o != span and span in o for o in mine))
+            contains.append(any(o != span and o in span for o in mine))
+    x[:, _COLUMN["inside another candidate"]] = inside
+    x[:, _COLUMN["contains another candidate"]] = contains
+    x[:, _COLUMN["mentions"]] = [
+        min(t.count(s), MAX_MENTIONS) for t, s in zip(owners, spans, strict=True)
+    ]
+    x[:, _COLUMN["institution ending"]] = [INSTITUTION.search(s) is not None for s in spans]
     return x
 
 
