@@ -23,9 +23,11 @@ before anything else happens.
   weight chosen nested (on one random half of the texts, measured on the other).
 * ``candidates --variant rivals`` (round 8): the same with the rival features of
   ``news_rivals.py`` added to the rich ranker (word classes are in the shipped ranker).
-* ``rerank`` (round 8): a third-stage logistic reranker over the stored out-of-fold best-8
-  lists of the news sentences (ids 1xxxxx), judged by 5-fold cross-validation over those
-  texts, for four feature sets (stage scores; + word classes; + string features; all).
+* ``rerank`` (round 9; round 8 probed four feature sets, see git history): the package's
+  news-sentence reranker (``text/models/rerank.py``: its gate and its 66 named features)
+  over the stored out-of-fold best-8 lists of the gated texts, judged by 5-fold
+  cross-validation over those texts against the repaired pick, by part. ``candidates``
+  stores every best-8 candidate's repaired form too (the repair then runs on the new pick).
 * ``gate``: the has-company-subject classifier (5-fold out-of-fold, stacked on the event
   scores) and the gate "p < t1 => 其他, p >= t2 => not 其他", judged nested (thresholds chosen
   on one random half of the texts, measured on the other).
@@ -36,6 +38,7 @@ Needs the ``ml`` extra (scikit-learn). Outputs (JSON, .npy) go to the ``--work``
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import time
@@ -46,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from smokewatch.progress import NO_PROGRESS
-from smokewatch.text.models import news, ranking, subjects, tuning
+from smokewatch.text.models import news, ranking, repair, subjects, tuning
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import Alphabet
 from smokewatch.text.models.features import Triggers, load_triggers
@@ -153,8 +156,8 @@ def candidates(inner: Inner, seed: int, work: Path) -> None:
 
 def _top_candidates(
     batch: Any, rankers: ranking.SubjectRankers, hits: tuple[np.ndarray, np.ndarray]
-) -> tuple[list[list[tuple[str, int, float, float, int]]], np.ndarray]:
-    """Per text: (span, start, second-stage score, first-stage score, sources), best first."""
+) -> tuple[list[list[tuple[str, int, float, float, int, str]]], np.ndarray]:
+    """Per text: (span, start, second score, first score, sources, repaired span), best first."""
     n_docs = len(batch.texts)
     found = subjects.batch_candidates(batch, rankers.gazetteer)
     rows1, keys1 = ranking.first_stage(batch, found, hits, rankers.cohesion)
@@ -166,13 +169,27 @@ def _top_candidates(
     )  # fmt: skip
     scores = ranking.ranker_scores(rankers.second, rows2, keys2, len(chosen))
     doc = found.doc[chosen]
-    out: list[list[tuple[str, int, float, float, int]]] = [[] for _ in range(n_docs)]
-    for j in np.lexsort((-scores, doc)).tolist():
+    out: list[list[tuple[str, int, float, float, int, str]]] = [[] for _ in range(n_docs)]
+    order = np.lexsort((-scores, doc))
+    ranked = np.arange(len(order)) - np.searchsorted(doc[order], doc[order])
+    repaired = np.zeros(len(order), dtype=object)  # every candidate's span after the repair
+    for k in range(ranking.TOP_CANDIDATES):
+        at = order[ranked == k]
+        start = np.full(n_docs, -1, dtype=np.int64)
+        end = np.full(n_docs, -1, dtype=np.int64)
+        start[doc[at]], end[doc[at]] = found.start[chosen[at]], found.end[chosen[at]]
+        rs, re_ = repair.repair_spans(
+            batch, start, end, (found.doc, found.start, found.end), rankers.cohesion
+        )
+        for j in at.tolist():
+            d = int(doc[j])
+            repaired[j] = batch.joined[int(rs[d]) : int(re_[d])]
+    for j in order.tolist():
         d, c = int(doc[j]), int(chosen[j])
         s, e = int(found.start[c]), int(found.end[c])
         span = batch.joined[s:e]
         out[d].append((span, s - int(batch.starts[d]), float(scores[j]), float(first[c]),
-                       int(found.sources[c])))  # fmt: skip
+                       int(found.sources[c]), str(repaired[j])))  # fmt: skip
     return out, np.bincount(found.doc, minlength=n_docs)
 
 
@@ -380,78 +397,84 @@ def headline(inner: Inner, seed: int, work: Path, *, same_folds: bool = False) -
     print(f"nested gain {np.mean(gains):.4f} sd {np.std(gains):.4f}")
 
 
-_LIST_MARKS = "、和与及"
-_INSTITUTION = re.compile(
-    r"(法院|检察院|公安局|公安|警方|证监会|证监局|银保监|交易所|日报|新闻|记者|政府|协会|委员会)$"
-)
-RERANK_SETS = ("scores", "scores+wordclass", "scores+strings", "all")
+def _rerank_lists(inner: Inner, cands: list[dict[str, Any]], idx: list[int]) -> Any:
+    """The package's reranker features of the stored best-8 lists of texts ``idx``."""
+    from smokewatch.text.models import rerank as rr
 
-
-def rerank_features(text: str, top: list[Any], j: int, which: str) -> dict[str, float]:
-    """Features of candidate ``j`` of a best-8 list (see ``_top_candidates``) for ``rerank``."""
-    from smokewatch.text.models import wordclass
-
-    span, start, second, first, sources = top[j]
-    d: dict[str, float] = {"second": second, "first": first, "gap": top[0][2] - second}
-    d[f"rank={j}"] = 1
-    if which in ("scores+wordclass", "all"):
-        whole, head, tail = wordclass.word_classes(span)
-        d[f"whole={whole}"] = d[f"head={head}"] = d[f"tail={tail}"] = 1
-    if which in ("scores+strings", "all"):
-        d[f"sources={sources}"] = 1
-        d["institution"] = float(bool(_INSTITUTION.search(span)))
-        d["position_log"] = float(np.log1p(start))
-        order = sorted(range(len(top)), key=lambda k: top[k][1])
-        d[f"order={min(order.index(j), 4)}"] = 1
-        d["inside_other"] = float(any(o[0] != span and span in o[0] for o in top))
-        d["contains_other"] = float(any(o[0] != span and o[0] in span for o in top))
-        d["mentions"] = min(text.count(span), 5)
-        end = start + len(span)
-        d["list_left"] = float(start > 0 and text[start - 1] in _LIST_MARKS)
-        d["list_right"] = float(end < len(text) and text[end] in _LIST_MARKS + "等")
-        d[f"length={min(len(span), 12)}"] = 1
-    return d
+    batch = inner.alphabet.encode([inner.distinct[i] for i in idx])
+    rows = [(n, k, c) for n, i in enumerate(idx) for k, c in enumerate(cands[i]["top"])]
+    starts = batch.starts[[n for n, _, _ in rows]]
+    lists = rr.Lists(
+        doc=np.asarray([n for n, _, _ in rows], dtype=np.int64),
+        rank=np.asarray([k for _, k, _ in rows], dtype=np.int64),
+        start=starts + np.asarray([c[1] for _, _, c in rows], dtype=np.int64),
+        end=starts + np.asarray([c[1] + len(c[0]) for _, _, c in rows], dtype=np.int64),
+        second=np.asarray([c[2] for _, _, c in rows]),
+        first=np.asarray([c[3] for _, _, c in rows]),
+        sources=np.asarray([c[4] for _, _, c in rows], dtype=np.int64),
+        row=np.arange(len(rows)),
+    )
+    return batch, lists, rr.features(batch, lists)
 
 
 def rerank(inner: Inner, seed: int, work: Path) -> None:
-    """Round 8: a news-sentence reranker over the out-of-fold best-8 lists (5-fold CV)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    """Round 9: the package's news-sentence reranker judged by 5-fold CV on the training part.
+
+    Gate as shipped (no stock code, a comma or a full stop); fitted on every gated text with a
+    subject; compared with the repaired pick (the rankers' winner after the repair) on the news
+    sentences (ids 1xxxxx) and on the glued headlines.
+    """
+    from smokewatch.text.models import rerank as rr
 
     cands = _load_candidates(work, seed)
     ids: dict[str, str] = {}
     for t, r in zip(inner.folded, inner.train, strict=True):
         ids.setdefault(t, str(r[0]))
-    news_texts = [
-        i for i, t in enumerate(inner.distinct) if inner.by_text[t] and ids[t].startswith("1")
-    ]
-    listed = [i for i in news_texts if cands[i]["top"]]
-    repaired = np.mean([cands[i]["pick"] in inner.by_text[inner.distinct[i]] for i in news_texts])
-    print(f"news sentences with a subject: {len(news_texts)}; repaired pick {repaired:.4f}")
+    distinct, by_text = inner.distinct, inner.by_text
+    with_subject = [i for i, t in enumerate(distinct) if by_text[t]]
+    probe = inner.alphabet.encode([distinct[i] for i in with_subject])
+    gate = rr.gated(probe, subjects.stock_codes(probe.joined))
+    listed = [i for i, g in zip(with_subject, gate.tolist(), strict=True) if g and cands[i]["top"]]
+    news_ = np.asarray([ids[distinct[i]].startswith("1") for i in with_subject])
+    print(
+        f"gate: {gate[news_].mean():.3f} of {news_.sum()} news sentences, "
+        f"{gate[~news_].mean():.4f} of {(~news_).sum()} glued; {len(listed)} texts reranked"
+    )
+    _, lists, x = _rerank_lists(inner, cands, listed)
+    tops = [t for i in listed for t in cands[i]["top"]]
+    golds = [by_text[distinct[i]] for i in listed]
+    raw_gold = np.asarray([c[0] in golds[n] for n, c in zip(lists.doc.tolist(), tops, strict=True)])
+    fixed_gold = np.asarray(
+        [c[5] in golds[n] for n, c in zip(lists.doc.tolist(), tops, strict=True)]
+    )
     fold = np.random.default_rng(seed).permutation(len(listed)) % 5
-    for which in RERANK_SETS:
-        rows, y, group = [], [], []
-        for n, i in enumerate(listed):
-            text, top = inner.distinct[i], cands[i]["top"]
-            for j in range(len(top)):
-                rows.append(rerank_features(text, top, j, which))
-                y.append(top[j][0] in inner.by_text[text])
-                group.append(n)
-        x = DictVectorizer().fit_transform(rows)
-        gold, texts_of = np.asarray(y), np.asarray(group)
+    bounds = np.searchsorted(lists.doc, np.arange(len(listed) + 1))
+    right = {i: cands[i]["pick"] in by_text[distinct[i]] for i in with_subject}
+    for label_name, gold in (("label raw span", raw_gold), ("label repaired span", fixed_gold)):
         score = np.zeros(len(gold))
         for f in range(5):
-            inside = fold[texts_of] != f
-            model = LogisticRegression(C=1.0, max_iter=3000).fit(x[inside], gold[inside])
-            score[~inside] = model.decision_function(x[~inside])
-        first = np.searchsorted(texts_of, np.arange(len(listed)))
-        best = first + np.asarray(
-            [int(np.argmax(score[texts_of == n])) for n in range(len(listed))], dtype=np.int64
-        )
-        print(
-            f"{which}: rankers' top {gold[first].sum() / len(news_texts):.4f}, "
-            f"reranked {gold[best].sum() / len(news_texts):.4f}"
-        )
+            inside = fold[lists.doc] != f
+            model = rr.fit_reranker(x[inside], gold[inside])
+            score[~inside] = model.scores(x[~inside])
+        won = [int(np.argmax(score[a:b])) + a for a, b in itertools.pairwise(bounds)]
+        for out_name, out in (("repaired winner", fixed_gold), ("raw winner", raw_gold)):
+            new = dict(right)
+            moved = [0, 0]
+            for n, i in enumerate(listed):
+                new[i] = bool(out[won[n]])
+                if new[i] != right[i]:
+                    moved[int(new[i])] += 1
+            parts = []
+            for name, keep in (("news", news_), ("glued", ~news_)):
+                members = [i for i, k in zip(with_subject, keep.tolist(), strict=True) if k]
+                before = np.mean([right[i] for i in members])
+                after = np.mean([new[i] for i in members])
+                parts.append(f"{name} {before:.4f} -> {after:.4f} ({after - before:+.4f})")
+            summary = "; ".join(parts)
+            print(f"{label_name}, {out_name}: {summary}; fixed {moved[1]}, broken {moved[0]}")
+    model = rr.fit_reranker(x, raw_gold)
+    named = sorted(zip(rr.FEATURES, model.weights.tolist(), strict=True), key=lambda p: -abs(p[1]))
+    print("largest weights (all texts, raw labels):", [(k, round(w, 2)) for k, w in named[:10]])
 
 
 def main() -> None:

@@ -246,7 +246,7 @@ VARIANTS = ("none", "rivals")
 def patch(variant: str) -> None:
     """Append the rival keys to the rich ranker's features (this process only).
 
-    ``training.train_subject_rankers`` and ``ranking.choose_subjects`` look
+    ``subject_training.train_subject_rankers`` and ``ranking.best_lists`` look
     ``ranking.second_stage`` up at call time, so both see the patched function.
     """
     if variant not in VARIANTS:

@@ -29,7 +29,7 @@ from scipy import sparse
 from smokewatch.errors import ConfigError
 from smokewatch.ml.artefact import load_artefact
 from smokewatch.text.matcher import fold_for_matching
-from smokewatch.text.models import ranking, subjects
+from smokewatch.text.models import ranking, rerank, subjects
 from smokewatch.text.models.base import KIND, Reason, TextPrediction
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.describe import (
@@ -69,6 +69,8 @@ WINDOW_MENTIONS = 3
 HEADLINE_WEIGHT = 5.0
 HEADLINE_REASON = "subject: the runner-up's headline reads as the clearer event"
 """How much a clearer event reading outweighs the ranker (see :func:`runner_up_gain`)."""
+RERANK_REASON = "subject: news-sentence reranker preferred it to the rankers' best, by "
+"""Prefix of the reasons of a subject the reranker chose (:mod:`.rerank`): the feature names."""
 
 SPEC: dict[str, Any] = {
     "task": NEWS_TASK,
@@ -103,6 +105,7 @@ FEATURE_NAMES = [
     "s: last characters of the subject",
     "rank1: candidate anchors, boundaries, cohesion, frequency, gazetteer",
     "rank2: words around the candidate and in its segment; dictionary word classes",
+    "rerank: news sentences' best 8 reranked by named features (scores, word classes, position)",
     f"spec:{spec_hash(SPEC)}",
 ]
 """Feature groups of this code version; the last entry pins the exact specification."""
@@ -270,6 +273,14 @@ def event_keys(
     return np.concatenate([t_rows, s_rows]), np.concatenate([t_keys, s_keys])
 
 
+def _reranker(arrays: Mapping[str, Any], parts: Mapping[str, Any]) -> rerank.Reranker:
+    """The stored news-sentence reranker; its named columns must be this code's."""
+    if list(parts["rerank_features"]) != list(rerank.FEATURES):
+        raise ValueError("the reranker's feature names differ from this code's")
+    bias = np.asarray(arrays["rerank_bias"], dtype=np.float64)
+    return rerank.Reranker(np.asarray(arrays["rerank_weights"], np.float64), float(bias[0]))
+
+
 class NewsEventModel:
     """Event type and subject of financial news texts (task ``news-events``)."""
 
@@ -332,6 +343,7 @@ class NewsEventModel:
                 a["rank2_keys"],
                 Cohesion(a["cohesion_keys"], a["cohesion_levels"]),
                 ranking.trigger_labels(triggers),
+                _reranker(a, p),
             )
             events = LinearModel(a["event_weights"], a["event_bias"])
             if not len(a["event_keys"]) == len(a["event_idf"]) == events.n_features:
@@ -463,6 +475,10 @@ class NewsEventModel:
                 else:
                     subject_score = float(chosen.score[i])
                     reasons += [Reason(self.describe(k), w) for k, w in chosen.reasons[i]]
+                    if chosen.rerank_reasons is not None:
+                        reasons += [
+                            Reason(RERANK_REASON + name, w) for name, w in chosen.rerank_reasons[i]
+                        ]
                 subject = text[s - offset : e - offset]
                 subject_score = round(subject_score, 4)
             out.append(
@@ -491,6 +507,7 @@ __all__ = [
     "FEATURE_NAMES",
     "NEWS_TASK",
     "NONE_LABEL",
+    "RERANK_REASON",
     "SPEC",
     "NewsEventModel",
     "event_keys",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from smokewatch.text.models import repair, subjects, wordclass
+from smokewatch.text.models import repair, rerank, subjects, wordclass
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import (
     Batch,
@@ -56,6 +56,7 @@ SPEC = {
     "hash_bits": RANK_BITS,
     "repair": repair.SPEC,
     "word_classes": wordclass.SPEC,
+    "rerank": rerank.SPEC,
 }
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -81,6 +82,10 @@ class Subjects:
     runner_end: np.ndarray
     margin: np.ndarray
     """Second-stage score of the winner minus the runner-up's (``inf`` without a runner-up)."""
+    reranked: np.ndarray | None = None
+    """Per text: did the news-sentence reranker replace the rich ranker's winner?"""
+    rerank_reasons: list[list[tuple[str, float]]] | None = None
+    """Per text: the reranker features that moved the pick (named; empty when not moved)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,8 @@ class SubjectRankers:
     cohesion: Cohesion
     trigger_labels: tuple[tuple[int, ...], ...] = ()
     """Lexicon labels (numbers) of every trigger word, for the segment-label features."""
+    reranker: rerank.Reranker | None = None
+    """The news-sentence reranker (None: the rich ranker's winner stands everywhere)."""
 
 
 def trigger_labels(triggers: Triggers) -> tuple[tuple[int, ...], ...]:
@@ -242,21 +249,48 @@ def second_stage(
     return np.concatenate(rows), np.concatenate(keys)
 
 
-def choose_subjects(
+@dataclass(frozen=True, slots=True)
+class BestLists:
+    """The best :data:`TOP_CANDIDATES` candidates of every text and both rankers' scores."""
+
+    found: Candidates
+    first: np.ndarray
+    """First-stage score of every candidate of ``found``."""
+    chosen: np.ndarray
+    """Candidate numbers of the best rows (grouped by text, best first-stage first)."""
+    ranks: np.ndarray
+    """First-stage rank of every chosen row."""
+    scores: np.ndarray
+    """Second-stage score of every chosen row."""
+    rows: np.ndarray
+    keys: np.ndarray
+    """``(chosen row, key)`` of the second-stage features (for explanations)."""
+
+    def lists(self, docs: np.ndarray) -> rerank.Lists:
+        """The rows of texts ``docs`` (a bool mask per text), best second-stage score first."""
+        doc = self.found.doc[self.chosen]
+        keep = np.flatnonzero(docs[doc])
+        order = keep[np.lexsort((-self.scores[keep], doc[keep]))]
+        d = doc[order]
+        rank = np.arange(len(order)) - np.searchsorted(d, d)
+        c = self.chosen[order]
+        return rerank.Lists(
+            doc=d,
+            rank=rank,
+            start=self.found.start[c],
+            end=self.found.end[c],
+            second=self.scores[order],
+            first=self.first[c],
+            sources=self.found.sources[c].astype(np.int64),
+            row=order,
+        )
+
+
+def best_lists(
     batch: Batch, rankers: SubjectRankers, hits: tuple[np.ndarray, np.ndarray]
-) -> Subjects:
-    """The best candidate subject of every text of a batch, its probability and reasons."""
-    n_docs = len(batch.texts)
+) -> BestLists:
+    """Candidates of a batch, the best few of every text and both rankers' scores."""
     found = subjects.batch_candidates(batch, rankers.gazetteer)
-    start = np.full(n_docs, -1, dtype=np.int64)
-    end = np.full(n_docs, -1, dtype=np.int64)
-    score = np.zeros(n_docs)
-    reasons: list[list[tuple[int, float]]] = [[] for _ in range(n_docs)]
-    runner_start = np.full(n_docs, -1, dtype=np.int64)
-    runner_end = np.full(n_docs, -1, dtype=np.int64)
-    margin = np.full(n_docs, np.inf)
-    if not len(found):
-        return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
     rows1, keys1 = first_stage(batch, found, hits, rankers.cohesion)
     first = ranker_scores(rankers.first, rows1, keys1, len(found))
     chosen, ranks = top_per_text(found.doc, first, TOP_CANDIDATES)
@@ -271,21 +305,77 @@ def choose_subjects(
         trigger_labels=rankers.trigger_labels,
     )
     scores = ranker_scores(rankers.second, rows2, keys2, len(chosen))
+    return BestLists(found, first, chosen, ranks, scores, rows2, keys2)
+
+
+def _reranked(
+    batch: Batch, rankers: SubjectRankers, lists: BestLists, best: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[list[tuple[str, float]]]]:
+    """``best`` with the reranker's winners in the gated texts, which moved, and why."""
+    n_docs = len(batch.texts)
+    moved = np.zeros(n_docs, dtype=bool)
+    why: list[list[tuple[str, float]]] = [[] for _ in range(n_docs)]
+    if rankers.reranker is None or not len(best):
+        return best, moved, why
+    gate = rerank.gated(batch, lists.found.codes)
+    listed = lists.lists(gate)
+    if not len(listed.doc):
+        return best, moved, why
+    won, reasons = rankers.reranker.choose(batch, listed)
+    docs = listed.doc[won]
+    slot = np.full(n_docs, -1, dtype=np.int64)
+    doc = lists.found.doc[lists.chosen]
+    slot[doc[best]] = np.arange(len(best))
+    best = best.copy()
+    best[slot[docs]] = listed.row[won]
+    for d, r in zip(docs.tolist(), reasons, strict=True):
+        moved[d] = bool(r)
+        why[d] = r
+    return best, moved, why
+
+
+def choose_subjects(
+    batch: Batch, rankers: SubjectRankers, hits: tuple[np.ndarray, np.ndarray]
+) -> Subjects:
+    """The best candidate subject of every text of a batch, its probability and reasons.
+
+    The rich ranker's winner, or in news sentences the reranker's
+    (:mod:`~smokewatch.text.models.rerank`), with its boundaries repaired.
+    """
+    n_docs = len(batch.texts)
+    lists = best_lists(batch, rankers, hits)
+    found, chosen, scores, rows2, keys2 = (
+        lists.found,
+        lists.chosen,
+        lists.scores,
+        lists.rows,
+        lists.keys,
+    )
+    start = np.full(n_docs, -1, dtype=np.int64)
+    end = np.full(n_docs, -1, dtype=np.int64)
+    score = np.zeros(n_docs)
+    reasons: list[list[tuple[int, float]]] = [[] for _ in range(n_docs)]
+    runner_start = np.full(n_docs, -1, dtype=np.int64)
+    runner_end = np.full(n_docs, -1, dtype=np.int64)
+    margin = np.full(n_docs, np.inf)
+    if not len(found):
+        return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
     doc = found.doc[chosen]
     best, _ = top_per_text(doc, scores, 1)
     top = np.full(n_docs, -np.inf)
     np.maximum.at(top, doc, scores)
     z = np.bincount(doc, np.exp(scores - top[doc]), minlength=n_docs)
-    winners = doc[best]
-    start[winners] = found.start[chosen[best]]
-    end[winners] = found.end[chosen[best]]
-    score[winners] = 1.0 / z[winners]
     two, rank = top_per_text(doc, scores, 2)
     second = two[rank == 1]
     runners = doc[second]
     runner_start[runners] = found.start[chosen[second]]
     runner_end[runners] = found.end[chosen[second]]
     margin[runners] = top[runners] - scores[second]
+    best, moved, why = _reranked(batch, rankers, lists, best)
+    winners = doc[best]
+    start[winners] = found.start[chosen[best]]
+    end[winners] = found.end[chosen[best]]
+    score[winners] = np.exp(scores[best] - top[winners]) / z[winners]
     start, end = repair.repair_spans(
         batch, start, end, (found.doc, found.start, found.end), rankers.cohesion
     )
@@ -300,15 +390,19 @@ def choose_subjects(
     )
     for d, contributions in zip(winners.tolist(), explained, strict=True):
         reasons[d] = [(int(rankers.second_keys[c]), w) for c, w in contributions]
-    return Subjects(start, end, score, reasons, found.codes, runner_start, runner_end, margin)
+    return Subjects(
+        start, end, score, reasons, found.codes, runner_start, runner_end, margin, moved, why
+    )
 
 
 __all__ = [
     "RANK_BITS",
     "SPEC",
     "TOP_CANDIDATES",
+    "BestLists",
     "SubjectRankers",
     "Subjects",
+    "best_lists",
     "choose_subjects",
     "first_stage",
     "hashed_columns",

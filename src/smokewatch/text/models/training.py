@@ -9,11 +9,11 @@ model card describe exactly the artefact beside them.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +23,18 @@ from scipy import sparse
 from smokewatch.errors import InvalidInput
 from smokewatch.ml.artefact import Manifest, file_sha256, library_versions, save_artefact
 from smokewatch.progress import NO_PROGRESS, Progress
-from smokewatch.text.models import calibration, news, ranking, sms, subjects, tuning
+from smokewatch.text.models import calibration, news, ranking, rerank, sms, tuning
 from smokewatch.text.models.base import KIND, TrainReport
 from smokewatch.text.models.cards import news_card, sms_card
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import (
     Alphabet,
-    Batch,
     KeyIndex,
-    count_matrix,
     fit_columns,
     tfidf_matrix,
 )
 from smokewatch.text.models.features import Triggers, load_triggers
-from smokewatch.text.models.linear import LinearModel, fit_linear_svm, fit_ranker
+from smokewatch.text.models.linear import LinearModel, fit_linear_svm
 from smokewatch.text.models.metrics import (
     classification_report,
     group_f1,
@@ -44,10 +42,14 @@ from smokewatch.text.models.metrics import (
     top_confusions,
 )
 from smokewatch.text.models.news_metrics import ILLEGAL_FINANCE, news_metrics
+from smokewatch.text.models.subject_training import (
+    fit_subject_reranker,
+    out_of_fold_lists,
+    train_subject_rankers,
+)
 
 LOAN_FRAUD = "贷款、代办信用卡类"
 _LIBRARIES = ("numpy", "scipy", "scikit-learn", "pyahocorasick", "smokewatch")
-_FOLDS = 5
 SMS_C = 2.0
 """C of the SMS model's linear SVM (round 7: C 0.2–2 and the LR C 20 of earlier rounds compared
 over 12 out-of-fold seeds)."""
@@ -86,147 +88,6 @@ def read_sms(path: Path) -> list[tuple[str, str]]:
 
 def _training_data(path: Path, rows: int) -> dict[str, Any]:
     return {"file": Path(path).name, "sha256": file_sha256(Path(path)), "rows": rows}
-
-
-@dataclass
-class _RankerFold:
-    batch: Batch
-    hits: tuple[np.ndarray, np.ndarray]
-    found: subjects.Candidates
-    rows: np.ndarray
-    keys: np.ndarray
-    positive: np.ndarray
-
-
-def _ranker_fold(
-    texts: Sequence[str],
-    golds: Sequence[set[str]],
-    gazetteer: subjects.Gazetteer,
-    alphabet: Alphabet,
-    trig: Triggers,
-    *,
-    cohesion: Cohesion,
-) -> _RankerFold:
-    batch = alphabet.encode(texts)
-    hits = trig.find_all(batch.joined)
-    found = subjects.batch_candidates(batch, gazetteer)
-    rows, keys = ranking.first_stage(batch, found, hits, cohesion)
-    spans = subjects.span_texts(batch, found.start, found.end)
-    positive = np.fromiter(
-        (s in golds[d] for d, s in zip(found.doc.tolist(), spans, strict=True)), bool, len(spans)
-    )
-    return _RankerFold(batch, hits, found, rows, keys, positive)
-
-
-def _frequent_columns(rows: np.ndarray, columns: np.ndarray, min_df: int) -> np.ndarray:
-    """Keep-mask of (row, column) pairs whose column is in at least ``min_df`` rows."""
-    pairs = np.unique(np.stack([columns, rows]), axis=1)
-    df = np.bincount(pairs[0], minlength=1 << ranking.RANK_BITS)
-    keep: np.ndarray = df[columns] >= min_df
-    return keep
-
-
-def _ranker_matrix(rows: np.ndarray, keys: np.ndarray, n_rows: int) -> sparse.csr_matrix:
-    columns = ranking.hashed_columns(keys)
-    keep = _frequent_columns(rows, columns, 2)
-    return count_matrix(rows[keep], columns[keep], (n_rows, 1 << ranking.RANK_BITS))
-
-
-def _representative_keys(keys: np.ndarray) -> np.ndarray:
-    """The most frequent feature key of every hashed column (0 where none)."""
-    unique, counts = np.unique(keys, return_counts=True)
-    columns = ranking.hashed_columns(unique)
-    order = np.lexsort((counts, columns))  # last of each column: the most frequent key
-    out = np.zeros(1 << ranking.RANK_BITS, dtype=np.int64)
-    out[columns[order]] = unique[order]
-    return out
-
-
-def train_subject_rankers(
-    texts: Sequence[str],
-    golds: Sequence[set[str]],
-    alphabet: Alphabet,
-    trig: Triggers,
-    progress: Progress,
-    *,
-    cohesion: Cohesion,
-) -> ranking.SubjectRankers:
-    """Fit both subject rankers on folded texts and their gold subjects (folded)."""
-    labels_of = ranking.trigger_labels(trig)
-    # Gazetteer features of a training text come from the other folds' subjects, so the
-    # ranker learns how much a known name is worth for names it has not seen in that text.
-    fold_of = [i % _FOLDS for i in range(len(texts))]
-    progress.start("subject candidates", _FOLDS)
-    folds: list[tuple[list[int], _RankerFold]] = []
-    for f in range(_FOLDS):
-        idx = [i for i in range(len(texts)) if fold_of[i] == f]
-        others = subjects.Gazetteer(s for i, g in enumerate(golds) if fold_of[i] != f for s in g)
-        folds.append(
-            (
-                idx,
-                _ranker_fold(
-                    [texts[i] for i in idx],
-                    [golds[i] for i in idx],
-                    others,
-                    alphabet,
-                    trig,
-                    cohesion=cohesion,
-                ),
-            )
-        )
-        progress.advance()
-    progress.finish()
-    progress.start("subject rankers", 2)
-    rows, groups, keys, positive = [], [], [], []
-    offset = 0
-    for idx, fold in folds:
-        rows.append(fold.rows + offset)
-        keys.append(fold.keys)
-        groups.append(np.asarray(idx, dtype=np.int64)[fold.found.doc])
-        positive.append(fold.positive)
-        offset += len(fold.found)
-    first_matrix = _ranker_matrix(np.concatenate(rows), np.concatenate(keys), offset)
-    first = fit_ranker(first_matrix, np.concatenate(positive), np.concatenate(groups))
-    progress.advance()
-    rows, groups, keys, positive = [], [], [], []
-    offset = 0
-    for idx, fold in folds:
-        n = len(fold.found)
-        scores = ranking.ranker_scores(first, fold.rows, fold.keys, n)
-        chosen, ranks = ranking.top_per_text(fold.found.doc, scores, ranking.TOP_CANDIDATES)
-        r, k = ranking.second_stage(
-            fold.batch,
-            fold.found,
-            fold.hits,
-            chosen=chosen,
-            ranks=ranks,
-            first_rows=fold.rows,
-            first_keys=fold.keys,
-            trigger_labels=labels_of,
-        )
-        rows.append(r + offset)
-        keys.append(k)
-        groups.append(np.asarray(idx, dtype=np.int64)[fold.found.doc[chosen]])
-        positive.append(fold.positive[chosen])
-        offset += len(chosen)
-    all_keys = np.concatenate(keys)
-    second_matrix = _ranker_matrix(np.concatenate(rows), all_keys, offset)
-    second = fit_ranker(second_matrix, np.concatenate(positive), np.concatenate(groups), l2=0.3)
-    progress.advance()
-    progress.finish()
-    gazetteer = subjects.Gazetteer(s for g in golds for s in g)
-    return ranking.SubjectRankers(
-        gazetteer,
-        _compact(first),
-        _compact(second),
-        _representative_keys(all_keys),
-        cohesion,
-        labels_of,
-    )
-
-
-def _compact(model: LinearModel) -> LinearModel:
-    return LinearModel(model.weights.astype(np.float32), model.bias)
 
 
 def _fit_event_model(
@@ -326,6 +187,17 @@ def train_news_events(
         progress,
         cohesion=cohesion,
     )
+    x, gold, listed = out_of_fold_lists(
+        with_subject,
+        [by_text[t] for t in with_subject],
+        alphabet,
+        trig,
+        cohesion=cohesion,
+        seed=seed,
+        progress=progress,
+    )
+    reranker, reranker_figures = fit_subject_reranker(x, gold, listed, seed=seed)
+    rankers = dataclasses.replace(rankers, reranker=reranker)
     progress.start("event model", 2 + tuning.FOLDS)
     fitted, offsets, inner = _fit_event_model(
         folded_train,
@@ -361,6 +233,7 @@ def train_news_events(
         "validation_rows": len(valid),
     }
     metrics["training_seconds"] = seconds
+    metrics["subject_reranker"] = reranker_figures
     metrics["event_offsets"] = {
         "protocol": f"per-class score offsets tuned on {tuning.FOLDS}-fold out-of-fold scores "
         "inside the training part (per-text objective: mean of 涉嫌非法集资 F1, group F1, "
@@ -391,11 +264,14 @@ def train_news_events(
         "cohesion_keys": rankers.cohesion.keys,
         "cohesion_levels": rankers.cohesion.levels,
         "event_offsets": offsets,
+        "rerank_weights": reranker.weights,
+        "rerank_bias": np.asarray([reranker.bias]),
     }
     parts = {
         "alphabet": alphabet.chars,
         "gazetteer": list(rankers.gazetteer.names),
         "triggers": lexicon,
+        "rerank_features": list(rerank.FEATURES),
     }
     folder = save_artefact(out, manifest, arrays=arrays, parts=parts, card=news_card(manifest))
     return TrainReport(news.NEWS_TASK, folder, tuple(labels), metrics, seconds)

@@ -108,13 +108,15 @@ def _lookup(
     return found
 
 
-def word_class_keys(
+def word_class_numbers(
     batch: Batch, start: np.ndarray, end: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(row, key)`` of the word-class features of spans ``[start, end)`` (batch positions)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class numbers (0: none) of spans ``[start, end)``, of their first and of their last word.
+
+    The numpy path of :func:`word_classes` (batch positions; index ``i - 1`` of :data:`TAGS`
+    for class number ``i``).
+    """
     n = len(start)
-    if not n:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     dictionary = _dictionary()
     hashed = span_hashes(batch.points)
     size = end - start
@@ -127,6 +129,17 @@ def word_class_keys(
         head = np.where((head == 0) & fits, found, head)
         found = _lookup(dictionary, hashed, np.where(fits, end - part, end - 1), end)
         tail = np.where((tail == 0) & fits, found, tail)
+    return whole, head, tail
+
+
+def word_class_keys(
+    batch: Batch, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(row, key)`` of the word-class features of spans ``[start, end)`` (batch positions)."""
+    n = len(start)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    whole, head, tail = word_class_numbers(batch, start, end)
     columns = [
         key_of(K_WHOLE, whole),
         key_of(K_HEAD, head),
@@ -136,4 +149,4 @@ def word_class_keys(
     return np.tile(np.arange(n), len(columns)), np.concatenate(columns)
 
 
-__all__ = ["SPEC", "TAGS", "word_class_keys", "word_classes"]
+__all__ = ["SPEC", "TAGS", "word_class_keys", "word_class_numbers", "word_classes"]
