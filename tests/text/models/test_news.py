@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from smokewatch.errors import ConfigError
-from smokewatch.text.models import TextPrediction, TrainReport, load_text_model, train_news_events
+from smokewatch.text.models import TextPrediction, TrainReport, load_text_model
 from smokewatch.text.models.news import (
     HEADLINE_REASON,
     NewsEventModel,
@@ -21,15 +20,11 @@ from smokewatch.text.models.news import (
     text_keys,
 )
 from smokewatch.text.models.ranking import choose_subjects
-from tests.text.models.conftest import finese_rows
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> TrainReport:
-    folder = tmp_path_factory.mktemp("news")
-    data = folder / "finese_train_list.json"
-    data.write_text(json.dumps(finese_rows(), ensure_ascii=False), encoding="utf-8")
-    return train_news_events(data, folder / "model", seed=5)
+@pytest.fixture
+def trained(news_model: TrainReport) -> TrainReport:
+    return news_model
 
 
 def _predict(report: TrainReport, text: str) -> TextPrediction:

@@ -11,23 +11,19 @@ import numpy as np
 import pytest
 
 from smokewatch.errors import ConfigError
-from smokewatch.text.models import TrainReport, load_text_model, train_news_events
+from smokewatch.text.models import TrainReport, load_text_model
 from smokewatch.text.models import rerank as rr
 from smokewatch.text.models.encoding import Alphabet, Batch
 from smokewatch.text.models.news import RERANK_REASON, NewsEventModel, fold, fold_table
 from smokewatch.text.models.ranking import best_lists, choose_subjects
 from smokewatch.text.models.subjects import stock_codes
-from tests.text.models.conftest import finese_rows
 
 _SENTENCE = "据警方通报，“聚财猫”平台涉嫌非法吸收公众存款，已被立案侦查，投资人众多"
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> TrainReport:
-    folder = tmp_path_factory.mktemp("rerank")
-    data = folder / "finese_train_list.json"
-    data.write_text(json.dumps(finese_rows(), ensure_ascii=False), encoding="utf-8")
-    return train_news_events(data, folder / "model", seed=5)
+@pytest.fixture
+def trained(news_model: TrainReport) -> TrainReport:
+    return news_model
 
 
 def _model(report: TrainReport) -> NewsEventModel:
