@@ -11,7 +11,7 @@ import pytest
 from smokewatch.engine import Engine
 from smokewatch.errors import NotFound
 from smokewatch.graph.components import connected_components
-from smokewatch.graph.edges import all_edges
+from smokewatch.graph.edges import EDGE_SCHEMA, all_edges
 from smokewatch.graph.explore import family, neighbourhood
 from smokewatch.graph.export import to_gexf, to_graphml, to_json
 from smokewatch.graph.propagation import CAP, network_points, propagate
@@ -75,3 +75,43 @@ def test_risk_flows_to_neighbours_bounded_and_explained(graph: Engine) -> None:
         for r in graph.to_arrow(network_points(graph, "contrib")).to_pylist()
     }
     assert totals["e:h2"] == CAP and all(p <= CAP for p in totals.values())
+
+
+def _stored_backwards(engine: Engine, edges: list[tuple[str, str, str, str]]) -> None:
+    """Store ``edges`` (src, dst, kind, label) in reverse order, all in one family."""
+    rows = [
+        {"src": s, "dst": d, "kind": k, "weight": 1.0, "label": label}
+        for s, d, k, label in reversed(edges)
+    ]
+    nodes = sorted({r["src"] for r in rows} | {r["dst"] for r in rows})
+    engine.replace_tables(
+        {
+            "graph_edge": pa.Table.from_pylist(rows, schema=EDGE_SCHEMA),
+            "graph_family": pa.table({"node": nodes, "family": ["f"] * len(nodes)}),
+        }
+    )
+
+
+def test_a_family_reads_the_same_whatever_order_the_engine_holds_the_edges_in(
+    engine: Engine,
+) -> None:
+    # DuckDB returns rows as inserted, Spark by partition: without an order, an export's edge
+    # ids and a node's label (the first edge's) changed with the engine.
+    edges = [
+        ("e:a", "addr:北京路1号", "has_address", "北京路1号"),
+        ("p:x", "e:a", "owns", "张三"),
+        ("p:x", "e:b", "legal_representative", "张叁"),
+    ]
+    _stored_backwards(engine, edges)
+    fam = family(engine, "e:a")
+    assert [(e["src"], e["dst"], e["kind"]) for e in fam.edges] == [e[:3] for e in edges]
+    assert fam.labels["p:x"] == "张三"
+    nearby = neighbourhood(engine, "e:a", hops=2)
+    assert [(e["src"], e["dst"], e["kind"]) for e in nearby.edges] == [e[:3] for e in edges]
+
+
+def test_a_truncated_neighbourhood_keeps_the_same_nodes_on_every_engine(engine: Engine) -> None:
+    _stored_backwards(engine, [("e:hub", f"e:n{i}", "has_phone", "0553") for i in range(1, 6)])
+    nearby = neighbourhood(engine, "e:hub", hops=1, max_nodes=3)
+    assert nearby.truncated
+    assert list(nearby.nodes) == ["e:hub", "e:n1", "e:n2"]

@@ -10,10 +10,12 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from smokewatch.engine import Engine
 from smokewatch.model.tables import get_table
 from smokewatch.services import alerts as alert_service
 from smokewatch.services.detect import detect
 from smokewatch.services.patrol import run_patrol
+from smokewatch.services.patrol_operator import EngineRegister
 from smokewatch.services.scores import score
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
@@ -124,3 +126,17 @@ def test_the_icp_filing_on_the_about_page_leads_through_the_platform_register(
     )
     assert operator.entity is not None and operator.entity.id == "e1"
     assert _documents(ws)["1"]["subject_name"] == XINYUAN["name"]
+
+
+def test_of_two_platforms_filed_under_one_icp_number_the_first_by_id_names_the_holder(
+    engine: Engine,
+) -> None:
+    # Stored last-first: the first row an engine happens to return must not decide.
+    rows = [
+        {"id": "p2", "name": "鑫源贷", "company_name": "芜湖鑫源网络科技有限公司"},
+        {"id": "p1", "name": "鑫源财富", "company_name": XINYUAN["name"]},
+    ]
+    kept = {"source": "t", "run_id": "r", "record_hash": "h", "first_seen": NOW, "last_seen": NOW}
+    filed = [{**row, **kept, "icp_filing": "京ICP备12345678号-1"} for row in rows]
+    engine.replace_tables({"platform": _table("platform", filed)})
+    assert EngineRegister(engine).icp_holder("京ICP备12345678号") == XINYUAN["name"]

@@ -4,6 +4,13 @@
 (edges are followed in both directions), stopping at ``hops`` or when more than ``max_nodes``
 nodes were reached (reported). :func:`family` reads the family table that ``graph build``
 writes (``graph_family``: node, family, size) and returns the family's nodes and edges.
+
+Engines return unordered rows in whatever order they hold them (DuckDB in insertion order,
+Spark by partition), so every read here is ordered: the edges come sorted by
+:data:`EDGE_ORDER` and the frontier is expanded in that order too. The same graph then gives
+the same subgraph on every engine — the same edge list, the same edge ids in an export, the
+same label when a node's edges name it differently, the same nodes kept when ``max_nodes``
+truncates a neighbourhood.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from smokewatch.errors import NotFound
 
 EDGES = "graph_edge"
 FAMILIES = "graph_family"
+EDGE_ORDER = ("src", "dst", "kind", "weight", "label")
+"""Every column of an edge: a total order, so no two engines can order ties differently."""
 
 
 @dataclass
@@ -54,7 +63,9 @@ def neighbourhood(engine: Engine, center: str, *, hops: int = 2, max_nodes: int 
             break
         keys = sorted(frontier)
         rows = engine.to_arrow(
-            table.filter(table.src.isin(keys) | table.dst.isin(keys)).select("src", "dst"),
+            table.filter(table.src.isin(keys) | table.dst.isin(keys))
+            .select("src", "dst")
+            .order_by("src", "dst"),
             step="neighbourhood",
         ).to_pylist()
         frontier = set()
@@ -68,7 +79,8 @@ def neighbourhood(engine: Engine, center: str, *, hops: int = 2, max_nodes: int 
                     frontier.add(node)
     keys = sorted(reached)
     edges = engine.to_arrow(
-        table.filter(table.src.isin(keys) & table.dst.isin(keys)), step="neighbourhood edges"
+        table.filter(table.src.isin(keys) & table.dst.isin(keys)).order_by(*EDGE_ORDER),
+        step="neighbourhood edges",
     ).to_pylist()
     if len(reached) == 1 and not edges:
         raise NotFound(f"{center} is not in the graph")
@@ -92,11 +104,12 @@ def family(engine: Engine, node: str, *, max_nodes: int = 2000) -> Subgraph:
     members = members[:max_nodes]
     table = engine.table(EDGES)
     edges = engine.to_arrow(
-        table.filter(table.src.isin(members) & table.dst.isin(members)), step="family edges"
+        table.filter(table.src.isin(members) & table.dst.isin(members)).order_by(*EDGE_ORDER),
+        step="family edges",
     ).to_pylist()
     return Subgraph(
         node, dict.fromkeys(members, 0), edges, truncated, family_id, labels=_labels(edges)
     )
 
 
-__all__ = ["EDGES", "FAMILIES", "Subgraph", "family", "neighbourhood"]
+__all__ = ["EDGES", "EDGE_ORDER", "FAMILIES", "Subgraph", "family", "neighbourhood"]

@@ -3,7 +3,9 @@
 See :mod:`smokewatch.patrol.operator` for the rules of resolution.
 
 Every look-up is one small filtered engine query (a USCC, the digits of an ICP filing, a trade
-name), cached for the run, so a patrol does not read the register whole.
+name), cached for the run, so a patrol does not read the register whole. Every query is
+ordered by ``id``: when several rows qualify, the first one wins on every engine (engines
+return unordered rows in different orders).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ class EngineRegister:
             holder: str | None = None
             if self._platform and digits is not None:
                 p = self._engine.table(PLATFORM)
-                expr = p.filter(p.icp_filing.contains(digits.group(0)))
+                expr = p.filter(p.icp_filing.contains(digits.group(0))).order_by("id")
                 for row in self._rows(expr.select("icp_filing", "company_name", "name")):
                     try:
                         same = icp_key(str(row["icp_filing"])).value == icp
