@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -66,6 +67,8 @@ class Batch:
     """Text number of every position (a separator belongs to the text before it)."""
     ends: np.ndarray
     """Offset just past every text (the position of its separator)."""
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Arrays derived from the batch once and shared by its readers (e.g. span hashes)."""
 
 
 class Alphabet:

@@ -311,6 +311,18 @@ def span_hashes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return g, inverse
 
 
+def batch_hashes(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`span_hashes` of the batch's code points, computed once per batch.
+
+    The candidates, the rich ranker's word classes and the news reranker all hash spans of
+    the same batch.
+    """
+    hashed: tuple[np.ndarray, np.ndarray] | None = batch.memo.get("span_hashes")
+    if hashed is None:
+        hashed = batch.memo["span_hashes"] = span_hashes(batch.points)
+    return hashed
+
+
 def _ending_at(
     ends: np.ndarray, longest: int, batch: Batch, punct_run: np.ndarray, source: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -430,7 +442,7 @@ def batch_candidates(batch: Batch, gazetteer: Gazetteer) -> Candidates:
         s, e = s[ok], e[ok]
         ok = punct_run[e] - punct_run[s] == 0
         parts.append((s[ok], e[ok], np.full(int(ok.sum()), _BIT[name], dtype=np.int64)))
-    g, inverse = span_hashes(points)
+    g, inverse = batch_hashes(batch)
     names = gazetteer.find_in(points, g, inverse)
     parts.append((names[:, 0], names[:, 1], np.full(len(names), _BIT["gazetteer"], np.int64)))
 
@@ -575,6 +587,7 @@ __all__ = [
     "Candidates",
     "Gazetteer",
     "batch_candidates",
+    "batch_hashes",
     "candidate_keys",
     "candidates",
     "span_hashes",
