@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,8 @@ def test_the_manifest_and_card_describe_the_training(sms_file: Path, tmp_path: P
     assert len(manifest["training_data"]["sha256"]) == 64
     assert manifest["labels"][0] == "正常短信"
     assert "numpy" in manifest["libraries"]
+    # the news model's word classes come from jieba's dictionary: its version is recorded
+    assert manifest["libraries"]["jieba"] == metadata.version("jieba")
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "research-only" in card
     assert "Style shift" in card

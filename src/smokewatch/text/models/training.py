@@ -49,7 +49,7 @@ from smokewatch.text.models.subject_training import (
 )
 
 LOAN_FRAUD = "贷款、代办信用卡类"
-_LIBRARIES = ("numpy", "scipy", "scikit-learn", "pyahocorasick", "smokewatch")
+_LIBRARIES = ("numpy", "scipy", "scikit-learn", "pyahocorasick", "jieba", "smokewatch")
 SMS_C = 2.0
 """C of the SMS model's linear SVM (round 7: C 0.2–2 and the LR C 20 of earlier rounds compared
 over 12 out-of-fold seeds)."""
