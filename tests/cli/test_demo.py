@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import re
 import socket
 import subprocess
 import sys
@@ -128,8 +127,8 @@ def test_the_patrolled_sites_registered_operator_is_resolved_and_reaches_orange(
 
 
 def _comparable(stats: dict[str, Any]) -> dict[str, Any]:
-    """The demo run's statistics, less what differs on every run: run ids, the site's port."""
-    same = json.loads(re.sub(r"127\.0\.0\.1:[0-9]+", "127.0.0.1:PORT", json.dumps(stats)))
+    """The demo run's statistics, less what differs on every run: the run ids."""
+    same = json.loads(json.dumps(stats))
     del same["patrol"]["runs"], same["history"]["run"]
     return same  # type: ignore[no-any-return]
 

@@ -13,8 +13,10 @@ from smokewatch.demo.patrol_site import (
     OPERATOR_ADCODE,
     OPERATOR_PATTERN,
     OPERATOR_USCC,
+    SITE,
     STATES,
     patrol_cases,
+    patrol_spec,
     site_files,
 )
 from smokewatch.model.types import clean_uscc
@@ -55,5 +57,14 @@ def test_the_operator_is_planted_for_its_scope_and_orange_and_the_pages_are_abou
     fired = {e.rule_id for e in case.expect if e.fires}
     assert fired == {"SW-R-0002"}  # 财富管理 in the scope, no licence; 财富 alone is no word
     assert case.grade is not None and case.grade.grade == "orange" and not case.grade.at_least
-    pages = patrol_cases("http://127.0.0.1:1", AS_OF)
+    pages = patrol_cases(AS_OF)
     assert pages and {p.about for p in pages} == {OPERATOR_USCC}
+
+
+def test_the_site_is_patrolled_under_its_own_origin_whatever_port_serves_it() -> None:
+    # The loopback port is in the spec's mirror only: the pages' documents (and their planted
+    # cases) carry the site's origin, so every demo built with one seed has the same ids.
+    spec = patrol_spec("http://127.0.0.1:4711")
+    (site,) = spec["sites"]
+    assert (site["seeds"], site["mirror"]) == ([f"{SITE}/"], "http://127.0.0.1:4711")
+    assert all(str(p.reference).startswith(f"{SITE}/") for p in patrol_cases(AS_OF))

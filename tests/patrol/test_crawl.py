@@ -138,3 +138,50 @@ def test_urls_are_normalised_and_hosts_matched_with_wildcards() -> None:
     assert host_allowed("http://m.a.cn/x", ("*.a.cn",))
     assert host_allowed("http://a.cn/x", ("*.a.cn",))
     assert not host_allowed("http://bad-a.cn/x", ("*.a.cn",))
+
+
+CANONICAL = "http://www.xinyuan.example.cn"
+
+
+def mirrored(site: FakeSite, clock: FakeClock) -> list[Visit]:
+    """Crawl :data:`CANONICAL`, fetched from ``site`` as its mirror."""
+    spec = PatrolSpec.model_validate(
+        {
+            "id": "t",
+            "title": "测试",
+            "sites": [{"name": "鑫源财富", "seeds": [f"{CANONICAL}/"], "mirror": site.base}],
+            "fetch": {"retries": 0, "user_agent": "smokewatch-patrol/test"},
+        }
+    )
+    fetcher = Fetcher(spec.fetch, HostThrottle(clock), spec.mirrors)
+    return list(Crawler(spec, fetcher, lambda: NOW).crawl())
+
+
+def test_a_site_fetched_from_a_mirror_keeps_its_canonical_urls(
+    site: FakeSite, clock: FakeClock
+) -> None:
+    # A relative link, an absolute link to the mirror itself, and a redirect: all canonical.
+    site.routes["/robots.txt"] = Page(
+        b"User-agent: *\nDisallow: /admin/\n", content_type="text/plain"
+    )
+    site.routes["/"] = Page(html(links("/about", site.url("/product"), "/old", "/admin/")))
+    site.routes["/about"] = Page(html("关于我们"))
+    site.routes["/product"] = Page(html("年化18%"))
+    site.routes["/old"] = redirect(site.url("/about"))
+    visits = mirrored(site, clock)
+    assert [(v.role, v.url.removeprefix(CANONICAL)) for v in visits] == [
+        ("robots", "/robots.txt"),
+        ("page", "/"),
+        ("page", "/about"),
+        ("page", "/product"),
+        ("page", "/old"),
+        ("refused", "/admin/"),
+    ]
+    assert site.paths() == ["/robots.txt", "/", "/about", "/product", "/old", "/about"]
+    old = visits[4].response
+    assert old is not None and old.ok
+    assert (old.final_url, old.fetched_url) == (f"{CANONICAL}/about", site.url("/about"))
+    assert [(h.url, h.location) for h in old.redirects] == [
+        (f"{CANONICAL}/old", f"{CANONICAL}/about")
+    ]
+    assert all(v.response is None or v.response.fetched_url.startswith(site.base) for v in visits)

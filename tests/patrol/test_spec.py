@@ -68,3 +68,46 @@ def test_an_unknown_patrol_names_the_known_ones(tmp_path: Path) -> None:
     (tmp_path / "wuhu_wealth.yml").write_text(SPEC, encoding="utf-8")
     with pytest.raises(NotFound, match="known patrols: wuhu_wealth"):
         load_patrol_spec(tmp_path, "nope")
+
+
+MIRRORED = SPEC + "    mirror: http://127.0.0.1:8123\n"
+
+
+def test_a_mirror_is_an_origin_the_seeds_origin_is_fetched_from() -> None:
+    spec = parse_patrol_spec(MIRRORED, "x.yml")
+    assert spec.sites[0].mirror == "http://127.0.0.1:8123"
+    assert dict(spec.mirrors.routes) == {"http://xinyuan.example.cn": "http://127.0.0.1:8123"}
+    assert spec.mirrors.fetch_url("http://xinyuan.example.cn/a?b=1") == (
+        "http://127.0.0.1:8123/a?b=1"
+    )
+    assert spec.mirrors.canonical("http://127.0.0.1:8123/a") == "http://xinyuan.example.cn/a"
+    assert parse_patrol_spec(SPEC, "x.yml").mirrors.routes == {}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("http://127.0.0.1:8123", "http://127.0.0.1:8123/copy/"), "must be an origin"),
+        (("http://127.0.0.1:8123", "ftp://127.0.0.1"), r"is not an http\(s\) URL"),
+        (
+            (
+                "seeds: [http://xinyuan.example.cn/]",
+                "seeds: [http://xinyuan.example.cn/, http://m.xinyuan.example.cn/]",
+            ),
+            "seeds of one origin",
+        ),
+        (("    mirror:", "    render: true\n    mirror:"), "render: true is not supported"),
+    ],
+)
+def test_a_wrong_mirror_is_reported(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_patrol_spec(MIRRORED.replace(*change), "x.yml")
+
+
+def test_two_sites_cannot_share_a_mirror() -> None:
+    other = (
+        "  - name: 鑫源二号\n    seeds: [http://xinyuan2.example.cn/]\n"
+        "    mirror: http://127.0.0.1:8123/\n"
+    )
+    with pytest.raises(ConfigError, match=r"mirror http://127\.0\.0\.1:8123 serves more than one"):
+        parse_patrol_spec(MIRRORED + other, "x.yml")

@@ -116,6 +116,32 @@ def test_pages_become_documents_and_the_text_rules_find_the_promise(ws: Settings
     assert product["subject_name"] == "芜湖鑫源财富管理有限公司"
 
 
+def test_a_site_fetched_from_a_mirror_is_documented_under_its_own_url_with_the_fetch_recorded(
+    ws: Settings, platform: FakeSite
+) -> None:
+    # The same pages, fetched from the same server, as www.xinyuan.example.cn's mirror: the
+    # documents (and their ids) do not depend on where the copy was served.
+    path = ws.workspace / "patrol" / "wealth.yml"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    spec["sites"][0] |= {"seeds": ["http://www.xinyuan.example.cn/"], "mirror": platform.base}
+    path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    summary = patrol(ws)
+    assert (summary.pages_ok, summary.refused, summary.documents_loaded) == (4, 1, 3)
+    with open_engine(ws) as engine:
+        rows = engine.to_arrow(engine.table("document"), step="read").to_pylist()
+    assert sorted(r["url"] for r in rows) == [
+        "http://www.xinyuan.example.cn/",
+        "http://www.xinyuan.example.cn/about",
+        "http://www.xinyuan.example.cn/product/1",
+    ]
+    entries = list(read_manifest(summary.manifest))
+    assert entries[0]["mirrors"] == {"http://www.xinyuan.example.cn": platform.base}
+    old = next(e for e in entries if e.get("url") == "http://www.xinyuan.example.cn/old")
+    assert old["final_url"] == "http://www.xinyuan.example.cn/about"
+    assert old["fetched_url"] == platform.url("/about")  # what was actually requested
+    assert verify_patrol_run(ws, summary.run_id).intact
+
+
 def test_contacts_and_identities_on_pages_are_loaded_as_evidence_linked_facts(
     ws: Settings,
 ) -> None:

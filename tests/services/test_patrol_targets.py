@@ -11,7 +11,7 @@ import pytest
 from smokewatch.errors import InvalidInput
 from smokewatch.model.tables import get_table
 from smokewatch.patrol.spec import load_patrol_spec
-from smokewatch.services import tips
+from smokewatch.services import patrol_targets, tips
 from smokewatch.services.patrol_targets import import_targets, suggest_targets
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
@@ -92,3 +92,16 @@ def test_importing_writes_sites_with_provenance_and_runs_nothing(ws: Settings) -
 def test_a_domain_not_suggested_is_refused(ws: Settings) -> None:
     with pytest.raises(InvalidInput, match=r"example\.com"):
         import_targets(ws, "leads", ["example.com"])
+
+
+def test_past_the_document_limit_the_documents_read_are_the_first_by_id(
+    ws: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stored out of id order: an unordered limit would read d9 (the engine's first row).
+    later = {"id": "d9", "kind": "news", "source": "news", "text": "详见 www.later-licai.com"}
+    first = {"id": "d0", "kind": "news", "source": "news", "text": "详见 www.first-licai.com"}
+    with open_engine(ws) as engine:
+        engine.replace_tables({"document": _table("document", [later, first])})
+    monkeypatch.setattr(patrol_targets, "DOCUMENT_LIMIT", 1)
+    domains = {t.domain for t in suggest_targets(ws)}
+    assert "first-licai.com" in domains and "later-licai.com" not in domains

@@ -101,7 +101,8 @@ def render_demo_patrol(patrol: DemoPatrol) -> None:
     """The demo's second patrol run: what changed on the fixture site since the first."""
     after = patrol.after
     table(
-        f"Patrol demo_wealth · {patrol.base} · run {after.run_id} (after {patrol.before.run_id})",
+        f"Patrol demo_wealth · {patrol.base} (served at {patrol.served_at}) · "
+        f"run {after.run_id} (after {patrol.before.run_id})",
         ["change", "url", "title", "status", "added (first line)"],
         [
             (c.change, c.url, c.title or "", c.status if c.change == "gone" else "", c.added[0])

@@ -13,10 +13,12 @@ change events land on its entity timeline. The demo patrols the site twice:
 * **after** — the product's rate raised to 24 %, a new product page (月息2分, 保本保息), and the
   notice taken down (404).
 
-The demo service serves each state from :func:`site_files` on 127.0.0.1 for one run and
-writes the spec (:func:`patrol_spec`) with the server's address. Planted cases for the pages
-come from :func:`patrol_cases`, keyed by the URL each page's document will carry (known only
-once the server has its port).
+The demo service serves each state from :func:`site_files` on 127.0.0.1 (a free port) for one
+run and writes the spec (:func:`patrol_spec`): the site is :data:`SITE`, fetched from the
+server's address as its ``mirror``. Pages, documents, their ids and the findings on them so
+carry :data:`SITE`, never the port, and two demos built with the same seed are the same
+(the simulated history hashes the findings' ids). Planted cases for the pages come from
+:func:`patrol_cases`, keyed by the URL each page's document carries.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from smokewatch.demo.planting import DocumentFacts, PlantedCase
 from smokewatch.demo.records import EnterpriseRecord
 
 PATROL_ID = "demo_wealth"
+SITE = "http://www.xinhui-wealth.example.cn"
+"""The site's canonical origin (the domain of its e-mail address): what its pages' URLs say."""
 STATES = ("before", "after")
 OPERATOR = "芜湖鑫汇财富咨询有限公司"
 OPERATOR_USCC = "91340202MA3BKMHH9A"
@@ -151,15 +155,16 @@ REDIRECTS = {"/old-products": "/products/wenying-1"}
 """Paths that answer 301 with a ``Location`` (in both states)."""
 
 
-def patrol_spec(base: str) -> dict[str, Any]:
-    """The demo's patrol spec for the site served at ``base`` (``http://127.0.0.1:PORT``)."""
+def patrol_spec(served_at: str) -> dict[str, Any]:
+    """The demo's patrol spec: :data:`SITE`, served at ``served_at`` (``http://127.0.0.1:PORT``)."""
     return {
         "id": PATROL_ID,
         "title": "鑫汇财富网站巡查（演示）",
         "sites": [
             {
                 "name": "鑫汇财富",
-                "seeds": [f"{base}/"],
+                "seeds": [f"{SITE}/"],
+                "mirror": served_at,
                 "max_depth": 2,
                 "max_pages": 20,
                 "min_interval_s": 0.05,
@@ -173,7 +178,7 @@ def patrol_spec(base: str) -> dict[str, Any]:
     }
 
 
-def patrol_cases(base: str, day: date) -> list[PlantedCase]:
+def patrol_cases(day: date) -> list[PlantedCase]:
     """The planted cases of the pages whose documents the two runs leave in the table.
 
     The notice page was taken down in the second run; its document keeps the text it showed.
@@ -193,7 +198,7 @@ def patrol_cases(base: str, day: date) -> list[PlantedCase]:
                 expect=page.facts.expectations(day),
                 note=f"patrolled page {path} of the demo site",
                 subject_table="document",
-                reference=f"{base}{path}",
+                reference=f"{SITE}{path}",
                 about=OPERATOR_USCC,
             )
         )
@@ -208,6 +213,7 @@ __all__ = [
     "OPERATOR_USCC",
     "PATROL_ID",
     "REDIRECTS",
+    "SITE",
     "STATES",
     "operator_record",
     "patrol_cases",

@@ -141,7 +141,7 @@ class Crawler:
             if visit.extracted is None or visit.extracted.nofollow or depth >= site.max_depth:
                 continue
             for link in visit.extracted.links:
-                target = normalise_url(link)
+                target = normalise_url(self.fetcher.mirrors.canonical(link))
                 if target not in seen and host_allowed(target, site.hosts):
                     seen.add(target)
                     queue_.append((target, depth + 1))

@@ -5,7 +5,9 @@ extra dependency and never runs JavaScript. Every request — each redirect hop,
 each robots.txt — first waits for its host's turn (:class:`HostThrottle`). A response is cut
 off at ``max_bytes`` (kept, flagged ``truncated``) and at ``total_timeout_s`` (a server that
 trickles bytes cannot hold the patrol). Bodies of media types the patrol does not read are
-not downloaded. Connection errors, 429 and 5xx are retried with exponential backoff.
+not downloaded. Connection errors, 429 and 5xx are retried with exponential backoff. A site
+fetched from a mirror (:mod:`~smokewatch.patrol.mirror`) is requested there, while the
+response speaks of canonical URLs and names the one fetched (``fetched_url``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
+from smokewatch.patrol.mirror import Mirrors
 from smokewatch.patrol.spec import FetchLimits
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -126,6 +129,8 @@ class Response:
     error: str | None = None
     """Why the fetch failed (network error, timeout, refused redirect, too many redirects)."""
     attempts: int = 1
+    fetched_url: str | None = None
+    """The URL requested for ``final_url`` when that differs (the site's mirror)."""
 
     @property
     def media_type(self) -> str | None:
@@ -168,9 +173,12 @@ class _Raw:
 class Fetcher:
     """Fetches URLs under one patrol's :class:`FetchLimits`."""
 
-    def __init__(self, limits: FetchLimits, throttle: HostThrottle) -> None:
+    def __init__(
+        self, limits: FetchLimits, throttle: HostThrottle, mirrors: Mirrors | None = None
+    ) -> None:
         self.limits = limits
         self.throttle = throttle
+        self.mirrors = mirrors or Mirrors()
         self._tls = ssl.create_default_context()
 
     @property
@@ -183,18 +191,23 @@ class Fetcher:
     ) -> Response:
         """GET ``url``, following redirects that ``guard`` allows (see the module docs).
 
-        ``any_type`` reads the body whatever its media type (robots.txt).
+        ``any_type`` reads the body whatever its media type (robots.txt). ``url``, the final URL
+        and the redirect hops are canonical; a redirect to the mirror is read as one to the
+        canonical origin.
         """
         hops: list[Hop] = []
         current = url
         attempts = 0
         while True:
-            raw, tries, error = self._with_retries(current, any_type=any_type)
+            fetched = self.mirrors.fetch_url(current)
+            via = fetched if fetched != current else None
+            raw, tries, error = self._with_retries(current, fetched, any_type=any_type)
             attempts += tries
             if raw is None:
                 return Response(
-                    url, current, None, (), b"", tuple(hops), error=error, attempts=attempts
-                )
+                    url, current, None, (), b"", tuple(hops), error=error, attempts=attempts,
+                    fetched_url=via,
+                )  # fmt: skip
             location = _header(raw.headers, "location")
             if raw.status not in _REDIRECTS or not location:
                 return Response(
@@ -207,18 +220,22 @@ class Fetcher:
                     truncated=raw.truncated,
                     skipped=raw.skipped,
                     attempts=attempts,
+                    fetched_url=via,
                 )
-            target = urljoin(current, location.strip())
+            target = self.mirrors.canonical(urljoin(current, location.strip()))
             hops.append(Hop(current, raw.status, target))
             refusal = _refusal(target, len(hops), self.limits.max_redirects, guard)
             if refusal is not None:
                 return Response(
                     url, current, raw.status, raw.headers, raw.body, tuple(hops),
-                    error=refusal, attempts=attempts,
+                    error=refusal, attempts=attempts, fetched_url=via,
                 )  # fmt: skip
             current = target
 
-    def _with_retries(self, url: str, *, any_type: bool) -> tuple[_Raw | None, int, str | None]:
+    def _with_retries(
+        self, url: str, fetched: str, *, any_type: bool
+    ) -> tuple[_Raw | None, int, str | None]:
+        """Request ``fetched`` (``url`` or its mirror), in the turns of ``url``'s host."""
         delay = self.limits.backoff_s
         error: str | None = None
         raw: _Raw | None = None
@@ -226,7 +243,7 @@ class Fetcher:
             host = (urlsplit(url).hostname or "").lower()
             try:
                 with self.throttle.turn(host):
-                    raw = self._request(url, any_type=any_type)
+                    raw = self._request(fetched, any_type=any_type)
             except _Failed as exc:
                 raw, error = None, str(exc)
                 if not exc.retry:

@@ -70,6 +70,8 @@ def visit_entry(visit: Visit, objects: ObjectStore) -> dict[str, Any]:
         "truncated": response.truncated,
         "attempts": response.attempts,
     }
+    if response.fetched_url is not None:
+        entry["fetched_url"] = response.fetched_url  # the site's mirror: what was requested
     if response.skipped is not None:
         entry["skipped"] = response.skipped
     if response.error is not None:

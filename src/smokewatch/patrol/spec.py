@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from smokewatch import __version__
 from smokewatch.errors import ConfigError, Location, NotFound, Problem
 from smokewatch.model._yaml import load_yaml_text, validation_problems
+from smokewatch.patrol.mirror import Mirrors, origin
 
 PATROL_DIR = "patrol"
 """Folder of a workspace that holds the patrol specs (``<id>.yml``)."""
@@ -87,6 +88,12 @@ class Site(_Spec):
     provenance: tuple[str, ...] = ()
     """Where the site came from (``patrol targets import`` writes it); the crawl ignores it."""
 
+    mirror: str | None = None
+    """Origin (``scheme://host[:port]``) to fetch the seeds' origin from instead: a staging
+    host, a local copy, a fixture server on loopback. URLs, documents and their ids stay
+    canonical (the seeds'); each request goes to the same path on the mirror, and the manifest
+    records the URL fetched (:mod:`smokewatch.patrol.mirror`)."""
+
     @field_validator("seeds")
     @classmethod
     def _http_urls(cls, seeds: tuple[str, ...]) -> tuple[str, ...]:
@@ -95,6 +102,29 @@ class Site(_Spec):
             if parts.scheme not in {"http", "https"} or not parts.hostname:
                 raise ValueError(f"seed {seed!r} is not an http(s) URL")
         return seeds
+
+    @field_validator("mirror")
+    @classmethod
+    def _an_origin(cls, mirror: str | None) -> str | None:
+        if mirror is None:
+            return None
+        parts = urlsplit(mirror)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"mirror {mirror!r} is not an http(s) URL")
+        if parts.path not in {"", "/"} or parts.query or parts.fragment:
+            raise ValueError(f"mirror {mirror!r} must be an origin (scheme://host[:port]) only")
+        return mirror
+
+    @model_validator(mode="after")
+    def _one_mirrored_origin(self) -> Site:
+        if self.mirror is None:
+            return self
+        origins = sorted({origin(seed) for seed in self.seeds})
+        if len(origins) > 1:
+            raise ValueError(f"a site with a mirror needs seeds of one origin, not {origins}")
+        if self.render:
+            raise ValueError("render: true is not supported for a site with a mirror")
+        return self
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -189,6 +219,26 @@ class PatrolSpec(_Spec):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"site names must be unique: {', '.join(dupes)}")
+        return self
+
+    @property
+    def mirrors(self) -> Mirrors:
+        """The mirrored origins of the sites that have a ``mirror``."""
+        return Mirrors.of((site.seeds[0], site.mirror) for site in self.sites)
+
+    @model_validator(mode="after")
+    def _mirrors_one_to_one(self) -> PatrolSpec:
+        """Each mirrored origin has one mirror, and each mirror serves one origin.
+
+        Otherwise a request, or a link found on a mirror, could not be told apart.
+        """
+        pairs = {(origin(s.seeds[0]), origin(s.mirror)) for s in self.sites if s.mirror}
+        for side, clash in ((0, "origin {} has more than one mirror"),
+                            (1, "mirror {} serves more than one origin")):  # fmt: skip
+            values = [pair[side] for pair in pairs]
+            clashes = sorted({v for v in values if values.count(v) > 1})
+            if clashes:
+                raise ValueError(clash.format(clashes[0]))
         return self
 
 

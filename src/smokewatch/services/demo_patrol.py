@@ -1,12 +1,15 @@
 """The demo's patrol: two runs over the fixture site on loopback, and their planted cases.
 
 ``demo init`` serves :mod:`smokewatch.demo.patrol_site` on 127.0.0.1 (a free port, no
-internet), writes the spec ``patrol/demo_wealth.yml`` for that address, patrols the site in
-its ``before`` state, switches the server to ``after`` (a raised rate, a new product, a notice
-taken down) and patrols again. The second run's changes are the demo's change report; the
-pages' documents go through detect with the rest of the city, checked against the planted
-cases appended to ``demo/planted.jsonl``. The spec keeps the loopback address the demo used:
-a later ``patrol run demo_wealth`` finds the site gone and reports every page as taken down.
+internet), writes the spec ``patrol/demo_wealth.yml`` for the site's canonical origin with
+that address as its ``mirror``, patrols the site in its ``before`` state, switches the server
+to ``after`` (a raised rate, a new product, a notice taken down) and patrols again. The second
+run's changes are the demo's change report; the pages' documents go through detect with the
+rest of the city, checked against the planted cases appended to ``demo/planted.jsonl``. The
+port is only in the spec and in the manifests' ``fetched_url``: the documents, their ids and
+everything derived from them are the same in every demo built with the same seed. The spec
+keeps the loopback address the demo used: a later ``patrol run demo_wealth`` finds the site
+gone and reports every page as taken down.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import yaml
 from smokewatch.demo.patrol_site import (
     PATROL_ID,
     REDIRECTS,
+    SITE,
     patrol_cases,
     patrol_spec,
     site_files,
@@ -36,9 +40,12 @@ from smokewatch.settings import Settings
 
 @dataclass(frozen=True, slots=True)
 class DemoPatrol:
-    """The demo's two patrol runs and the address the site was served on."""
+    """The demo's two patrol runs, the site's canonical origin and where it was served."""
 
     base: str
+    """The site's canonical origin: what its pages' URLs and documents carry."""
+    served_at: str
+    """The loopback address the site was fetched from (its ``mirror``; a free port)."""
     before: PatrolRunSummary
     after: PatrolRunSummary
     cases: int
@@ -93,19 +100,19 @@ def _serve(site: _Site) -> Iterator[str]:
 def demo_patrol(settings: Settings, root: Path, planted: Path, day: date) -> DemoPatrol:
     """Patrol the fixture site twice (see the module docs) and append its planted cases."""
     site = _Site()
-    with _serve(site) as base:
+    with _serve(site) as served_at:
         folder = root / PATROL_DIR
         folder.mkdir(exist_ok=True)
-        text = yaml.safe_dump(patrol_spec(base), allow_unicode=True, sort_keys=False)
+        text = yaml.safe_dump(patrol_spec(served_at), allow_unicode=True, sort_keys=False)
         (folder / f"{PATROL_ID}.yml").write_text(text, encoding="utf-8")
         before = run_patrol(settings, PATROL_ID, render=False)
         site.files = site_files("after")
         after = run_patrol(settings, PATROL_ID, render=False)
-    cases = patrol_cases(base, day)
+    cases = patrol_cases(day)
     with planted.open("a", encoding="utf-8") as fh:
         for case in cases:
             fh.write(json.dumps(case.to_json(), ensure_ascii=False) + "\n")
-    return DemoPatrol(base, before, after, len(cases))
+    return DemoPatrol(SITE, served_at, before, after, len(cases))
 
 
 __all__ = ["DemoPatrol", "demo_patrol"]

@@ -240,7 +240,8 @@ def _crawl(
     render: bool,
 ) -> dict[str, int]:
     """Crawl, fixing every visit as it comes; returns the counts of the run's statistics."""
-    fetcher = Fetcher(spec.fetch, HostThrottle(clock or SystemClock()))
+    mirrors = spec.mirrors
+    fetcher = Fetcher(spec.fetch, HostThrottle(clock or SystemClock()), mirrors)
     renderer = (
         ChromiumRenderer(spec.render, user_agent=spec.fetch.user_agent)
         if render and any(site.render for site in spec.sites)
@@ -259,6 +260,7 @@ def _crawl(
                 "user_agent": spec.fetch.user_agent,
                 "smokewatch": __version__,
                 "started_at": now().isoformat(),
+                **({"mirrors": dict(mirrors.routes)} if mirrors.routes else {}),
                 **browser,
             }
         )

@@ -28,7 +28,8 @@ from smokewatch.store.orm_tips import Tip
 
 IGNORED_TIPS = ("spam", "duplicate", "dismissed")
 DOCUMENT_LIMIT = 200_000
-"""At most this many documents that may hold a URL are read for leads."""
+"""At most this many documents that may hold a URL are read for leads: the first by id, so the
+choice is the same on every engine and run (an unordered limit lets DuckDB and Spark differ)."""
 
 
 def _engine_leads(settings: Settings) -> list[Lead]:
@@ -37,7 +38,9 @@ def _engine_leads(settings: Settings) -> list[Lead]:
         if engine.has_table("platform"):
             p = engine.table("platform")
             rows = engine.to_arrow(
-                p.filter(p.website.notnull()).select("id", "name", "company_name", "website"),
+                p.filter(p.website.notnull())
+                .select("id", "name", "company_name", "website")
+                .order_by("id"),
                 step="patrol targets",
             ).to_pylist()
             leads += [
@@ -50,15 +53,18 @@ def _engine_leads(settings: Settings) -> list[Lead]:
             expr = d.filter(holds & ~d.source.startswith("patrol_")).select(
                 "id", "text", "subject_name", "subject_uscc"
             )
-            for r in engine.to_arrow(expr.limit(DOCUMENT_LIMIT), step="patrol targets").to_pylist():
+            chosen = expr.order_by("id").limit(DOCUMENT_LIMIT)
+            for r in engine.to_arrow(chosen, step="patrol targets").to_pylist():
                 leads += [
                     Lead(url, "document", r["id"], r["subject_name"], r["subject_uscc"])
                     for url in urls_in(r["text"])
                 ]
         if engine.has_table("web_fact"):
             w = engine.table("web_fact")
-            expr = w.filter(w.kind == "email").select(
-                "page_url", "value", "subject_name", "subject_uscc"
+            expr = (
+                w.filter(w.kind == "email")
+                .select("id", "page_url", "value", "subject_name", "subject_uscc")
+                .order_by("id")
             )
             for r in engine.to_arrow(expr, step="patrol targets").to_pylist():
                 domain = str(r["value"]).rsplit("@", 1)[-1]
@@ -77,9 +83,9 @@ def _engine_leads(settings: Settings) -> list[Lead]:
 def _tip_leads(settings: Settings) -> list[Lead]:
     with open_store(settings) as store, store.read_session() as session:
         rows = session.execute(
-            sa.select(Tip.id, Tip.target_url, Tip.target_name).where(
-                Tip.target_url.is_not(None), Tip.status.not_in(IGNORED_TIPS)
-            )
+            sa.select(Tip.id, Tip.target_url, Tip.target_name)
+            .where(Tip.target_url.is_not(None), Tip.status.not_in(IGNORED_TIPS))
+            .order_by(Tip.id)
         ).all()
     return [Lead(str(url), "tip", tip_id, name) for tip_id, url, name in rows]
 
