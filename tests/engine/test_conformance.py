@@ -79,7 +79,9 @@ def test_nulls_in_a_non_nullable_column_are_refused_and_the_old_contents_kept(
         [pa.field("id", pa.string(), nullable=False), pa.field("kind", pa.string(), False)]
     )
     bad = pa.Table.from_pylist([{"id": "x", "kind": None}, {"id": None, "kind": "k"}], required)
-    with pytest.raises(EngineError, match=r"non-nullable column\(s\) id, kind") as raised:
+    with pytest.raises(
+        EngineError, match=r"column\(s\) id \(1 of 2 rows\), kind \(1 of 2 rows\)$"
+    ) as raised:
         engine.replace_tables({"rows": ROWS.slice(0, 1), "bad": bad})
     assert (raised.value.engine, raised.value.step) == (engine.name, "write bad")
     assert _contents(engine, "rows") == ROWS.to_pylist()

@@ -49,7 +49,11 @@ def check_required(engine: str, name: str, data: pa.Table) -> None:
     written): the same call succeeded on one engine and failed on the other. Both engines now
     refuse it with the same :class:`EngineError` and keep the previous contents.
     """
-    nulls = [f.name for f in data.schema if not f.nullable and data.column(f.name).null_count]
+    nulls = [
+        f"{field.name} ({data.column(i).null_count} of {data.num_rows} rows)"
+        for i, field in enumerate(data.schema)
+        if not field.nullable and data.column(i).null_count
+    ]
     if nulls:
         raise EngineError(
             f"nulls in non-nullable column(s) {', '.join(nulls)}",
