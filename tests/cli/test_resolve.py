@@ -5,13 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pyarrow as pa
-
 from smokewatch.demo.resolution import resolution_table
-from smokewatch.model.tables import get_table
 from smokewatch.services.workspace import open_engine
 from smokewatch.settings import load_settings
 from tests.cli.conftest import Run
+from tests.model.builders import typed_table
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -64,8 +62,7 @@ def test_run_judge_and_explain_a_workspace(sw: Run, tmp_path: Path) -> None:
     planted = resolution_table(300, seed=5, duplicate_share=0.3)
     rows = [{k: v for k, v in r.items() if k != "truth"} for r in planted.to_pylist()]
     with open_engine(load_settings(root)) as engine:
-        table = pa.Table.from_pylist(rows, schema=get_table("enterprise").arrow_schema())
-        engine.replace_tables({"enterprise": table})
+        engine.replace_tables({"enterprise": typed_table("enterprise", rows)})
     ran = sw("resolve", "run", "-w", str(root), "--json")
     assert ran.code == 0, ran.err
     summary = ran.json()

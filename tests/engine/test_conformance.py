@@ -64,6 +64,46 @@ def test_failed_replace_leaves_previous_contents(engine: Engine) -> None:
     assert count in {1, 3}
 
 
+def _contents(engine: Engine, name: str) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = engine.to_arrow(engine.table(name).order_by("id")).to_pylist()
+    return rows
+
+
+def test_nulls_in_a_non_nullable_column_are_refused_and_the_old_contents_kept(
+    engine: Engine,
+) -> None:
+    # DuckDB used to store them and Spark to fail with a bare ArrowInvalid, after writing
+    # the tables before it.
+    engine.replace_tables({"rows": ROWS})
+    required = pa.schema(
+        [pa.field("id", pa.string(), nullable=False), pa.field("kind", pa.string(), False)]
+    )
+    bad = pa.Table.from_pylist([{"id": "x", "kind": None}, {"id": None, "kind": "k"}], required)
+    with pytest.raises(
+        EngineError, match=r"column\(s\) id \(1 of 2 rows\), kind \(1 of 2 rows\)$"
+    ) as raised:
+        engine.replace_tables({"rows": ROWS.slice(0, 1), "bad": bad})
+    assert (raised.value.engine, raised.value.step) == (engine.name, "write bad")
+    assert _contents(engine, "rows") == ROWS.to_pylist()
+    assert not engine.has_table("bad")
+
+
+def test_a_replace_with_one_failing_table_keeps_every_table_as_it_was(engine: Engine) -> None:
+    engine.replace_tables({"rows": ROWS, "more": ROWS.slice(0, 2)})
+    rows = engine.table("rows")
+    # Company names are not numbers: the cast fails only when the table is written.
+    bad = rows.mutate(number=rows.name.cast("int64"))
+    with pytest.raises(EngineError) as raised:
+        engine.replace_tables({"rows": ROWS.slice(0, 1), "more": ROWS, "bad": bad})
+    assert (raised.value.engine, raised.value.step) == (engine.name, "write bad")
+    assert _contents(engine, "rows") == ROWS.to_pylist()
+    assert _contents(engine, "more") == ROWS.slice(0, 2).to_pylist()
+    assert not engine.has_table("bad")
+    # … and the next replace starts from there.
+    engine.replace_tables({"rows": ROWS.slice(2), "more": ROWS.slice(2)})
+    assert _contents(engine, "rows") == _contents(engine, "more") == ROWS.slice(2).to_pylist()
+
+
 def test_rule_sql_with_bound_parameters_gives_identical_results(engine: Engine) -> None:
     engine.register("rows", ROWS)
     engine.register("words", pa.table({"word": ["财富管理", "金融", "P2P"]}))

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
 from smokewatch.engine import Engine
-from smokewatch.model.tables import get_table
-
-NOW = datetime(2026, 11, 1, tzinfo=UTC)
+from tests.model.builders import typed_table
 
 
 def _rows(table: str, rows: list[dict[str, Any]]) -> pa.Table:
-    base = {"source": "t", "run_id": "r", "source_row": None, "record_hash": "h",
-            "first_seen": NOW, "last_seen": NOW}  # fmt: skip
-    return pa.Table.from_pylist(
-        [{**base, **row} for row in rows], schema=get_table(table).arrow_schema()
-    )
+    return typed_table(table, rows)
 
 
 def _ent(ident: str, name: str, rep: str, phone: str | None, address: str) -> dict[str, Any]:

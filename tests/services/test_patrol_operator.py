@@ -7,11 +7,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from smokewatch.engine import Engine
-from smokewatch.model.tables import get_table
 from smokewatch.services import alerts as alert_service
 from smokewatch.services.detect import detect
 from smokewatch.services.patrol import run_patrol
@@ -19,6 +17,7 @@ from smokewatch.services.patrol_operator import EngineRegister
 from smokewatch.services.scores import score
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
+from tests.model.builders import typed_table
 from tests.patrol.site import FakeClock, FakeSite
 from tests.services.test_patrol import platform  # noqa: F401 - the fake platform site
 
@@ -30,10 +29,6 @@ XINYUAN = {
     "adcode": "340202",
 }
 OTHER = {"id": "e2", "name": "芜湖鑫源建材有限公司", "uscc": None}
-
-
-def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=get_table(name).arrow_schema())
 
 
 @pytest.fixture
@@ -54,7 +49,7 @@ def ws(tmp_path: Path, platform: FakeSite) -> Settings:  # noqa: F811
 
 def _register(ws: Settings, enterprises: list[dict[str, Any]]) -> None:
     with open_engine(ws) as engine:
-        engine.replace_tables({"enterprise": _table("enterprise", enterprises)})
+        engine.replace_tables({"enterprise": typed_table("enterprise", enterprises)})
 
 
 def _documents(ws: Settings) -> dict[str, dict[str, Any]]:
@@ -112,8 +107,8 @@ def test_the_icp_filing_on_the_about_page_leads_through_the_platform_register(
     with open_engine(ws) as engine:
         engine.replace_tables(
             {
-                "enterprise": _table("enterprise", [unnumbered, OTHER]),
-                "platform": _table(
+                "enterprise": typed_table("enterprise", [unnumbered, OTHER]),
+                "platform": typed_table(
                     "platform", [{**platform_row, "icp_filing": "京ICP备12345678号-1"}]
                 ),
             }
@@ -136,7 +131,6 @@ def test_of_two_platforms_filed_under_one_icp_number_the_first_by_id_names_the_h
         {"id": "p2", "name": "鑫源贷", "company_name": "芜湖鑫源网络科技有限公司"},
         {"id": "p1", "name": "鑫源财富", "company_name": XINYUAN["name"]},
     ]
-    kept = {"source": "t", "run_id": "r", "record_hash": "h", "first_seen": NOW, "last_seen": NOW}
-    filed = [{**row, **kept, "icp_filing": "京ICP备12345678号-1"} for row in rows]
-    engine.replace_tables({"platform": _table("platform", filed)})
+    filed = [{**row, "icp_filing": "京ICP备12345678号-1"} for row in rows]
+    engine.replace_tables({"platform": typed_table("platform", filed)})
     assert EngineRegister(engine).icp_holder("京ICP备12345678号") == XINYUAN["name"]

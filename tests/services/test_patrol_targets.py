@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from smokewatch.errors import InvalidInput
-from smokewatch.model.tables import get_table
 from smokewatch.patrol.spec import load_patrol_spec
 from smokewatch.services import patrol_targets, tips
 from smokewatch.services.patrol_targets import import_targets, suggest_targets
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
 from tests.api.world import populate
-
-
-def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=get_table(name).arrow_schema())
+from tests.model.builders import typed_table
 
 
 @pytest.fixture
@@ -44,9 +38,9 @@ def ws(tmp_path: Path) -> Settings:
     with open_engine(settings) as engine:
         engine.replace_tables(
             {
-                "platform": _table("platform", [platform]),
-                "document": _table("document", [news, own_page]),
-                "web_fact": _table("web_fact", [fact, webmail]),
+                "platform": typed_table("platform", [platform]),
+                "document": typed_table("document", [news, own_page]),
+                "web_fact": typed_table("web_fact", [fact, webmail]),
             }
         )
     with open_store(settings) as store:

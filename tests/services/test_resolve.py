@@ -9,10 +9,10 @@ import pytest
 
 from smokewatch.demo.resolution import resolution_table
 from smokewatch.errors import InvalidInput, NotFound
-from smokewatch.model.tables import get_table
 from smokewatch.services.resolve import explain, judge, run_resolution
 from smokewatch.services.workspace import init_workspace, open_engine
 from smokewatch.settings import Settings, load_settings
+from tests.model.builders import typed_table
 
 
 def _pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
@@ -32,10 +32,9 @@ def ws(tmp_path: Path, planted: pa.Table) -> Settings:
     root = tmp_path / "ws"
     init_workspace(root, title="测试", adcode="340200")
     settings = load_settings(root)
-    schema = get_table("enterprise").arrow_schema()
     rows = [{k: v for k, v in row.items() if k != "truth"} for row in planted.to_pylist()]
     with open_engine(settings) as engine:
-        engine.replace_tables({"enterprise": pa.Table.from_pylist(rows, schema=schema)})
+        engine.replace_tables({"enterprise": typed_table("enterprise", rows)})
     return settings
 
 

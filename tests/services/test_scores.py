@@ -9,17 +9,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pytest
 
 from smokewatch.errors import ConfigError, Conflict, InvalidInput
-from smokewatch.model.tables import get_table
 from smokewatch.services import alerts as alert_service
 from smokewatch.services.scores import score
 from smokewatch.services.workspace import init_workspace, open_engine, open_store
 from smokewatch.settings import Settings, load_settings
 from smokewatch.store import scoring
 from smokewatch.store.db import Store
+from tests.model.builders import typed_table
 
 DAY = date(2026, 11, 1)
 USCC = "91340200MA2N0XQ01A"
@@ -30,10 +29,6 @@ def ws(tmp_path: Path) -> Settings:
     root = tmp_path / "ws"
     init_workspace(root, title="测试", adcode="340200")
     return load_settings(root)
-
-
-def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=get_table(name).arrow_schema())
 
 
 def _finding(
@@ -88,10 +83,10 @@ def _load(settings: Settings, findings: list[dict[str, Any]]) -> None:
     with open_engine(settings) as engine:
         engine.replace_tables(
             {
-                "enterprise": _table("enterprise", ENTERPRISES),
-                "document": _table("document", DOCUMENTS),
-                "account": _table("account", ACCOUNTS),
-                "finding": _table("finding", findings),
+                "enterprise": typed_table("enterprise", ENTERPRISES),
+                "document": typed_table("document", DOCUMENTS),
+                "account": typed_table("account", ACCOUNTS),
+                "finding": typed_table("finding", findings),
             }
         )
 
@@ -368,7 +363,10 @@ def test_local_lenders_are_rated_from_their_red_lines_and_ratios(
     ]
     with open_engine(ws) as engine:
         engine.replace_tables(
-            {"local_org": _table("local_org", orgs), "finding": _table("finding", findings)}
+            {
+                "local_org": typed_table("local_org", orgs),
+                "finding": typed_table("finding", findings),
+            }
         )
     summary = score(ws, as_of=DAY, scorecard_ids=["SW-S-0003"])
     (card,) = summary.cards

@@ -5,19 +5,17 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
 
 from smokewatch.errors import InvalidInput
-from smokewatch.model.tables import get_table
 from smokewatch.services.ingest import ingest
 from smokewatch.services.orgs import exits
 from smokewatch.services.sector import declines, sector_stats, write_xlsx
 from smokewatch.services.workspace import init_workspace, open_engine
 from smokewatch.settings import Settings, load_settings
+from tests.model.builders import typed_table
 
 PRESETS = Path(__file__).resolve().parents[2] / "src/smokewatch/ingest/presets/wdzj_sources"
 
@@ -45,10 +43,6 @@ def test_streaks_count_consecutive_declines_and_a_gap_restarts_them() -> None:
     ]
     assert streaks == [(0, 0, 0), (1, 1, 1), (2, 0, 2), (0, 0, 0), (1, 1, 1)]
     assert [m.three_drops for m in months] == [False, True, False, False, True]
-
-
-def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=get_table(name).arrow_schema())
 
 
 def test_a_local_organisation_kind_is_summed_from_the_periodic_reports(ws: Settings) -> None:
@@ -103,7 +97,10 @@ def test_a_local_organisation_kind_is_summed_from_the_periodic_reports(ws: Setti
     ]
     with open_engine(ws) as engine:
         engine.replace_tables(
-            {"local_org": _table("local_org", orgs), "org_report": _table("org_report", reports)}
+            {
+                "local_org": typed_table("local_org", orgs),
+                "org_report": typed_table("org_report", reports),
+            }
         )
     stats = sector_stats(ws, "microcredit")
     rows = [(m.month, m.institutions, m.balance, m.borrowers) for m in stats.months]
@@ -208,7 +205,10 @@ def test_exits_show_repayment_progress_and_exited_but_not_cleared(ws: Settings) 
     ]
     with open_engine(ws) as engine:
         engine.replace_tables(
-            {"local_org": _table("local_org", orgs), "org_report": _table("org_report", reports)}
+            {
+                "local_org": typed_table("local_org", orgs),
+                "org_report": typed_table("org_report", reports),
+            }
         )
     found = {e.org_id: e for e in exits(ws, as_of=date(2025, 4, 30))}
     assert set(found) == {"w1", "w2", "w3", "m2"}

@@ -6,11 +6,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
-from smokewatch.model.tables import get_table
 from smokewatch.services import tips, tips_inbox
 from smokewatch.services.detect import detect
 from smokewatch.services.ingest import ingest
@@ -26,6 +24,7 @@ from smokewatch.settings import Settings, load_settings
 from smokewatch.store.db import Store
 from smokewatch.store.orm import Run, Score
 from tests.api.world import ROOT
+from tests.model.builders import typed_table
 
 STORY = "该公司承诺年化18%，保本保息，推荐朋友投资还有返佣金，现在已经无法提现。"
 
@@ -96,13 +95,7 @@ def test_accepted_tips_reach_the_smoke_index_on_the_next_detect_run(tmp_path: Pa
     name = "芜湖鑫源财富管理有限公司"
     enterprise = {"id": "e1", "name": name, "adcode": "340202", "industry_code": "J6620"}
     with open_engine(settings) as engine:
-        engine.replace_tables(
-            {
-                "enterprise": pa.Table.from_pylist(
-                    [enterprise], get_table("enterprise").arrow_schema()
-                )
-            }
-        )
+        engine.replace_tables({"enterprise": typed_table("enterprise", [enterprise])})
     store = Store(settings.store_url)
     store.upgrade()
     folder = root / "tips"

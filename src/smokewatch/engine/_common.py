@@ -41,6 +41,27 @@ def guarded(engine: str, step: str, fn: Callable[[], T], sql: str | None = None)
         return fn()
 
 
+def check_required(engine: str, name: str, data: pa.Table) -> None:
+    """Refuse nulls in the columns ``data``'s schema declares non-nullable, before any write.
+
+    DuckDB's ``CREATE TABLE AS`` over Arrow kept such rows while Spark's Parquet writer raised
+    a bare ``ArrowInvalid`` (no step, and after the earlier tables of the replace had been
+    written): the same call succeeded on one engine and failed on the other. Both engines now
+    refuse it with the same :class:`EngineError` and keep the previous contents.
+    """
+    nulls = [
+        f"{field.name} ({data.column(i).null_count} of {data.num_rows} rows)"
+        for i, field in enumerate(data.schema)
+        if not field.nullable and data.column(i).null_count
+    ]
+    if nulls:
+        raise EngineError(
+            f"nulls in non-nullable column(s) {', '.join(nulls)}",
+            engine=engine,
+            step=f"write {name}",
+        )
+
+
 def _normal_type(dtype: pa.DataType) -> pa.DataType:
     if pa.types.is_timestamp(dtype) and dtype.tz is None:
         # Spark returns session-time-zone (UTC) timestamps without a zone.
@@ -58,4 +79,4 @@ def normalise_arrow(table: pa.Table) -> pa.Table:
     return table if schema.equals(table.schema) else table.cast(schema)
 
 
-__all__ = ["check_name", "engine_errors", "guarded", "normalise_arrow"]
+__all__ = ["check_name", "check_required", "engine_errors", "guarded", "normalise_arrow"]

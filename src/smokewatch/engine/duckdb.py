@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from smokewatch.engine._common import check_name, engine_errors, guarded, normalise_arrow
+from smokewatch.engine._common import (
+    check_name,
+    check_required,
+    engine_errors,
+    guarded,
+    normalise_arrow,
+)
 from smokewatch.engine.base import BatchFn, Capability
 from smokewatch.engine.python_steps import PythonSteps, default_workers
 from smokewatch.engine.sql import CompiledSql
@@ -98,12 +104,15 @@ class DuckDBEngine:
 
     def replace_tables(self, tables: Mapping[str, pa.Table | ir.Table]) -> None:
         """Build every new table under a staging name, then swap all in one transaction."""
+        for name, data in tables.items():
+            check_name(name)
+            if isinstance(data, pa.Table):
+                check_required(self.name, name, data)
         staged: list[tuple[str, str]] = []
         try:
             for name, data in tables.items():
-                check_name(name)
                 stage = f"{_STAGING_PREFIX}{name}"
-                self._create_as(stage, data)
+                self._create_as(stage, data, step=f"write {name}")
                 staged.append((name, stage))
             with engine_errors(self.name, "swap tables"):
                 self._raw.execute("BEGIN TRANSACTION")
@@ -119,10 +128,11 @@ class DuckDBEngine:
             for _, stage in staged:
                 self._raw.execute(f'DROP TABLE IF EXISTS "{stage}"')
 
-    def _create_as(self, target: str, data: pa.Table | ir.Table) -> None:
+    def _create_as(self, target: str, data: pa.Table | ir.Table, *, step: str) -> None:
+        """``CREATE TABLE target AS data``; failures name ``step`` (the table, not the stage)."""
         if isinstance(data, pa.Table):
             view = f"__sw_arrow_{next(self._counter)}"
-            with engine_errors(self.name, f"stage {target}"):
+            with engine_errors(self.name, step):
                 self._raw.register(view, data)
                 try:
                     self._raw.execute(f'CREATE OR REPLACE TABLE "{target}" AS SELECT * FROM {view}')
@@ -130,7 +140,7 @@ class DuckDBEngine:
                     self._raw.unregister(view)
             return
         sql = str(self._con.compile(data))
-        with engine_errors(self.name, f"stage {target}", sql):
+        with engine_errors(self.name, step, sql):
             self._raw.execute(f'CREATE OR REPLACE TABLE "{target}" AS {sql}')
 
     def sql(self, query: CompiledSql) -> ir.Table:

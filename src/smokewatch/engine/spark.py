@@ -7,6 +7,7 @@ so readers never see a half-written table and a crash leaves the previous versio
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -19,7 +20,13 @@ from typing import TYPE_CHECKING, Any, cast
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from smokewatch.engine._common import check_name, engine_errors, guarded, normalise_arrow
+from smokewatch.engine._common import (
+    check_name,
+    check_required,
+    engine_errors,
+    guarded,
+    normalise_arrow,
+)
 from smokewatch.engine.base import BatchFn, Capability
 from smokewatch.engine.sql import CompiledSql
 from smokewatch.errors import MissingExtra
@@ -100,22 +107,42 @@ class SparkEngine:
         return folder / f"v{max(versions, default=0) + 1:06d}"
 
     def _write_version(self, name: str, data: pa.Table | ir.Table) -> Path:
-        target = self._next_version(name)
-        if isinstance(data, pa.Table):
-            target.mkdir()
-            pq.write_table(data, target / "part-00000.parquet")
-        else:
-            sql = str(self._con.compile(data))
-            with engine_errors(self.name, f"write {name}", sql):
-                self._session.sql(sql).write.mode("error").parquet(str(target))
+        """Write ``data`` as the next, unpublished version of ``name``.
+
+        A failed write raises :class:`EngineError` (step ``write <name>``) and removes what it
+        had written of the version: nothing points at it, and a left-over folder would
+        otherwise be kept by :meth:`_publish`'s clean-up in place of the previous version.
+        """
+        step = f"write {name}"
+        with engine_errors(self.name, step):
+            target = self._next_version(name)
+        try:
+            if isinstance(data, pa.Table):
+                with engine_errors(self.name, step):
+                    target.mkdir()
+                    pq.write_table(data, target / "part-00000.parquet")
+            else:
+                sql = str(self._con.compile(data))
+                with engine_errors(self.name, step, sql):
+                    self._session.sql(sql).write.mode("error").parquet(str(target))
+        except BaseException:
+            self._discard(name, target)
+            raise
         return target
+
+    def _discard(self, name: str, version: Path) -> None:
+        """Remove an unpublished version, and the table's folder if nothing else is in it."""
+        shutil.rmtree(version, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            (self._data_dir / name).rmdir()  # only succeeds when empty: a new table
 
     def _publish(self, name: str, version: Path) -> None:
         pointer = self._data_dir / name / _POINTER
         tmp = pointer.with_suffix(".tmp")
-        tmp.write_text(version.name, encoding="utf-8")
-        os.replace(tmp, pointer)  # atomic on POSIX file systems
-        self._expose(name)
+        with engine_errors(self.name, f"publish {name}"):
+            tmp.write_text(version.name, encoding="utf-8")
+            os.replace(tmp, pointer)  # atomic on POSIX file systems
+            self._expose(name)
         old = sorted(p for p in (self._data_dir / name).glob("v*") if p != version)
         for stale in old[: max(0, len(old) - (_KEEP_VERSIONS - 1))]:
             shutil.rmtree(stale, ignore_errors=True)
@@ -167,10 +194,23 @@ class SparkEngine:
         return self.table(name)
 
     def replace_tables(self, tables: Mapping[str, pa.Table | ir.Table]) -> None:
-        """Write new versions of every table first, then flip each pointer."""
-        written = {
-            check_name(name): self._write_version(name, data) for name, data in tables.items()
-        }
+        """Write new versions of every table first, then flip each pointer.
+
+        If any write fails, the versions already written for the other tables are removed
+        again and no pointer moves: every table keeps its previous contents.
+        """
+        for name, data in tables.items():
+            check_name(name)
+            if isinstance(data, pa.Table):
+                check_required(self.name, name, data)
+        written: dict[str, Path] = {}
+        try:
+            for name, data in tables.items():
+                written[name] = self._write_version(name, data)
+        except BaseException:
+            for name, version in written.items():
+                self._discard(name, version)
+            raise
         for name, version in written.items():
             self._publish(name, version)
 
