@@ -95,7 +95,7 @@ def test_past_the_document_limit_the_documents_read_are_the_first_by_id(
     later = {"id": "d9", "kind": "news", "source": "news", "text": "详见 www.later-licai.com"}
     first = {"id": "d0", "kind": "news", "source": "news", "text": "详见 www.first-licai.com"}
     with open_engine(ws) as engine:
-        engine.replace_tables({"document": _table("document", [later, first])})
+        engine.replace_tables({"document": typed_table("document", [later, first])})
     monkeypatch.setattr(patrol_targets, "DOCUMENT_LIMIT", 1)
     domains = {t.domain for t in suggest_targets(ws)}
     assert "first-licai.com" in domains and "later-licai.com" not in domains
