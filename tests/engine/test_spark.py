@@ -88,3 +88,17 @@ def test_after_a_failed_replace_the_next_one_keeps_the_previous_version_for_read
     spark.replace_tables({"rows": ROWS.slice(0, 2)})
     assert _folders(warehouse) == {"rows": ["v000001", "v000002"]}
     assert spark.count(spark.table("rows")) == 2
+
+
+def test_a_version_left_by_a_crashed_writer_goes_and_the_published_ones_stay(
+    spark: Engine, warehouse: Path
+) -> None:
+    spark.replace_tables({"rows": ROWS})
+    spark.replace_tables({"rows": ROWS.slice(0, 2)})
+    crashed = warehouse / "rows" / "v000009"  # written, never published: the process died
+    crashed.mkdir()
+    pq.write_table(ROWS.slice(0, 1), crashed / "part-00000.parquet")
+    spark.replace_tables({"rows": ROWS.slice(0, 1)})
+    # the previous version (v000002) stays for its readers; the new one is v000010
+    assert _folders(warehouse) == {"rows": ["v000002", "v000010"]}
+    assert spark.count(spark.table("rows")) == 1

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from smokewatch.settings import EngineSettings
 
 _POINTER = "_CURRENT"
-_KEEP_VERSIONS = 2
 
 
 class SparkEngine:
@@ -111,7 +110,7 @@ class SparkEngine:
 
         A failed write raises :class:`EngineError` (step ``write <name>``) and removes what it
         had written of the version: nothing points at it, and a left-over folder would
-        otherwise be kept by :meth:`_publish`'s clean-up in place of the previous version.
+        otherwise lie about until the next :meth:`_publish` of the table.
         """
         step = f"write {name}"
         with engine_errors(self.name, step):
@@ -137,15 +136,24 @@ class SparkEngine:
             (self._data_dir / name).rmdir()  # only succeeds when empty: a new table
 
     def _publish(self, name: str, version: Path) -> None:
-        pointer = self._data_dir / name / _POINTER
+        """Point ``name`` at ``version``; keep the version it pointed at before, drop the rest.
+
+        The previous version stays for readers that opened it before the flip. Every other
+        version folder goes, by name rather than by number: an unpublished folder left by a
+        crashed writer is numbered above the published one and must not outlive it.
+        """
+        folder = self._data_dir / name
+        pointer = folder / _POINTER
         tmp = pointer.with_suffix(".tmp")
         with engine_errors(self.name, f"publish {name}"):
+            previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
             tmp.write_text(version.name, encoding="utf-8")
             os.replace(tmp, pointer)  # atomic on POSIX file systems
             self._expose(name)
-        old = sorted(p for p in (self._data_dir / name).glob("v*") if p != version)
-        for stale in old[: max(0, len(old) - (_KEEP_VERSIONS - 1))]:
-            shutil.rmtree(stale, ignore_errors=True)
+        keep = {version.name, previous}
+        for stale in folder.glob("v*"):
+            if stale.name not in keep:
+                shutil.rmtree(stale, ignore_errors=True)
 
     # -- protocol ------------------------------------------------------------------------
 
