@@ -9,7 +9,7 @@ lists that ``news_inner.py candidates --seed S --work W`` stored.
 The tagger scores every *gap* of a text (the place between two characters) three times, with
 three binary logistic models over the same hashed window features: does a subject start
 here, end here, or is the gap inside a subject? Window features of gap ``g``: the characters
-at offsets −3..+2, the bigrams and trigrams around, the class and size of the longest jieba
+at offsets −3..+1, the bigrams and trigrams around, the class and size of the longest jieba
 dictionary word that starts / ends at ``g``, the character kinds on both sides and the
 distance to the text's ends. A candidate span ``[s, e)`` then reads log P(start at s),
 log P(end at e), the mean log P(inside) of its inner gaps, their mean and minimum, and its
