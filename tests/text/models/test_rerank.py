@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from smokewatch.errors import ConfigError
-from smokewatch.text.models import TrainReport, load_text_model
+from smokewatch.text.models import TrainReport, load_text_model, wordclass
 from smokewatch.text.models import rerank as rr
 from smokewatch.text.models.encoding import Alphabet, Batch
 from smokewatch.text.models.news import RERANK_REASON, NewsEventModel, fold, fold_table
@@ -168,3 +168,18 @@ def test_the_subject_explanation_shows_the_reranker_when_it_moved_the_pick(
     assert [r.feature for r in moved] == [RERANK_REASON + "rank 2"]
     assert moved[0].weight == 50.0
     assert prediction.subject is not None and prediction.subject in _SENTENCE
+
+
+def test_the_lists_carry_the_rich_rankers_word_classes_and_the_features_reuse_them(
+    trained: TrainReport,
+) -> None:
+    model = _model(trained)
+    texts = [_SENTENCE, "虽然后来上海市公安局称,钱妈妈和金银猫平台涉嫌非法吸收公众存款"]
+    batch = model.alphabet.encode_folded(texts, fold_table())
+    hits = model.triggers.find_all(batch.joined)
+    lists = best_lists(batch, model.rankers, hits).lists(np.ones(len(texts), dtype=bool))
+    assert lists.classes is not None and len(lists.doc) >= 4
+    fresh = wordclass.word_class_numbers(batch, lists.start, lists.end)
+    assert all(np.array_equal(a, b) for a, b in zip(lists.classes, fresh, strict=True))
+    recomputed = rr.features(batch, dataclasses.replace(lists, classes=None))
+    assert np.array_equal(rr.features(batch, lists), recomputed)

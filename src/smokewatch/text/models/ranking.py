@@ -188,8 +188,12 @@ def second_stage(
     first_rows: np.ndarray,
     first_keys: np.ndarray,
     trigger_labels: tuple[tuple[int, ...], ...] = (),
+    word_classes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(row, key)`` of the rich ranker's features for the candidates ``chosen`` (rows)."""
+    """``(row, key)`` of the rich ranker's features for the candidates ``chosen`` (rows).
+
+    ``word_classes``: the chosen spans' word-class numbers, when the caller keeps them.
+    """
     ids = batch.ids
     doc = found.doc[chosen]
     start, end = found.start[chosen], found.end[chosen]
@@ -236,7 +240,7 @@ def second_stage(
     r, k = subjects.candidate_keys(batch, found, hits, chosen, rich=True)
     rows.append(r)
     keys.append(k)
-    r, k = wordclass.word_class_keys(batch, start, end)
+    r, k = wordclass.word_class_keys(batch, start, end, word_classes)
     rows.append(r)
     keys.append(k)
     # the candidate's first-stage features
@@ -265,6 +269,8 @@ class BestLists:
     rows: np.ndarray
     keys: np.ndarray
     """``(chosen row, key)`` of the second-stage features (for explanations)."""
+    classes: tuple[np.ndarray, np.ndarray, np.ndarray]
+    """Word-class numbers of every chosen row (the rich ranker's; the reranker reuses them)."""
 
     def lists(self, docs: np.ndarray) -> rerank.Lists:
         """The rows of texts ``docs`` (a bool mask per text), best second-stage score first."""
@@ -283,6 +289,7 @@ class BestLists:
             first=self.first[c],
             sources=self.found.sources[c].astype(np.int64),
             row=order,
+            classes=(self.classes[0][order], self.classes[1][order], self.classes[2][order]),
         )
 
 
@@ -294,6 +301,7 @@ def best_lists(
     rows1, keys1 = first_stage(batch, found, hits, rankers.cohesion)
     first = ranker_scores(rankers.first, rows1, keys1, len(found))
     chosen, ranks = top_per_text(found.doc, first, TOP_CANDIDATES)
+    classes = wordclass.word_class_numbers(batch, found.start[chosen], found.end[chosen])
     rows2, keys2 = second_stage(
         batch,
         found,
@@ -303,9 +311,10 @@ def best_lists(
         first_rows=rows1,
         first_keys=keys1,
         trigger_labels=rankers.trigger_labels,
+        word_classes=classes,
     )
     scores = ranker_scores(rankers.second, rows2, keys2, len(chosen))
-    return BestLists(found, first, chosen, ranks, scores, rows2, keys2)
+    return BestLists(found, first, chosen, ranks, scores, rows2, keys2, classes)
 
 
 def _reranked(

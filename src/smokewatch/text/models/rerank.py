@@ -120,6 +120,8 @@ class Lists:
     """Bit set of :data:`~smokewatch.text.models.subjects.SOURCES`."""
     row: np.ndarray
     """Where each row comes from (the caller's numbering, e.g. the rich ranker's rows)."""
+    classes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    """The spans' :func:`~smokewatch.text.models.wordclass.word_class_numbers`, if known."""
 
 
 def features(batch: Batch, lists: Lists) -> np.ndarray:
@@ -134,7 +136,10 @@ def features(batch: Batch, lists: Lists) -> np.ndarray:
     x[:, 0], x[:, 1], x[:, 2] = lists.second, lists.first, best - lists.second
     rows = np.arange(n)
     x[rows, _COLUMN["rank 1"] + np.minimum(lists.rank, MAX_RANK - 1)] = 1
-    for part, numbers in enumerate(wordclass.word_class_numbers(batch, start, end)):
+    classes = lists.classes
+    if classes is None:
+        classes = wordclass.word_class_numbers(batch, start, end)
+    for part, numbers in enumerate(classes):
         x[rows, _WC + part * len(_GROUPS) + _GROUP_OF[numbers]] = 1
     for bit in range(len(SOURCES)):
         x[:, _COLUMN["source: " + SOURCES[bit]]] = (lists.sources >> bit) & 1

@@ -133,13 +133,19 @@ def word_class_numbers(
 
 
 def word_class_keys(
-    batch: Batch, start: np.ndarray, end: np.ndarray
+    batch: Batch,
+    start: np.ndarray,
+    end: np.ndarray,
+    numbers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(row, key)`` of the word-class features of spans ``[start, end)`` (batch positions)."""
+    """``(row, key)`` of the word-class features of spans ``[start, end)`` (batch positions).
+
+    ``numbers``: the spans' :func:`word_class_numbers` when the caller already has them.
+    """
     n = len(start)
     if not n:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    whole, head, tail = word_class_numbers(batch, start, end)
+    whole, head, tail = word_class_numbers(batch, start, end) if numbers is None else numbers
     columns = [
         key_of(K_WHOLE, whole),
         key_of(K_HEAD, head),
