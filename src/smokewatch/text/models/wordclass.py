@@ -108,6 +108,15 @@ def _lookup(
     return found
 
 
+def dictionary_classes(batch: Batch, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Class number of every batch span ``[start, end)`` as one dictionary word (0: none).
+
+    The bare look-up, for readers that probe many short spans (the gap tagger of
+    :mod:`~smokewatch.text.models.tagger` asks for the words starting / ending at a gap).
+    """
+    return _lookup(_dictionary(), batch_hashes(batch), start, end)
+
+
 def word_class_numbers(
     batch: Batch, start: np.ndarray, end: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -155,4 +164,11 @@ def word_class_keys(
     return np.tile(np.arange(n), len(columns)), np.concatenate(columns)
 
 
-__all__ = ["SPEC", "TAGS", "word_class_keys", "word_class_numbers", "word_classes"]
+__all__ = [
+    "SPEC",
+    "TAGS",
+    "dictionary_classes",
+    "word_class_keys",
+    "word_class_numbers",
+    "word_classes",
+]
