@@ -43,6 +43,7 @@ from smokewatch.text.models.metrics import (
 )
 from smokewatch.text.models.news_metrics import ILLEGAL_FINANCE, news_metrics
 from smokewatch.text.models.subject_training import (
+    fit_news_tagger,
     fit_subject_reranker,
     out_of_fold_lists,
     train_subject_rankers,
@@ -196,7 +197,11 @@ def train_news_events(
         seed=seed,
         progress=progress,
     )
-    reranker, reranker_figures = fit_subject_reranker(x, gold, listed, seed=seed)
+    progress.start("subject tagger", 1)
+    tagger = fit_news_tagger(with_subject, [by_text[t] for t in with_subject], alphabet)
+    progress.advance()
+    progress.finish()
+    reranker, reranker_figures = fit_subject_reranker(x, gold, listed, tagger, seed=seed)
     rankers = dataclasses.replace(rankers, reranker=reranker)
     progress.start("event model", 2 + tuning.FOLDS)
     fitted, offsets, inner = _fit_event_model(
@@ -266,6 +271,8 @@ def train_news_events(
         "event_offsets": offsets,
         "rerank_weights": reranker.weights,
         "rerank_bias": np.asarray([reranker.bias]),
+        "tagger_weights": reranker.tagger.weights.astype(np.float32),
+        "tagger_bias": reranker.tagger.bias,
     }
     parts = {
         "alphabet": alphabet.chars,
