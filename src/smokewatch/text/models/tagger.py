@@ -122,16 +122,24 @@ def gap_keys(batch: Batch, gaps: np.ndarray) -> np.ndarray:
     keys.append(_key(30, _kind_of(chars[-1]) * 8 + _kind_of(chars[0])))
     keys.append(_key(31, np.minimum(gaps - lo, MAX_DISTANCE)))
     keys.append(_key(32, np.minimum(hi - gaps, MAX_DISTANCE)))
+    probes = [(forward, n) for forward in (True, False) for n in WORD_SIZES]
+    fits, starts, ends = [], [], []
+    for forward, n in probes:
+        fit = (gaps + n <= hi) if forward else (gaps - n >= lo)
+        fits.append(fit)
+        starts.append(np.where(fit, gaps if forward else gaps - n, lo))
+        ends.append(np.where(fit, gaps + n if forward else gaps, lo + 1))
+    # all six dictionary probes in one (sorted) look-up
+    found = wordclass.dictionary_classes(batch, np.concatenate(starts), np.concatenate(ends))
+    found = found.reshape(len(probes), len(gaps))
     for kind, forward in ((33, True), (34, False)):
         cls = np.zeros(len(gaps), dtype=np.int64)
         size = np.zeros(len(gaps), dtype=np.int64)
-        for n in WORD_SIZES:
-            fits = (gaps + n <= hi) if forward else (gaps - n >= lo)
-            s = np.where(fits, gaps if forward else gaps - n, lo)
-            e = np.where(fits, gaps + n if forward else gaps, lo + 1)
-            found = wordclass.dictionary_classes(batch, s, e)
-            take = fits & (cls == 0) & (found > 0)
-            cls = np.where(take, found, cls)
+        for p, (direction, n) in enumerate(probes):
+            if direction != forward:
+                continue
+            take = fits[p] & (cls == 0) & (found[p] > 0)
+            cls = np.where(take, found[p], cls)
             size = np.where(take, n, size)
         keys.append(_key(kind, cls, size))
     keys.append(_key(35, np.zeros(len(gaps), dtype=np.int64)))  # a bias column
@@ -231,11 +239,11 @@ class Tagger:
 
     def log_probs(self, batch: Batch, gaps: np.ndarray) -> np.ndarray:
         """Log-probabilities of start, end, inside at batch gaps ``gaps`` (one row per gap)."""
-        rows, columns = gap_columns(batch, gaps)
-        z = np.empty((len(gaps), 3))
-        w = self.weights[columns]  # counted: a repeated column adds its weight again
-        for j in range(3):
-            z[:, j] = np.bincount(rows, w[:, j], minlength=len(gaps))
+        keys = gap_keys(batch, gaps)
+        columns = ((keys * _MIX) >> np.uint64(64 - BITS)).astype(np.int64)
+        # one row of keys per key kind: summing the gathered weights over the kinds counts
+        # a column hit twice twice (no bincount, no np.unique)
+        z = self.weights[columns].sum(axis=0, dtype=np.float64)
         z += self.bias
         out: np.ndarray = np.maximum(-np.logaddexp(0.0, -z), FLOOR)  # log sigmoid
         return out

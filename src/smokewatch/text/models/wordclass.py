@@ -114,7 +114,14 @@ def dictionary_classes(batch: Batch, start: np.ndarray, end: np.ndarray) -> np.n
     The bare look-up, for readers that probe many short spans (the gap tagger of
     :mod:`~smokewatch.text.models.tagger` asks for the words starting / ending at a gap).
     """
-    return _lookup(_dictionary(), batch_hashes(batch), start, end)
+    g, inverse = batch_hashes(batch)
+    keys = ((g[end] - g[start]) * inverse[start]).astype(np.int64)
+    order = np.argsort(keys)  # sorted probes: a cache-friendly search of the large table
+    hashes, classes = _dictionary().hashes, _dictionary().classes
+    at = np.minimum(np.searchsorted(hashes, keys[order]), len(hashes) - 1)
+    found = np.empty(len(keys), dtype=np.int64)
+    found[order] = np.where(hashes[at] == keys[order], classes[at], 0)
+    return found
 
 
 def word_class_numbers(
