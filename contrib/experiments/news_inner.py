@@ -417,6 +417,26 @@ def _rerank_lists(inner: Inner, cands: list[dict[str, Any]], idx: list[int]) -> 
     return batch, lists, rr.base_features(batch, lists)
 
 
+def gated_lists(
+    inner: Inner, cands: list[dict[str, Any]]
+) -> tuple[dict[str, str], list[int], np.ndarray, list[int]]:
+    """``(first id of every text, texts with a subject, their gate, gated texts with a list)``.
+
+    The reranker reads only gated texts (:func:`~smokewatch.text.models.rerank.gated`); a
+    text is listed when the out-of-fold candidates gave it a best-8 list.
+    """
+    from smokewatch.text.models import rerank as rr
+
+    ids: dict[str, str] = {}
+    for t, r in zip(inner.folded, inner.train, strict=True):
+        ids.setdefault(t, str(r[0]))
+    with_subject = [i for i, t in enumerate(inner.distinct) if inner.by_text[t]]
+    probe = inner.alphabet.encode([inner.distinct[i] for i in with_subject])
+    gate = rr.gated(probe, subjects.stock_codes(probe.joined))
+    listed = [i for i, g in zip(with_subject, gate.tolist(), strict=True) if g and cands[i]["top"]]
+    return ids, with_subject, gate, listed
+
+
 def rerank(inner: Inner, seed: int, work: Path) -> None:
     """Round 9: the package's news-sentence reranker judged by 5-fold CV on the training part.
 
@@ -427,14 +447,8 @@ def rerank(inner: Inner, seed: int, work: Path) -> None:
     from smokewatch.text.models import rerank as rr
 
     cands = _load_candidates(work, seed)
-    ids: dict[str, str] = {}
-    for t, r in zip(inner.folded, inner.train, strict=True):
-        ids.setdefault(t, str(r[0]))
+    ids, with_subject, gate, listed = gated_lists(inner, cands)
     distinct, by_text = inner.distinct, inner.by_text
-    with_subject = [i for i, t in enumerate(distinct) if by_text[t]]
-    probe = inner.alphabet.encode([distinct[i] for i in with_subject])
-    gate = rr.gated(probe, subjects.stock_codes(probe.joined))
-    listed = [i for i, g in zip(with_subject, gate.tolist(), strict=True) if g and cands[i]["top"]]
     news_ = np.asarray([ids[distinct[i]].startswith("1") for i in with_subject])
     print(
         f"gate: {gate[news_].mean():.3f} of {news_.sum()} news sentences, "
