@@ -1,8 +1,8 @@
 """A character-window subject tagger for news sentences: nine more columns for the reranker.
 
 Round 10 (contrib/experiments/text_models.md) measured that a character-level view of
-*where* subjects sit in a news sentence adds +2.9 / +3.6 points (nested out of fold, seeds
-0 / 1) to the round-9 reranker (:mod:`~smokewatch.text.models.rerank`). The rankers score
+*where* subjects sit in a news sentence adds +2.9 / +3.6 / +3.5 points (nested out of fold,
+seeds 0 / 1 / 2) to the round-9 reranker (:mod:`~smokewatch.text.models.rerank`). The rankers score
 whole candidate spans; the tagger scores the *gaps* between characters instead:
 
 * every gap ``g`` of a text (the place before character ``g``; ``g = 0 … len``) gets hashed
