@@ -414,7 +414,27 @@ def _rerank_lists(inner: Inner, cands: list[dict[str, Any]], idx: list[int]) -> 
         sources=np.asarray([c[4] for _, _, c in rows], dtype=np.int64),
         row=np.arange(len(rows)),
     )
-    return batch, lists, rr.features(batch, lists)
+    return batch, lists, rr.base_features(batch, lists)
+
+
+def gated_lists(
+    inner: Inner, cands: list[dict[str, Any]]
+) -> tuple[dict[str, str], list[int], np.ndarray, list[int]]:
+    """``(first id of every text, texts with a subject, their gate, gated texts with a list)``.
+
+    The reranker reads only gated texts (:func:`~smokewatch.text.models.rerank.gated`); a
+    text is listed when the out-of-fold candidates gave it a best-8 list.
+    """
+    from smokewatch.text.models import rerank as rr
+
+    ids: dict[str, str] = {}
+    for t, r in zip(inner.folded, inner.train, strict=True):
+        ids.setdefault(t, str(r[0]))
+    with_subject = [i for i, t in enumerate(inner.distinct) if inner.by_text[t]]
+    probe = inner.alphabet.encode([inner.distinct[i] for i in with_subject])
+    gate = rr.gated(probe, subjects.stock_codes(probe.joined))
+    listed = [i for i, g in zip(with_subject, gate.tolist(), strict=True) if g and cands[i]["top"]]
+    return ids, with_subject, gate, listed
 
 
 def rerank(inner: Inner, seed: int, work: Path) -> None:
@@ -427,14 +447,8 @@ def rerank(inner: Inner, seed: int, work: Path) -> None:
     from smokewatch.text.models import rerank as rr
 
     cands = _load_candidates(work, seed)
-    ids: dict[str, str] = {}
-    for t, r in zip(inner.folded, inner.train, strict=True):
-        ids.setdefault(t, str(r[0]))
+    ids, with_subject, gate, listed = gated_lists(inner, cands)
     distinct, by_text = inner.distinct, inner.by_text
-    with_subject = [i for i, t in enumerate(distinct) if by_text[t]]
-    probe = inner.alphabet.encode([distinct[i] for i in with_subject])
-    gate = rr.gated(probe, subjects.stock_codes(probe.joined))
-    listed = [i for i, g in zip(with_subject, gate.tolist(), strict=True) if g and cands[i]["top"]]
     news_ = np.asarray([ids[distinct[i]].startswith("1") for i in with_subject])
     print(
         f"gate: {gate[news_].mean():.3f} of {news_.sum()} news sentences, "
@@ -454,8 +468,8 @@ def rerank(inner: Inner, seed: int, work: Path) -> None:
         score = np.zeros(len(gold))
         for f in range(5):
             inside = fold[lists.doc] != f
-            model = rr.fit_reranker(x[inside], gold[inside])
-            score[~inside] = model.scores(x[~inside])
+            weights, bias = _fit_base(x[inside], gold[inside])
+            score[~inside] = x[~inside] @ weights + bias
         won = [int(np.argmax(score[a:b])) + a for a, b in itertools.pairwise(bounds)]
         for out_name, out in (("repaired winner", fixed_gold), ("raw winner", raw_gold)):
             new = dict(right)
@@ -472,9 +486,21 @@ def rerank(inner: Inner, seed: int, work: Path) -> None:
                 parts.append(f"{name} {before:.4f} -> {after:.4f} ({after - before:+.4f})")
             summary = "; ".join(parts)
             print(f"{label_name}, {out_name}: {summary}; fixed {moved[1]}, broken {moved[0]}")
-    model = rr.fit_reranker(x, raw_gold)
-    named = sorted(zip(rr.FEATURES, model.weights.tolist(), strict=True), key=lambda p: -abs(p[1]))
+    weights, _ = _fit_base(x, raw_gold)
+    named = sorted(zip(rr.BASE_FEATURES, weights.tolist(), strict=True), key=lambda p: -abs(p[1]))
     print("largest weights (all texts, raw labels):", [(k, round(w, 2)) for k, w in named[:10]])
+
+
+def _fit_base(x: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, float]:
+    """The round-9 reranker (its 66 columns, C 1) as weights and bias.
+
+    The package's reranker now also reads the tagger's columns (round 10), so this harness
+    fits the round-9 model itself.
+    """
+    from smokewatch.text.models.linear import fit_logistic
+
+    model = fit_logistic(x, gold.astype(np.int64).tolist(), n_classes=2, c=1.0, max_iter=3000)
+    return np.asarray(model.weights[:, 0], np.float64), float(model.bias[0])
 
 
 def main() -> None:

@@ -254,14 +254,8 @@ def _winners(score: np.ndarray, bounds: np.ndarray) -> list[int]:
 
 def run(inner: news_inner.Inner, seed: int, work: Path, variant: str, tagger_c: float) -> None:
     cands = news_inner._load_candidates(work, seed)
-    ids: dict[str, str] = {}
-    for t, r in zip(inner.folded, inner.train, strict=True):
-        ids.setdefault(t, str(r[0]))
+    ids, with_subject, _, listed = news_inner.gated_lists(inner, cands)
     distinct, by_text = inner.distinct, inner.by_text
-    with_subject = [i for i, t in enumerate(distinct) if by_text[t]]
-    probe = inner.alphabet.encode([distinct[i] for i in with_subject])
-    gate = rr.gated(probe, subjects.stock_codes(probe.joined))
-    listed = [i for i, g in zip(with_subject, gate.tolist(), strict=True) if g and cands[i]["top"]]
     news_ = {i: ids[distinct[i]].startswith("1") for i in with_subject}
     n_news = sum(news_.values())
     batch, lists, x = news_inner._rerank_lists(inner, cands, listed)

@@ -7,6 +7,7 @@ import numpy as np
 from smokewatch.text.models.tuning import (
     FOLDS,
     objective_parts,
+    pooled,
     text_folds,
     text_objective,
     text_targets,
@@ -50,3 +51,29 @@ def test_folds_keep_the_rows_of_a_text_together() -> None:
     assert set(fold.tolist()) == set(range(FOLDS))
     for t in set(texts):
         assert len({int(f) for f, x in zip(fold, texts, strict=True) if x == t}) == 1
+
+
+def test_pooled_scores_are_judged_as_the_mean_over_their_fold_assignments() -> None:
+    targets = text_targets([["涉嫌非法集资"], ["其他"]], _LABELS, _GROUP)
+    right = np.asarray([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])  # both texts right
+    wrong = np.asarray([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])  # misses 涉嫌非法集资
+    scores, repeated = pooled([right, wrong], targets)
+    assert scores.shape == (4, 3)
+    predicted = np.argmax(scores, axis=1)
+    assert objective_parts(repeated, predicted)["accuracy"] == 0.75
+    assert objective_parts(repeated, predicted)["focus_f1"] == 2 / 3  # 1 of 2 found, 1 predicted
+
+
+def test_offsets_tuned_on_pooled_assignments_serve_both() -> None:
+    carried = [["涉嫌非法集资"]] * 20 + [["其他"]] * 20
+    targets = text_targets(carried, _LABELS, _GROUP)
+    rng = np.random.default_rng(3)
+    runs = []
+    for bias in (1.2, 1.6):  # two fold assignments, under-predicting 涉嫌非法集资 by different amounts
+        scores = rng.normal(scale=0.05, size=(40, 3))
+        scores[:20, 1] += 1.0
+        scores[:, 1] -= bias
+        runs.append(scores)
+    offsets = tune_offsets(*pooled(runs, targets))
+    for scores in runs:
+        assert text_objective(targets, np.argmax(scores + offsets, axis=1)) == 1.0

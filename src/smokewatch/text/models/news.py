@@ -58,6 +58,7 @@ from smokewatch.text.models.features import Triggers, spec_hash
 from smokewatch.text.models.linear import LinearModel
 from smokewatch.text.models.ranking import SubjectRankers, choose_subjects
 from smokewatch.text.models.subjects import Gazetteer
+from smokewatch.text.models.tagger import Tagger
 
 NEWS_TASK = "news-events"
 NONE_LABEL = "其他"
@@ -105,7 +106,7 @@ FEATURE_NAMES = [
     "s: last characters of the subject",
     "rank1: candidate anchors, boundaries, cohesion, frequency, gazetteer",
     "rank2: words around the candidate and in its segment; dictionary word classes",
-    "rerank: news sentences' best 8 reranked by named features (scores, word classes, position)",
+    "rerank: news sentences' best 8 reranked by named features (scores, word classes, tagger)",
     f"spec:{spec_hash(SPEC)}",
 ]
 """Feature groups of this code version; the last entry pins the exact specification."""
@@ -278,7 +279,11 @@ def _reranker(arrays: Mapping[str, Any], parts: Mapping[str, Any]) -> rerank.Rer
     if list(parts["rerank_features"]) != list(rerank.FEATURES):
         raise ValueError("the reranker's feature names differ from this code's")
     bias = np.asarray(arrays["rerank_bias"], dtype=np.float64)
-    return rerank.Reranker(np.asarray(arrays["rerank_weights"], np.float64), float(bias[0]))
+    tagger = Tagger(
+        np.asarray(arrays["tagger_weights"], np.float32),
+        np.asarray(arrays["tagger_bias"], np.float64),
+    )
+    return rerank.Reranker(np.asarray(arrays["rerank_weights"], np.float64), float(bias[0]), tagger)
 
 
 class NewsEventModel:

@@ -4,6 +4,8 @@ Split out of :mod:`~smokewatch.text.models.training` (which writes the artefacts
 rankers of :mod:`~smokewatch.text.models.ranking` are fitted on the texts with a subject, and
 the reranker of :mod:`~smokewatch.text.models.rerank` on best-8 lists made by rankers fitted
 without the listed texts (out of fold), so it learns from lists like those of unseen texts.
+The reranker's tagger columns (:mod:`~smokewatch.text.models.tagger`) are made out of fold
+the same way: per ranker fold, a tagger fitted on the other folds' gated texts.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from scipy import sparse
 
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.text.models import ranking, rerank, subjects
+from smokewatch.text.models import tagger as tagging
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import Alphabet, Batch, count_matrix
 from smokewatch.text.models.features import Triggers
@@ -167,6 +170,24 @@ RERANK_FOLDS = 3
 """Ranker folds of the reranker's out-of-fold best-8 lists (3 extra ranker fits)."""
 
 
+def fit_news_tagger(
+    texts: Sequence[str], golds: Sequence[set[str]], alphabet: Alphabet
+) -> tagging.Tagger:
+    """The subject tagger fitted on the gated texts (news sentences) among ``texts``.
+
+    ``texts`` are texts with a subject; only the gated ones are read, as the reranker only
+    ever asks about those (round 10: adding the glued headlines changed nothing).
+    """
+    probe = alphabet.encode(texts)
+    gate = rerank.gated(probe, subjects.stock_codes(probe.joined))
+    keep = np.flatnonzero(gate).tolist()
+    if not keep:
+        raise ValueError("no news sentence with a subject to fit the subject tagger on")
+    batch = alphabet.encode([texts[i] for i in keep])
+    docs = np.arange(len(keep), dtype=np.int64)
+    return tagging.Tagger.fit(batch, docs, [golds[i] for i in keep])
+
+
 def out_of_fold_lists(
     texts: Sequence[str],
     golds: Sequence[set[str]],
@@ -182,7 +203,8 @@ def out_of_fold_lists(
     The reranker must learn from lists such as the rankers make for texts they have not
     seen: in-sample lists are too good (the gold name is nearly always on top). Texts are
     split into :data:`RERANK_FOLDS` folds; the rankers fitted on the other folds list the
-    gated texts (:func:`~smokewatch.text.models.rerank.gated`) of each fold. Returns
+    gated texts (:func:`~smokewatch.text.models.rerank.gated`) of each fold, and a tagger
+    fitted on the other folds' gated texts gives their tagger columns. Returns
     ``(features, gold, text)``: one row per listed candidate, whether its span is a gold
     subject, and the number of its text in ``texts``.
     """
@@ -202,11 +224,12 @@ def out_of_fold_lists(
             NO_PROGRESS,
             cohesion=cohesion,
         )
+        tagger = fit_news_tagger([texts[i] for i in others], [golds[i] for i in others], alphabet)
         batch = alphabet.encode([texts[i] for i in held.tolist()])
         lists = ranking.best_lists(batch, rankers, trig.find_all(batch.joined))
         listed = lists.lists(np.ones(len(held), dtype=bool))
         spans = subjects.span_texts(batch, listed.start, listed.end)
-        xs.append(rerank.features(batch, listed))
+        xs.append(rerank.features(batch, listed, tagger))
         gold = [golds[held[d]] for d in listed.doc.tolist()]
         ys.append(np.fromiter((s in g for s, g in zip(spans, gold, strict=True)), bool))
         ts.append(held[listed.doc])
@@ -216,15 +239,17 @@ def out_of_fold_lists(
 
 
 def fit_subject_reranker(
-    x: np.ndarray, gold: np.ndarray, text: np.ndarray, *, seed: int
+    x: np.ndarray, gold: np.ndarray, text: np.ndarray, tagger: tagging.Tagger, *, seed: int
 ) -> tuple[rerank.Reranker, dict[str, Any]]:
     """The reranker fitted on out-of-fold lists, and its 5-fold figures on those lists.
+
+    ``tagger`` (fitted on all gated texts, :func:`fit_news_tagger`) is the one predict uses.
 
     The figures are the share of listed texts whose pick is a gold subject, for the rich
     ranker's winner (row of rank 1) and for the reranker's winner judged by 5-fold
     cross-validation over the texts (the candidate spans as listed, before the repair).
     """
-    reranker = rerank.fit_reranker(x, gold)
+    reranker = rerank.fit_reranker(x, gold, tagger)
     order = np.argsort(text, kind="stable")  # rows grouped by text, each list best first
     x, gold, text = x[order], gold[order], text[order]
     names, first = np.unique(text, return_index=True)
@@ -235,12 +260,14 @@ def fit_subject_reranker(
     for f in range(_FOLDS):
         inside = in_fold != f
         if gold[inside].any() and not gold[inside].all():
-            score[~inside] = rerank.fit_reranker(x[inside], gold[inside]).scores(x[~inside])
+            fitted = rerank.fit_reranker(x[inside], gold[inside], tagger)
+            score[~inside] = fitted.scores(x[~inside])
     won = [int(np.argmax(score[a:b])) + a for a, b in itertools.pairwise(bounds.tolist())]
     figures = {
         "protocol": (
-            f"{RERANK_FOLDS}-fold out-of-fold best-8 lists of the gated training texts with a "
-            f"subject; reranker winner judged by {_FOLDS}-fold cross-validation over those texts"
+            f"{RERANK_FOLDS}-fold out-of-fold best-8 lists (rankers and tagger) of the gated "
+            "training texts with a subject; reranker winner judged by "
+            f"{_FOLDS}-fold cross-validation over those texts"
         ),
         "texts": len(names),
         "candidates": len(gold),
@@ -254,4 +281,10 @@ def _compact(model: LinearModel) -> LinearModel:
     return LinearModel(model.weights.astype(np.float32), model.bias)
 
 
-__all__ = ["RERANK_FOLDS", "fit_subject_reranker", "out_of_fold_lists", "train_subject_rankers"]
+__all__ = [
+    "RERANK_FOLDS",
+    "fit_news_tagger",
+    "fit_subject_reranker",
+    "out_of_fold_lists",
+    "train_subject_rankers",
+]

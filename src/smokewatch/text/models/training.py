@@ -43,6 +43,7 @@ from smokewatch.text.models.metrics import (
 )
 from smokewatch.text.models.news_metrics import ILLEGAL_FINANCE, news_metrics
 from smokewatch.text.models.subject_training import (
+    fit_news_tagger,
     fit_subject_reranker,
     out_of_fold_lists,
     train_subject_rankers,
@@ -133,17 +134,26 @@ def _fit_event_model(
     carried: list[list[str]] = [[] for _ in distinct]
     for t, (_, _, label, _) in zip(row_text.tolist(), train, strict=True):
         carried[t].append(label)
-    oof = tuning.out_of_fold_scores(
-        row_features,
-        news.event_keys(pick_batch, picked, pick_hits),
-        row_text=row_text,
-        targets=targets,
-        fold=tuning.text_folds(folded_train, [r[2] for r in train], seed=seed),
-        n_classes=len(labels),
+    text_features = news.event_keys(pick_batch, picked, pick_hits)
+    oofs = []
+    for repeat in range(tuning.REPEATS):
+        oofs.append(
+            tuning.out_of_fold_scores(
+                row_features,
+                text_features,
+                row_text=row_text,
+                targets=targets,
+                fold=tuning.text_folds(
+                    folded_train, [r[2] for r in train], seed=seed + 10 * repeat
+                ),
+                n_classes=len(labels),
+            )
+        )
+        progress.advance(tuning.FOLDS)
+    oof, targets_of_texts = tuning.pooled(
+        oofs, tuning.text_targets(carried, labels, ILLEGAL_FINANCE)
     )
-    targets_of_texts = tuning.text_targets(carried, labels, ILLEGAL_FINANCE)
     offsets = tuning.tune_offsets(oof, targets_of_texts)
-    progress.advance(tuning.FOLDS)
     inner = {
         name: {k: round(v, 4) for k, v in tuning.objective_parts(targets_of_texts, p).items()}
         for name, p in (("raw", oof.argmax(axis=1)), ("tuned", (oof + offsets).argmax(axis=1)))
@@ -196,9 +206,13 @@ def train_news_events(
         seed=seed,
         progress=progress,
     )
-    reranker, reranker_figures = fit_subject_reranker(x, gold, listed, seed=seed)
+    progress.start("subject tagger", 1)
+    tagger = fit_news_tagger(with_subject, [by_text[t] for t in with_subject], alphabet)
+    progress.advance()
+    progress.finish()
+    reranker, reranker_figures = fit_subject_reranker(x, gold, listed, tagger, seed=seed)
     rankers = dataclasses.replace(rankers, reranker=reranker)
-    progress.start("event model", 2 + tuning.FOLDS)
+    progress.start("event model", 2 + tuning.FOLDS * tuning.REPEATS)
     fitted, offsets, inner = _fit_event_model(
         folded_train,
         train,
@@ -236,6 +250,7 @@ def train_news_events(
     metrics["subject_reranker"] = reranker_figures
     metrics["event_offsets"] = {
         "protocol": f"per-class score offsets tuned on {tuning.FOLDS}-fold out-of-fold scores "
+        f"of {tuning.REPEATS} fold assignments pooled "
         "inside the training part (per-text objective: mean of 涉嫌非法集资 F1, group F1, "
         "accuracy)",
         "offsets": {label: float(o) for label, o in zip(labels, offsets, strict=True) if o},
@@ -266,6 +281,8 @@ def train_news_events(
         "event_offsets": offsets,
         "rerank_weights": reranker.weights,
         "rerank_bias": np.asarray([reranker.bias]),
+        "tagger_weights": reranker.tagger.weights.astype(np.float32),
+        "tagger_bias": reranker.tagger.bias,
     }
     parts = {
         "alphabet": alphabet.chars,

@@ -108,6 +108,22 @@ def _lookup(
     return found
 
 
+def dictionary_classes(batch: Batch, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Class number of every batch span ``[start, end)`` as one dictionary word (0: none).
+
+    The bare look-up, for readers that probe many short spans (the gap tagger of
+    :mod:`~smokewatch.text.models.tagger` asks for the words starting / ending at a gap).
+    """
+    g, inverse = batch_hashes(batch)
+    keys = ((g[end] - g[start]) * inverse[start]).astype(np.int64)
+    order = np.argsort(keys)  # sorted probes: a cache-friendly search of the large table
+    hashes, classes = _dictionary().hashes, _dictionary().classes
+    at = np.minimum(np.searchsorted(hashes, keys[order]), len(hashes) - 1)
+    found = np.empty(len(keys), dtype=np.int64)
+    found[order] = np.where(hashes[at] == keys[order], classes[at], 0)
+    return found
+
+
 def word_class_numbers(
     batch: Batch, start: np.ndarray, end: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -155,4 +171,11 @@ def word_class_keys(
     return np.tile(np.arange(n), len(columns)), np.concatenate(columns)
 
 
-__all__ = ["SPEC", "TAGS", "word_class_keys", "word_class_numbers", "word_classes"]
+__all__ = [
+    "SPEC",
+    "TAGS",
+    "dictionary_classes",
+    "word_class_keys",
+    "word_class_numbers",
+    "word_classes",
+]
