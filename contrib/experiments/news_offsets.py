@@ -18,13 +18,12 @@ import argparse
 import dataclasses
 import json
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
 from smokewatch.progress import NO_PROGRESS
-from smokewatch.text.models import news, ranking, tuning
+from smokewatch.text.models import news, tuning
 from smokewatch.text.models import training as tr
 from smokewatch.text.models.subject_training import (
     fit_news_tagger,
@@ -55,14 +54,9 @@ def out_of_fold(
     began = time.time()
     folded = [news.fold(t) for _, t, _, _ in train]
     distinct = list(dict.fromkeys(folded))
-    number = {t: i for i, t in enumerate(distinct)}
     trig = tr.Triggers(tr.load_triggers())
     alphabet = tr.Alphabet.fit(dict.fromkeys(folded), min_df=2)
-    by_text: dict[str, set[str]] = defaultdict(set)
-    for text, (_, _, _, subject) in zip(folded, train, strict=True):
-        by_text[text]
-        if subject and news.fold(subject) in text:
-            by_text[text].add(news.fold(subject))
+    by_text = tr.gold_subjects(folded, train)
     ws = [t for t, g in by_text.items() if g]
     golds = [by_text[t] for t in ws]
     cohesion = tr.Cohesion.fit(alphabet.encode(list(by_text)))
@@ -72,27 +66,9 @@ def out_of_fold(
         x, gold, listed, fit_news_tagger(ws, golds, alphabet), seed=SEED
     )
     pipeline = dataclasses.replace(rankers, reranker=reranker)
-    pick_batch = alphabet.encode(distinct)
-    pick_hits = trig.find_all(pick_batch.joined)
-    picks = ranking.choose_subjects(pick_batch, pipeline, pick_hits)
-    picked = [
-        t[s - o : e - o] if s >= 0 else None
-        for t, s, e, o in zip(
-            distinct,
-            picks.start.tolist(),
-            picks.end.tolist(),
-            pick_batch.starts.tolist(),
-            strict=True,
-        )
-    ]
-    chosen: list[str | None] = []
-    for text, (_, _, _, subject) in zip(folded, train, strict=True):
-        own = news.fold(subject) if subject else None
-        chosen.append(own if own and own in text else picked[number[text]])
-    batch = alphabet.encode(folded)
-    row_features = news.event_keys(batch, chosen, trig.find_all(batch.joined))
-    text_features = news.event_keys(pick_batch, picked, pick_hits)
-    row_text = np.asarray([number[t] for t in folded], dtype=np.int64)
+    row_features, text_features, row_text = tr.event_training_features(
+        folded, train, distinct, (alphabet, trig, pipeline)
+    )
     targets = [labels.index(r[2]) for r in train]
     print(f"pipeline {time.time() - began:.0f} s", flush=True)
     scores = {}

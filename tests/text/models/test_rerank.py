@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -152,19 +153,30 @@ def _copy(report: TrainReport, tmp_path: Path) -> Path:
     return folder
 
 
-def test_an_artefact_from_before_the_reranker_is_refused(
-    trained: TrainReport, tmp_path: Path
-) -> None:
+def _with_feature_names(
+    trained: TrainReport, tmp_path: Path, edit: Callable[[list[str]], list[str]]
+) -> Path:
+    """A copy of the trained artefact whose manifest lists ``edit(feature names)``."""
     folder = _copy(trained, tmp_path)
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    names = manifest["features"]["names"]
-    manifest["features"]["names"] = [
-        "spec:0000000000000000" if n.startswith("spec:") else n
-        for n in names
-        if not n.startswith("rerank:")
-    ]
+    manifest["features"]["names"] = edit(manifest["features"]["names"])
     path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_an_artefact_from_before_the_reranker_is_refused(
+    trained: TrainReport, tmp_path: Path
+) -> None:
+    folder = _with_feature_names(
+        trained,
+        tmp_path,
+        lambda names: [
+            "spec:0000000000000000" if n.startswith("spec:") else n
+            for n in names
+            if not n.startswith("rerank:")
+        ],
+    )
     with pytest.raises(ConfigError):
         load_text_model(folder)
 
@@ -172,9 +184,6 @@ def test_an_artefact_from_before_the_reranker_is_refused(
 def test_an_artefact_from_before_the_tagger_is_refused(
     trained: TrainReport, tmp_path: Path
 ) -> None:
-    folder = _copy(trained, tmp_path)
-    path = folder / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
     version_1 = {k: v for k, v in rr.SPEC.items() if k != "tagger"} | {
         "version": 1,
         "features": len(rr.BASE_FEATURES),
@@ -182,10 +191,9 @@ def test_an_artefact_from_before_the_tagger_is_refused(
     old_spec = news.SPEC | {"ranker": news.SPEC["ranker"] | {"rerank": version_1}}
     old = f"spec:{spec_hash(old_spec)}"
     assert old != news.FEATURE_NAMES[-1]  # the reranker's spec moves the pinned hash
-    manifest["features"]["names"] = [
-        old if n.startswith("spec:") else n for n in manifest["features"]["names"]
-    ]
-    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    folder = _with_feature_names(
+        trained, tmp_path, lambda names: [old if n.startswith("spec:") else n for n in names]
+    )
     with pytest.raises(ConfigError):
         load_text_model(folder)
 

@@ -69,7 +69,7 @@ def test_offsets_tuned_on_pooled_assignments_serve_both() -> None:
     targets = text_targets(carried, _LABELS, _GROUP)
     rng = np.random.default_rng(3)
     runs = []
-    for bias in (1.2, 1.6):  # two fold assignments, under-predicting 涉嫌非法集资 by different amounts
+    for bias in (1.2, 1.6):  # two fold assignments under-predicting 涉嫌非法集资 unequally
         scores = rng.normal(scale=0.05, size=(40, 3))
         scores[:20, 1] += 1.0
         scores[:, 1] -= bias

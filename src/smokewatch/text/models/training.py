@@ -91,19 +91,35 @@ def _training_data(path: Path, rows: int) -> dict[str, Any]:
     return {"file": Path(path).name, "sha256": file_sha256(Path(path)), "rows": rows}
 
 
-def _fit_event_model(
+def gold_subjects(
+    folded_train: Sequence[str], train: Sequence[tuple[str, str, str, str | None]]
+) -> dict[str, set[str]]:
+    """The folded gold subjects of every distinct folded text (empty: none in the text).
+
+    Keys keep the texts' first-seen order; a subject that does not occur in its text is not
+    kept (the rankers can only pick spans of the text).
+    """
+    by_text: dict[str, set[str]] = defaultdict(set)
+    for text, (_, _, _, subject) in zip(folded_train, train, strict=True):
+        by_text[text]
+        if subject and news.fold(subject) in text:
+            by_text[text].add(news.fold(subject))
+    return by_text
+
+
+def event_training_features(
     folded_train: Sequence[str],
     train: Sequence[tuple[str, str, str, str | None]],
     distinct: Sequence[str],
-    labels: Sequence[str],
     parts: tuple[Alphabet, Triggers, ranking.SubjectRankers],
-    *,
-    seed: int,
-    progress: Progress,
-) -> tuple[tuning.EventFit, np.ndarray, dict[str, dict[str, float]]]:
-    """The event model on every training row and its per-class offsets (see :mod:`tuning`)."""
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """``(row features, text features, text of every row)`` of the event model's training.
+
+    Every row is read for its gold subject (the one the pipeline picks for 其他 rows); every
+    distinct text, for the subject the pipeline picks, as at prediction time (the out-of-fold
+    scores that tune the offsets).
+    """
     alphabet, trig, rankers = parts
-    # the subject the rankers pick in every distinct training text
     pick_batch = alphabet.encode(distinct)
     pick_hits = trig.find_all(pick_batch.joined)
     picks = ranking.choose_subjects(pick_batch, rankers, pick_hits)
@@ -117,7 +133,6 @@ def _fit_event_model(
             strict=True,
         )
     ]
-    # every row is read for its gold subject (the picked one for 其他 rows)
     number = {t: i for i, t in enumerate(distinct)}
     row_text = np.asarray([number[t] for t in folded_train], dtype=np.int64)
     chosen: list[str | None] = []
@@ -128,13 +143,29 @@ def _fit_event_model(
         )
     batch = alphabet.encode(folded_train)
     row_features = news.event_keys(batch, chosen, trig.find_all(batch.joined))
+    return row_features, news.event_keys(pick_batch, picked, pick_hits), row_text
+
+
+def _fit_event_model(
+    folded_train: Sequence[str],
+    train: Sequence[tuple[str, str, str, str | None]],
+    distinct: Sequence[str],
+    labels: Sequence[str],
+    parts: tuple[Alphabet, Triggers, ranking.SubjectRankers],
+    *,
+    seed: int,
+    progress: Progress,
+) -> tuple[tuning.EventFit, np.ndarray, dict[str, dict[str, float]]]:
+    """The event model on every training row and its per-class offsets (see :mod:`tuning`)."""
+    row_features, text_features, row_text = event_training_features(
+        folded_train, train, distinct, parts
+    )
     targets = [labels.index(r[2]) for r in train]
     fitted = tuning.fit_events(*row_features, targets, n_classes=len(labels))
     progress.advance()
     carried: list[list[str]] = [[] for _ in distinct]
     for t, (_, _, label, _) in zip(row_text.tolist(), train, strict=True):
         carried[t].append(label)
-    text_features = news.event_keys(pick_batch, picked, pick_hits)
     oofs = []
     for repeat in range(tuning.REPEATS):
         oofs.append(
@@ -182,11 +213,7 @@ def train_news_events(
     labels = sorted({r[2] for r in rows}, key=lambda label: (label != news.NONE_LABEL, label))
     folded_train = [news.fold(t) for _, t, _, _ in train]
     alphabet = Alphabet.fit(dict.fromkeys(folded_train), min_df=2)
-    by_text: dict[str, set[str]] = defaultdict(set)
-    for text, (_, _, _, subject) in zip(folded_train, train, strict=True):
-        by_text[text]
-        if subject and news.fold(subject) in text:
-            by_text[text].add(news.fold(subject))
+    by_text = gold_subjects(folded_train, train)
     with_subject = [t for t, g in by_text.items() if g]
     cohesion = Cohesion.fit(alphabet.encode(list(by_text)))
     rankers = train_subject_rankers(
@@ -459,6 +486,8 @@ def _style_probe(model: sms.SmsFraudModel, valid: Sequence[tuple[str, str]]) -> 
 __all__ = [
     "ILLEGAL_FINANCE",
     "LOAN_FRAUD",
+    "event_training_features",
+    "gold_subjects",
     "read_finese",
     "read_sms",
     "train_news_events",
