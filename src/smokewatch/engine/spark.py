@@ -182,8 +182,9 @@ class SparkEngine:
             self._publish(name, self._write_version(name, schema.empty_table()))
 
     def register(self, name: str, data: pa.Table) -> ir.Table:
-        """Expose Arrow data as a session view."""
+        """Expose Arrow data as a session view; nulls its schema forbids are refused."""
         check_name(name)
+        check_required(self.name, name, data, step=f"register {name}")
         with engine_errors(self.name, f"register {name}"):
             if data.num_rows == 0:
                 # createDataFrame cannot infer anything from an empty (chunkless) table.
