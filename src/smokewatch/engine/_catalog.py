@@ -11,6 +11,10 @@ Writers in different processes (two CLI runs on one workspace) take an exclusive
 ``fcntl.flock`` on ``_CATALOG.lock`` for each read-modify-write, so neither loses the other's
 update. Readers take no lock: the file they open is always a complete catalog.
 
+Versions are written under ``.staging/`` (:func:`stage`) and only moved into their table's
+folder by :func:`publish`, under the lock; each staged version is claimed with a file lock
+while its writer lives, so :func:`sweep` removes only what dead writers left.
+
 Workspaces written before the catalog have only the ``_CURRENT`` files. :func:`migrate` builds
 the catalog from them once, when an engine opens the directory; from then on the catalog
 alone is read and written, and it wins wherever the two disagree. The ``_CURRENT`` files are
@@ -25,6 +29,7 @@ import contextlib
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -33,6 +38,7 @@ from smokewatch.errors import EngineError
 CATALOG = "_CATALOG.json"
 LOCK = "_CATALOG.lock"
 LEGACY_POINTER = "_CURRENT"
+STAGING = ".staging"
 
 try:  # Linux and other POSIX systems; the engine refuses to write without it.
     import fcntl as _fcntl
@@ -80,18 +86,22 @@ def _legacy(data_dir: Path) -> dict[str, str]:
 def locked(data_dir: Path) -> Iterator[None]:
     """Hold the data directory's writer lock (exclusive, across processes) for the block."""
     if _fcntl is None:  # pragma: no cover - Windows
-        raise EngineError(
-            "the Spark engine's table catalog needs fcntl file locks (Linux or another POSIX "
-            "system) so that concurrent runs cannot lose each other's tables",
-            engine="spark",
-            step="lock catalog",
-        )
+        raise _no_fcntl()
     with (data_dir / LOCK).open("a+b") as handle:
         _fcntl.flock(handle.fileno(), _fcntl.LOCK_EX)
         try:
             yield
         finally:
             _fcntl.flock(handle.fileno(), _fcntl.LOCK_UN)
+
+
+def _no_fcntl() -> EngineError:  # pragma: no cover - Windows
+    return EngineError(
+        "the Spark engine's table catalog needs fcntl file locks (Linux or another POSIX "
+        "system) so that concurrent runs cannot lose each other's tables",
+        engine="spark",
+        step="lock catalog",
+    )
 
 
 def write(data_dir: Path, tables: Mapping[str, str]) -> None:
@@ -188,6 +198,74 @@ def drop(data_dir: Path, name: str) -> None:
         shutil.rmtree(data_dir / name, ignore_errors=True)
 
 
+def stage(data_dir: Path, table: str) -> tuple[Path, int]:
+    """A fresh path to write a version of ``table`` to (not created yet), and its claim.
+
+    Versions are built under ``.staging/<table>/`` (the dot keeps it apart from every table
+    name), never in the table's folder, which only :func:`publish` changes. The claim is an
+    open descriptor holding an exclusive ``flock`` on ``<path>.lock``: while it is held,
+    :func:`sweep` leaves the path alone; when the writer dies, the kernel releases it and the
+    next sweep removes what was left. Release it with :func:`unstage`.
+    """
+    folder = data_dir / STAGING / table
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / uuid.uuid4().hex
+    # Locked before it gets its .lock name, so a sweep never sees it unclaimed.
+    pending = path.with_name(f"{path.name}.pending")
+    claim = os.open(pending, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        _flock(claim, blocking=True)
+        os.rename(pending, path.with_name(f"{path.name}.lock"))
+    except BaseException:
+        os.close(claim)
+        pending.unlink(missing_ok=True)
+        raise
+    return path, claim
+
+
+def unstage(path: Path, claim: int | None) -> None:
+    """Remove a staged version if it is still there (a no-op once published) and its claim."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.with_name(f"{path.name}.lock").unlink(missing_ok=True)
+    if claim is not None:
+        os.close(claim)
+
+
+def sweep(data_dir: Path) -> list[Path]:
+    """Remove staged versions whose writer is gone (its claim released); return them.
+
+    Empty ``.staging/<table>/`` folders stay: removing one could pull it from under a writer
+    that is creating its own version in it.
+    """
+    swept: list[Path] = []
+    for lock in sorted((data_dir / STAGING).glob("*/*.lock")):
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:
+            continue  # its writer has just released it
+        try:
+            if not _flock(fd, blocking=False):
+                continue  # a live writer holds it
+            path = lock.with_suffix("")
+            shutil.rmtree(path, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+            swept.append(path)
+        finally:
+            os.close(fd)
+    return swept
+
+
+def _flock(fd: int, *, blocking: bool) -> bool:
+    """Take an exclusive flock on ``fd``; without ``blocking``, False if someone holds it."""
+    if _fcntl is None:  # pragma: no cover - Windows
+        raise _no_fcntl()
+    try:
+        _fcntl.flock(fd, _fcntl.LOCK_EX | (0 if blocking else _fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
 def migrate(data_dir: Path) -> None:
     """Write the catalog from the ``_CURRENT`` files once, if the directory has none yet."""
     if (data_dir / CATALOG).exists():
@@ -197,4 +275,17 @@ def migrate(data_dir: Path) -> None:
             write(data_dir, _legacy(data_dir))
 
 
-__all__ = ["CATALOG", "LEGACY_POINTER", "LOCK", "drop", "locked", "migrate", "publish", "read"]
+__all__ = [
+    "CATALOG",
+    "LEGACY_POINTER",
+    "LOCK",
+    "STAGING",
+    "drop",
+    "locked",
+    "migrate",
+    "publish",
+    "read",
+    "stage",
+    "sweep",
+    "unstage",
+]

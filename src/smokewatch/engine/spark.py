@@ -13,9 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import shutil
 import sys
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -39,9 +37,6 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from smokewatch.settings import EngineSettings
-
-_STAGING = ".staging"
-"""Where versions are written before they are published: not a table name (the dot)."""
 
 
 class SparkEngine:
@@ -86,8 +81,10 @@ class SparkEngine:
         self._counter = itertools.count()
         self._session_tables: set[str] = set()
         self._exposed: set[str] = set()
+        self._claims: dict[Path, int] = {}
         with engine_errors(self.name, "open catalog"):
             _catalog.migrate(data_dir)
+            _catalog.sweep(data_dir)  # versions left by writers that died mid-write
         for name in sorted(_catalog.read(data_dir)):
             self._expose(name)
 
@@ -106,13 +103,17 @@ class SparkEngine:
     def _write_version(self, name: str, data: pa.Table | ir.Table) -> Path:
         """Write ``data`` into a staging folder of its own; :meth:`_publish` moves it in place.
 
-        Staging (``.staging/<table>/<random>/``) rather than the table's folder: the clean-up
-        after a flip removes every unpublished version folder of the table, and must not take
-        one that a writer in another process is still writing. A failed write raises
+        Staging (``.staging/<table>/<random>/``, see :func:`_catalog.stage`) rather than the
+        table's folder: the clean-up after a flip removes every unpublished version folder of
+        the table, and must not take one that a writer in another process is still writing.
+        The staged folder is claimed (a file lock) until :meth:`_discard`, so that the sweep at
+        the next open removes it only if this process died. A failed write raises
         :class:`EngineError` (step ``write <name>``) and removes what it had written.
         """
         step = f"write {name}"
-        target = self._data_dir / _STAGING / name / uuid.uuid4().hex
+        with engine_errors(self.name, step):
+            target, claim = _catalog.stage(self._data_dir, name)
+        self._claims[target] = claim
         try:
             if isinstance(data, pa.Table):
                 with engine_errors(self.name, step):
@@ -128,12 +129,8 @@ class SparkEngine:
         return target
 
     def _discard(self, staged: Path) -> None:
-        """Remove a staged version (a no-op once it is published: it was moved).
-
-        The folders above it stay, even empty: removing ``.staging/<table>/`` could pull it
-        from under a writer in another process that is creating its own version in it.
-        """
-        shutil.rmtree(staged, ignore_errors=True)
+        """Remove a staged version (a no-op once it is published: it was moved), free its claim."""
+        _catalog.unstage(staged, self._claims.pop(staged, None))
 
     def _publish(self, staged: Mapping[str, Path], *, only_new: bool = False) -> None:
         """Flip the staged versions in one catalog write (:func:`_catalog.publish`), expose them."""
