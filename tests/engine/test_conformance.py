@@ -88,6 +88,18 @@ def test_nulls_in_a_non_nullable_column_are_refused_and_the_old_contents_kept(
     assert not engine.has_table("bad")
 
 
+def test_nulls_in_a_non_nullable_column_are_refused_by_register_too(engine: Engine) -> None:
+    # A session view could hold rows its own schema forbids, and pass them on to every table
+    # computed from it.
+    engine.register("rows", ROWS)
+    required = pa.schema([pa.field("id", pa.string(), nullable=False), ("kind", pa.string())])
+    bad = pa.Table.from_pylist([{"id": "x", "kind": None}, {"id": None, "kind": "k"}], required)
+    with pytest.raises(EngineError, match=r"column\(s\) id \(1 of 2 rows\)$") as raised:
+        engine.register("rows", bad)
+    assert (raised.value.engine, raised.value.step) == (engine.name, "register rows")
+    assert _contents(engine, "rows") == ROWS.to_pylist()  # the view registered before stays
+
+
 def test_a_replace_with_one_failing_table_keeps_every_table_as_it_was(engine: Engine) -> None:
     engine.replace_tables({"rows": ROWS, "more": ROWS.slice(0, 2)})
     rows = engine.table("rows")

@@ -41,13 +41,17 @@ def guarded(engine: str, step: str, fn: Callable[[], T], sql: str | None = None)
         return fn()
 
 
-def check_required(engine: str, name: str, data: pa.Table) -> None:
+def check_required(engine: str, name: str, data: pa.Table, *, step: str | None = None) -> None:
     """Refuse nulls in the columns ``data``'s schema declares non-nullable, before any write.
 
     DuckDB's ``CREATE TABLE AS`` over Arrow kept such rows while Spark's Parquet writer raised
     a bare ``ArrowInvalid`` (no step, and after the earlier tables of the replace had been
     written): the same call succeeded on one engine and failed on the other. Both engines now
     refuse it with the same :class:`EngineError` and keep the previous contents.
+
+    ``register`` checks too (``step`` ``register <name>``): a session view whose rows break
+    its own schema would pass the nulls on to whatever is computed from it. DuckDB's zero-copy
+    view kept them; Spark refused them with a bare ``ValueError`` from its Arrow cast.
     """
     nulls = [
         f"{field.name} ({data.column(i).null_count} of {data.num_rows} rows)"
@@ -58,7 +62,7 @@ def check_required(engine: str, name: str, data: pa.Table) -> None:
         raise EngineError(
             f"nulls in non-nullable column(s) {', '.join(nulls)}",
             engine=engine,
-            step=f"write {name}",
+            step=step or f"write {name}",
         )
 
 

@@ -93,8 +93,9 @@ class DuckDBEngine:
                 self._raw.unregister("__sw_empty")
 
     def register(self, name: str, data: pa.Table) -> ir.Table:
-        """Expose Arrow data as a session view (zero copy)."""
+        """Expose Arrow data as a session view (zero copy); nulls its schema forbids are refused."""
         check_name(name)
+        check_required(self.name, name, data, step=f"register {name}")
         with engine_errors(self.name, f"register {name}"):
             if name in self._registered:
                 self._raw.unregister(name)

@@ -1,17 +1,18 @@
 """Apache Spark: the scale-out engine (``spark://local[2]`` or a cluster master URL).
 
 Persistent tables are Parquet folders under the engine's data directory, one version folder
-per write (``<table>/v000007/``) and a ``_CURRENT`` pointer file that is replaced atomically,
-so readers never see a half-written table and a crash leaves the previous version in place.
+per write (``<table>/v000007/``), and one catalog for the directory (``_CATALOG.json``, see
+:mod:`smokewatch.engine._catalog`) naming the published version of every table. A write goes
+to ``.staging/`` first and is published by one atomic catalog replacement, so readers never
+see a half-written table, the tables of one ``replace_tables`` flip together, and a crash
+leaves every table at its previous version.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import os
-import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from smokewatch.engine import _catalog
 from smokewatch.engine._common import (
     check_name,
     check_required,
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from smokewatch.settings import EngineSettings
-
-_POINTER = "_CURRENT"
 
 
 class SparkEngine:
@@ -81,17 +81,18 @@ class SparkEngine:
         self._counter = itertools.count()
         self._session_tables: set[str] = set()
         self._exposed: set[str] = set()
-        for table_dir in sorted(data_dir.iterdir()):
-            if (table_dir / _POINTER).exists():
-                self._expose(table_dir.name)
+        self._claims: dict[Path, int] = {}
+        with engine_errors(self.name, "open catalog"):
+            _catalog.migrate(data_dir)
+            _catalog.sweep(data_dir)  # versions left by writers that died mid-write
+        for name in sorted(_catalog.read(data_dir)):
+            self._expose(name)
 
     # -- storage -------------------------------------------------------------------------
 
     def _current(self, name: str) -> Path | None:
-        pointer = self._data_dir / name / _POINTER
-        if not pointer.exists():
-            return None
-        return self._data_dir / name / pointer.read_text(encoding="utf-8").strip()
+        version = _catalog.read(self._data_dir).get(name)
+        return None if version is None else self._data_dir / name / version
 
     def _expose(self, name: str) -> None:
         path = self._current(name)
@@ -99,61 +100,44 @@ class SparkEngine:
             self._session.read.parquet(str(path)).createOrReplaceTempView(name)
             self._exposed.add(name)
 
-    def _next_version(self, name: str) -> Path:
-        folder = self._data_dir / name
-        folder.mkdir(parents=True, exist_ok=True)
-        versions = [int(p.name[1:]) for p in folder.glob("v*") if p.name[1:].isdigit()]
-        return folder / f"v{max(versions, default=0) + 1:06d}"
-
     def _write_version(self, name: str, data: pa.Table | ir.Table) -> Path:
-        """Write ``data`` as the next, unpublished version of ``name``.
+        """Write ``data`` into a staging folder of its own; :meth:`_publish` moves it in place.
 
-        A failed write raises :class:`EngineError` (step ``write <name>``) and removes what it
-        had written of the version: nothing points at it, and a left-over folder would
-        otherwise lie about until the next :meth:`_publish` of the table.
+        Staging (``.staging/<table>/<random>/``, see :func:`_catalog.stage`) rather than the
+        table's folder: the clean-up after a flip removes every unpublished version folder of
+        the table, and must not take one that a writer in another process is still writing.
+        The staged folder is claimed (a file lock) until :meth:`_discard`, so that the sweep at
+        the next open removes it only if this process died. A failed write raises
+        :class:`EngineError` (step ``write <name>``) and removes what it had written.
         """
         step = f"write {name}"
         with engine_errors(self.name, step):
-            target = self._next_version(name)
+            target, claim = _catalog.stage(self._data_dir, name)
+        self._claims[target] = claim
         try:
             if isinstance(data, pa.Table):
                 with engine_errors(self.name, step):
-                    target.mkdir()
+                    target.mkdir(parents=True)
                     pq.write_table(data, target / "part-00000.parquet")
             else:
                 sql = str(self._con.compile(data))
                 with engine_errors(self.name, step, sql):
                     self._session.sql(sql).write.mode("error").parquet(str(target))
         except BaseException:
-            self._discard(name, target)
+            self._discard(target)
             raise
         return target
 
-    def _discard(self, name: str, version: Path) -> None:
-        """Remove an unpublished version, and the table's folder if nothing else is in it."""
-        shutil.rmtree(version, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            (self._data_dir / name).rmdir()  # only succeeds when empty: a new table
+    def _discard(self, staged: Path) -> None:
+        """Remove a staged version (a no-op once it is published: it was moved), free its claim."""
+        _catalog.unstage(staged, self._claims.pop(staged, None))
 
-    def _publish(self, name: str, version: Path) -> None:
-        """Point ``name`` at ``version``; keep the version it pointed at before, drop the rest.
-
-        The previous version stays for readers that opened it before the flip. Every other
-        version folder goes, by name rather than by number: an unpublished folder left by a
-        crashed writer is numbered above the published one and must not outlive it.
-        """
-        folder = self._data_dir / name
-        pointer = folder / _POINTER
-        tmp = pointer.with_suffix(".tmp")
-        with engine_errors(self.name, f"publish {name}"):
-            previous = pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
-            tmp.write_text(version.name, encoding="utf-8")
-            os.replace(tmp, pointer)  # atomic on POSIX file systems
-            self._expose(name)
-        keep = {version.name, previous}
-        for stale in folder.glob("v*"):
-            if stale.name not in keep:
-                shutil.rmtree(stale, ignore_errors=True)
+    def _publish(self, staged: Mapping[str, Path], *, only_new: bool = False) -> None:
+        """Flip the staged versions in one catalog write (:func:`_catalog.publish`), expose them."""
+        with engine_errors(self.name, f"publish {', '.join(staged)}"):
+            published = _catalog.publish(self._data_dir, staged, only_new=only_new)
+            for name in published:
+                self._expose(name)
 
     # -- protocol ------------------------------------------------------------------------
 
@@ -163,8 +147,7 @@ class SparkEngine:
 
     def list_tables(self) -> list[str]:
         """Persistent tables and session views."""
-        persistent = {p.parent.name for p in self._data_dir.glob(f"*/{_POINTER}")}
-        return sorted(persistent | self._session_tables)
+        return sorted(set(_catalog.read(self._data_dir)) | self._session_tables)
 
     def has_table(self, name: str) -> bool:
         """Whether ``name`` exists."""
@@ -178,12 +161,18 @@ class SparkEngine:
     def ensure_table(self, name: str, schema: pa.Schema) -> None:
         """Create an empty table with ``schema`` unless it exists."""
         check_name(name)
-        if self._current(name) is None:
-            self._publish(name, self._write_version(name, schema.empty_table()))
+        if self._current(name) is not None:
+            return
+        staged = self._write_version(name, schema.empty_table())
+        try:
+            self._publish({name: staged}, only_new=True)
+        finally:
+            self._discard(staged)  # still staged if another writer created the table first
 
     def register(self, name: str, data: pa.Table) -> ir.Table:
-        """Expose Arrow data as a session view."""
+        """Expose Arrow data as a session view; nulls its schema forbids are refused."""
         check_name(name)
+        check_required(self.name, name, data, step=f"register {name}")
         with engine_errors(self.name, f"register {name}"):
             if data.num_rows == 0:
                 # createDataFrame cannot infer anything from an empty (chunkless) table.
@@ -202,10 +191,10 @@ class SparkEngine:
         return self.table(name)
 
     def replace_tables(self, tables: Mapping[str, pa.Table | ir.Table]) -> None:
-        """Write new versions of every table first, then flip each pointer.
+        """Write new versions of every table first, then flip them all in one catalog write.
 
-        If any write fails, the versions already written for the other tables are removed
-        again and no pointer moves: every table keeps its previous contents.
+        If any write or the flip fails, the versions already written are removed again and
+        the catalog does not change: every table keeps its previous contents.
         """
         for name, data in tables.items():
             check_name(name)
@@ -215,12 +204,10 @@ class SparkEngine:
         try:
             for name, data in tables.items():
                 written[name] = self._write_version(name, data)
-        except BaseException:
-            for name, version in written.items():
-                self._discard(name, version)
-            raise
-        for name, version in written.items():
-            self._publish(name, version)
+            self._publish(written)
+        finally:
+            for staged in written.values():
+                self._discard(staged)  # a no-op for the versions published
 
     def sql(self, query: CompiledSql) -> ir.Table:
         """An ibis expression over a compiled query."""
@@ -283,7 +270,8 @@ class SparkEngine:
             self._expose(name)
             return
         self._exposed.discard(name)
-        shutil.rmtree(self._data_dir / name, ignore_errors=True)
+        with engine_errors(self.name, f"drop {name}"):
+            _catalog.drop(self._data_dir, name)
 
     def close(self) -> None:
         """Drop this engine's views; the Spark session itself is shared per process."""
