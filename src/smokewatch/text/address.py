@@ -275,7 +275,16 @@ class AddressResolver:
         self, tokens: list[_Token], within: str | None
     ) -> tuple[str, tuple[int, ...]] | None:
         within_chain = self._nodes[within].chain_set if within in self._nodes else None
-        scored = {code: self._score(code, tokens, within_chain) for t in tokens for code in t[2]}
+        # per mention: the cities its abolished places lay in (for _score's half support)
+        abolished = [
+            frozenset(self._nodes[c].city for c in t[2] if not self._nodes[c].current)
+            for t in tokens
+        ]
+        scored = {
+            code: self._score(code, tokens, within_chain, abolished)
+            for t in tokens
+            for code in t[2]
+        }
         best = max(scored.values())
         tied = sorted(code for code, score in scored.items() if score == best)
         code = tied[0] if len(tied) == 1 else self._common_ancestor(tied)
@@ -287,7 +296,11 @@ class AddressResolver:
         return (code, spans) if spans else None
 
     def _score(
-        self, code: str, tokens: list[_Token], within_chain: frozenset[str] | None
+        self,
+        code: str,
+        tokens: list[_Token],
+        within_chain: frozenset[str] | None,
+        abolished: list[frozenset[str | None]],
     ) -> tuple[float, bool, int, bool, int, int]:
         node = self._nodes[code]
         support = 0.0
@@ -297,7 +310,7 @@ class AddressResolver:
                 support += 1
                 first_index = min(first_index, index)
                 own_index = min(own_index, index) if code in codes else own_index
-            elif node.city is not None and any(self._is_obsolete_in(c, node.city) for c in codes):
+            elif node.city is not None and node.city in abolished[index]:
                 support += 0.5  # an abolished county's successor lies in the same city
         proximity = len(node.chain_set & within_chain) if within_chain else 0
         return (
@@ -308,10 +321,6 @@ class AddressResolver:
             proximity,
             -own_index,  # of two places, the one named first (鸠江区…镜湖家园 is in 鸠江区)
         )
-
-    def _is_obsolete_in(self, code: str, city: str) -> bool:
-        node = self._nodes[code]
-        return not node.current and node.city == city
 
     def _common_ancestor(self, codes: list[str]) -> str | None:
         chains = [self._nodes[c].chain for c in codes]

@@ -17,8 +17,8 @@ news sentences better than more keys in the shared ranker.
   the candidate's sources; an institution ending (court, police, regulator, media); its
   position, order of mention, nesting with other candidates, mentions, list marks, length
   (:data:`BASE_FEATURES`, round 9); and the 9 columns of a character-window subject tagger
-  (:mod:`~smokewatch.text.models.tagger`, round 10: +2.9 / +3.6 points on news sentences,
-  nested out of fold), which sees *where* in the sentence subjects start and end.
+  (:mod:`~smokewatch.text.models.tagger`, round 10: +2.9 / +3.6 / +3.5 points on news
+  sentences, nested out of fold), which sees *where* in the sentence subjects start and end.
 * **Model**: a binary logistic regression, fitted in training on *out-of-fold* best-8 lists
   (rankers and tagger fitted without the text), stored as a named weight table; the
   candidate with the highest score wins, and the rankers' boundary repair runs on that winner.
