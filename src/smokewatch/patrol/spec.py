@@ -242,25 +242,25 @@ class PatrolSpec(_Spec):
         return self
 
 
-def parse_patrol_spec(text: str, origin: str, *, expected_id: str | None = None) -> PatrolSpec:
-    """Parse and validate a spec's YAML text.
+def parse_patrol_spec(text: str, source: str, *, expected_id: str | None = None) -> PatrolSpec:
+    """Parse and validate a spec's YAML text (``source`` names it in error locations).
 
     Raises:
         ConfigError: every problem, located in the text.
     """
-    raw = load_yaml_text(text, origin)
+    raw = load_yaml_text(text, source)
     if not isinstance(raw, dict):
-        raise ConfigError([Problem("a patrol spec must be a mapping", Location(origin, 1))])
+        raise ConfigError([Problem("a patrol spec must be a mapping", Location(source, 1))])
     try:
         spec = PatrolSpec.model_validate(raw)
     except ValidationError as exc:
-        problems = validation_problems(exc, origin, text)
+        problems = validation_problems(exc, source, text)
         # A list whose items all failed is also reported "too short"; the items' errors say why.
         echoes = [p for p in problems if "after validation, not 0" in p.message]
         raise ConfigError([p for p in problems if p not in echoes] or problems) from exc
     if expected_id is not None and spec.id != expected_id:
         raise ConfigError(
-            [Problem(f"patrol id {spec.id!r} differs from its file name", Location(origin, 1))]
+            [Problem(f"patrol id {spec.id!r} differs from its file name", Location(source, 1))]
         )
     return spec
 
