@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from smokewatch.errors import ConfigError
 from smokewatch.text.models import TextPrediction, TrainReport, load_text_model
 from smokewatch.text.models.news import (
     HEADLINE_REASON,
+    PRESENCE_REASON,
     NewsEventModel,
     event_keys,
     event_strength,
@@ -19,6 +21,7 @@ from smokewatch.text.models.news import (
     subject_keys,
     text_keys,
 )
+from smokewatch.text.models.presence import WEIGHTS, Presence
 from smokewatch.text.models.ranking import choose_subjects
 
 
@@ -94,8 +97,10 @@ def test_the_report_holds_the_validation_protocols(trained: TrainReport) -> None
     assert metrics["per_text"]["illegal_finance_group"]["f1"] >= 0.9
     assert metrics["subject"]["exact_match"] >= 0.9
     inner = metrics["event_offsets"]["out_of_fold"]
-    assert set(inner) == {"raw", "tuned"}
+    assert set(inner) == {"raw", "tuned", "presence_objective_by_weight"}
     assert set(inner["tuned"]) == {"accuracy", "group_f1", "focus_f1"}
+    assert set(inner["presence_objective_by_weight"]) == {str(w) for w in WEIGHTS}
+    assert metrics["event_offsets"]["presence_weight"] in WEIGHTS
     card = (trained.folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "research use only" in card
 
@@ -174,3 +179,33 @@ def test_the_event_features_are_the_text_part_plus_the_subject_part(
         zip([*t_rows.tolist(), *s_rows.tolist()], [*t_keys.tolist(), *s_keys.tolist()], strict=True)
     )
     assert set(s_rows.tolist()) == {0}
+
+
+def test_the_presence_step_moves_nothing_to_report_by_the_amount_its_reason_names(
+    trained: TrainReport,
+) -> None:
+    model = load_text_model(trained.folder)
+    assert isinstance(model, NewsEventModel)
+    assert model.presence is not None
+    # the small training set may choose weight 0; the step's arithmetic is what is specified
+    model.presence = dataclasses.replace(model.presence, weight=2.0)
+    texts = [
+        "据警方通报，“聚财猫”平台涉嫌非法吸收公众存款，已被立案侦查",
+        "今年第2季度全市居民消费价格同比上涨3%，天气晴好",
+    ]
+    batch = model.alphabet.encode_folded(texts, fold_table())
+    hits = model.triggers.find_all(batch.joined)
+    chosen = choose_subjects(batch, model.rankers, hits)
+    _, _, scores, _ = model.read_subjects(batch, chosen, hits)
+    before = scores.copy()
+    p, shift = model.presence_shift(batch, chosen.codes, scores)
+    assert shift.all()
+    assert (scores - before)[:, 0] == pytest.approx(shift)  # 其他 is label 0
+    assert not (scores - before)[:, 1:].any()
+    for prediction, p_i, shift_i in zip(model.predict(texts), p, shift, strict=True):
+        (reason,) = [r for r in prediction.reasons if r.feature.startswith(PRESENCE_REASON)]
+        assert reason.feature == f"{PRESENCE_REASON}{p_i:.2f}"
+        assert reason.weight == round(float(shift_i), 4)
+    model.presence = Presence.off()
+    for prediction in model.predict(texts):
+        assert not [r for r in prediction.reasons if r.feature.startswith(PRESENCE_REASON)]

@@ -29,7 +29,7 @@ from scipy import sparse
 from smokewatch.errors import ConfigError
 from smokewatch.ml.artefact import load_artefact
 from smokewatch.text.matcher import fold_for_matching
-from smokewatch.text.models import ranking, rerank, subjects
+from smokewatch.text.models import presence, ranking, rerank, subjects
 from smokewatch.text.models.base import KIND, Reason, TextPrediction
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.describe import (
@@ -72,10 +72,12 @@ HEADLINE_REASON = "subject: the runner-up's headline reads as the clearer event"
 """How much a clearer event reading outweighs the ranker (see :func:`runner_up_gain`)."""
 RERANK_REASON = "subject: news-sentence reranker preferred it to the rankers' best, by "
 """Prefix of the reasons of a subject the reranker chose (:mod:`.rerank`): the feature names."""
+PRESENCE_REASON = "其他: no company subject (presence step), P = "
+"""Prefix of the reason carrying the presence step's shift of the 其他 score (:mod:`.presence`)."""
 
 SPEC: dict[str, Any] = {
     "task": NEWS_TASK,
-    "version": 3,
+    "version": 4,
     "fold": "fold_for_matching + whitespace to space",
     "keys": "kind << 56 | payload; n-grams pack 14-bit alphabet ids",
     "text": {"orders": list(TEXT_ORDERS), "kinds": K_TEXT, "triggers": K_TRIGGER},
@@ -96,6 +98,7 @@ SPEC: dict[str, Any] = {
     },
     "ranker": ranking.SPEC,
     "subjects": subjects.SPEC,
+    "presence": presence.SPEC,
 }
 FEATURE_NAMES = [
     "c: char n-grams of the text",
@@ -107,6 +110,7 @@ FEATURE_NAMES = [
     "rank1: candidate anchors, boundaries, cohesion, frequency, gazetteer",
     "rank2: words around the candidate and in its segment; dictionary word classes",
     "rerank: news sentences' best 8 reranked by named features (scores, word classes, tagger)",
+    "presence: P(no company subject) of news sentences shifts the 其他 score",
     f"spec:{spec_hash(SPEC)}",
 ]
 """Feature groups of this code version; the last entry pins the exact specification."""
@@ -286,6 +290,18 @@ def _reranker(arrays: Mapping[str, Any], parts: Mapping[str, Any]) -> rerank.Rer
     return rerank.Reranker(np.asarray(arrays["rerank_weights"], np.float64), float(bias[0]), tagger)
 
 
+def _presence(arrays: Mapping[str, Any]) -> presence.Presence:
+    """The stored presence step (:mod:`.presence`)."""
+    intercept, weight = np.asarray(arrays["presence_intercept_weight"], np.float64).tolist()
+    tagger = Tagger(
+        np.asarray(arrays["presence_tagger_weights"], np.float32),
+        np.asarray(arrays["presence_tagger_bias"], np.float64),
+    )
+    return presence.Presence(
+        tagger, np.asarray(arrays["presence_coef"], np.float64), float(intercept), float(weight)
+    )
+
+
 class NewsEventModel:
     """Event type and subject of financial news texts (task ``news-events``)."""
 
@@ -302,6 +318,7 @@ class NewsEventModel:
         rankers: SubjectRankers,
         triggers: Triggers,
         offsets: np.ndarray | None = None,
+        presence: presence.Presence | None = None,
         folder: Path | None = None,
         metrics: Mapping[str, Any] | None = None,
     ) -> None:
@@ -319,6 +336,7 @@ class NewsEventModel:
         self.alphabet = alphabet
         self.rankers = rankers
         self.triggers = triggers
+        self.presence = presence
         self.folder = folder
         self.metrics = dict(metrics or {})
         self._none = self.labels.index(NONE_LABEL) if NONE_LABEL in self.labels else -1
@@ -364,6 +382,7 @@ class NewsEventModel:
                 rankers=rankers,
                 triggers=triggers,
                 offsets=a["event_offsets"],
+                presence=_presence(a),
                 folder=Path(folder),
                 metrics=art.manifest.metrics,
             )
@@ -451,6 +470,28 @@ class NewsEventModel:
             names[d] = runner[d]
         return names, matrix, scores, gains
 
+    def presence_shift(
+        self, batch: Batch, codes: np.ndarray, scores: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Add the presence step's shift to the 其他 column of ``scores`` (in place).
+
+        Returns ``(P(no company subject), shift)`` per text; zeros without a presence step.
+        The stacker reads the raw scores (``scores`` hold the offsets, which come after).
+        """
+        n = len(batch.texts)
+        if self.presence is None or self._none < 0:
+            return np.zeros(n), np.zeros(n)
+        x = presence.columns(
+            self.presence.tagger,
+            batch,
+            rerank.gated(batch, codes),
+            scores - self.offsets,
+            self._none,
+        )
+        p, shift = self.presence.shift(x)
+        scores[:, self._none] += shift
+        return p, shift
+
     def predict(self, texts: Sequence[str]) -> list[TextPrediction]:
         """Event type, probabilities, subject and reasons for every text."""
         if not texts:
@@ -459,6 +500,7 @@ class NewsEventModel:
         hits = self.triggers.find_all(batch.joined)
         chosen = choose_subjects(batch, self.rankers, hits)
         _, matrix, scores, gains = self.read_subjects(batch, chosen, hits)
+        no_subject, shift = self.presence_shift(batch, chosen.codes, scores)
         z = np.exp(scores - scores.max(axis=1, keepdims=True))
         probabilities = z / z.sum(axis=1, keepdims=True)
         best = np.argmax(probabilities, axis=1)
@@ -468,6 +510,10 @@ class NewsEventModel:
         out: list[TextPrediction] = []
         for i, (text, b) in enumerate(zip(texts, best.tolist(), strict=True)):
             reasons = [Reason(column_name(j), w) for j, w in contributions[i]]
+            if shift[i]:
+                reasons.append(
+                    Reason(f"{PRESENCE_REASON}{no_subject[i]:.2f}", round(float(shift[i]), 4))
+                )
             subject: str | None = None
             subject_score: float | None = None
             s, e = int(chosen.start[i]), int(chosen.end[i])
@@ -512,6 +558,7 @@ __all__ = [
     "FEATURE_NAMES",
     "NEWS_TASK",
     "NONE_LABEL",
+    "PRESENCE_REASON",
     "RERANK_REASON",
     "SPEC",
     "NewsEventModel",

@@ -23,7 +23,7 @@ from scipy import sparse
 from smokewatch.errors import InvalidInput
 from smokewatch.ml.artefact import Manifest, file_sha256, library_versions, save_artefact
 from smokewatch.progress import NO_PROGRESS, Progress
-from smokewatch.text.models import calibration, news, ranking, rerank, sms, tuning
+from smokewatch.text.models import calibration, news, presence, ranking, rerank, sms, tuning
 from smokewatch.text.models.base import KIND, TrainReport
 from smokewatch.text.models.cards import news_card, sms_card
 from smokewatch.text.models.cohesion import Cohesion
@@ -48,6 +48,7 @@ from smokewatch.text.models.subject_training import (
     out_of_fold_lists,
     train_subject_rankers,
 )
+from smokewatch.text.models.subjects import stock_codes
 
 LOAN_FRAUD = "贷款、代办信用卡类"
 _LIBRARIES = ("numpy", "scipy", "scikit-learn", "pyahocorasick", "jieba", "smokewatch")
@@ -153,10 +154,16 @@ def _fit_event_model(
     labels: Sequence[str],
     parts: tuple[Alphabet, Triggers, ranking.SubjectRankers],
     *,
+    golds: Sequence[set[str]],
     seed: int,
     progress: Progress,
-) -> tuple[tuning.EventFit, np.ndarray, dict[str, dict[str, float]]]:
-    """The event model on every training row and its per-class offsets (see :mod:`tuning`)."""
+) -> tuple[tuning.EventFit, presence.PresenceFit, dict[str, Any]]:
+    """The event model on every training row, its presence step and per-class offsets.
+
+    The offsets and the presence step's weight are tuned together on the pooled out-of-fold
+    scores (see :mod:`tuning` and :mod:`presence`); ``golds`` are the gold subjects of every
+    distinct text (empty: the text has none).
+    """
     row_features, text_features, row_text = event_training_features(
         folded_train, train, distinct, parts
     )
@@ -181,15 +188,42 @@ def _fit_event_model(
             )
         )
         progress.advance(tuning.FOLDS)
-    oof, targets_of_texts = tuning.pooled(
-        oofs, tuning.text_targets(carried, labels, ILLEGAL_FINANCE)
+    text_targets = tuning.text_targets(carried, labels, ILLEGAL_FINANCE)
+    oof, targets_of_texts = tuning.pooled(oofs, text_targets)
+    plain = tuning.tune_offsets(oof, targets_of_texts)
+    if news.NONE_LABEL not in labels:  # nothing to shift: the presence step is off
+        fit = presence.PresenceFit(presence.Presence.off(), plain, {})
+        progress.advance()
+        return fitted, fit, _inner(oof, plain, targets_of_texts, fit)
+    alphabet = parts[0]
+    batch = alphabet.encode(distinct)
+    gate = rerank.gated(batch, stock_codes(batch.joined))
+    text_fold = np.zeros(len(distinct), dtype=np.int64)
+    text_fold[row_text] = tuning.text_folds(folded_train, [r[2] for r in train], seed=seed)
+    fit = presence.fit_presence(
+        batch,
+        golds,
+        gate=gate,
+        oof=oofs,
+        text_fold=text_fold,
+        targets=text_targets,
+        none=labels.index(news.NONE_LABEL),
+        seed=seed,
     )
-    offsets = tuning.tune_offsets(oof, targets_of_texts)
-    inner = {
-        name: {k: round(v, 4) for k, v in tuning.objective_parts(targets_of_texts, p).items()}
-        for name, p in (("raw", oof.argmax(axis=1)), ("tuned", (oof + offsets).argmax(axis=1)))
+    progress.advance()
+    return fitted, fit, _inner(oof, plain, targets_of_texts, fit)
+
+
+def _inner(
+    oof: np.ndarray, plain: np.ndarray, targets: tuning.TextTargets, fit: presence.PresenceFit
+) -> dict[str, Any]:
+    """Out-of-fold figures: raw, offsets alone, and the presence step's objective per weight."""
+    inner: dict[str, Any] = {
+        name: {k: round(v, 4) for k, v in tuning.objective_parts(targets, p).items()}
+        for name, p in (("raw", oof.argmax(axis=1)), ("tuned", (oof + plain).argmax(axis=1)))
     }
-    return fitted, offsets, inner
+    inner["presence_objective_by_weight"] = {str(w): v for w, v in fit.objective.items()}
+    return inner
 
 
 def train_news_events(
@@ -239,16 +273,18 @@ def train_news_events(
     progress.finish()
     reranker, reranker_figures = fit_subject_reranker(x, gold, listed, tagger, seed=seed)
     rankers = dataclasses.replace(rankers, reranker=reranker)
-    progress.start("event model", 2 + tuning.FOLDS * tuning.REPEATS)
-    fitted, offsets, inner = _fit_event_model(
+    progress.start("event model", 3 + tuning.FOLDS * tuning.REPEATS)
+    fitted, presence_fit, inner = _fit_event_model(
         folded_train,
         train,
         list(by_text),
         labels,
         (alphabet, trig, rankers),
+        golds=[set(g) for g in by_text.values()],
         seed=seed,
         progress=progress,
     )
+    offsets, presence_step = presence_fit.offsets, presence_fit.presence
     events = LinearModel(fitted.model.weights.astype(np.float32), fitted.model.bias)
     event_keys, idf = fitted.keys, fitted.idf
     model = news.NewsEventModel(
@@ -260,6 +296,7 @@ def train_news_events(
         rankers=rankers,
         triggers=trig,
         offsets=offsets,
+        presence=presence_step,
     )
     metrics = news_metrics(model, valid) if valid else {}
     progress.advance()
@@ -282,6 +319,7 @@ def train_news_events(
         "accuracy)",
         "offsets": {label: float(o) for label, o in zip(labels, offsets, strict=True) if o},
         "out_of_fold": inner,
+        "presence_weight": presence_step.weight,
     }
     spec = {**news.SPEC, "names": news.FEATURE_NAMES}
     manifest = Manifest(
@@ -310,6 +348,10 @@ def train_news_events(
         "rerank_bias": np.asarray([reranker.bias]),
         "tagger_weights": reranker.tagger.weights.astype(np.float32),
         "tagger_bias": reranker.tagger.bias,
+        "presence_tagger_weights": presence_step.tagger.weights.astype(np.float32),
+        "presence_tagger_bias": presence_step.tagger.bias,
+        "presence_coef": presence_step.coef,
+        "presence_intercept_weight": np.asarray([presence_step.intercept, presence_step.weight]),
     }
     parts = {
         "alphabet": alphabet.chars,
