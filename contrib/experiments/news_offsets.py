@@ -47,11 +47,14 @@ PAIRS = [
 ]
 
 
-def out_of_fold(
-    train: list[tuple[str, str, str, str | None]], labels: list[str]
-) -> dict[int, np.ndarray]:
-    """Out-of-fold event scores of every distinct training text, per fold seed."""
-    began = time.time()
+def pipeline_features(
+    train: list[tuple[str, str, str, str | None]],
+) -> tuple[list[str], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """``(folded rows, row features, text features, text of every row)`` as training builds them.
+
+    The rankers, out-of-fold reranker lists, tagger and reranker are fitted as ``text train``
+    fits them; every distinct text is read for the subject the pipeline picks.
+    """
     folded = [news.fold(t) for _, t, _, _ in train]
     distinct = list(dict.fromkeys(folded))
     trig = tr.Triggers(tr.load_triggers())
@@ -69,6 +72,15 @@ def out_of_fold(
     row_features, text_features, row_text = tr.event_training_features(
         folded, train, distinct, (alphabet, trig, pipeline)
     )
+    return folded, row_features, text_features, row_text
+
+
+def out_of_fold(
+    train: list[tuple[str, str, str, str | None]], labels: list[str]
+) -> dict[int, np.ndarray]:
+    """Out-of-fold event scores of every distinct training text, per fold seed."""
+    began = time.time()
+    folded, row_features, text_features, row_text = pipeline_features(train)
     targets = [labels.index(r[2]) for r in train]
     print(f"pipeline {time.time() - began:.0f} s", flush=True)
     scores = {}
