@@ -41,6 +41,48 @@ def test_the_features_read_the_best_gaps_and_the_best_span_of_each_text() -> Non
     assert x[1, names["presence: gaps with P(start) > 0.2 (log1p)"]] == 0
 
 
+def _best_spans_by_loops(lp: np.ndarray, sizes: list[int]) -> list[tuple[float, float, int]]:
+    """Per text: the best span's sum and mean of log-probs and its length, span by span."""
+    out, first = [], 0
+    for size in sizes:
+        best_sum, best_mean, best_len = -np.inf, -np.inf, 0
+        for g in range(first, first + size):
+            for length in range(1, min(pr.MAX_SPAN, first + size - 1 - g) + 1):
+                total = lp[g, 0] + lp[g + length, 1] + lp[g + 1 : g + length, 2].sum()
+                best_sum = max(best_sum, total)
+                if total / (length + 1) > best_mean:
+                    best_mean, best_len = total / (length + 1), length
+        out.append((best_sum, best_mean, best_len))
+        first += size
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_best_span_is_the_best_of_every_span_up_to_the_longest(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(2, 45, size=12).tolist()  # texts longer and shorter than MAX_SPAN
+    lp = np.maximum(np.log(rng.uniform(size=(sum(sizes), 3))) * 3, _FLOOR)
+    x = pr.tagger_features(lp, np.asarray(sizes))
+    names = {n: i for i, n in enumerate(pr.TAGGER_FEATURES)}
+    for row, (best_sum, best_mean, best_len) in enumerate(_best_spans_by_loops(lp, sizes)):
+        assert x[row, names["presence: best span, sum of log-probs"]] == pytest.approx(best_sum)
+        assert x[row, names["presence: best span, mean log-prob"]] == pytest.approx(best_mean)
+        assert x[row, names["presence: best span, length"]] == best_len
+
+
+def test_spans_longer_than_the_longest_are_not_read() -> None:
+    size = pr.MAX_SPAN + 5
+    lp = np.full((size, 3), _FLOOR)
+    lp[:, 2] = 0.0  # every gap surely inside
+    lp[0, 0] = 0.0  # a sure start at gap 0; a likely end MAX_SPAN later, a sure one after it
+    lp[pr.MAX_SPAN, 1] = -1.0
+    lp[pr.MAX_SPAN + 1, 1] = 0.0
+    x = pr.tagger_features(lp, np.asarray([size]))
+    names = {n: i for i, n in enumerate(pr.TAGGER_FEATURES)}
+    assert x[0, names["presence: best span, sum of log-probs"]] == -1.0
+    assert x[0, names["presence: best span, length"]] == pr.MAX_SPAN
+
+
 def test_a_text_without_characters_gets_floor_features_not_infinities() -> None:
     x = pr.tagger_features(_lp([_FLOOR], [_FLOOR], [_FLOOR]), np.asarray([1]))
     assert np.isfinite(x).all()

@@ -57,6 +57,20 @@ def test_gap_columns_count_every_key_and_lie_in_the_hashed_table() -> None:
     assert columns.min() >= 0 and columns.max() < 1 << tg.BITS
 
 
+def test_a_batch_remembers_the_columns_of_the_gaps_read_so_far_in_any_order() -> None:
+    texts, _ = _corpus(6, seed=1)
+    batch = _batch(texts)
+    every = tg.text_gaps(batch, np.arange(len(texts)))
+    rows, columns = tg.gap_columns(_batch(texts), every)
+    expected = np.zeros((int(np.bincount(rows)[0]), len(every)), dtype=np.int64)
+    expected[np.arange(len(rows)) // len(every), rows] = columns
+    some = np.asarray([int(every[7]), int(every[3]), int(every[3])])
+    assert np.array_equal(tg.hashed_columns(batch, some), expected[:, [7, 3, 3]])
+    assert np.array_equal(tg.hashed_columns(batch, every[::-1]), expected[:, ::-1])
+    assert np.array_equal(tg.hashed_columns(batch, every), expected)
+    assert np.array_equal(tg.hashed_columns(batch, every[:0]), expected[:, :0])
+
+
 def test_gold_gaps_mark_starts_ends_and_inner_gaps_of_every_occurrence() -> None:
     batch = _batch(["甲聚财猫乙聚财猫"])
     gaps = tg.text_gaps(batch, np.arange(1))

@@ -64,3 +64,28 @@ def test_the_explanations_name_the_word_classes() -> None:
     assert describe(int(key_of(wordclass.K_HEAD_TAIL, (conjunction << 8) | noun))) == (
         "subject's first/last dictionary words: c/n"
     )
+
+
+_SENTENCES = [
+    "虽然后来美微传媒被迫叫停，但上海市公安局依照法律立案侦查",
+    "广州P2P平台新联在线涉嫌非法吸收公众存款，投资人没有拿到本金",
+    "该平台承诺年化收益率12%，多名投资者报警后公司负责人失联跑路",
+]
+
+
+def test_the_batch_look_ups_agree_with_the_dictionary_on_every_short_span() -> None:
+    batch = Alphabet("").encode(_SENTENCES)
+    spans = [
+        (int(batch.starts[d]) + s, int(batch.starts[d]) + s + size)
+        for d, text in enumerate(_SENTENCES)
+        for size in range(2, 7)
+        for s in range(len(text) - size + 1)
+    ]
+    start, end = (np.asarray(column) for column in zip(*spans, strict=True))
+    strings = [batch.joined[s:e] for s, e in spans]
+    expected = [wordclass.word_classes(span) for span in strings]
+    whole, head, tail = wordclass.word_class_numbers(batch, start, end)
+    assert list(zip(whole.tolist(), head.tolist(), tail.tolist(), strict=True)) == expected
+    words = wordclass.dictionary_classes(batch, start, end)
+    assert words.tolist() == [w for w, _, _ in expected]
+    assert sum(w > 0 for w, _, _ in expected) > 20  # the sentences do contain words

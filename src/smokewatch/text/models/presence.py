@@ -88,20 +88,16 @@ def tagger_features(lp: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     pos = np.arange(n) - np.repeat(firsts, sizes)
     room = np.repeat(sizes, sizes) - 1 - pos  # gaps after this one in its text
     cum = np.r_[0.0, np.cumsum(lp[:, 2])]
-    best_sum = np.full(n, -np.inf)
-    best_mean = np.full(n, -np.inf)
-    best_len = np.zeros(n)
-    for length in range(1, MAX_SPAN + 1):
-        ok = np.flatnonzero(room >= length)
-        if not len(ok):
-            break
-        total = lp[ok, 0] + lp[ok + length, 1] + cum[ok + length] - cum[ok + 1]
-        mean = total / (length + 1)
-        better = total > best_sum[ok]
-        best_sum[ok[better]] = total[better]
-        mean_better = mean > best_mean[ok]
-        best_mean[ok[mean_better]] = mean[mean_better]
-        best_len[ok[mean_better]] = length
+    # every span of every gap at once: row g, column length - 1 (invalid spans read gap 0)
+    lengths = np.arange(1, MAX_SPAN + 1)
+    valid = room[:, None] >= lengths
+    last = np.where(valid, np.arange(n)[:, None] + lengths, 0)
+    total = lp[:, :1] + lp[last, 1] + cum[last] - cum[1:, None]
+    mean = np.where(valid, total / (lengths + 1), -np.inf)
+    best_sum = np.where(valid, total, -np.inf).max(axis=1)
+    best_mean = mean.max(axis=1)
+    # the shortest span of the best mean (a text's last gap starts no span: length 0)
+    best_len = np.where(valid[:, 0], np.argmax(mean, axis=1) + 1, 0).astype(np.float64)
     # a text of no characters has no span: its span features stay at the floor
     floor = 3 * float(lp.min()) if n else 0.0
     best_sum = np.where(np.isfinite(best_sum), best_sum, floor)

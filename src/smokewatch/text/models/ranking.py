@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from smokewatch.text.models import repair, rerank, subjects, wordclass
+from smokewatch.text.models import tagger as tagging
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import (
     Batch,
@@ -327,6 +328,8 @@ def _reranked(
     if rankers.reranker is None or not len(best):
         return best, moved, why
     gate = rerank.gated(batch, lists.found.codes)
+    # the presence step reads every gap of the gated texts: their keys are made once, here
+    tagging.hashed_columns(batch, tagging.text_gaps(batch, np.flatnonzero(gate)))
     listed = lists.lists(gate)
     if not len(listed.doc):
         return best, moved, why

@@ -146,12 +146,46 @@ def gap_keys(batch: Batch, gaps: np.ndarray) -> np.ndarray:
     return np.stack(keys)
 
 
+def _hashed(keys: np.ndarray) -> np.ndarray:
+    """The weight rows (``0 … 2 ** BITS − 1``) of window keys."""
+    out: np.ndarray = ((keys * _MIX) >> np.uint64(64 - BITS)).astype(np.int64)
+    return out
+
+
 def gap_columns(batch: Batch, gaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(gap number, hashed column)`` of every window key of ``gaps`` (repeats kept)."""
     keys = gap_keys(batch, gaps)
-    columns = ((keys.ravel() * _MIX) >> np.uint64(64 - BITS)).astype(np.int64)
     rows = np.tile(np.arange(len(gaps), dtype=np.int64), len(keys))
-    return rows, columns
+    return rows, _hashed(keys.ravel())
+
+
+_MEMO = "tagger: hashed gap columns"
+
+
+def hashed_columns(batch: Batch, gaps: np.ndarray) -> np.ndarray:
+    """The hashed window columns of batch gaps ``gaps``: shape ``(keys per gap, len(gaps))``.
+
+    A gap's keys are computed once per batch and kept in its memo (the gaps so far, sorted,
+    and their columns): the reranker's tagger reads the gaps of the candidate spans, the
+    presence tagger (:mod:`~smokewatch.text.models.presence`) every gap of the same news
+    sentences.
+    """
+    memo: tuple[np.ndarray, np.ndarray] | None = batch.memo.get(_MEMO)
+    known, table = memo or (np.zeros(0, np.int64), np.zeros((_KEYS_PER_GAP, 0), np.int64))
+    if len(known) == len(gaps) and np.array_equal(known, gaps):
+        return table  # the presence step reads exactly the gaps the reranker primed
+    at = np.minimum(np.searchsorted(known, gaps), max(len(known) - 1, 0))
+    hit = (known[at] == gaps) if len(known) else np.zeros(len(gaps), dtype=bool)
+    if not hit.all():
+        todo = np.unique(gaps[~hit])
+        known = np.concatenate([known, todo])
+        table = np.concatenate([table, _hashed(gap_keys(batch, todo))], axis=1)
+        order = np.argsort(known, kind="stable")
+        known, table = known[order], table[:, order]
+        batch.memo[_MEMO] = (known, table)
+        at = np.searchsorted(known, gaps)
+    out: np.ndarray = table[:, at]
+    return out
 
 
 def text_gaps(batch: Batch, docs: np.ndarray) -> np.ndarray:
@@ -239,8 +273,7 @@ class Tagger:
 
     def log_probs(self, batch: Batch, gaps: np.ndarray) -> np.ndarray:
         """Log-probabilities of start, end, inside at batch gaps ``gaps`` (one row per gap)."""
-        keys = gap_keys(batch, gaps)
-        columns = ((keys * _MIX) >> np.uint64(64 - BITS)).astype(np.int64)
+        columns = hashed_columns(batch, gaps)
         # one row of keys per key kind: summing the gathered weights over the kinds counts
         # a column hit twice twice (no bincount, no np.unique)
         z = self.weights[columns].sum(axis=0, dtype=np.float64)
@@ -306,6 +339,7 @@ __all__ = [
     "gap_columns",
     "gap_keys",
     "gold_gaps",
+    "hashed_columns",
     "span_columns",
     "span_gaps",
     "text_gaps",

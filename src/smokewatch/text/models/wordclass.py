@@ -77,6 +77,18 @@ class _Dictionary:
 
     hashes: np.ndarray
     classes: np.ndarray
+    maybe: np.ndarray
+    """A filter: ``maybe[_slot(h)]`` is False for most non-word hashes ``h``, never for words."""
+
+
+_SLOT_BITS = 22
+_SLOT_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _slot(hashes: np.ndarray) -> np.ndarray:
+    """Filter slot of span hashes (the top bits of a multiplicative hash)."""
+    out: np.ndarray = (hashes.astype(np.uint64) * _SLOT_MIX) >> np.uint64(64 - _SLOT_BITS)
+    return out
 
 
 @cache
@@ -93,7 +105,9 @@ def _dictionary() -> _Dictionary:
     hashes = ((g[starts + sizes] - g[starts]) * inverse[starts]).astype(np.int64)
     unique, first = np.unique(hashes, return_index=True)
     numbers = np.asarray([_NUMBER.get(t, _OTHER) for t in tags], dtype=np.int64)
-    return _Dictionary(unique, numbers[first])
+    maybe = np.zeros(1 << _SLOT_BITS, dtype=bool)
+    maybe[_slot(unique)] = True
+    return _Dictionary(unique, numbers[first], maybe)
 
 
 def _lookup(
@@ -103,8 +117,10 @@ def _lookup(
     g, inverse = hashed
     keys = ((g[e] - g[s]) * inverse[s]).astype(np.int64)
     hashes = dictionary.hashes
-    at = np.minimum(np.searchsorted(hashes, keys), len(hashes) - 1)
-    found: np.ndarray = np.where(hashes[at] == keys, dictionary.classes[at], 0)
+    probe = np.flatnonzero(dictionary.maybe[_slot(keys)])  # most spans are no word
+    at = np.minimum(np.searchsorted(hashes, keys[probe]), len(hashes) - 1)
+    found = np.zeros(len(keys), dtype=np.int64)
+    found[probe] = np.where(hashes[at] == keys[probe], dictionary.classes[at], 0)
     return found
 
 
@@ -116,10 +132,12 @@ def dictionary_classes(batch: Batch, start: np.ndarray, end: np.ndarray) -> np.n
     """
     g, inverse = batch_hashes(batch)
     keys = ((g[end] - g[start]) * inverse[start]).astype(np.int64)
-    order = np.argsort(keys)  # sorted probes: a cache-friendly search of the large table
-    hashes, classes = _dictionary().hashes, _dictionary().classes
+    dictionary = _dictionary()
+    hashes, classes = dictionary.hashes, dictionary.classes
+    probe = np.flatnonzero(dictionary.maybe[_slot(keys)])  # most spans are no word
+    order = probe[np.argsort(keys[probe])]  # sorted probes: a cache-friendly search
     at = np.minimum(np.searchsorted(hashes, keys[order]), len(hashes) - 1)
-    found = np.empty(len(keys), dtype=np.int64)
+    found = np.zeros(len(keys), dtype=np.int64)
     found[order] = np.where(hashes[at] == keys[order], classes[at], 0)
     return found
 
