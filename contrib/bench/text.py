@@ -46,24 +46,34 @@ def sms_texts() -> list[str]:
 
 
 def ensure_model(task: str, data: Path, out: Path) -> Path:
+    """The model of ``task`` under ``out``, trained if missing or refused by this version."""
+    from smokewatch.errors import ConfigError
+    from smokewatch.text.models import load_text_model
+
     folder = out / "models" / task
-    if not (folder / "manifest.json").exists():
-        print(f"training {task} (first run only) …", file=sys.stderr)
-        subprocess.run(
-            [
-                str(BIN / "smokewatch"),
-                "--no-progress",
-                "text",
-                "train",
-                "--task",
-                task,
-                "--data",
-                str(data),
-                "--out",
-                str(folder),
-            ],
-            check=True,
-        )
+    why = "first run only"
+    if (folder / "manifest.json").exists():
+        try:
+            load_text_model(folder)
+            return folder
+        except ConfigError as exc:  # e.g. trained by an older version (another spec)
+            why = f"the one there was refused: {exc}"
+    print(f"training {task} ({why}) …", file=sys.stderr)
+    subprocess.run(
+        [
+            str(BIN / "smokewatch"),
+            "--no-progress",
+            "text",
+            "train",
+            "--task",
+            task,
+            "--data",
+            str(data),
+            "--out",
+            str(folder),
+        ],
+        check=True,
+    )
     return folder
 
 
