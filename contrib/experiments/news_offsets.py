@@ -19,12 +19,17 @@ import dataclasses
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from smokewatch.progress import NO_PROGRESS
 from smokewatch.text.models import news, tuning
 from smokewatch.text.models import training as tr
+from smokewatch.text.models.cohesion import Cohesion
+from smokewatch.text.models.encoding import Alphabet
+from smokewatch.text.models.features import Triggers, load_triggers
+from smokewatch.text.models.metrics import grouped_split
 from smokewatch.text.models.subject_training import (
     fit_news_tagger,
     fit_subject_reranker,
@@ -57,12 +62,12 @@ def pipeline_features(
     """
     folded = [news.fold(t) for _, t, _, _ in train]
     distinct = list(dict.fromkeys(folded))
-    trig = tr.Triggers(tr.load_triggers())
-    alphabet = tr.Alphabet.fit(dict.fromkeys(folded), min_df=2)
+    trig = Triggers(load_triggers())
+    alphabet = Alphabet.fit(dict.fromkeys(folded), min_df=2)
     by_text = tr.gold_subjects(folded, train)
     ws = [t for t, g in by_text.items() if g]
     golds = [by_text[t] for t in ws]
-    cohesion = tr.Cohesion.fit(alphabet.encode(list(by_text)))
+    cohesion = Cohesion.fit(alphabet.encode(list(by_text)))
     rankers = train_subject_rankers(ws, golds, alphabet, trig, NO_PROGRESS, cohesion=cohesion)
     x, gold, listed = out_of_fold_lists(ws, golds, alphabet, trig, cohesion=cohesion, seed=SEED)
     reranker, _ = fit_subject_reranker(
@@ -103,7 +108,7 @@ def main() -> None:
     work = parser.parse_args().work
     work.mkdir(parents=True, exist_ok=True)
     rows = tr.read_finese(DATA)
-    is_val = tr.grouped_split([r[1] for r in rows], [r[2] for r in rows], fraction=0.2, seed=SEED)
+    is_val = grouped_split([r[1] for r in rows], [r[2] for r in rows], fraction=0.2, seed=SEED)
     train = [r for r, v in zip(rows, is_val, strict=True) if not v]
     labels = sorted({r[2] for r in rows}, key=lambda label: (label != news.NONE_LABEL, label))
     cache = work / "offsets_oof.npz"
@@ -112,7 +117,8 @@ def main() -> None:
             scores = {s: stored[f"seed{s}"] for s in SEEDS}
     else:
         scores = out_of_fold(train, labels)
-        np.savez(cache, **{f"seed{s}": v for s, v in scores.items()})
+        save: Any = np.savez  # numpy's stub types **kwds as bool
+        save(cache, **{f"seed{s}": v for s, v in scores.items()})
     folded = [news.fold(t) for _, t, _, _ in train]
     number = {t: i for i, t in enumerate(dict.fromkeys(folded))}
     carried: list[list[str]] = [[] for _ in number]
