@@ -182,6 +182,7 @@ def hashed_columns(batch: Batch, gaps: np.ndarray) -> np.ndarray:
         table = np.concatenate([table, _hashed(gap_keys(batch, todo))], axis=1)
         order = np.argsort(known, kind="stable")
         known, table = known[order], table[:, order]
+        table.flags.writeable = False  # returned as it is when all its gaps are asked
         batch.memo[_MEMO] = (known, table)
         at = np.searchsorted(known, gaps)
     out: np.ndarray = table[:, at]
