@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -96,3 +97,21 @@ def test_a_missing_input_or_output_folder_is_a_clear_error(tmp_path: Path) -> No
     source = _write(tmp_path / "in.jsonl", [_line(1, "x")])
     with pytest.raises(InvalidInput, match="output folder does not exist"):
         analyze_file(source, tmp_path / "nowhere" / "out.jsonl")
+
+
+def test_the_loaded_analyzer_is_kept_off_the_collector_during_the_run_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _write(tmp_path / "in.jsonl", [_line(1, "保本保息，年化20%")])
+    frozen_while_analysing: list[int] = []
+    real = TextAnalyzer.analyze
+
+    def analyze(self: TextAnalyzer, items: list[tuple[object, str]]) -> object:
+        frozen_while_analysing.append(gc.get_freeze_count())
+        return real(self, items)
+
+    monkeypatch.setattr(TextAnalyzer, "analyze", analyze)
+    analyze_file(source, tmp_path / "out.jsonl")
+    # warm_up analyses one text before the run (nothing frozen yet), the run one batch
+    assert frozen_while_analysing[0] == 0 and frozen_while_analysing[1] > 0
+    assert gc.get_freeze_count() == 0

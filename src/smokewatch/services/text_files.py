@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from smokewatch.errors import InvalidInput
+from smokewatch.heap import frozen_heap
 from smokewatch.ingest.encoding import detect_encoding
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.text import TextAnalyzer
@@ -171,7 +172,8 @@ def analyze_file(
     report = AnalyzeReport(encoding=encoding, task=analyzer.task)
     started = time.perf_counter()
     progress.start("analyze", total=total)
-    with _reader(source, encoding) as inp, _atomic_writer(target) as out:
+    # the loaded word lists, divisions and model outlive the run: no collection need walk them
+    with frozen_heap(), _reader(source, encoding) as inp, _atomic_writer(target) as out:
         for batch in _batches(read_lines(inp), BATCH):
             good = [record for _, record in batch if isinstance(record, dict)]
             report.malformed += [bad for _, bad in batch if isinstance(bad, MalformedLine)]
