@@ -25,6 +25,29 @@ def test_analyze_writes_one_line_per_text_and_reports_skipped_lines(
     assert record["promised_returns"][0]["annual_rate"] == 20.0
 
 
+def test_analyze_in_worker_processes_writes_what_one_process_writes(
+    sw: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    texts = ["保本保息，年化收益20%", "投资1万元每月返息300元", "今天天气很好"]
+    source.write_text(
+        "".join(
+            json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)
+        ),
+        encoding="utf-8",
+    )
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out-{jobs}.jsonl"
+        result = sw("text", "analyze", "--in", str(source), "--out", str(target), "--jobs", jobs)
+        assert result.code == 0, result.err
+        assert "3 texts analysed (rules only, utf-8)" in result.err
+        outputs.append(target.read_text("utf-8"))
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 3
+    refused = sw("text", "analyze", "--in", str(source), "--out", "-", "--jobs", "0")
+    assert refused.code == 2 and "--jobs" in refused.err
+
+
 def test_inspect_explains_one_text(sw: Run) -> None:
     result = sw("text", "inspect", "我们保本保息，月息2分，详询13800138000")
     assert result.code == 0, result.err

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smokewatch.errors import InvalidInput
+from smokewatch.errors import ConfigError, InvalidInput
 from smokewatch.services import text_files
 from smokewatch.services.text import TextAnalyzer
 from smokewatch.services.text_files import analyze_file
@@ -115,3 +115,37 @@ def test_the_loaded_analyzer_is_kept_off_the_collector_during_the_run_only(
     # warm_up analyses one text before the run (nothing frozen yet), the run one batch
     assert frozen_while_analysing[0] == 0 and frozen_while_analysing[1] > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_worker_processes_write_the_same_lines_in_the_same_order(tmp_path: Path) -> None:
+    texts = ["保本保息，年化20%", "月息2分，详询13800138000", "今天天气很好", "拉人头发展下线"]
+    lines = [_line(i, f"{i}号：{texts[i % 4]}") for i in range(text_files.BATCH * 2 + 7)]
+    lines[3] = "not json"
+    lines[text_files.BATCH + 1] = '{"id": 1}'
+    source = _write(tmp_path / "in.jsonl", lines)
+    alone = analyze_file(source, tmp_path / "alone.jsonl")
+    pooled = analyze_file(source, tmp_path / "pooled.jsonl", jobs=2)
+    written = (tmp_path / "pooled.jsonl").read_text("utf-8")
+    assert written == (tmp_path / "alone.jsonl").read_text("utf-8")
+    assert [json.loads(x)["id"] for x in written.splitlines()][:5] == [0, 1, 2, 4, 5]
+    assert pooled.malformed == alone.malformed
+    assert [m.line for m in pooled.malformed] == [4, text_files.BATCH + 2]
+    assert (pooled.lines, pooled.written, pooled.task) == (alone.lines, alone.written, None)
+
+
+def test_a_model_the_workers_refuse_fails_the_run_and_keeps_the_last_output(
+    tmp_path: Path,
+) -> None:
+    source = _write(tmp_path / "in.jsonl", [_line(1, "保本保息")])
+    target = tmp_path / "out.jsonl"
+    target.write_text("the previous run's output\n", encoding="utf-8")
+    (tmp_path / "model").mkdir()
+    with pytest.raises(ConfigError, match="manifest"):
+        analyze_file(source, target, model_dir=tmp_path / "model", jobs=2)
+    assert target.read_text(encoding="utf-8") == "the previous run's output\n"
+
+
+def test_fewer_than_one_job_is_a_clear_error(tmp_path: Path) -> None:
+    source = _write(tmp_path / "in.jsonl", [_line(1, "x")])
+    with pytest.raises(InvalidInput, match="jobs must be at least 1, not 0"):
+        analyze_file(source, tmp_path / "out.jsonl", jobs=0)

@@ -84,6 +84,12 @@ def analyze(
     encoding: Annotated[
         str, typer.Option("--encoding", help="Input encoding: auto (UTF-8 or GB18030), or a codec.")
     ] = "auto",
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", min=1, help="Worker processes, each with its own copy of the model."
+        ),
+    ] = 1,
 ) -> None:
     """Analyse texts: returns, lure words, events, mentions; with a model category and subject."""
     from smokewatch.services import text_files
@@ -96,6 +102,7 @@ def analyze(
             model_dir=model,
             as_of=as_of.date() if as_of else None,
             encoding=encoding,
+            jobs=jobs,
             progress=progress,
         )
     for bad in report.malformed:

@@ -5,18 +5,25 @@ an object is reported with its line number and the reason, and skipped — never
 dropped. Files may be UTF-8 (with or without a BOM) or GB18030/GBK; the encoding is detected
 unless given. The output file appears only when the whole run succeeded (it is written next to
 the target and renamed), so a failed or interrupted run never leaves half a file behind.
+With ``jobs`` above 1 the batches are analysed in worker processes and written in input order:
+the same file, line for line.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
@@ -140,6 +147,102 @@ def _atomic_writer(target: str) -> Iterator[IO[str]]:
         partial.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What every analyzer of one run is opened with (the same in each worker process)."""
+
+    model_dir: Path | None
+    as_of: date
+    within_adcode: str | None
+
+    def open(self) -> TextAnalyzer:
+        analyzer = TextAnalyzer.open(
+            self.model_dir, as_of=self.as_of, within_adcode=self.within_adcode
+        )
+        analyzer.warm_up()
+        return analyzer
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """One batch of input lines: the texts to analyse, the lines skipped, the last line."""
+
+    items: list[tuple[Any, str]]
+    malformed: list[MalformedLine]
+    last_line: int
+
+
+def _chunks(stream: Iterable[str]) -> Iterator[_Chunk]:
+    for batch in _batches(read_lines(stream), BATCH):
+        yield _Chunk(
+            [(r["id"], r["text"]) for _, r in batch if isinstance(r, dict)],
+            [bad for _, bad in batch if isinstance(bad, MalformedLine)],
+            batch[-1][0],
+        )
+
+
+def _encoded(analyzer: TextAnalyzer, items: list[tuple[Any, str]]) -> list[str]:
+    return [json.dumps(record, ensure_ascii=False) + "\n" for record in analyzer.analyze(items)]
+
+
+def _here(analyzer: TextAnalyzer, chunks: Iterable[_Chunk]) -> Iterator[tuple[_Chunk, list[str]]]:
+    for chunk in chunks:
+        yield chunk, _encoded(analyzer, chunk.items)
+
+
+_WORKER: dict[_Setup, TextAnalyzer] = {}
+"""A worker process's analyzer: opened for its first batch, kept until the process ends."""
+
+
+def _worker_analyzer(setup: _Setup) -> TextAnalyzer:
+    analyzer = _WORKER.get(setup)
+    if analyzer is None:
+        _WORKER.clear()
+        analyzer = _WORKER[setup] = setup.open()
+        gc.freeze()  # the worker ends with the run; no collection need walk what it loaded
+    return analyzer
+
+
+def _worker_task(setup: _Setup) -> str | None:
+    return _worker_analyzer(setup).task
+
+
+def _worker_batch(setup: _Setup, items: list[tuple[Any, str]]) -> list[str]:
+    return _encoded(_worker_analyzer(setup), items)
+
+
+def _in_workers(
+    pool: ProcessPoolExecutor, setup: _Setup, chunks: Iterable[_Chunk], window: int
+) -> Iterator[tuple[_Chunk, list[str]]]:
+    """Batches analysed by the pool, in input order, at most ``window`` of them in flight."""
+    pending: deque[tuple[_Chunk, Future[list[str]]]] = deque()
+    for chunk in chunks:
+        pending.append((chunk, pool.submit(_worker_batch, setup, chunk.items)))
+        if len(pending) >= window:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
+
+_Analysed = Iterator[tuple[_Chunk, list[str]]]
+
+
+def _analysis(
+    setup: _Setup, jobs: int, stack: ExitStack
+) -> tuple[str | None, Callable[[Iterable[_Chunk]], _Analysed]]:
+    """The model's task, and how batches are analysed: here, or in ``jobs`` worker processes."""
+    if jobs == 1:
+        analyzer = setup.open()
+        return analyzer.task, partial(_here, analyzer)
+    # spawned, not forked: a fork would copy the progress bar's thread and the locks it holds
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    stack.callback(pool.shutdown, cancel_futures=True)
+    task = pool.submit(_worker_task, setup).result()  # a model the workers refuse fails here
+    return task, partial(_in_workers, pool, setup, window=2 * jobs)
+
+
 def analyze_file(
     source: Path | str,
     target: Path | str,
@@ -148,15 +251,22 @@ def analyze_file(
     as_of: date | None = None,
     within_adcode: str | None = None,
     encoding: str = "auto",
+    jobs: int = 1,
     progress: Progress = NO_PROGRESS,
 ) -> AnalyzeReport:
     """Analyse a JSON-lines file into another (``-`` for standard input or output).
 
+    ``jobs`` above 1 analyses the batches in that many worker processes, each with its own
+    analyzer (and its own copy of the model); the output is the same, line for line. The
+    texts/s then include the start-up of all but the first worker.
+
     Raises:
-        InvalidInput: the input is missing or in an undecodable encoding, or the output folder
-            does not exist.
+        InvalidInput: the input is missing or in an undecodable encoding, the output folder
+            does not exist, or ``jobs`` is below 1.
         ConfigError: ``model_dir`` is not a text model, or a file changed after training.
     """
+    if jobs < 1:
+        raise InvalidInput(f"jobs must be at least 1, not {jobs}")
     source, target = str(source), str(target)
     total: int | None = None
     if source != STDIO:
@@ -167,23 +277,22 @@ def analyze_file(
         total = _count_lines(path)
     elif encoding == "auto":
         encoding = sys.stdin.encoding or "utf-8"
-    analyzer = TextAnalyzer.open(model_dir, as_of=as_of, within_adcode=within_adcode)
-    analyzer.warm_up()
-    report = AnalyzeReport(encoding=encoding, task=analyzer.task)
-    started = time.perf_counter()
-    progress.start("analyze", total=total)
-    # the loaded word lists, divisions and model outlive the run: no collection need walk them
-    with frozen_heap(), _reader(source, encoding) as inp, _atomic_writer(target) as out:
-        for batch in _batches(read_lines(inp), BATCH):
-            good = [record for _, record in batch if isinstance(record, dict)]
-            report.malformed += [bad for _, bad in batch if isinstance(bad, MalformedLine)]
-            for record in analyzer.analyze([(r["id"], r["text"]) for r in good]):
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            report.written += len(good)
-            progress.advance(batch[-1][0] - report.lines)
-            report.lines = batch[-1][0]
-    progress.finish()
-    report.seconds = time.perf_counter() - started
+    setup = _Setup(model_dir, as_of or datetime.now(UTC).date(), within_adcode)
+    with ExitStack() as stack:
+        task, analysed = _analysis(setup, jobs, stack)
+        report = AnalyzeReport(encoding=encoding, task=task)
+        started = time.perf_counter()
+        progress.start("analyze", total=total)
+        # the loaded word lists, divisions and model outlive the run: no collection need walk them
+        with frozen_heap(), _reader(source, encoding) as inp, _atomic_writer(target) as out:
+            for chunk, lines in analysed(_chunks(inp)):
+                out.writelines(lines)
+                report.malformed += chunk.malformed
+                report.written += len(chunk.items)
+                progress.advance(chunk.last_line - report.lines)
+                report.lines = chunk.last_line
+        progress.finish()
+        report.seconds = time.perf_counter() - started
     return report
 
 
