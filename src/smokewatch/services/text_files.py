@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -203,6 +203,12 @@ def _worker_analyzer(setup: _Setup) -> TextAnalyzer:
     return analyzer
 
 
+def _worker_start(setup: _Setup) -> None:
+    """Open the analyzer as the worker starts (a failure is raised again by its first task)."""
+    with suppress(Exception):
+        _worker_analyzer(setup)
+
+
 def _worker_task(setup: _Setup) -> str | None:
     return _worker_analyzer(setup).task
 
@@ -237,9 +243,14 @@ def _analysis(
         analyzer = setup.open()
         return analyzer.task, partial(_here, analyzer)
     # spawned, not forked: a fork would copy the progress bar's thread and the locks it holds
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=get_context("spawn"), initializer=_worker_start, initargs=(setup,)
+    )
     stack.callback(pool.shutdown, cancel_futures=True)
-    task = pool.submit(_worker_task, setup).result()  # a model the workers refuse fails here
+    # as many tasks as workers, submitted at once: every worker starts (and loads) before the
+    # first line is read, and a model the workers refuse fails here
+    started = [pool.submit(_worker_task, setup) for _ in range(jobs)]
+    (task,) = {future.result() for future in started}
     return task, partial(_in_workers, pool, setup, window=2 * jobs)
 
 
@@ -257,8 +268,8 @@ def analyze_file(
     """Analyse a JSON-lines file into another (``-`` for standard input or output).
 
     ``jobs`` above 1 analyses the batches in that many worker processes, each with its own
-    analyzer (and its own copy of the model); the output is the same, line for line. The
-    texts/s then include the start-up of all but the first worker.
+    analyzer (and its own copy of the model); the output is the same, line for line. All
+    workers start, and load, before the first line is read.
 
     Raises:
         InvalidInput: the input is missing or in an undecodable encoding, the output folder
