@@ -11,6 +11,7 @@ the same file, line for line.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -22,7 +23,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
@@ -241,7 +241,7 @@ def _analysis(
     """The model's task, and how batches are analysed: here, or in ``jobs`` worker processes."""
     if jobs == 1:
         analyzer = setup.open()
-        return analyzer.task, partial(_here, analyzer)
+        return analyzer.task, functools.partial(_here, analyzer)
     # spawned, not forked: a fork would copy the progress bar's thread and the locks it holds
     pool = ProcessPoolExecutor(
         jobs, mp_context=get_context("spawn"), initializer=_worker_start, initargs=(setup,)
@@ -251,7 +251,7 @@ def _analysis(
     # first line is read, and a model the workers refuse fails here
     started = [pool.submit(_worker_task, setup) for _ in range(jobs)]
     (task,) = {future.result() for future in started}
-    return task, partial(_in_workers, pool, setup, window=2 * jobs)
+    return task, functools.partial(_in_workers, pool, setup, window=2 * jobs)
 
 
 def analyze_file(
