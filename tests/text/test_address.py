@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from smokewatch.model.divisions import Division, Level, load_divisions
-from smokewatch.text.address import AddressResolver, get_address_resolver, short_form
+from smokewatch.text.address import (
+    AddressMatch,
+    AddressResolver,
+    get_address_resolver,
+    short_form,
+)
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +195,43 @@ def test_code_of_agrees_with_resolve(division: Division, filler: str, drop: int)
     address = "".join(_path(division)[drop:]) + filler
     match = resolver.resolve(address, within="340200")
     assert resolver.code_of(address, within="340200") == (match and match.code)
+
+
+def _shifted(resolver: AddressResolver, text: str, lo: int, hi: int) -> AddressMatch | None:
+    """``resolve`` of ``text[lo:hi]`` with its positions moved into ``text``."""
+    match = resolver.resolve(text[lo:hi], within="340200")
+    return None if match is None else replace(match, start=lo + match.start, end=lo + match.end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "芜湖市的张三和安徽省合肥市的李四在北京路见面",  # two places across words, a street
+        "河北石家庄桥西区中山西路与桥西",  # an ambiguous short form, with and without its city
+        "𠀀安徽省𠀀芜湖市镜湖区城区",  # characters beyond the basic plane, a generic name
+        "北京中关村大街1号，上海浦东",
+    ],
+)
+def test_resolving_a_range_of_a_scanned_text_is_resolving_that_range_alone(
+    resolver: AddressResolver, text: str
+) -> None:
+    scan = resolver.scan(text)
+    for lo in range(len(text)):
+        for hi in range(lo + 1, len(text) + 1):
+            expected = _shifted(resolver, text, lo, hi)
+            assert resolver.resolve_in(scan, lo, hi, within="340200") == expected, (lo, hi)
+
+
+PLACES = st.sampled_from(["安徽省", "芜湖市", "芜湖", "镜湖区", "桥西区", "北京", "城区", "合肥"])
+WORDS = st.sampled_from(["路", "大道", "的", "和", "人民", "1号", "，", "𠀀", "广场"])
+
+
+@given(st.lists(st.one_of(PLACES, WORDS), max_size=10), st.data())
+def test_any_range_resolves_as_the_range_alone(parts: list[str], data: st.DataObject) -> None:
+    resolver = get_address_resolver()
+    text = "".join(parts)
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert resolver.resolve_in(resolver.scan(text), lo, hi, within="340200") == _shifted(
+        resolver, text, lo, hi
+    )

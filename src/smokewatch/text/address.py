@@ -110,6 +110,17 @@ class _Node:
 
 _Token = tuple[int, int, tuple[str, ...], bool]
 """A mention: start, end (exclusive), candidate division codes, whether it needs a parent."""
+_Found = tuple[int, int, tuple[str, ...], bool, bool]
+"""A division name found: start, length, candidate codes, short form, whether it needs a parent."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddressScan:
+    """Every division name of a text (:meth:`AddressResolver.scan`)."""
+
+    text: str
+    found: tuple[_Found, ...]
+    """Start, length, codes, short form, needs a parent; by start, longest first."""
 
 
 def short_form(name: str, level: Level) -> str | None:
@@ -174,7 +185,35 @@ class AddressResolver:
             >>> resolver.resolve("鼓楼区中山路1号", within="320100").code
             '320106'
         """
-        tokens = self._tokens(address)
+        return self._match(self._tokens(address), within)
+
+    def scan(self, text: str) -> AddressScan:
+        """Every division name in ``text``, found in one pass, for :meth:`resolve_in`.
+
+        A text's places are read range by range (the whole text, then what lies left and right
+        of each place found); the ranges share this one scan instead of one each.
+        """
+        return AddressScan(text, tuple(self._aligned(text, _symbols(text))))
+
+    def resolve_in(
+        self, scan: AddressScan, start: int, end: int, *, within: str | None = None
+    ) -> AddressMatch | None:
+        """:meth:`resolve` of ``scan.text[start:end]``, with positions in ``scan.text``.
+
+        Examples:
+            >>> resolver = get_address_resolver()
+            >>> text = "芜湖市的张三和安徽省合肥市的李四"
+            >>> scan = resolver.scan(text)
+            >>> match = resolver.resolve_in(scan, 7, len(text))
+            >>> match.code, text[match.start : match.end]
+            ('340100', '安徽省合肥市')
+        """
+        inside = [f for f in scan.found if f[0] >= start and f[0] + f[1] <= end]
+        if not inside:
+            return None
+        return self._match(self._placed(_leftmost_longest(scan.text, inside, end)), within)
+
+    def _match(self, tokens: list[_Token], within: str | None) -> AddressMatch | None:
         choice = self._cached_choice(tokens, within) if tokens else None
         if choice is None:
             return None
@@ -217,7 +256,12 @@ class AddressResolver:
         symbols = _symbols(address)
         tokens = self._longest(address, symbols)
         if tokens is None:
-            tokens = self._all_aligned(address, symbols)
+            found = self._aligned(address, symbols)
+            tokens = _leftmost_longest(address, found, len(address))
+        return self._placed(tokens)
+
+    def _placed(self, tokens: list[_Token]) -> list[_Token]:
+        """The mentions left when those that need a parent (桥西, 城区) have none named."""
         if not any(t[3] for t in tokens):
             return tokens
         mentioned = {code for t in tokens for code in t[2]}
@@ -236,7 +280,7 @@ class AddressResolver:
         """The fast path: the automaton's own leftmost-longest scan.
 
         ``None`` when the scan met a match across character boundaries or a street name,
-        which may hide another mention; :meth:`_all_aligned` then decides.
+        which may hide another mention; :func:`_leftmost_longest` then decides.
         """
         tokens: list[_Token] = []
         for last, (length, codes, is_short, needs_parent) in self._automaton.iter_long(symbols):
@@ -249,8 +293,9 @@ class AddressResolver:
             tokens.append((start // 2, end, codes, needs_parent))
         return tokens
 
-    def _all_aligned(self, address: str, symbols: str) -> list[_Token]:
-        found: list[tuple[int, int, tuple[str, ...], bool, bool]] = []
+    def _aligned(self, address: str, symbols: str) -> list[_Found]:
+        """Every division name in ``address`` by start, longest first (overlaps included)."""
+        found: list[_Found] = []
         for last, (length, codes, is_short, needs_parent) in self._automaton.iter(symbols):
             start = last + 1 - 2 * length
             if start % 2 == 0:  # a match across character boundaries is no match
@@ -258,15 +303,7 @@ class AddressResolver:
         if len(address) * 2 != len(symbols):
             found = _char_positions(address, found)
         found.sort(key=lambda m: (m[0], -m[1]))
-        tokens: list[_Token] = []
-        position = 0
-        for start, length, codes, is_short, needs_parent in found:
-            end = start + length
-            if start < position or (is_short and _STREET_AFTER.match(address, end)):
-                continue
-            tokens.append((start, end, codes, needs_parent))
-            position = end
-        return tokens
+        return found
 
     def _parent_mentioned(self, code: str, mentioned: set[str]) -> bool:
         return not self._nodes[code].ancestors.isdisjoint(mentioned)
@@ -333,6 +370,23 @@ class AddressResolver:
         return common
 
 
+def _leftmost_longest(text: str, found: Iterable[_Found], endpos: int) -> list[_Token]:
+    """The mentions of ``found`` (by start, longest first) that do not overlap.
+
+    Street names (a short form followed by 路, 大道…) are left out; for that test ``text``
+    ends at ``endpos``.
+    """
+    tokens: list[_Token] = []
+    position = 0
+    for start, length, codes, is_short, needs_parent in found:
+        end = start + length
+        if start < position or (is_short and _STREET_AFTER.match(text, end, endpos)):
+            continue
+        tokens.append((start, end, codes, needs_parent))
+        position = end
+    return tokens
+
+
 def _symbols(text: str) -> str:
     """Text as UTF-16 byte pairs, one latin-1 symbol per byte.
 
@@ -344,9 +398,7 @@ def _symbols(text: str) -> str:
     return text.encode("utf-16-be").decode("latin-1")
 
 
-def _char_positions(
-    text: str, found: list[tuple[int, int, tuple[str, ...], bool, bool]]
-) -> list[tuple[int, int, tuple[str, ...], bool, bool]]:
+def _char_positions(text: str, found: list[_Found]) -> list[_Found]:
     """Turn UTF-16 unit positions into character positions (text beyond the BMP)."""
     char_at: list[int] = []
     for index, char in enumerate(text):
@@ -464,4 +516,4 @@ def get_address_resolver() -> AddressResolver:
     return AddressResolver(load_divisions())
 
 
-__all__ = ["AddressMatch", "AddressResolver", "get_address_resolver", "short_form"]
+__all__ = ["AddressMatch", "AddressResolver", "AddressScan", "get_address_resolver", "short_form"]

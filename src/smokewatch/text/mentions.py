@@ -280,15 +280,16 @@ class _Places:
     def __init__(self, text: str, folded: str, within: str | None) -> None:
         self.text, self.folded, self.within = text, folded, within
         self.found: list[Mention] = []
+        self.scan = get_address_resolver().scan(folded)
 
     def read(self, lo: int, hi: int) -> None:
         if hi - lo < 2:
             return
         folded = self.folded
-        match = get_address_resolver().resolve(folded[lo:hi], within=self.within)
+        match = get_address_resolver().resolve_in(self.scan, lo, hi, within=self.within)
         if match is None:
             return
-        start, end = lo + match.start, lo + match.end
+        start, end = match.start, match.end
         cut = _SEPARATOR.search(folded, start, end)
         if cut is not None:
             # The resolver combined mentions across punctuation: read each side on its own.
