@@ -280,13 +280,14 @@ class _Places:
     def __init__(self, text: str, folded: str, within: str | None) -> None:
         self.text, self.folded, self.within = text, folded, within
         self.found: list[Mention] = []
-        self.scan = get_address_resolver().scan(folded)
+        self.resolver = get_address_resolver()
+        self.scan = self.resolver.scan(folded)
 
     def read(self, lo: int, hi: int) -> None:
         if hi - lo < 2:
             return
         folded = self.folded
-        match = get_address_resolver().resolve_in(self.scan, lo, hi, within=self.within)
+        match = self.resolver.resolve_in(self.scan, lo, hi, within=self.within)
         if match is None:
             return
         start, end = match.start, match.end
