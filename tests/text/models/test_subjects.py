@@ -56,6 +56,18 @@ def test_gazetteer_finds_every_occurrence_with_overlaps() -> None:
     assert "钱" not in gazetteer
 
 
+def test_gazetteer_finds_what_a_plain_search_finds_for_names_sharing_a_first_bigram() -> None:
+    # one first bigram starts names of several lengths, two of them longer than 63 characters
+    long_name = "中国" + "长" * 62 + "公司"
+    names = ["中国", "中国人", "中国平安", "中国人寿保险", long_name, long_name + "甲", "国人寿"]
+    text = "中国人寿保险与中国平安、" + long_name + "甲及中国人寿保险股份"
+    expected = sorted(
+        (s, s + len(n)) for n in names for s in range(len(text)) if text.startswith(n, s)
+    )
+    assert Gazetteer(names).find(text) == expected
+    assert len(expected) == 13
+
+
 def test_candidates_of_a_batch_are_those_of_each_text() -> None:
     texts = [fold("“钱妈妈”涉嫌非法集资"), "", fold("华润三九(000999)股东减持")]
     batch = Alphabet("").encode(texts)

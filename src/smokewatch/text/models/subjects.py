@@ -264,18 +264,27 @@ class Gazetteer:
             hashes.append(int(g[-1]))
             bigrams.append((int(points[0]) << 21) | int(points[1]))
         self._hashes = KeyIndex(np.unique(np.asarray(hashes, dtype=np.uint64).astype(np.int64)))
-        self._bigrams = KeyIndex(np.unique(np.asarray(bigrams, dtype=np.int64)))
-        self._lengths = np.unique([len(n) for n in self.names]).astype(np.int64)
+        keys, which = np.unique(np.asarray(bigrams, dtype=np.int64), return_inverse=True)
+        self._bigrams = KeyIndex(keys)
+        lengths = np.asarray([len(n) for n in self.names], dtype=np.int64)
+        # per first bigram, a bit for every length of the names it starts (bit 63: 63 or more)
+        self._length_bits = np.zeros(len(keys), dtype=np.uint64)
+        np.bitwise_or.at(self._length_bits, which.reshape(-1), _length_bits(lengths))
+        self._lengths = np.unique(lengths)
 
     def find_in(self, points: np.ndarray, g: np.ndarray, inverse: np.ndarray) -> np.ndarray:
         """``(start, end)`` rows of every name found in code points (see :func:`span_hashes`)."""
         if not self.names or len(points) < 2:
             return np.zeros((0, 2), dtype=np.int64)
         pairs = (points[:-1] << 21) | points[1:]
-        starts = np.flatnonzero(self._bigrams.lookup(pairs) >= 0)
+        column = self._bigrams.lookup(pairs)
+        starts = np.flatnonzero(column >= 0)
+        bits = self._length_bits[column[starts]]
         found = []
         for size in self._lengths.tolist():
-            s = starts[starts + size <= len(points)]
+            # only where a name of this length starts with the bigram found there
+            s = starts[(bits & np.uint64(1 << min(size, 63))) != 0]
+            s = s[s + size <= len(points)]
             h = ((g[s + size] - g[s]) * inverse[s]).astype(np.int64)
             s = s[self._hashes.lookup(h) >= 0]
             found.append(np.stack([s, s + size], axis=1))
@@ -291,6 +300,12 @@ class Gazetteer:
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._set
+
+
+def _length_bits(lengths: np.ndarray) -> np.ndarray:
+    """The bit of each name length in :class:`Gazetteer`'s masks (63 or more share bit 63)."""
+    bits: np.ndarray = np.left_shift(np.uint64(1), np.minimum(lengths, 63).astype(np.uint64))
+    return bits
 
 
 def span_hashes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
