@@ -8,6 +8,7 @@ the run prints how many Spark and PostgreSQL tests passed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -24,6 +25,8 @@ from hypothesis import settings as hypothesis_settings
 from smokewatch.engine import Engine, connect
 from smokewatch.logs import configure_logging
 from smokewatch.settings import EngineSettings, Settings
+from smokewatch.text.models import TrainReport, train_news_events
+from tests.text.models.conftest import finese_rows
 
 SPARK_ENABLED = os.environ.get("SMOKEWATCH_TEST_SPARK") == "1"
 POSTGRES_URL = os.environ.get("SMOKEWATCH_TEST_POSTGRES_URL")
@@ -250,3 +253,15 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def news_model(tmp_path_factory: pytest.TempPathFactory) -> TrainReport:
+    """A news-events model trained once on FinESE-shaped rows (read it, don't change it).
+
+    Its training file is ``finese_train_list.json`` beside the model folder.
+    """
+    folder = tmp_path_factory.mktemp("news")
+    data = folder / "finese_train_list.json"
+    data.write_text(json.dumps(finese_rows(), ensure_ascii=False), encoding="utf-8")
+    return train_news_events(data, folder / "model", seed=5)

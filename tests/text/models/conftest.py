@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from smokewatch.text.models import TrainReport, train_news_events
-
 _PLATFORMS = [
     "钱妈妈",
     "金银猫",
@@ -84,15 +82,6 @@ def sms_rows(n: int = 200, seed: int = 11) -> list[tuple[str, str]]:
                 )
             )
     return rows
-
-
-@pytest.fixture(scope="session")
-def news_model(tmp_path_factory: pytest.TempPathFactory) -> TrainReport:
-    """A news-events model trained once on :func:`finese_rows` (read it, don't change it)."""
-    folder = tmp_path_factory.mktemp("news")
-    data = folder / "finese_train_list.json"
-    data.write_text(json.dumps(finese_rows(), ensure_ascii=False), encoding="utf-8")
-    return train_news_events(data, folder / "model", seed=5)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from smokewatch.errors import ConfigError, Location, Problem
+from smokewatch.progress import NO_PROGRESS, Progress
 
 KIND = "text-classifier"
 """The artefact kind of every text model."""
@@ -55,6 +56,28 @@ class TextModel(Protocol):
         ...
 
 
+CHUNK = 1024
+"""Texts per :meth:`TextModel.predict` call when a long list is predicted with progress."""
+
+
+def predict_in_chunks(
+    model: TextModel, texts: Sequence[str], progress: Progress = NO_PROGRESS
+) -> list[TextPrediction]:
+    """``model.predict(texts)``, in chunks of :data:`CHUNK` texts with a progress bar.
+
+    A prediction does not depend on the other texts of its batch, so the chunks give the
+    answers one call would.
+    """
+    progress.start("predicting", len(texts))
+    out: list[TextPrediction] = []
+    for i in range(0, len(texts), CHUNK):
+        chunk = texts[i : i + CHUNK]
+        out += model.predict(chunk)
+        progress.advance(len(chunk))
+    progress.finish()
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class TrainReport:
     """What a training run produced: the artefact folder and its validation metrics."""
@@ -68,14 +91,21 @@ class TrainReport:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def artefact_task(folder: Path) -> str:
-    """The ``task`` recorded in an artefact's manifest (no verification yet)."""
+def artefact_manifest(folder: Path) -> dict[str, Any]:
+    """An artefact's manifest as written (no verification: see :func:`load_text_model`)."""
     path = Path(folder) / "manifest.json"
     try:
-        task = json.loads(path.read_text(encoding="utf-8"))["task"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or "task" not in manifest:
+            raise ValueError("no task in manifest.json")
+    except (OSError, ValueError) as exc:
         raise ConfigError([Problem(f"not a text model: {exc}", Location(str(path)))]) from exc
-    return str(task)
+    return manifest
+
+
+def artefact_task(folder: Path) -> str:
+    """The ``task`` recorded in an artefact's manifest (no verification yet)."""
+    return str(artefact_manifest(folder)["task"])
 
 
 def load_text_model(folder: Path) -> TextModel:
@@ -103,11 +133,14 @@ def load_text_model(folder: Path) -> TextModel:
 
 
 __all__ = [
+    "CHUNK",
     "KIND",
     "Reason",
     "TextModel",
     "TextPrediction",
     "TrainReport",
+    "artefact_manifest",
     "artefact_task",
     "load_text_model",
+    "predict_in_chunks",
 ]

@@ -10,7 +10,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.text.models import news
+from smokewatch.text.models.base import predict_in_chunks
 from smokewatch.text.models.metrics import classification_report, group_f1, top_confusions
 
 ILLEGAL_FINANCE = (
@@ -26,14 +28,17 @@ ILLEGAL_FINANCE = (
 
 
 def news_metrics(
-    model: news.NewsEventModel, rows: Sequence[tuple[str, str, str, str | None]]
+    model: news.NewsEventModel,
+    rows: Sequence[tuple[str, str, str, str | None]],
+    *,
+    progress: Progress = NO_PROGRESS,
 ) -> dict[str, Any]:
     """The validation metrics of a news model on FinESE rows ``(id, text, event, subject)``."""
     by_text: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     for _, text, label, subject in rows:
         by_text[text].append((label, subject))
     texts = list(by_text)
-    predictions = model.predict(texts)
+    predictions = predict_in_chunks(model, texts, progress)
     labels = list(model.labels)
     # per text: right if the text carries the predicted label (a text can carry several)
     gold_text, pred_text = [], []

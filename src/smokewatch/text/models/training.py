@@ -36,12 +36,10 @@ from smokewatch.text.models.encoding import (
 from smokewatch.text.models.features import Triggers, load_triggers
 from smokewatch.text.models.linear import LinearModel, fit_linear_svm
 from smokewatch.text.models.metrics import (
-    classification_report,
-    group_f1,
     grouped_split,
-    top_confusions,
 )
 from smokewatch.text.models.news_metrics import ILLEGAL_FINANCE, news_metrics
+from smokewatch.text.models.sms_metrics import LOAN_FRAUD, fraud_probability, sms_metrics
 from smokewatch.text.models.subject_training import (
     fit_news_tagger,
     fit_subject_reranker,
@@ -50,7 +48,6 @@ from smokewatch.text.models.subject_training import (
 )
 from smokewatch.text.models.subjects import stock_codes
 
-LOAN_FRAUD = "贷款、代办信用卡类"
 _LIBRARIES = ("numpy", "scipy", "scikit-learn", "pyahocorasick", "jieba", "smokewatch")
 SMS_C = 2.0
 """C of the SMS model's linear SVM (round 7: C 0.2–2 and the LR C 20 of earlier rounds compared
@@ -60,10 +57,10 @@ SMS_TEMPERATURES = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
 NEWS_C = 20.0
 
 
-def read_finese(path: Path) -> list[tuple[str, str, str, str | None]]:
+def read_finese(path: Path, *, encoding: str = "utf-8") -> list[tuple[str, str, str, str | None]]:
     """FinESE rows ``(id, text, event_type, subject)``; ``subject`` is None for "NaN"."""
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = json.loads(Path(path).read_text(encoding=encoding))
         rows = [
             (str(r[0]), str(r[1]), str(r[2]), None if r[3] == "NaN" else str(r[3])) for r in raw
         ]
@@ -76,13 +73,17 @@ def read_finese(path: Path) -> list[tuple[str, str, str, str | None]]:
     return rows
 
 
-def read_sms(path: Path) -> list[tuple[str, str]]:
+def read_sms(path: Path, *, encoding: str = "utf-8") -> list[tuple[str, str]]:
     """Telecom-fraud rows ``(content, label_name)``."""
     try:
-        with Path(path).open(encoding="utf-8", newline="") as fh:
-            rows = [(r["content"], r["label_name"]) for r in csv.DictReader(fh)]
-    except (OSError, KeyError, csv.Error) as exc:
-        raise InvalidInput(f"{path}: not a content,label_name CSV: {exc}") from exc
+        with Path(path).open(encoding=encoding, newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"content", "label_name"} - set(reader.fieldnames or ())
+            if missing:
+                raise ValueError(f"no {' or '.join(sorted(missing))} column in the header")
+            rows = [(r["content"], r["label_name"]) for r in reader]
+    except (OSError, KeyError, ValueError, csv.Error) as exc:
+        raise InvalidInput(f"{path}: not a content,label_name CSV ({encoding}): {exc}") from exc
     if not rows:
         raise InvalidInput(f"{path}: no rows")
     return rows
@@ -232,11 +233,12 @@ def train_news_events(
     *,
     seed: int = 20261121,
     validation: float = 0.2,
+    encoding: str = "utf-8",
     progress: Progress = NO_PROGRESS,
 ) -> TrainReport:
     """Train the news event/subject model on a FinESE train list; write the artefact to ``out``."""
     began = time.perf_counter()
-    rows = read_finese(data)
+    rows = read_finese(data, encoding=encoding)
     is_val = grouped_split(
         [r[1] for r in rows], [r[2] for r in rows], fraction=validation, seed=seed
     )
@@ -369,11 +371,12 @@ def train_sms_fraud(
     *,
     seed: int = 20261121,
     validation: float = 0.2,
+    encoding: str = "utf-8",
     progress: Progress = NO_PROGRESS,
 ) -> TrainReport:
     """Train the SMS fraud model on the telecom-fraud CSV; write the artefact to ``out``."""
     began = time.perf_counter()
-    rows = read_sms(data)
+    rows = read_sms(data, encoding=encoding)
     is_val = grouped_split(
         [r[0] for r in rows], [r[1] for r in rows], fraction=validation, seed=seed
     )
@@ -397,16 +400,7 @@ def train_sms_fraud(
     progress.advance()
     metrics: dict[str, Any] = {}
     if valid:
-        predicted = [p.category for p in classifier.predict([t for t, _ in valid])]
-        gold = [label for _, label in valid]
-        report = classification_report(gold, predicted, labels)
-        metrics = {
-            **report,
-            "loan_fraud": report["per_class"].get(LOAN_FRAUD),
-            "fraud_vs_normal": group_f1(gold, predicted, [x for x in labels if x != "正常短信"]),
-            "confusions": top_confusions(gold, predicted),
-            "style_probe": _style_probe(classifier, valid),
-        }
+        metrics = sms_metrics(classifier, valid)
         calibrated["validation"] = _fraud_calibration(
             sms.SmsFraudModel(labels, model, alphabet, keys, idf), classifier, valid
         )
@@ -495,34 +489,8 @@ def _sms_temperature(
 def _fraud_calibration(
     raw: sms.SmsFraudModel, scaled: sms.SmsFraudModel, valid: Sequence[tuple[str, str]]
 ) -> dict[str, Any]:
-    """Log loss and Brier score of P(fraud) = 1 − P(正常短信) on validation, before and after."""
-    texts = [t for t, _ in valid]
-    fraud = np.array([label != "正常短信" for _, label in valid], dtype=np.float64)
-    out: dict[str, Any] = {}
-    for name, model in (("before", raw), ("after", scaled)):
-        normal = model.labels.index("正常短信") if "正常短信" in model.labels else None
-        p = model.model.probabilities(model.matrix(texts))
-        p_fraud = 1.0 - p[:, normal] if normal is not None else np.ones(len(texts))
-        q = np.clip(p_fraud, 1e-12, 1 - 1e-12)
-        out[name] = {
-            "log_loss": round(-float(np.mean(fraud * np.log(q) + (1 - fraud) * np.log(1 - q))), 5),
-            "brier": round(float(np.mean((p_fraud - fraud) ** 2)), 5),
-        }
-    return out
-
-
-def _style_probe(model: sms.SmsFraudModel, valid: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """How often a fraud prediction survives dressing the text up as an operator SMS."""
-    fraud = [t for t, label in valid if label != "正常短信"]
-    dressed = [f"【中国联通】{t}回复TD退订" for t in fraud]
-    before = [p.category for p in model.predict(fraud)]
-    after = [p.category for p in model.predict(dressed)]
-    same = sum(1 for a, b in zip(before, after, strict=True) if a == b)
-    return {
-        "protocol": "fraud validation texts wrapped in 【中国联通】…回复TD退订; share unchanged",
-        "texts": len(fraud),
-        "unchanged": round(same / len(fraud), 4) if fraud else 1.0,
-    }
+    """:func:`fraud_probability` on validation, before and after the temperature."""
+    return {"before": fraud_probability(raw, valid), "after": fraud_probability(scaled, valid)}
 
 
 __all__ = [
