@@ -75,3 +75,32 @@ def test_train_rejects_an_unknown_task_or_a_missing_file(sw: Run, tmp_path: Path
     assert bad_task.code == 1 and "--task must be one of" in bad_task.err
     missing = sw("text", "train", "--task", "sms-fraud", "--data", "nope.csv", "--out", "m")
     assert missing.code == 1 and "no such training file" in missing.err
+
+
+def test_train_reads_a_gb18030_file_and_evaluate_scores_its_validation_split(
+    sw: Run, tmp_path: Path
+) -> None:
+    data = tmp_path / "sms.csv"
+    with data.open("w", encoding="gb18030", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["content", "label_id", "label_name", "original_label"])
+        writer.writerows([text, 0, label, label] for text, label in sms_rows())
+    model = tmp_path / "model"
+    trained = sw("text", "train", "--task", "sms-fraud", "--data", str(data), "--out", str(model))
+    assert trained.code == 0, trained.err
+    card = json.loads((model / "manifest.json").read_text("utf-8"))["metrics"]
+    report = tmp_path / "report.json"
+    shown = sw(
+        "text", "evaluate", "--model", str(model), "--data", str(data), "--report", str(report)
+    )
+    assert shown.code == 0, shown.err
+    assert "loan-fraud F1" in shown.out and "Most frequent mistakes" in shown.out
+    assert "(gb18030): the validation split of the model's training file" in shown.out
+    found = sw("text", "evaluate", "--json", "--model", str(model), "--data", str(data)).json()
+    assert found == json.loads(report.read_text("utf-8"))
+    assert (found["encoding"], found["rows"]) == ("gb18030", card["split"]["validation_rows"])
+    assert found["metrics"]["loan_fraud"] == card["loan_fraud"]
+    everything = sw("text", "evaluate", "--model", str(model), "--data", str(data), "--all-rows")
+    assert "note: this is the model's training file" in everything.err
+    missing = sw("text", "evaluate", "--model", str(model), "--data", "nope.csv")
+    assert missing.code == 1 and "no such labelled file" in missing.err

@@ -1,7 +1,8 @@
-"""``smokewatch text train|analyze|inspect``: the Chinese financial text reader."""
+"""``smokewatch text train|analyze|evaluate|inspect``: the Chinese financial text reader."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -38,18 +39,25 @@ def train(
         float,
         typer.Option("--validation", min=0.05, max=0.5, help="Share held out for validation."),
     ] = 0.2,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="File encoding: auto (UTF-8 or GB18030), or a codec.")
+    ] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Train a text model and write it as a verified artefact with its model card."""
+    from smokewatch.ingest.encoding import detect_encoding
     from smokewatch.text.models import train_news_events, train_sms_fraud
 
     if task not in TASKS:
         raise InvalidInput(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
     if not data.is_file():
         raise InvalidInput(f"no such training file: {data}")
+    codec = detect_encoding(data, encoding)
     trainer = train_news_events if task == "news-events" else train_sms_fraud
     with progress_bars(_state(ctx).progress) as progress:
-        report = trainer(data, out_dir, seed=seed, validation=validation, progress=progress)
+        report = trainer(
+            data, out_dir, seed=seed, validation=validation, encoding=codec, progress=progress
+        )
     if as_json:
         print_json({"task": task, "out": str(out_dir), "metrics": report.metrics})
         return
@@ -113,6 +121,81 @@ def analyze(
         markup=False,
         soft_wrap=True,
     )
+
+
+@text_app.command("evaluate")
+def evaluate(
+    ctx: typer.Context,
+    model: Annotated[Path, typer.Option("--model", help="Model folder.")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", help="Labelled file in the training format (FinESE list / telecom CSV)."
+        ),
+    ],
+    all_rows: Annotated[
+        bool,
+        typer.Option(
+            "--all-rows",
+            help="On the model's own training file, score every row, not only validation.",
+        ),
+    ] = False,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="File encoding: auto (UTF-8 or GB18030), or a codec.")
+    ] = "auto",
+    report_path: Annotated[
+        Path | None, typer.Option("--report", help="Also write every figure as JSON here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Score a trained model on labelled texts: the model card's figures, on your data."""
+    from smokewatch.services.text_eval import evaluate_text_model
+
+    with progress_bars(_state(ctx).progress and not as_json) as progress:
+        evaluation = evaluate_text_model(
+            model, data, all_rows=all_rows, encoding=encoding, progress=progress
+        )
+    payload = evaluation.as_dict()
+    if report_path is not None:
+        report_path.write_text(
+            json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    if as_json:
+        print_json(payload)
+        return
+    m = evaluation.metrics
+    table(
+        f"{evaluation.task} · {evaluation.data}",
+        ["figure", "value"],
+        [(name, _figure(v)) for name, v in evaluation.headline()],
+    )
+    out.print(f"{evaluation.rows} rows ({evaluation.encoding}): {evaluation.scope}", markup=False)
+    per_class = m["per_text"]["per_class"] if "per_text" in m else m["per_class"]
+    table(
+        "Per class" + (" (per text)" if "per_text" in m else ""),
+        ["class", "precision", "recall", "F1", "support"],
+        [
+            (label, f"{c['precision']:.4f}", f"{c['recall']:.4f}", f"{c['f1']:.4f}", c["support"])
+            for label, c in per_class.items()
+            if c["support"]
+        ],
+    )
+    confusions = m["per_text"]["confusions"] if "per_text" in m else m["confusions"]
+    table(
+        "Most frequent mistakes",
+        ["gold", "predicted", "count"],
+        [(c["gold"], c["predicted"], c["count"]) for c in confusions],
+    )
+    for note in evaluation.notes:
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
+    if report_path is not None:
+        out.print(f"every figure written to {report_path}", markup=False)
+
+
+def _figure(value: object) -> object:
+    if not isinstance(value, float):
+        return value
+    return f"{value:.4f}" if value == 0 or abs(value) >= 0.01 else f"{value:.5f}"
 
 
 @text_app.command("inspect")
