@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from tests.cli.conftest import Run
-from tests.text.models.conftest import sms_rows
+from tests.text.models.conftest import sms_rows, write_sms_csv
 
 
 def test_analyze_writes_one_line_per_text_and_reports_skipped_lines(
@@ -57,11 +56,7 @@ def test_inspect_explains_one_text(sw: Run) -> None:
 
 
 def test_train_writes_a_model_that_analyze_uses(sw: Run, tmp_path: Path) -> None:
-    data = tmp_path / "sms.csv"
-    with data.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["content", "label_id", "label_name", "original_label"])
-        writer.writerows([text, 0, label, label] for text, label in sms_rows())
+    data = write_sms_csv(tmp_path / "sms.csv")
     model = tmp_path / "model"
     trained = sw("text", "train", "--task", "sms-fraud", "--data", str(data), "--out", str(model))
     assert trained.code == 0, trained.err
@@ -80,11 +75,7 @@ def test_train_rejects_an_unknown_task_or_a_missing_file(sw: Run, tmp_path: Path
 def test_train_reads_a_gb18030_file_and_evaluate_scores_its_validation_split(
     sw: Run, tmp_path: Path
 ) -> None:
-    data = tmp_path / "sms.csv"
-    with data.open("w", encoding="gb18030", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["content", "label_id", "label_name", "original_label"])
-        writer.writerows([text, 0, label, label] for text, label in sms_rows())
+    data = write_sms_csv(tmp_path / "sms.csv", encoding="gb18030")
     model = tmp_path / "model"
     trained = sw("text", "train", "--task", "sms-fraud", "--data", str(data), "--out", str(model))
     assert trained.code == 0, trained.err

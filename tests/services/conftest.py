@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from smokewatch.store import Store
 from smokewatch.text.models import train_sms_fraud
 from tests.store.conftest import postgres_admin, postgres_url, store_url  # noqa: F401
-from tests.text.models.conftest import sms_rows
+from tests.text.models.conftest import write_sms_csv
 
 # Case, user and audit services run on every store backend, like tests/store.
 
@@ -20,12 +19,7 @@ from tests.text.models.conftest import sms_rows
 def sms_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A trained ``sms-fraud`` model folder (small synthetic training set)."""
     folder = tmp_path_factory.mktemp("sms-model")
-    data = folder / "sms.csv"
-    with data.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["content", "label_id", "label_name", "original_label"])
-        for text, label in sms_rows():
-            writer.writerow([text, 0, label, label])
+    data = write_sms_csv(folder / "sms.csv")
     return train_sms_fraud(data, folder / "model", seed=3).folder
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -11,20 +10,12 @@ import pytest
 from smokewatch.errors import ConfigError, InvalidInput
 from smokewatch.services.text_eval import ALL_ROWS, evaluate_text_model
 from smokewatch.text.models import TrainReport, load_text_model
-from tests.text.models.conftest import finese_rows, sms_rows
+from tests.text.models.conftest import finese_rows, sms_rows, write_sms_csv
 
 
 def _card(model: Path) -> dict[str, object]:
     metrics: dict[str, object] = json.loads((model / "manifest.json").read_text("utf-8"))["metrics"]
     return metrics
-
-
-def _write_sms(path: Path, rows: list[tuple[str, str]], encoding: str = "utf-8") -> Path:
-    with path.open("w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["content", "label_id", "label_name", "original_label"])
-        writer.writerows([text, 0, label, label] for text, label in rows)
-    return path
 
 
 def test_on_its_training_file_a_news_model_scores_the_validation_split_as_its_card(
@@ -66,7 +57,7 @@ def test_another_file_is_scored_whole_one_prediction_per_row(
     sms_model: Path, tmp_path: Path
 ) -> None:
     rows = sms_rows(n=45, seed=99)
-    found = evaluate_text_model(sms_model, _write_sms(tmp_path / "ours.csv", rows))
+    found = evaluate_text_model(sms_model, write_sms_csv(tmp_path / "ours.csv", rows))
     predicted = [p.category for p in load_text_model(sms_model).predict([t for t, _ in rows])]
     right = sum(p == label for p, (_, label) in zip(predicted, rows, strict=True))
     assert (found.rows, found.scope, found.notes) == (45, ALL_ROWS, ())
@@ -76,8 +67,8 @@ def test_another_file_is_scored_whole_one_prediction_per_row(
 
 def test_a_gb18030_file_gives_the_figures_of_its_utf8_copy(sms_model: Path, tmp_path: Path) -> None:
     rows = sms_rows(n=30, seed=5)
-    utf8 = evaluate_text_model(sms_model, _write_sms(tmp_path / "u.csv", rows))
-    gbk = evaluate_text_model(sms_model, _write_sms(tmp_path / "g.csv", rows, "gb18030"))
+    utf8 = evaluate_text_model(sms_model, write_sms_csv(tmp_path / "u.csv", rows))
+    gbk = evaluate_text_model(sms_model, write_sms_csv(tmp_path / "g.csv", rows, "gb18030"))
     assert (utf8.encoding, gbk.encoding) == ("utf-8", "gb18030")
     assert gbk.metrics == utf8.metrics
 
@@ -99,7 +90,7 @@ def test_labels_the_model_does_not_know_are_named_and_count_as_errors(
 def test_a_file_in_another_format_or_missing_is_refused_by_name(
     news_model: TrainReport, sms_model: Path, tmp_path: Path
 ) -> None:
-    csv_file = _write_sms(tmp_path / "sms.csv", sms_rows(n=6))
+    csv_file = write_sms_csv(tmp_path / "sms.csv", sms_rows(n=6))
     with pytest.raises(InvalidInput, match=r"sms\.csv: not a FinESE list"):
         evaluate_text_model(news_model.folder, csv_file)
     listed = tmp_path / "list.json"

@@ -19,6 +19,10 @@ text_app = typer.Typer(
 )
 
 TASKS = ("news-events", "sms-fraud")
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON output.")]
+EncodingOption = Annotated[
+    str, typer.Option("--encoding", help="File encoding: auto (UTF-8 or GB18030), or a codec.")
+]
 
 
 def _state(ctx: typer.Context) -> CliState:
@@ -39,10 +43,8 @@ def train(
         float,
         typer.Option("--validation", min=0.05, max=0.5, help="Share held out for validation."),
     ] = 0.2,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="File encoding: auto (UTF-8 or GB18030), or a codec.")
-    ] = "auto",
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    encoding: EncodingOption = "auto",
+    as_json: JsonOption = False,
 ) -> None:
     """Train a text model and write it as a verified artefact with its model card."""
     from smokewatch.ingest.encoding import detect_encoding
@@ -89,9 +91,7 @@ def analyze(
         datetime | None,
         typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day for benchmark rates (today)."),
     ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="Input encoding: auto (UTF-8 or GB18030), or a codec.")
-    ] = "auto",
+    encoding: EncodingOption = "auto",
     jobs: Annotated[
         int,
         typer.Option(
@@ -140,13 +140,11 @@ def evaluate(
             help="On the model's own training file, score every row, not only validation.",
         ),
     ] = False,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="File encoding: auto (UTF-8 or GB18030), or a codec.")
-    ] = "auto",
+    encoding: EncodingOption = "auto",
     report_path: Annotated[
         Path | None, typer.Option("--report", help="Also write every figure as JSON here.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Score a trained model on labelled texts: the model card's figures, on your data."""
     from smokewatch.services.text_eval import evaluate_text_model
@@ -204,7 +202,7 @@ def inspect(
     model: Annotated[
         Path | None, typer.Option("--model", help="Model folder (omit: rules only).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show what smokewatch reads in one text, with spans, weights and reasons."""
     from smokewatch.services import text as text_service

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from smokewatch.errors import InvalidInput
 from smokewatch.ingest.encoding import detect_encoding
@@ -32,6 +32,8 @@ from smokewatch.text.models.sms_metrics import fraud_probability, sms_metrics
 from smokewatch.text.models.training import read_finese, read_sms
 
 ALL_ROWS = "all rows of the file"
+
+_Row = TypeVar("_Row", bound=tuple[str | None, ...])
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,46 +115,30 @@ def evaluate_text_model(
         raise InvalidInput(f"no such labelled file: {data}")
     codec = detect_encoding(data, encoding)
     trained_on = manifest.get("training_data", {}).get("sha256") == file_sha256(data)
+    split = _recorded_split(manifest) if trained_on and not all_rows else None
     notes: list[str] = []
     if isinstance(model, NewsEventModel):
-        news_rows = read_finese(data, encoding=codec)
-        keep, scope = _scope(
-            manifest, [r[1] for r in news_rows], [r[2] for r in news_rows], trained_on, all_rows
-        )
-        news_rows = [r for r, k in zip(news_rows, keep, strict=True) if k]
-        notes += _unknown_labels([r[2] for r in news_rows], model.labels)
+        news_rows, scope = _chosen(read_finese(data, encoding=codec), 1, 2, split)
         metrics = news_metrics(model, news_rows, progress=progress)
-        scored = len(news_rows)
+        labels = [r[2] for r in news_rows]
     elif isinstance(model, SmsFraudModel):
-        sms_rows = read_sms(data, encoding=codec)
-        keep, scope = _scope(
-            manifest, [r[0] for r in sms_rows], [r[1] for r in sms_rows], trained_on, all_rows
-        )
-        sms_rows = [r for r, k in zip(sms_rows, keep, strict=True) if k]
-        notes += _unknown_labels([r[1] for r in sms_rows], model.labels)
+        sms_rows, scope = _chosen(read_sms(data, encoding=codec), 0, 1, split)
         metrics = sms_metrics(model, sms_rows, progress=progress)
         metrics["fraud_probability"] = fraud_probability(model, sms_rows)
-        scored = len(sms_rows)
+        labels = [r[1] for r in sms_rows]
     else:  # pragma: no cover - load_text_model knows two tasks, both above
         raise InvalidInput(f"no evaluation for text-model task {model.task!r}")
+    notes += _unknown_labels(labels, model.labels)
     if trained_on and all_rows:
         notes.append(
             "this is the model's training file and every row was scored, including those the "
             "model was trained on: the figures are optimistic"
         )
-    return TextEvaluation(model.task, data.name, codec, scored, scope, metrics, tuple(notes))
+    return TextEvaluation(model.task, data.name, codec, len(labels), scope, metrics, tuple(notes))
 
 
-def _scope(
-    manifest: dict[str, Any],
-    texts: Sequence[str],
-    labels: Sequence[str],
-    trained_on: bool,
-    all_rows: bool,
-) -> tuple[list[bool], str]:
-    """Which rows to score: all, or the validation split of the model's training file."""
-    if not trained_on or all_rows:
-        return [True] * len(texts), ALL_ROWS
+def _recorded_split(manifest: dict[str, Any]) -> tuple[int, float]:
+    """Seed and validation share of the training split, as the manifest records them."""
     split = manifest.get("metrics", {}).get("split", {})
     seed, share = split.get("seed"), split.get("validation")
     if not isinstance(seed, int) or not isinstance(share, float | int):
@@ -160,10 +146,27 @@ def _scope(
             "this is the model's training file, but its manifest records no validation split; "
             "score every row with --all-rows (the figures are then optimistic)"
         )
-    keep = grouped_split(texts, labels, fraction=float(share), seed=seed)
-    if not any(keep):
+    return seed, float(share)
+
+
+def _chosen(
+    rows: list[_Row], text: int, label: int, split: tuple[int, float] | None
+) -> tuple[list[_Row], str]:
+    """The rows to score and what they are: all (``split`` None) or the validation split.
+
+    ``text`` and ``label`` are the positions of the text and the label in a row, the two
+    columns the training split was drawn on.
+    """
+    if split is None:
+        return rows, ALL_ROWS
+    seed, share = split
+    keep = grouped_split(
+        [str(r[text]) for r in rows], [str(r[label]) for r in rows], fraction=share, seed=seed
+    )
+    chosen = [r for r, k in zip(rows, keep, strict=True) if k]
+    if not chosen:
         raise InvalidInput("the training file's validation split is empty; nothing to score")
-    return keep, (
+    return chosen, (
         f"the validation split of the model's training file (seed {seed}, {share:.0%} of the "
         "texts, grouped by text), as at training"
     )

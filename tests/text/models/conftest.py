@@ -92,13 +92,18 @@ def finese_file(tmp_path: Path) -> Path:
     return path
 
 
+def write_sms_csv(
+    path: Path, rows: list[tuple[str, str]] | None = None, encoding: str = "utf-8"
+) -> Path:
+    """``rows`` (default :func:`sms_rows`) as a telecom-fraud CSV at ``path``."""
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["content", "label_id", "label_name", "original_label"])
+        writer.writerows([text, 0, label, label] for text, label in rows or sms_rows())
+    return path
+
+
 @pytest.fixture
 def sms_file(tmp_path: Path) -> Path:
     """A small telecom-fraud-shaped CSV."""
-    path = tmp_path / "sms.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["content", "label_id", "label_name", "original_label"])
-        for text, label in sms_rows():
-            writer.writerow([text, 0, label, label])
-    return path
+    return write_sms_csv(tmp_path / "sms.csv")
