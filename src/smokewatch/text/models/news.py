@@ -55,9 +55,9 @@ from smokewatch.text.models.encoding import (
     top_contributions,
 )
 from smokewatch.text.models.features import Triggers, spec_hash
+from smokewatch.text.models.gazetteer import Gazetteer
 from smokewatch.text.models.linear import LinearModel
 from smokewatch.text.models.ranking import SubjectRankers, choose_subjects
-from smokewatch.text.models.subjects import Gazetteer
 from smokewatch.text.models.tagger import Tagger
 
 NEWS_TASK = "news-events"

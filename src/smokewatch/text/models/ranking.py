@@ -32,8 +32,9 @@ from smokewatch.text.models.encoding import (
     top_contributions,
 )
 from smokewatch.text.models.features import Triggers, normalise
+from smokewatch.text.models.gazetteer import Gazetteer
 from smokewatch.text.models.linear import LinearModel
-from smokewatch.text.models.subjects import Candidates, Gazetteer
+from smokewatch.text.models.subjects import Candidates
 
 TOP_CANDIDATES = 8
 RICH_RIGHT, RICH_LEFT, RICH_TRIGGER_RIGHT, RICH_TRIGGER_LEFT = 16, 8, 20, 12

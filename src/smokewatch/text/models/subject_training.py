@@ -24,6 +24,7 @@ from smokewatch.text.models import tagger as tagging
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import Alphabet, Batch, count_matrix
 from smokewatch.text.models.features import Triggers
+from smokewatch.text.models.gazetteer import Gazetteer
 from smokewatch.text.models.linear import LinearModel, fit_ranker
 
 _FOLDS = 5
@@ -42,7 +43,7 @@ class _RankerFold:
 def _ranker_fold(
     texts: Sequence[str],
     golds: Sequence[set[str]],
-    gazetteer: subjects.Gazetteer,
+    gazetteer: Gazetteer,
     alphabet: Alphabet,
     trig: Triggers,
     *,
@@ -101,7 +102,7 @@ def train_subject_rankers(
     folds: list[tuple[list[int], _RankerFold]] = []
     for f in range(_FOLDS):
         idx = [i for i in range(len(texts)) if fold_of[i] == f]
-        others = subjects.Gazetteer(s for i, g in enumerate(golds) if fold_of[i] != f for s in g)
+        others = Gazetteer(s for i, g in enumerate(golds) if fold_of[i] != f for s in g)
         folds.append(
             (
                 idx,
@@ -155,7 +156,7 @@ def train_subject_rankers(
     second = fit_ranker(second_matrix, np.concatenate(positive), np.concatenate(groups), l2=0.3)
     progress.advance()
     progress.finish()
-    gazetteer = subjects.Gazetteer(s for g in golds for s in g)
+    gazetteer = Gazetteer(s for g in golds for s in g)
     return ranking.SubjectRankers(
         gazetteer,
         _compact(first),

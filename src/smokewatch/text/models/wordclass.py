@@ -20,7 +20,7 @@ from functools import cache
 import numpy as np
 
 from smokewatch.text.models.encoding import SEPARATOR, Batch, key_of
-from smokewatch.text.models.subjects import batch_hashes, span_hashes
+from smokewatch.text.models.gazetteer import batch_hashes, span_hashes
 
 # feature kinds (ranking.py 40..50, subjects.py 20..38 and 60..63, describe.py 1..15)
 K_WHOLE, K_HEAD, K_TAIL, K_HEAD_TAIL = range(90, 94)
