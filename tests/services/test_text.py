@@ -89,6 +89,14 @@ def test_an_ordinary_text_has_nothing() -> None:
     assert record["explanation"] == {"risk_factors": [], "model": None}
 
 
+def test_the_sms_model_reads_no_subject_so_the_named_company_is_the_subject(
+    sms_model: Path,
+) -> None:
+    record = _one(AD, sms_model)
+    assert record["category"] is not None
+    assert record["subject"] == "芜湖康泰养老服务有限公司"
+
+
 def test_with_a_model_the_category_and_its_reasons_come_from_the_model(sms_model: Path) -> None:
     record = _one("您好，我是信贷专员，可为您办理无抵押贷款，下载APP即可提现到账", sms_model)
     assert record["category"] == "贷款、代办信用卡类"

@@ -39,6 +39,17 @@ def test_malformed_lines_are_reported_by_number_and_the_rest_analysed(tmp_path: 
     assert report.written == 2 and report.lines == 6
 
 
+def test_a_json_error_is_placed_where_it_is_on_the_line() -> None:
+    cut_off = text_files.parse_line(3, '{"id": 1, "text": "保本保息"\n')
+    missing_comma = text_files.parse_line(4, '{"id": 1 "text": "保本保息"}\r\n')
+    assert cut_off == text_files.MalformedLine(
+        3, "not JSON: Expecting ',' delimiter at the end of the line"
+    )
+    assert missing_comma == text_files.MalformedLine(
+        4, "not JSON: Expecting ',' delimiter at column 10"
+    )
+
+
 def test_gbk_input_is_detected_and_read(tmp_path: Path) -> None:
     source = _write(tmp_path / "in.jsonl", [_line(1, "月息2分，稳赚不赔")], encoding="gbk")
     report = analyze_file(source, tmp_path / "out.jsonl")

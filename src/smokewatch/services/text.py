@@ -6,9 +6,10 @@ trained model is given, the model's category and subject. Each record keeps ``id
 
 - ``category`` — the event type (news model) or SMS class (SMS model) exactly as in the
   training data; null without a model;
-- ``subject`` — what the text is about: the model's subject; without a model, the company or
-  platform a reported event is about, else the first one named that is not the party of a
-  claim (the bank in 与中国工商银行合作); or null;
+- ``subject`` — what the text is about: the news model's subject; without a model, or with
+  the SMS model (which reads no subject), the company or platform a reported event is about,
+  else the first one named that is not the party of a claim (the bank in 与中国工商银行合作);
+  or null;
 - ``risk_score`` — 0–1, a noisy-OR of the pieces listed in ``explanation.risk_factors``
   (:func:`risk_score`): the model's probability of illegal finance or fraud, each distinct
   affirmed word and event word with its lexicon weight, and the strongest stated return by its
@@ -252,8 +253,8 @@ class TextAnalyzer:
         mentions: list[Mention],
         signals: Sequence[Signal],
     ) -> str | None:
-        if prediction is not None:
-            return prediction.subject
+        if prediction is not None and self.task == "news-events":
+            return prediction.subject  # the model may say no company is the subject
         if event_subject is not None:
             return event_subject.text
         parties = {s.value for s in signals if s.value}  # 中国工商银行 in 与中国工商银行合作

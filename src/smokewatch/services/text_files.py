@@ -75,13 +75,19 @@ def parse_line(number: int, line: str) -> dict[str, Any] | MalformedLine | None:
         MalformedLine(line=2, reason='expected an object with "id" and a string "text"')
         >>> parse_line(3, "   ") is None
         True
+        >>> parse_line(4, '{"id": 7, "text": "保本保息"')
+        MalformedLine(line=4, reason="not JSON: Expecting ',' delimiter at the end of the line")
+        >>> parse_line(5, '{"id": 7 "text": "保本保息"}')
+        MalformedLine(line=5, reason="not JSON: Expecting ',' delimiter at column 10")
     """
     if not line.strip():
         return None
+    line = line.rstrip("\r\n")  # so that an error at the end is not placed on a next line
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        return MalformedLine(number, f"not JSON: {exc.msg} at column {exc.colno}")
+        where = "at the end of the line" if exc.pos >= len(line) else f"at column {exc.colno}"
+        return MalformedLine(number, f"not JSON: {exc.msg} {where}")
     if (
         not isinstance(record, dict)
         or "id" not in record
