@@ -127,10 +127,13 @@ def time_pair(texts: list[str], model: Path, work: Path, name: str) -> dict[str,
     # affects both sides of the ratio alike
     before = time_jieba(texts)
     analyze = time_analyze(texts, model, work, name)
-    jieba_rate = (before + time_jieba(texts)) / 2
+    after = time_jieba(texts)
+    jieba_rate = (before + after) / 2
     steady = analyze["steady_texts_per_s"] or 0.0
     return {
         "analyze": analyze,
+        "jieba_before_texts_per_s": before,
+        "jieba_after_texts_per_s": after,
         "jieba_texts_per_s": jieba_rate,
         "steady_ratio": steady / jieba_rate,
     }
@@ -159,11 +162,20 @@ def main() -> None:
     results: dict[str, Any] = {"news_texts": len(news), "sms_texts": len(sms)}
     for name, texts, model in (("news", news, news_model), ("sms", sms, sms_model)):
         runs = [time_pair(texts, model, out, name) for _ in range(args.repeats)]
-        runs.sort(key=lambda run: run["steady_ratio"])
-        median = runs[(len(runs) - 1) // 2]
+        median = sorted(runs, key=lambda run: run["steady_ratio"])[(len(runs) - 1) // 2]
         results[f"analyze_{name}_model"] = median["analyze"]
         results[f"jieba_{name}"] = median["jieba_texts_per_s"]
+        # in run order, each with its own jieba rates before and after
         results[f"{name}_steady_ratios"] = [round(run["steady_ratio"], 3) for run in runs]
+        results[f"{name}_runs"] = [
+            {
+                "jieba_before": round(run["jieba_before_texts_per_s"]),
+                "analyze_steady": run["analyze"]["steady_texts_per_s"],
+                "jieba_after": round(run["jieba_after_texts_per_s"]),
+                "steady_ratio": round(run["steady_ratio"], 3),
+            }
+            for run in runs
+        ]
     results["analyze_rules_only"] = time_analyze(news + sms, None, out, "rules")
     (out / "results.json").write_text(
         json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
@@ -195,7 +207,8 @@ def main() -> None:
         )
     lines += [
         "",
-        f"Steady ratio of each of {args.repeats} runs (the median run is in the table): news "
+        f"Steady ratio of each of {args.repeats} runs, in run order (the median run is in the "
+        "table): news "
         + " / ".join(f"{r:.2f}×" for r in results["news_steady_ratios"])
         + ", SMS "
         + " / ".join(f"{r:.2f}×" for r in results["sms_steady_ratios"])
