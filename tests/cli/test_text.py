@@ -18,7 +18,7 @@ def test_analyze_writes_one_line_per_text_and_reports_skipped_lines(
     result = sw("text", "analyze", "--in", str(source), "--out", str(tmp_path / "out.jsonl"))
     assert result.code == 0, result.err
     assert "line 2: skipped, not JSON" in result.err
-    assert "1 texts analysed (rules only, utf-8), 1 malformed lines skipped" in result.err
+    assert "1 text analysed (rules only, utf-8), 1 malformed line skipped" in result.err
     (record,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     assert record["id"] == "ad-1"
     assert record["promised_returns"][0]["annual_rate"] == 20.0

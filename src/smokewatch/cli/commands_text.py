@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from smokewatch.cli.render import err, out, print_json, progress_bars, table
+from smokewatch.cli.render import counted, err, out, print_json, progress_bars, table
 from smokewatch.cli.state import CliState
 from smokewatch.errors import InvalidInput
 
@@ -116,8 +116,9 @@ def analyze(
     for bad in report.malformed:
         err.print(f"line {bad.line}: skipped, {bad.reason}", markup=False, soft_wrap=True)
     err.print(
-        f"{report.written} texts analysed ({report.task or 'rules only'}, {report.encoding}), "
-        f"{len(report.malformed)} malformed lines skipped, {report.texts_per_second:,.0f} texts/s",
+        f"{counted(report.written, 'text')} analysed ({report.task or 'rules only'}, "
+        f"{report.encoding}), {counted(len(report.malformed), 'malformed line')} skipped, "
+        f"{report.texts_per_second:,.0f} texts/s",
         markup=False,
         soft_wrap=True,
     )

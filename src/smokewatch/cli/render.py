@@ -48,6 +48,16 @@ def print_json(payload: Any) -> None:
     out.file.write(json.dumps(payload, ensure_ascii=False, indent=2, default=_default) + "\n")
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and an English noun, plural unless ``n`` is one.
+
+    Examples:
+        >>> counted(1, "text"), counted(2, "malformed line"), counted(0, "text")
+        ('1 text', '2 malformed lines', '0 texts')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -131,4 +141,13 @@ def progress_bars(enabled: bool = True) -> Iterator[RichProgress]:
         yield RichProgress(progress)
 
 
-__all__ = ["RichProgress", "err", "key_values", "out", "print_json", "progress_bars", "table"]
+__all__ = [
+    "RichProgress",
+    "counted",
+    "err",
+    "key_values",
+    "out",
+    "print_json",
+    "progress_bars",
+    "table",
+]
