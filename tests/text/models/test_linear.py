@@ -49,6 +49,19 @@ def test_the_svm_fit_keeps_scikit_learns_decision_values() -> None:
     assert np.allclose(ours.scores(x), theirs.decision_function(x))
 
 
+def test_the_svm_fit_is_the_same_every_time() -> None:
+    # with more columns than rows (as for SMS n-grams) liblinear solves the dual problem and
+    # visits the rows in a random order; a model must not depend on the run
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 3, size=60)
+    dense = rng.normal(size=(3, 200))[y] + rng.normal(scale=1.5, size=(60, 200))
+    x = sparse.csr_matrix(np.where(np.abs(dense) > 0.8, dense, 0.0))
+    fits = [fit_linear_svm(x, y, n_classes=3, c=2.0) for _ in range(3)]
+    for other in fits[1:]:
+        assert np.array_equal(other.weights, fits[0].weights)
+        assert np.array_equal(other.bias, fits[0].bias)
+
+
 def test_an_svm_class_without_rows_is_never_chosen() -> None:
     x, y = _problem()
     model = fit_linear_svm(x, y, n_classes=4)

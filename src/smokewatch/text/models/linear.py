@@ -120,7 +120,9 @@ def fit_linear_svm(
     from sklearn.svm import LinearSVC  # noqa: PLC0415 - training only (extra ml)
 
     y = np.asarray(targets, dtype=np.int64)
-    model = LinearSVC(C=c, class_weight=class_weight, max_iter=max_iter)
+    # liblinear's dual solver (more columns than rows, as for n-grams) visits the rows in a
+    # random order: a fixed seed makes the same data give the same model on every run
+    model = LinearSVC(C=c, class_weight=class_weight, max_iter=max_iter, random_state=0)
     model.fit(matrix, y)
     coef = np.asarray(model.coef_, dtype=np.float64)
     intercept = np.asarray(model.intercept_, dtype=np.float64)
