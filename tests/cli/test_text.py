@@ -87,6 +87,10 @@ def test_train_reads_a_gb18030_file_and_evaluate_scores_its_validation_split(
     assert shown.code == 0, shown.err
     assert "loan-fraud F1" in shown.out and "Most frequent mistakes" in shown.out
     assert "(gb18030): the validation split of the model's training file" in shown.out
+    # training shows the card's figures as evaluate shows them (P(fraud) from the card)
+    assert "validation split of sms.csv (gb18030)" in trained.out
+    for figure in ("loan-fraud F1", "accuracy", "P(fraud) log loss", "P(fraud) Brier score"):
+        assert _row(trained.out, figure) == _row(shown.out, figure)
     found = sw("text", "evaluate", "--json", "--model", str(model), "--data", str(data)).json()
     assert found == json.loads(report.read_text("utf-8"))
     assert (found["encoding"], found["rows"]) == ("gb18030", card["split"]["validation_rows"])
@@ -95,3 +99,8 @@ def test_train_reads_a_gb18030_file_and_evaluate_scores_its_validation_split(
     assert "note: this is the model's training file" in everything.err
     missing = sw("text", "evaluate", "--model", str(model), "--data", "nope.csv")
     assert missing.code == 1 and "no such labelled file" in missing.err
+
+
+def _row(output: str, figure: str) -> str:
+    """The table line of a figure (the first line that names it)."""
+    return next(line for line in output.splitlines() if f" {figure} " in line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -63,20 +63,44 @@ def train(
     if as_json:
         print_json({"task": task, "out": str(out_dir), "metrics": report.metrics})
         return
-    table(f"Validation metrics · {task}", ["metric", "value"], _flatten(report.metrics))
-    out.print(f"model written to {out_dir} (see {out_dir / 'MODEL_CARD.md'})")
+    split = report.metrics.get("split", {})
+    _figures(
+        f"{task} · validation",
+        task,
+        report.metrics,
+        f"validation split of {data.name} ({codec}): seed {split.get('seed')}, "
+        f"{split.get('validation', validation):.0%} of the texts, grouped by text",
+    )
+    out.print(
+        f"model written to {out_dir} (every figure in {out_dir / 'MODEL_CARD.md'}; --json "
+        "prints them)",
+        markup=False,
+    )
 
 
-def _flatten(metrics: dict[str, object], prefix: str = "") -> list[tuple[str, object]]:
-    rows: list[tuple[str, object]] = []
-    for key, value in metrics.items():
-        if isinstance(value, dict):
-            rows.extend(_flatten(value, f"{prefix}{key}."))
-        elif isinstance(value, float):
-            rows.append((f"{prefix}{key}", f"{value:.4f}"))
-        else:
-            rows.append((f"{prefix}{key}", value))
-    return rows
+def _figures(title: str, task: str, metrics: dict[str, Any], scope: str) -> None:
+    """The headline figures, the per-class table and the most frequent mistakes."""
+    from smokewatch.services.text_eval import headline_figures
+
+    table(title, ["figure", "value"], [(n, _figure(v)) for n, v in headline_figures(task, metrics)])
+    out.print(scope, markup=False)
+    per_text = "per_text" in metrics
+    per_class = metrics["per_text"]["per_class"] if per_text else metrics["per_class"]
+    table(
+        "Per class" + (" (per text)" if per_text else ""),
+        ["class", "precision", "recall", "F1", "support"],
+        [
+            (label, f"{c['precision']:.4f}", f"{c['recall']:.4f}", f"{c['f1']:.4f}", c["support"])
+            for label, c in per_class.items()
+            if c["support"]
+        ],
+    )
+    confusions = metrics["per_text"]["confusions"] if per_text else metrics["confusions"]
+    table(
+        "Most frequent mistakes",
+        ["gold", "predicted", "count"],
+        [(c["gold"], c["predicted"], c["count"]) for c in confusions],
+    )
 
 
 @text_app.command("analyze")
@@ -162,28 +186,11 @@ def evaluate(
     if as_json:
         print_json(payload)
         return
-    m = evaluation.metrics
-    table(
+    _figures(
         f"{evaluation.task} · {evaluation.data}",
-        ["figure", "value"],
-        [(name, _figure(v)) for name, v in evaluation.headline()],
-    )
-    out.print(f"{evaluation.rows} rows ({evaluation.encoding}): {evaluation.scope}", markup=False)
-    per_class = m["per_text"]["per_class"] if "per_text" in m else m["per_class"]
-    table(
-        "Per class" + (" (per text)" if "per_text" in m else ""),
-        ["class", "precision", "recall", "F1", "support"],
-        [
-            (label, f"{c['precision']:.4f}", f"{c['recall']:.4f}", f"{c['f1']:.4f}", c["support"])
-            for label, c in per_class.items()
-            if c["support"]
-        ],
-    )
-    confusions = m["per_text"]["confusions"] if "per_text" in m else m["confusions"]
-    table(
-        "Most frequent mistakes",
-        ["gold", "predicted", "count"],
-        [(c["gold"], c["predicted"], c["count"]) for c in confusions],
+        evaluation.task,
+        evaluation.metrics,
+        f"{evaluation.rows} rows ({evaluation.encoding}): {evaluation.scope}",
     )
     for note in evaluation.notes:
         err.print(f"note: {note}", markup=False, soft_wrap=True)

@@ -52,29 +52,8 @@ class TextEvaluation:
     notes: tuple[str, ...] = ()
 
     def headline(self) -> list[tuple[str, float | int | None]]:
-        """The figures the issue's targets name, in the order a reader looks for them."""
-        m = self.metrics
-        if self.task == NEWS_TASK:
-            text, row = m["per_text"], m["per_row"]
-            return [
-                ("涉嫌非法集资 F1 per text", _f1(text, "涉嫌非法集资")),
-                ("illegal-finance group F1 per text", text["illegal_finance_group"]["f1"]),
-                ("accuracy per text", text["accuracy"]),
-                ("subject exact match", m["subject"]["exact_match"]),
-                ("texts with a subject", m["subject"]["texts"]),
-                ("涉嫌非法集资 F1 per row", _f1(row, "涉嫌非法集资")),
-                ("illegal-finance group F1 per row", row["illegal_finance_group"]["f1"]),
-                ("accuracy per row", row["accuracy"]),
-            ]
-        loan = m["loan_fraud"] or {}
-        return [
-            ("loan-fraud F1", loan.get("f1")),
-            ("accuracy", m["accuracy"]),
-            ("macro F1", m["macro_f1"]),
-            ("fraud vs normal F1", m["fraud_vs_normal"]["f1"]),
-            ("P(fraud) log loss", m["fraud_probability"]["log_loss"]),
-            ("P(fraud) Brier score", m["fraud_probability"]["brier"]),
-        ]
+        """The figures the issue's targets name (see :func:`headline_figures`)."""
+        return headline_figures(self.task, self.metrics)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: what was scored, the notes and every metric."""
@@ -87,6 +66,37 @@ class TextEvaluation:
             "notes": list(self.notes),
             "metrics": self.metrics,
         }
+
+
+def headline_figures(task: str, metrics: dict[str, Any]) -> list[tuple[str, float | int | None]]:
+    """The figures the issue's targets name, in the order a reader looks for them.
+
+    ``metrics`` are an evaluation's or a model card's (training's): the same functions compute
+    both; the card keeps P(fraud)'s calibration on validation under ``calibration``.
+    """
+    m = metrics
+    if task == NEWS_TASK:
+        text, row = m["per_text"], m["per_row"]
+        return [
+            ("涉嫌非法集资 F1 per text", _f1(text, "涉嫌非法集资")),
+            ("illegal-finance group F1 per text", text["illegal_finance_group"]["f1"]),
+            ("accuracy per text", text["accuracy"]),
+            ("subject exact match", m["subject"]["exact_match"]),
+            ("texts with a subject", m["subject"]["texts"]),
+            ("涉嫌非法集资 F1 per row", _f1(row, "涉嫌非法集资")),
+            ("illegal-finance group F1 per row", row["illegal_finance_group"]["f1"]),
+            ("accuracy per row", row["accuracy"]),
+        ]
+    loan = m["loan_fraud"] or {}
+    calibrated = m.get("fraud_probability") or m["calibration"]["validation"]["after"]
+    return [
+        ("loan-fraud F1", loan.get("f1")),
+        ("accuracy", m["accuracy"]),
+        ("macro F1", m["macro_f1"]),
+        ("fraud vs normal F1", m["fraud_vs_normal"]["f1"]),
+        ("P(fraud) log loss", calibrated["log_loss"]),
+        ("P(fraud) Brier score", calibrated["brier"]),
+    ]
 
 
 def _f1(report: dict[str, Any], label: str) -> float | None:
@@ -182,4 +192,4 @@ def _unknown_labels(labels: Sequence[str], known: Sequence[str]) -> list[str]:
     return [f"labels the model does not know, always counted as errors: {listed}"]
 
 
-__all__ = ["ALL_ROWS", "TextEvaluation", "evaluate_text_model"]
+__all__ = ["ALL_ROWS", "TextEvaluation", "evaluate_text_model", "headline_figures"]
