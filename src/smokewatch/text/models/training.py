@@ -57,6 +57,31 @@ SMS_TEMPERATURES = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0)
 NEWS_C = 20.0
 
 
+MIN_TRAINING_TEXTS = 20
+"""Fewest distinct texts the training part (after the validation split) must hold."""
+
+
+def check_training_part(path: Path, texts: Sequence[str], labels: Sequence[str]) -> None:
+    """Refuse a training part too small to learn from, with the reason.
+
+    Raises:
+        InvalidInput: fewer than two classes, or fewer than :data:`MIN_TRAINING_TEXTS`
+            distinct texts, are left for training after the validation split.
+    """
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        raise InvalidInput(
+            f"{path}: the training part has one class only ({', '.join(classes) or 'none'}); "
+            "a classifier needs texts of at least two"
+        )
+    distinct = len(set(texts))
+    if distinct < MIN_TRAINING_TEXTS:
+        raise InvalidInput(
+            f"{path}: too few texts to train on: {distinct} distinct texts left for training "
+            f"after the validation split, at least {MIN_TRAINING_TEXTS} needed"
+        )
+
+
 def read_finese(path: Path, *, encoding: str = "utf-8") -> list[tuple[str, str, str, str | None]]:
     """FinESE rows ``(id, text, event_type, subject)``; ``subject`` is None for "NaN"."""
     try:
@@ -244,6 +269,7 @@ def train_news_events(
     )
     train = [r for r, v in zip(rows, is_val, strict=True) if not v]
     valid = [r for r, v in zip(rows, is_val, strict=True) if v]
+    check_training_part(data, [r[1] for r in train], [r[2] for r in train])
     lexicon = load_triggers()
     trig = Triggers(lexicon)
     labels = sorted({r[2] for r in rows}, key=lambda label: (label != news.NONE_LABEL, label))
@@ -382,12 +408,15 @@ def train_sms_fraud(
     )
     train = [r for r, v in zip(rows, is_val, strict=True) if not v]
     valid = [r for r, v in zip(rows, is_val, strict=True) if v]
+    check_training_part(data, [r[0] for r in train], [r[1] for r in train])
     labels = sorted({r[1] for r in rows}, key=lambda label: (label != "正常短信", label))
     progress.start("sms model", 3)
     texts = [text for text, _ in train]
     alphabet = Alphabet.fit([sms.neutralise(t) for t in texts], min_df=2)
     doc_rows, doc_keys = sms.ngram_rows(alphabet, texts)
     keys, idf = fit_columns(doc_rows, doc_keys, min_df=2, n_rows=len(texts))
+    if not len(keys):
+        raise InvalidInput(f"{data}: no character n-gram occurs in two training texts")
     index = KeyIndex(keys)
     matrix = tfidf_matrix(doc_rows, index.lookup(doc_keys), len(texts), idf)
     targets = np.array([labels.index(label) for _, label in train], dtype=np.int64)
@@ -496,6 +525,8 @@ def _fraud_calibration(
 __all__ = [
     "ILLEGAL_FINANCE",
     "LOAN_FRAUD",
+    "MIN_TRAINING_TEXTS",
+    "check_training_part",
     "event_training_features",
     "gold_subjects",
     "read_finese",
