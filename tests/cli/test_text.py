@@ -24,6 +24,15 @@ def test_analyze_writes_one_line_per_text_and_reports_skipped_lines(
     assert record["promised_returns"][0]["annual_rate"] == 20.0
 
 
+def test_analyze_fails_with_exit_1_when_no_line_can_be_read(sw: Run, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,text\n1,保本保息\n", encoding="utf-8")
+    result = sw("text", "analyze", "--in", str(source), "--out", str(tmp_path / "out.jsonl"))
+    assert result.code == 1
+    assert f"no line of {source} could be read (line 1: not JSON" in result.err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_analyze_in_worker_processes_writes_what_one_process_writes(
     sw: Run, tmp_path: Path
 ) -> None:

@@ -39,6 +39,28 @@ def test_malformed_lines_are_reported_by_number_and_the_rest_analysed(tmp_path: 
     assert report.written == 2 and report.lines == 6
 
 
+def test_input_with_no_readable_line_fails_and_keeps_the_last_output(tmp_path: Path) -> None:
+    source = _write(
+        tmp_path / "in.csv", ["id,text", "", "1,保本保息", "2,年化20%", "3,你好", "4,x"]
+    )
+    target = tmp_path / "out.jsonl"
+    target.write_text("the previous run's output\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as failure:
+        analyze_file(source, target)
+    assert str(failure.value) == (
+        f"no line of {source} could be read (line 1: not JSON: Expecting value at column 1; "
+        "line 3: not JSON: Extra data at column 2; line 4: not JSON: Extra data at column 2; "
+        'and 2 more); expected JSON lines {"id": ..., "text": "..."}; nothing was written'
+    )
+    assert target.read_text(encoding="utf-8") == "the previous run's output\n"
+
+
+def test_an_input_of_blank_lines_is_an_empty_run_not_a_failure(tmp_path: Path) -> None:
+    report = analyze_file(_write(tmp_path / "in.jsonl", ["", "  "]), tmp_path / "out.jsonl")
+    assert (report.written, report.malformed) == (0, [])
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == ""
+
+
 def test_a_json_error_is_placed_where_it_is_on_the_line() -> None:
     cut_off = text_files.parse_line(3, '{"id": 1, "text": "保本保息"\n')
     missing_comma = text_files.parse_line(4, '{"id": 1 "text": "保本保息"}\r\n')

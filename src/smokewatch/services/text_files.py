@@ -260,6 +260,17 @@ def _analysis(
     return task, functools.partial(_in_workers, pool, setup, window=2 * jobs)
 
 
+def _nothing_readable(source: str, malformed: list[MalformedLine]) -> str:
+    """Why a run that could read none of its lines fails, with the first lines' reasons."""
+    first = "; ".join(f"line {bad.line}: {bad.reason}" for bad in malformed[:3])
+    more = f"; and {len(malformed) - 3} more" if len(malformed) > 3 else ""
+    name = "standard input" if source == STDIO else source
+    return (
+        f"no line of {name} could be read ({first}{more}); expected JSON lines "
+        '{"id": ..., "text": "..."}; nothing was written'
+    )
+
+
 def analyze_file(
     source: Path | str,
     target: Path | str,
@@ -278,8 +289,9 @@ def analyze_file(
     workers start, and load, before the first line is read.
 
     Raises:
-        InvalidInput: the input is missing or in an undecodable encoding, the output folder
-            does not exist, or ``jobs`` is below 1.
+        InvalidInput: the input is missing or in an undecodable encoding, none of its
+            non-blank lines is a text to analyse (the output is then left as it was), the
+            output folder does not exist, or ``jobs`` is below 1.
         ConfigError: ``model_dir`` is not a text model, or a file changed after training.
     """
     if jobs < 1:
@@ -308,6 +320,8 @@ def analyze_file(
                 report.written += len(chunk.items)
                 progress.advance(chunk.last_line - report.lines)
                 report.lines = chunk.last_line
+            if report.malformed and not report.written:
+                raise InvalidInput(_nothing_readable(source, report.malformed))
         progress.finish()
         report.seconds = time.perf_counter() - started
     return report
