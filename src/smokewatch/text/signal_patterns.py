@@ -11,7 +11,7 @@ applies them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -81,6 +81,8 @@ class DiscountRule:
     en: str
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
+    events_only: bool = False
+    """Read around reported events only (报案, 跑路), never around lure words."""
 
     def reason(self, lang: str) -> str:
         """The explanation in ``zh`` (any ``zh-*``) or else English."""
@@ -158,6 +160,7 @@ class _DiscountSpec(_Spec):
     reason: _ReasonSpec
     examples: list[str] = Field(min_length=1)
     counter_examples: list[str] = []
+    events_only: bool = False
 
 
 class _ClaimSpec(_Spec):
@@ -252,6 +255,7 @@ def parse_signal_patterns(raw: Any, origin: str) -> SignalPatterns:
             en=r.reason.en,
             examples=tuple(r.examples),
             counter_examples=tuple(r.counter_examples),
+            events_only=r.events_only,
         )
         for r in spec.discounts
     )
@@ -294,6 +298,18 @@ def load_signal_patterns() -> SignalPatterns:
     return parse_signal_patterns(load_yaml_resource(node), str(node))
 
 
+@cache
+def lure_signal_patterns() -> SignalPatterns:
+    """The shipped patterns without the rules that read around reported events only.
+
+    Those rules (请及时报案) take words such as 请, 可以 or 立即 right before an event word as
+    advice to the public; before a lure word the same words are the lure's own pitch
+    (可以保本保息, 请开启屏幕共享).
+    """
+    patterns = load_signal_patterns()
+    return replace(patterns, discounts=tuple(r for r in patterns.discounts if not r.events_only))
+
+
 __all__ = [
     "ClaimPattern",
     "DiscountKind",
@@ -302,5 +318,6 @@ __all__ = [
     "Scope",
     "SignalPatterns",
     "load_signal_patterns",
+    "lure_signal_patterns",
     "parse_signal_patterns",
 ]

@@ -57,7 +57,7 @@ from smokewatch.text.signal_patterns import (
     Position,
     Scope,
     SignalPatterns,
-    load_signal_patterns,
+    lure_signal_patterns,
 )
 
 DEFAULT_LEXICON = "lure_terms"
@@ -248,7 +248,8 @@ class SignalScanner:
     Args:
         lexicon: the words to look for; by default the packaged ``lure_terms``. A word without
             a category is reported with the lexicon's name as its kind.
-        patterns: discount rules and claims; by default the packaged ``signal_patterns``.
+        patterns: discount rules and claims; by default the packaged ``signal_patterns``
+            without the rules that read around reported events only (``events_only``).
     """
 
     __slots__ = (
@@ -266,7 +267,7 @@ class SignalScanner:
         self, lexicon: Lexicon | None = None, patterns: SignalPatterns | None = None
     ) -> None:
         self.lexicon = lexicon if lexicon is not None else load_lexicon(DEFAULT_LEXICON)
-        self.patterns = patterns if patterns is not None else load_signal_patterns()
+        self.patterns = patterns if patterns is not None else lure_signal_patterns()
         self._matcher = self.lexicon.matcher()
         self._info: dict[str, tuple[str, float, str, str]] = {}
         for entry in self.lexicon.terms:

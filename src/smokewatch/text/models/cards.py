@@ -243,6 +243,11 @@ def sms_card(manifest: Manifest) -> str:
         "## Known limits",
         "* Real fraud SMS are shorter and terser than these transcripts; expect lower recall.",
         (
+            "* `risk_score` also reads the lexicon's loan-fraud pitches, telecom-fraud scripts and "
+            "staff claims, which do not depend on this model: a terse fraud SMS it reads as "
+            "正常短信 can still score high, with those signals as the reasons."
+        ),
+        (
             "* Not for: blocking messages or judging senders without review; languages other than "
             "Chinese."
         ),
