@@ -64,6 +64,10 @@ def test_an_input_of_blank_lines_is_an_empty_run_not_a_failure(tmp_path: Path) -
 def test_a_json_error_is_placed_where_it_is_on_the_line() -> None:
     cut_off = text_files.parse_line(3, '{"id": 1, "text": "保本保息"\n')
     missing_comma = text_files.parse_line(4, '{"id": 1 "text": "保本保息"}\r\n')
+    unterminated = text_files.parse_line(5, '{"id": 1, "text": "月息2分\n')
+    assert unterminated == text_files.MalformedLine(
+        5, "not JSON: Unterminated string starting at column 19"
+    )
     assert cut_off == text_files.MalformedLine(
         3, "not JSON: Expecting ',' delimiter at the end of the line"
     )

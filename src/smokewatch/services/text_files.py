@@ -87,7 +87,8 @@ def parse_line(number: int, line: str) -> dict[str, Any] | MalformedLine | None:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         where = "at the end of the line" if exc.pos >= len(line) else f"at column {exc.colno}"
-        return MalformedLine(number, f"not JSON: {exc.msg} {where}")
+        # json says "Unterminated string starting at" and means the position that follows
+        return MalformedLine(number, f"not JSON: {exc.msg.removesuffix(' at')} {where}")
     if (
         not isinstance(record, dict)
         or "id" not in record
