@@ -400,7 +400,7 @@ def typology_feature_words(ctx: DetectorContext) -> ir.Table:
     """
     labels = {
         "pyramid": _labels("pyramid."),
-        "impersonation": ("虚称资质或背书", "Claimed licence or backing"),
+        "impersonation": ("虚称资质背书或冒充身份", "Claimed licence, backing or identity"),
         "speculation": ("投机炒作", "Speculation scheme"),
         "lending": _labels("lending."),
         "pretext": ("以经营、养老、互助为名集资", "Fundraising under a pretext"),
