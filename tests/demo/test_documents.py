@@ -191,6 +191,7 @@ def test_every_band_of_the_text_rules_is_planted(city: City) -> None:
         ("SW-R-0103", "lending"),
         ("SW-R-0103", "speculation"),
         ("SW-R-0103", "pretext"),
+        ("SW-R-0103", "fraud"),
         ("SW-R-0104", "case_or_collapse"),
         ("SW-R-0104", "closure_or_complaints"),
     } <= set(bands)

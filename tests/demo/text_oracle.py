@@ -26,6 +26,7 @@ _GROUPS = {
     "speculation.": "speculation",
     "lending.": "lending",
     "fundraising.": "pretext",
+    "fraud.": "fraud",
 }
 _CLOSURE_OR_COMPLAINTS = {"event.closure", "event.complaints"}
 

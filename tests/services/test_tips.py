@@ -183,6 +183,21 @@ def test_the_description_is_read_by_the_text_module_and_orders_the_inbox(
     assert listed == [risky.id, mild.id]
 
 
+def test_a_telecom_fraud_script_puts_the_tip_in_the_fraud_category(
+    world: Store, tmp_path: Path
+) -> None:
+    scam = submit(
+        world,
+        tmp_path,
+        target_name="自称京东客服的人",
+        description="对方说我的校园贷账户要注销，让我开启屏幕共享，把钱转到安全账户，转走了两万元。",
+    )
+    submit(world, tmp_path)
+    rows, total = tips_inbox.inbox(world, ROOT, category="fraud")
+    assert total == 1 and [row["id"] for row in rows] == [scam.id]
+    assert rows[0]["categories"][0] == "fraud"
+
+
 @pytest.mark.parametrize(
     ("fields", "errors"),
     [

@@ -119,7 +119,7 @@ class RuleFacts:
         return tuple(Expectation(r, f) for r, f in zip(RULE_IDS, fires, strict=True))
 
 
-SCHEME_GROUPS: tuple[str, ...] = ("pyramid", "impersonation", "lending", "speculation", "pretext")
+SCHEME_GROUPS = ("pyramid", "impersonation", "lending", "speculation", "pretext", "fraud")
 """The vocabulary groups of SW-R-0103 (its bands), as :attr:`DocumentFacts.schemes` names them."""
 
 EVENT_KINDS: Mapping[str, str] = {

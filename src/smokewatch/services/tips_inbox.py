@@ -34,7 +34,14 @@ from smokewatch.store.orm_tips import Tip, TipAttachment, TipEvent
 READERS: Final = TRIAGE_ROLES | {Role.VIEWER}
 ACTIONS: Final = ("triage", "reply", "reroute", "dismiss", "spam", "not_spam")
 """Actions of :func:`act` (conversion is :func:`convert`)."""
-CATEGORIES: Final = ("fundraising", "lending", "pyramid", "speculation", "impersonation")
+CATEGORIES: Final = (
+    "fundraising",
+    "lending",
+    "pyramid",
+    "speculation",
+    "impersonation",
+    "fraud",
+)
 """Families of the text module's signal kinds (``fundraising.guarantee`` …): a tip's categories."""
 OPEN: Final = frozenset({"received", "triaged", "duplicate"})
 """Statuses with work to do (what the inbox shows by default)."""

@@ -40,6 +40,7 @@ CATEGORIES: Final[dict[str, str]] = {
     "pyramid": N_("Pyramid selling"),
     "speculation": N_("Speculation and trading"),
     "impersonation": N_("Impersonation"),
+    "fraud": N_("Telecom and online fraud"),
 }
 ROUTED_BY: Final[dict[str, str]] = {
     "address": N_("by the address"),

@@ -31,7 +31,7 @@ class TipSummary(BaseModel):
     categories: list[str] = Field(
         default_factory=list,
         description="Families of the signals (fundraising, lending, pyramid, speculation, "
-        "impersonation), strongest first.",
+        "impersonation, fraud), strongest first.",
     )
     duplicate_of: str | None
     spam_reasons: list[str]

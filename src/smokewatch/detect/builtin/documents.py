@@ -167,6 +167,7 @@ GROUPS: Mapping[str, str] = {
     "speculation": "speculation.",
     "lending": "lending.",
     "pretext": "fundraising.",
+    "fraud": "fraud.",
 }
 """Typology groups of SW-R-0103, by category prefix (lure categories excluded)."""
 
@@ -393,8 +394,9 @@ def typology_feature_words(ctx: DetectorContext) -> ir.Table:
 
     Recruitment and multi-level rewards (拉人头, 发展下线), claimed licences, bank custody or
     government backing, virtual-currency and forex speculation, loan-intermediary tricks
-    (包装资料, 洗白征信, 砍头息) and fundraising disguised as a business, an elderly-care project
-    or a cooperative. The band is the group with the strongest word. Documents whose combined
+    (包装资料, 洗白征信, 砍头息), fundraising disguised as a business, an elderly-care project
+    or a cooperative, and telecom-fraud scripts (安全账户, 屏幕共享). The band is the group with
+    the strongest word. Documents whose combined
     weight stays below ``min_score`` (a lone 养老服务) and words that are part of a name
     (康泰养老服务有限公司) are not reported.
     """
@@ -404,6 +406,7 @@ def typology_feature_words(ctx: DetectorContext) -> ir.Table:
         "speculation": ("投机炒作", "Speculation scheme"),
         "lending": _labels("lending."),
         "pretext": ("以经营、养老、互助为名集资", "Fundraising under a pretext"),
+        "fraud": _labels("fraud."),
     }
     row_fn = functools.partial(
         _typology_row, labels=labels, min_score=float(ctx.params["min_score"])
