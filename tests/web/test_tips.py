@@ -204,6 +204,26 @@ def test_a_hostile_target_name_is_shown_as_text(web: World) -> None:
         assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
 
 
+def test_a_telecom_fraud_tip_is_filed_and_labelled_under_fraud(web: World) -> None:
+    scam = tips.submit_tip(
+        web.store,
+        tips.TipForm(
+            target_name="自称银行客服的人",
+            description="对方让我开启屏幕共享，再把钱转到安全账户，说这样资金才安全。",
+            consent=True,
+            target_address=ADDRESS[IN],
+        ),
+        files_dir=web.settings.workspace / "tips",
+        home_adcode="340200",
+    ).tip_id
+    other = tip(web, IN)
+    sign_in(web.client, "lead")
+    listed = _get(web, "/tips?category=fraud")
+    assert f'data-tip="{scam}"' in listed and f'data-tip="{other}"' not in listed
+    assert '<span class="badge">电信网络诈骗</span>' in _get(web, f"/tips/{scam}")
+    assert "Telecom and online fraud" in _get(web, f"/tips/{scam}?lang=en")
+
+
 def test_pages_are_in_english_on_request(web: World) -> None:
     tip(web, IN)
     sign_in(web.client, "lead")
