@@ -259,9 +259,10 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
 def news_model(tmp_path_factory: pytest.TempPathFactory) -> TrainReport:
     """A news-events model trained once on FinESE-shaped rows (read it, don't change it).
 
-    Its training file is ``finese_train_list.json`` beside the model folder.
+    Its training file is ``finese_train_list.json`` beside the model folder. It is the
+    validated fit (no refit), so its card's figures describe it exactly.
     """
     folder = tmp_path_factory.mktemp("news")
     data = folder / "finese_train_list.json"
     data.write_text(json.dumps(finese_rows(), ensure_ascii=False), encoding="utf-8")
-    return train_news_events(data, folder / "model", seed=5)
+    return train_news_events(data, folder / "model", seed=5, refit=False)

@@ -74,6 +74,20 @@ def test_train_writes_a_model_that_analyze_uses(sw: Run, tmp_path: Path) -> None
     assert record["category"] in {label for _, label in sms_rows()}
 
 
+def test_train_refits_on_every_row_by_default_and_evaluate_then_refuses_the_training_file(
+    sw: Run, tmp_path: Path
+) -> None:
+    rows = sms_rows()
+    data = write_sms_csv(tmp_path / "sms.csv", rows)
+    model = tmp_path / "model"
+    trained = sw("text", "train", "--task", "sms-fraud", "--data", str(data), "--out", str(model))
+    assert trained.code == 0, trained.err
+    assert "validation split of sms.csv" in trained.out  # the figures: the validated fit
+    assert f"refitted on all {len(rows)} rows after validation" in " ".join(trained.out.split())
+    refused = sw("text", "evaluate", "--model", str(model), "--data", str(data))
+    assert refused.code == 1 and "--no-refit to keep the validated fit" in refused.err
+
+
 def test_train_rejects_an_unknown_task_or_a_missing_file(sw: Run, tmp_path: Path) -> None:
     bad_task = sw("text", "train", "--task", "tweets", "--data", "x", "--out", str(tmp_path))
     assert bad_task.code == 1 and "--task must be one of" in bad_task.err
@@ -86,8 +100,13 @@ def test_train_reads_a_gb18030_file_and_evaluate_scores_its_validation_split(
 ) -> None:
     data = write_sms_csv(tmp_path / "sms.csv", encoding="gb18030")
     model = tmp_path / "model"
-    trained = sw("text", "train", "--task", "sms-fraud", "--data", str(data), "--out", str(model))
+    trained = sw(
+        "text", "train", "--task", "sms-fraud", "--data", str(data), "--out", str(model),
+        "--no-refit",
+    )  # fmt: skip
     assert trained.code == 0, trained.err
+    assert "model written to" in " ".join(trained.out.split())
+    assert "refitted" not in trained.out
     card = json.loads((model / "manifest.json").read_text("utf-8"))["metrics"]
     report = tmp_path / "report.json"
     shown = sw(

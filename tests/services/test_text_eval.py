@@ -9,7 +9,7 @@ import pytest
 
 from smokewatch.errors import ConfigError, InvalidInput
 from smokewatch.services.text_eval import ALL_ROWS, evaluate_text_model
-from smokewatch.text.models import TrainReport, load_text_model
+from smokewatch.text.models import TrainReport, load_text_model, train_sms_fraud
 from tests.text.models.conftest import finese_rows, sms_rows, write_sms_csv
 
 
@@ -51,6 +51,20 @@ def test_every_row_of_the_training_file_is_scored_on_request_and_called_optimist
     found = evaluate_text_model(sms_model, sms_model.parent / "sms.csv", all_rows=True)
     assert (found.rows, found.scope) == (len(sms_rows()), ALL_ROWS)
     assert "the figures are optimistic" in found.notes[0]
+
+
+def test_a_refitted_model_refuses_its_own_training_file_unless_every_row_is_asked_for(
+    tmp_path: Path,
+) -> None:
+    data = write_sms_csv(tmp_path / "sms.csv")
+    model = train_sms_fraud(data, tmp_path / "model", seed=3).folder  # refitted (the default)
+    with pytest.raises(InvalidInput, match="refitted on every row of it after validation"):
+        evaluate_text_model(model, data)
+    everything = evaluate_text_model(model, data, all_rows=True)
+    assert (everything.rows, everything.scope) == (len(sms_rows()), ALL_ROWS)
+    assert "the figures are optimistic" in everything.notes[0]
+    other = evaluate_text_model(model, write_sms_csv(tmp_path / "ours.csv", sms_rows(n=30, seed=5)))
+    assert (other.rows, other.scope) == (30, ALL_ROWS)
 
 
 def test_another_file_is_scored_whole_one_prediction_per_row(

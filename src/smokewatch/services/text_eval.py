@@ -7,8 +7,10 @@ learns how far to trust the model on them; the maintainers score a held-back lis
 
 Given the model's own training file (recognised by its sha256 in the manifest), only its
 validation rows are scored, split again with the seed and share recorded at training, so the
-figures are the card's and no row the model learnt from is counted. ``all_rows`` scores every
-row anyway, and says that the figures are then optimistic.
+figures are the card's and no row the model learnt from is counted. A model refitted on every
+row after validation (the default of ``text train``) has learnt them all, so its own training
+file is refused. ``all_rows`` scores every row anyway, and says that the figures are then
+optimistic.
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def evaluate_text_model(
 
     Raises:
         ConfigError: ``model_dir`` is not a verified text model.
-        InvalidInput: ``data`` is missing, not in the task's format, or has no row to score.
+        InvalidInput: ``data`` is missing, not in the task's format, or has no row to score;
+            or it is the training file of a model refitted on every row, and not ``all_rows``.
     """
     model = load_text_model(model_dir)
     manifest = artefact_manifest(model_dir)
@@ -150,6 +153,14 @@ def evaluate_text_model(
 def _recorded_split(manifest: dict[str, Any]) -> tuple[int, float]:
     """Seed and validation share of the training split, as the manifest records them."""
     split = manifest.get("metrics", {}).get("split", {})
+    if split.get("refit_rows"):
+        raise InvalidInput(
+            "this is the model's training file, and the model was refitted on every row of it "
+            "after validation, so any figure here would count rows it learnt from (its card "
+            "holds the validation figures of the fit before the refit); score another labelled "
+            "file, every row with --all-rows (the figures are then optimistic), or train with "
+            "--no-refit to keep the validated fit"
+        )
     seed, share = split.get("seed"), split.get("validation")
     if not isinstance(seed, int) or not isinstance(share, float | int):
         raise InvalidInput(

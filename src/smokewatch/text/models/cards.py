@@ -24,8 +24,15 @@ def _split(metrics: Mapping[str, Any]) -> str:
         f"Seeded split (seed {s.get('seed')}): {s.get('validation')} of the groups go to "
         f"validation, grouped by {s.get('grouped_by')}, stratified by {s.get('stratified_by')}; "
         f"{s.get('train_rows')} training rows, {s.get('validation_rows')} validation rows. "
-        "The artefact is the model fitted on the training part; the numbers below are on the "
-        "validation part, which it never saw."
+        + (
+            "The numbers below are those of the model fitted on the training part, on the "
+            "validation part, which it never saw. The artefact is the same procedure refitted "
+            f"afterwards on all {s['refit_rows']} rows (its tuned steps chosen again inside "
+            "them), so it has learnt the validation rows too: score it on other labelled data."
+            if s.get("refit_rows")
+            else "The artefact is the model fitted on the training part; the numbers below are "
+            "on the validation part, which it never saw."
+        )
     )
 
 
