@@ -134,6 +134,7 @@ def train_news_events(
     metrics = news_metrics(fit.model, valid) if valid else {}
     refitted = refit and bool(valid)
     if refitted:
+        del fit  # the validated fit is not kept: it would double the refit's peak memory
         fit = fit_news_events(rows, labels, seed=seed, progress=progress)
     seconds = round(time.perf_counter() - began, 1)
     metrics["split"] = _split(
