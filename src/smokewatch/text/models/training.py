@@ -138,8 +138,11 @@ def train_news_events(
         fit = fit_news_events(rows, labels, seed=seed, progress=progress)
     seconds = round(time.perf_counter() - began, 1)
     metrics["split"] = _split(
-        seed, validation, len(train), len(valid), len(rows) if refitted else None
-    ) | {"grouped_by": "text", "stratified_by": "most common label of the text"}
+        seed,
+        validation,
+        ("text", "most common label of the text"),
+        (len(train), len(valid), len(rows) if refitted else None),
+    )
     metrics["training_seconds"] = seconds
     metrics["subject_reranker"] = fit.reranker_figures
     metrics["event_offsets"] = {
@@ -168,15 +171,24 @@ def train_news_events(
 
 
 def _split(
-    seed: int, validation: float, train: int, valid: int, refit: int | None
+    seed: int,
+    validation: float,
+    drawn: tuple[str, str],
+    sizes: tuple[int, int, int | None],
 ) -> dict[str, Any]:
-    """The manifest's record of the split, and of the refit on every row (``None``: none)."""
+    """The manifest's record of the split.
+
+    ``drawn`` is (grouped by, stratified by); ``sizes`` the rows of the training part, of the
+    validation part and of the refit on every row (``None``: no refit).
+    """
     return {
         "seed": seed,
         "validation": validation,
-        "train_rows": train,
-        "validation_rows": valid,
-        "refit_rows": refit,
+        "grouped_by": drawn[0],
+        "stratified_by": drawn[1],
+        "train_rows": sizes[0],
+        "validation_rows": sizes[1],
+        "refit_rows": sizes[2],
     }
 
 
@@ -255,8 +267,11 @@ def train_sms_fraud(
     progress.finish()
     seconds = round(time.perf_counter() - began, 1)
     metrics["split"] = _split(
-        seed, validation, len(train), len(valid), len(rows) if refitted else None
-    ) | {"grouped_by": "text (exact duplicates stay together)", "stratified_by": "label"}
+        seed,
+        validation,
+        ("text (exact duplicates stay together)", "label"),
+        (len(train), len(valid), len(rows) if refitted else None),
+    )
     metrics["training_seconds"] = seconds
     manifest = Manifest(
         kind=KIND,
