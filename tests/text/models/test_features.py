@@ -9,6 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from smokewatch.text.models.encoding import (
     Alphabet,
     KeyIndex,
+    count_matrix,
     fit_columns,
     key_of,
     kind_of,
@@ -37,6 +38,23 @@ def test_tfidf_equals_scikit_learn() -> None:
     expected = theirs.fit_transform(docs).toarray()
     order = [theirs.vocabulary_[name] for name in ours.names]
     assert np.allclose(ours.transform(grams).toarray(), expected[:, order])
+
+
+def test_count_matrix_is_scipys_canonical_matrix_of_the_pairs() -> None:
+    rng = np.random.default_rng(3)
+    rows = np.sort(rng.integers(0, 40, 3000))  # rows 40…49 get no pair
+    columns = rng.integers(-1, 60, 3000)  # -1: not a column, dropped; many pairs repeat
+    ours = count_matrix(rows, columns, (50, 60))
+    keep = columns >= 0
+    ones = np.ones(int(keep.sum()))
+    theirs = sparse.csr_matrix((ones, (rows[keep], columns[keep])), shape=(50, 60))
+    theirs.sum_duplicates()
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+        assert getattr(ours, name).dtype == getattr(theirs, name).dtype, name
+    assert ours.has_canonical_format and ours.data.max() > 1  # duplicates were counted
+    empty = count_matrix(np.zeros(0, np.int64), np.zeros(0, np.int64), (3, 7))
+    assert empty.shape == (3, 7) and empty.nnz == 0 and list(empty.indptr) == [0, 0, 0, 0]
 
 
 def test_unknown_features_are_ignored() -> None:

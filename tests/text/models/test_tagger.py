@@ -132,6 +132,19 @@ def test_scoring_only_the_needed_gaps_equals_scoring_all_then_selecting() -> Non
     np.testing.assert_allclose(fast, slow, atol=1e-9)
 
 
+def test_log_probs_are_the_bits_of_one_sum_over_the_key_kinds() -> None:
+    texts, _ = _corpus(20, seed=8)
+    batch = _batch(texts)
+    gaps = tg.text_gaps(batch, np.arange(len(texts)))
+    rng = np.random.default_rng(1)
+    weights = rng.normal(0.0, 3.0, (1 << tg.BITS, 3)).astype(np.float32)
+    bias = rng.normal(0.0, 1.0, 3)
+    columns = tg.hashed_columns(batch, gaps)
+    z = weights[columns].sum(axis=0, dtype=np.float64) + bias
+    expected = np.maximum(-np.logaddexp(0.0, -z), tg.FLOOR)
+    assert np.array_equal(tg.Tagger(weights, bias).log_probs(batch, gaps), expected)
+
+
 def test_a_column_hit_twice_by_one_gap_counts_twice() -> None:
     # a hash collision found by search: two window keys of gap 6 share a column
     batch = _batch(["存收查查警查吸聚猫款法查"])

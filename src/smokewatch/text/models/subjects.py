@@ -260,6 +260,11 @@ def _ending_at(
     return safe[ok], e[ok], np.full(int(ok.sum()), source, dtype=np.int64)
 
 
+def _small(values: np.ndarray, bound: int) -> np.ndarray:
+    """``values`` (all in ``0 … bound - 1``) as int16 when they fit, for numpy's radix sort."""
+    return values.astype(np.int16) if bound <= np.iinfo(np.int16).max else values
+
+
 def _distinct(
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     batch: Batch,
@@ -280,7 +285,9 @@ def _distinct(
     # (a text number added in the hash's base equals a shift of the string's second character)
     span = (g[end] - g[start]) * inverse[start]
     doc = batch.doc[start]
-    order = np.lexsort((span, doc))
+    # np.lexsort((span, doc)) as two stable sorts, the second a radix sort on small integers
+    order = np.argsort(span, kind="stable")
+    order = order[np.argsort(_small(doc[order], n_docs), kind="stable")]
     span, doc, start, end, src = span[order], doc[order], start[order], end[order], src[order]
     new = np.ones(len(span), dtype=bool)
     new[1:] = (span[1:] != span[:-1]) | (doc[1:] != doc[:-1])
