@@ -25,6 +25,7 @@ import numpy as np
 
 from smokewatch.progress import NO_PROGRESS
 from smokewatch.text.models import news, tuning
+from smokewatch.text.models import news_training as nt
 from smokewatch.text.models import training as tr
 from smokewatch.text.models.cohesion import Cohesion
 from smokewatch.text.models.encoding import Alphabet
@@ -64,7 +65,7 @@ def pipeline_features(
     distinct = list(dict.fromkeys(folded))
     trig = Triggers(load_triggers())
     alphabet = Alphabet.fit(dict.fromkeys(folded), min_df=2)
-    by_text = tr.gold_subjects(folded, train)
+    by_text = nt.gold_subjects(folded, train)
     ws = [t for t, g in by_text.items() if g]
     golds = [by_text[t] for t in ws]
     cohesion = Cohesion.fit(alphabet.encode(list(by_text)))
@@ -74,7 +75,7 @@ def pipeline_features(
         x, gold, listed, fit_news_tagger(ws, golds, alphabet), seed=SEED
     )
     pipeline = dataclasses.replace(rankers, reranker=reranker)
-    row_features, text_features, row_text = tr.event_training_features(
+    row_features, text_features, row_text = nt.event_training_features(
         folded, train, distinct, (alphabet, trig, pipeline)
     )
     return folded, row_features, text_features, row_text
