@@ -329,6 +329,31 @@ def stacked_hgb(x: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
     return p
 
 
+def neighbour_features(part: Part, seed: int, gate: np.ndarray) -> np.ndarray:
+    """Per gated text: how close its nearest other-fold gated texts with / without a subject
+    are (char 2–3-gram TF-IDF cosine; round 13). Columns: best cosine to a text with a
+    subject, best to one without, their difference, the nearest one's has-subject × cosine."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    _, text_fold = part.text_folds(seed)
+    idx = np.flatnonzero(gate)
+    vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+    x = vectors.fit_transform([part.distinct[i] for i in idx])
+    sim = (x @ x.T).toarray()
+    has = np.asarray([bool(part.golds[i]) for i in idx])
+    fold = text_fold[idx]
+    out = np.zeros((len(part.distinct), 4))
+    for k, i in enumerate(idx.tolist()):
+        other = fold != fold[k]
+        with_s = sim[k, other & has]
+        without = sim[k, other & ~has]
+        best_with = float(with_s.max()) if len(with_s) else 0.0
+        best_without = float(without.max()) if len(without) else 0.0
+        nearest = best_with if best_with >= best_without else -best_without
+        out[i] = (best_with, best_without, best_with - best_without, nearest)
+    return out
+
+
 def judge_extra(part: Part, work: Path, fit_on: str, weights: tuple[float, ...]) -> None:
     """Round 13: the shipped stacker (gate flag, tagger features of gated texts) against the
     same + :func:`gazetteer_features` of the gated texts; nested per-text figures per seed."""
@@ -343,6 +368,7 @@ def judge_extra(part: Part, work: Path, fit_on: str, weights: tuple[float, ...])
         feats = np.load(work / f"tagger_{fit_on}_s{s}.npy")
         gaz = gazetteer_features(part, s)
         cues = cue_features(part)
+        knn = neighbour_features(part, s, news_flag > 0)
         log_odds = other_log_odds(scores, 0)
         base_x = np.column_stack([log_odds, news_flag, news_flag * log_odds])
         shipped_x = np.column_stack([base_x, news_flag[:, None] * feats])
@@ -364,6 +390,8 @@ def judge_extra(part: Part, work: Path, fit_on: str, weights: tuple[float, ...])
             ("gazetteer", gaz_x, stacked),
             ("gazetteer+cues", cue_x, stacked),
             ("event log-probs", probs_x, stacked),
+            ("neighbours", np.column_stack([shipped_x, knn]), stacked),
+            ("hgb neighbours", np.column_stack([shipped_x, knn]), stacked_hgb),
             ("hgb shipped", shipped_x, stacked_hgb),
             ("hgb all", np.column_stack([probs_x, news_flag[:, None] * gaz]), stacked_hgb),
         )
