@@ -228,8 +228,8 @@ def nested(
     return predicted, chosen
 
 
-def _paired_se(targets: tuning.TextTargets, predictions: dict[str, np.ndarray]) -> float:
-    """Bootstrap (texts resampled, 500 draws) SE of the tagger − base group F1 difference."""
+def _paired_se(targets: tuning.TextTargets, new: np.ndarray, old: np.ndarray) -> float:
+    """Bootstrap (texts resampled, 500 draws) SE of the new − old group F1 difference."""
     rng = np.random.default_rng(7)
     n = len(targets.majority)
     diffs = []
@@ -237,8 +237,8 @@ def _paired_se(targets: tuning.TextTargets, predictions: dict[str, np.ndarray]) 
         idx = rng.integers(0, n, n)
         t = _subset(targets, idx)
         diffs.append(
-            tuning.objective_parts(t, predictions["tagger"][idx])["group_f1"]
-            - tuning.objective_parts(t, predictions["base"][idx])["group_f1"]
+            tuning.objective_parts(t, new[idx])["group_f1"]
+            - tuning.objective_parts(t, old[idx])["group_f1"]
         )
     return float(np.std(diffs, ddof=1))
 
@@ -409,10 +409,7 @@ def judge_extra(part: Part, work: Path, fit_on: str, weights: tuple[float, ...])
                 100 * (figures[arm]["group_f1"] - figures["shipped"]["group_f1"]), 2
             )
         row["Δ bootstrap SE (points)"] = round(
-            100
-            * _paired_se(
-                part.targets, {"tagger": predictions["gazetteer"], "base": predictions["shipped"]}
-            ),
+            100 * _paired_se(part.targets, predictions["gazetteer"], predictions["shipped"]),
             2,
         )
         print(json.dumps(row, ensure_ascii=False), flush=True)
@@ -492,7 +489,9 @@ def judge(
             }
         gains.append(figures["tagger"]["group_f1"] - figures["base"]["group_f1"])
         row["Δ group F1 tagger − base (points)"] = round(100 * gains[-1], 2)
-        row["Δ bootstrap SE (points)"] = round(100 * _paired_se(part.targets, predictions), 2)
+        row["Δ bootstrap SE (points)"] = round(
+            100 * _paired_se(part.targets, predictions["tagger"], predictions["base"]), 2
+        )
         print(json.dumps(row, ensure_ascii=False), flush=True)
     print(
         f"mean Δ group F1 {100 * np.mean(gains):+.2f} points, per seed "

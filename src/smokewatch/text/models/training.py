@@ -258,7 +258,7 @@ def train_sms_fraud(
     metrics: dict[str, Any] = {}
     if valid:
         metrics = sms_metrics(fit.classifier, valid)
-        validated = _fraud_calibration(fit.uncalibrated, fit.classifier, valid)
+        validated = _fraud_calibration(fit.uncalibrated(), fit.classifier, valid)
     if refitted:
         fit = _fit_sms_model(data, rows, labels, seed=seed)
         progress.advance()
@@ -289,8 +289,8 @@ def train_sms_fraud(
         arrays={
             "weights": classifier.model.weights.astype(np.float32),
             "bias": classifier.model.bias,
-            "idf": fit.idf,
-            "keys": fit.keys,
+            "idf": classifier.idf,
+            "keys": classifier.index.keys,
         },
         parts={"alphabet": classifier.alphabet.chars},
         card=sms_card(manifest),
@@ -302,10 +302,14 @@ def train_sms_fraud(
 class _SmsFit:
     classifier: sms.SmsFraudModel
     """With the temperature folded in (what the artefact stores)."""
-    uncalibrated: sms.SmsFraudModel
+    raw: LinearModel
+    """The SVM before the temperature."""
     calibration: dict[str, Any]
-    keys: np.ndarray
-    idf: np.ndarray
+
+    def uncalibrated(self) -> sms.SmsFraudModel:
+        """The classifier without the temperature (validation compares the two)."""
+        c = self.classifier
+        return sms.SmsFraudModel(c.labels, self.raw, c.alphabet, c.index.keys, c.idf)
 
 
 def _fit_sms_model(
@@ -327,10 +331,8 @@ def _fit_sms_model(
         sms.SmsFraudModel(
             labels, calibration.with_temperature(model, temperature), alphabet, keys, idf
         ),
-        sms.SmsFraudModel(labels, model, alphabet, keys, idf),
+        model,
         calibrated,
-        keys,
-        idf,
     )
 
 
