@@ -98,31 +98,31 @@ class Divisions:
         return "".join(names)
 
 
-def _float(text: str) -> float | None:
-    return float(text) if text else None
+_LEVELS: Mapping[str, Level] = {level.value: level for level in Level}
 
 
 @cache
 def load_divisions() -> Divisions:
     """Load the shipped division table (about 45,000 rows; cached after the first call)."""
     raw = (package_dir("smokewatch.model", "data") / "divisions.csv.gz").read_bytes()
-    text = gzip.decompress(raw).decode("utf-8")
+    rows = csv.reader(io.StringIO(gzip.decompress(raw).decode("utf-8")))
+    header = next(rows)
+    if header != ["code", "name", "level", "parent", "lon", "lat", "status"]:
+        raise ValueError(f"unexpected columns in divisions.csv.gz: {header}")
     by_code: dict[str, Division] = {}
     children: dict[str, list[str]] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        parent = row["parent"] or None
-        division = Division(
-            code=row["code"],
-            name=row["name"],
-            level=Level(row["level"]),
-            parent=parent,
-            lon=_float(row["lon"]),
-            lat=_float(row["lat"]),
-            status=row["status"],
+    for code, name, level, parent, lon, lat, status in rows:
+        by_code[code] = Division(
+            code,
+            name,
+            _LEVELS[level],
+            parent or None,
+            float(lon) if lon else None,
+            float(lat) if lat else None,
+            status,
         )
-        by_code[division.code] = division
-        if parent is not None:
-            children.setdefault(parent, []).append(division.code)
+        if parent:
+            children.setdefault(parent, []).append(code)
     return Divisions(by_code, {k: tuple(sorted(v)) for k, v in children.items()})
 
 
