@@ -9,6 +9,7 @@ Inputs (both permissively licensed, see the SOURCE note written beside the outpu
     resolve to the right city).
 
 Usage: python contrib/build_divisions.py ../shared/data/cn-admin-divisions
+(then python contrib/build_text_tables.py: the address resolver's keyword table derives from it)
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ the other mentions agree with:
 * candidates that are still tied (城关镇 exists 88 times) resolve to their deepest common
   ancestor, or to nothing.
 
-Build the resolver once per process with :func:`get_address_resolver`; it takes about a
-second and nothing happens at import time.
+Build the resolver once per process with :func:`get_address_resolver`; it reads the keyword
+table shipped with the package (a fifth of a second) and nothing happens at import time.
 """
 
 from __future__ import annotations
@@ -31,51 +31,21 @@ from functools import cache
 
 import ahocorasick
 
-from smokewatch.model.divisions import Division, Divisions, Level, load_divisions
-
-_RANK: Mapping[Level, int] = {
-    Level.PROVINCE: 1,
-    Level.CITY: 2,
-    Level.COUNTY: 3,
-    Level.TOWNSHIP: 4,
-}
-
-_ETHNIC = sorted(
-    [
-        *("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白"),
-        *("土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "拉祜", "水", "东乡", "纳西"),
-        *("景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯"),
-        *("阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固"),
-        *("京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各"),
-    ],
-    key=len,
-    reverse=True,
+from smokewatch.model.divisions import Divisions, Level, load_divisions
+from smokewatch.text.address_table import (
+    RANK,
+    Keyword,
+    Nodes,
+    keywords,
+    read_keyword_table,
+    shipped_keyword_table,
+    short_form,
 )
-"""Ethnic groups named in autonomous divisions (延边朝鲜族自治州 → 延边), longest first."""
-_AUTONOMOUS = re.compile(r"(自治区|自治州|自治县|自治旗)$")
-_SUFFIX = {
-    Level.PROVINCE: re.compile(r"(省|市|特别行政区)$"),
-    Level.CITY: re.compile(r"(市|地区|盟)$"),
-    Level.COUNTY: re.compile(r"(新区|林区|特区|区|县|市|旗)$"),
-}
-_NO_SHORT_FORM = re.compile(
-    r"开发区|园区|产业|高新|示范区|试验区|管理区|管委会|新城|矿区|城区|郊区"
-)
+
 _STREET_AFTER = re.compile(
     r"[东西南北中]?(?:路|街|大街|大道|道|巷|弄|胡同|里|大厦|广场|花园|小区|公寓|新村|商城|中心|公园"
     r"|家园|世纪城|名城|大楼|商厦|酒店|宾馆)"
 )
-_GENERIC = frozenset({"城区", "郊区", "矿区", "市中区"})
-"""Full names that are also ordinary words; they count only when a parent is mentioned."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Keyword:
-    codes: tuple[str, ...]
-    short: bool
-    needs_parent: bool
-    """Ambiguous short forms (桥西, 长安) and generic names (城区) only count for the
-    divisions whose city or province the address also names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +64,6 @@ class AddressMatch:
     is_current: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class _Node:
-    code: str
-    name: str
-    level: Level
-    chain: tuple[str, ...]  # ancestors from the province down, ending with the node itself
-    current: bool
-    placeholder: bool
-    path_names: tuple[str, ...]
-    chain_set: frozenset[str]
-    ancestors: frozenset[str]
-    city: str | None
-
-
 _Token = tuple[int, int, tuple[str, ...], bool]
 """A mention: start, end (exclusive), candidate division codes, whether it needs a parent."""
 _Found = tuple[int, int, tuple[str, ...], bool, bool]
@@ -123,47 +79,27 @@ class AddressScan:
     """Start, length, codes, short form, needs a parent; by start, longest first."""
 
 
-def short_form(name: str, level: Level) -> str | None:
-    """The usual short form of a province, city or county name, or ``None``.
-
-    Examples:
-        >>> short_form("芜湖市", Level.CITY), short_form("广西壮族自治区", Level.PROVINCE)
-        ('芜湖', '广西')
-        >>> short_form("延边朝鲜族自治州", Level.CITY), short_form("和县", Level.COUNTY) is None
-        ('延边', True)
-    """
-    if level is Level.TOWNSHIP or _NO_SHORT_FORM.search(name):
-        return None
-    stem = _AUTONOMOUS.sub("", name)
-    stem = _strip_ethnic(stem) if stem != name else _SUFFIX[level].sub("", name)
-    return stem if len(stem) >= 2 and stem != name else None
-
-
-def _strip_ethnic(stem: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for group in _ETHNIC:
-            for ending in (group + "族", group):
-                if stem.endswith(ending) and len(stem) - len(ending) >= 2:
-                    stem = stem[: -len(ending)]
-                    changed = True
-                    break
-            if changed:
-                break
-    return stem
-
-
 class AddressResolver:
     """Resolves address strings to division codes (see the module documentation)."""
 
-    def __init__(self, divisions: Divisions, *, cache_size: int = 200_000) -> None:
-        self._nodes = _build_nodes(divisions)
+    def __init__(
+        self,
+        divisions: Divisions,
+        *,
+        cache_size: int = 200_000,
+        table: Mapping[str, Keyword] | None = None,
+    ) -> None:
+        """Build the resolver; ``table`` is the keyword table of ``divisions`` if known.
+
+        Without ``table`` the keywords are derived from ``divisions`` (about half a second
+        for the shipped table, whose keywords :func:`get_address_resolver` reads instead).
+        """
+        self._nodes = Nodes(divisions)
         automaton = ahocorasick.Automaton()
-        for word, keyword in _keywords(self._nodes).items():
-            automaton.add_word(
-                _symbols(word), (len(word), keyword.codes, keyword.short, keyword.needs_parent)
-            )
+        for word, (codes, short, needs_parent) in (
+            table if table is not None else keywords(divisions, self._nodes)
+        ).items():
+            automaton.add_word(_symbols(word), (len(word), codes, short, needs_parent))
         automaton.make_automaton()
         self._automaton = automaton
         # Registry addresses repeat the same few division mentions; the choice depends only
@@ -311,7 +247,8 @@ class AddressResolver:
     def _choose(
         self, tokens: list[_Token], within: str | None
     ) -> tuple[str, tuple[int, ...]] | None:
-        within_chain = self._nodes[within].chain_set if within in self._nodes else None
+        home = self._nodes[within] if within is not None and within in self._nodes else None
+        within_chain = home.chain_set if home is not None else None
         # per mention: the cities its abolished places lay in (for _score's half support)
         abolished = [
             frozenset(self._nodes[c].city for c in t[2] if not self._nodes[c].current)
@@ -353,7 +290,7 @@ class AddressResolver:
         return (
             support,
             first_index == 0,
-            _RANK[node.level],
+            RANK[node.level],
             node.current,
             proximity,
             -own_index,  # of two places, the one named first (鸠江区…镜湖家园 is in 鸠江区)
@@ -407,113 +344,13 @@ def _char_positions(text: str, found: list[_Found]) -> list[_Found]:
     return [(char_at[s], n, c, short, g) for s, n, c, short, g in found]
 
 
-def _parent_of(division: Division) -> str | None:
-    if division.parent == division.code:
-        # Prefecture-level cities without counties (东莞, 中山, 儋州) appear twice in the
-        # table, as city and as their own county; keep them as cities under the province.
-        return division.code[:2] + "0000"
-    return division.parent
-
-
-def _build_nodes(divisions: Divisions) -> dict[str, _Node]:
-    by_code = {d.code: d for d in divisions}
-    parents: dict[str, str | None] = {d.code: _parent_of(d) for d in divisions}
-    nodes: dict[str, _Node] = {}
-    for division in divisions:
-        chain: list[str] = [division.code]
-        parent = parents[division.code]
-        while parent is not None and parent in parents and parent not in chain:
-            chain.append(parent)
-            parent = parents[parent]
-        chain.reverse()
-        names: list[str] = []
-        for code in chain:
-            part = by_code[code]
-            if part.status != "placeholder" and (not names or names[-1] != part.name):
-                names.append(part.name)
-        nodes[division.code] = _Node(
-            code=division.code,
-            name=division.name,
-            level=Level.CITY if division.parent == division.code else division.level,
-            chain=tuple(chain),
-            current=division.status != "obsolete",
-            placeholder=division.status == "placeholder",
-            path_names=tuple(names),
-            chain_set=frozenset(chain),
-            ancestors=frozenset(chain[:-1]),
-            city=chain[1] if len(chain) > 1 else None,
-        )
-    return nodes
-
-
-def _keywords(nodes: Mapping[str, _Node]) -> dict[str, _Keyword]:
-    """Every full name, and the short forms that no full name already claims."""
-    real = [n for n in nodes.values() if not n.placeholder]
-    renamed = _renamed_counties(real)
-    full: dict[str, list[str]] = {}
-    for node in real:
-        full.setdefault(node.name, []).append(renamed.get(node.code, node.code))
-    shorts: dict[str, list[_Node]] = {}
-    for node in real:
-        short = short_form(node.name, node.level)
-        if short is not None and node.code not in renamed:
-            shorts.setdefault(short, []).append(node)
-    keywords = {
-        name: _Keyword(tuple(sorted(set(codes))), short=False, needs_parent=name in _GENERIC)
-        for name, codes in full.items()
-    }
-    for short, candidates in shorts.items():
-        if short in keywords:
-            continue
-        best = _unique_best(candidates)
-        if best is not None:
-            keywords[short] = _Keyword(best, short=True, needs_parent=False)
-        else:
-            codes = tuple(sorted(n.code for n in candidates))
-            keywords[short] = _Keyword(codes, short=True, needs_parent=True)
-    return keywords
-
-
-def _unique_best(candidates: list[_Node]) -> tuple[str, ...] | None:
-    """The one division a short form stands for (higher level first, then current).
-
-    A municipality's province and city share their name (北京市), so 北京 stands for both,
-    exactly as the full name does.
-    """
-    ranked = sorted(candidates, key=lambda n: (_RANK[n.level], not n.current, n.code))
-    top = ranked[0]
-    rest = [n for n in ranked[1:] if not (n.name == top.name and top.code in n.chain_set)]
-    if rest and _RANK[rest[0].level] == _RANK[top.level] and rest[0].current == top.current:
-        return None
-    same = [n.code for n in ranked if n.name == top.name and top.code in n.chain_set]
-    return tuple(sorted(same))
-
-
-def _renamed_counties(nodes: Iterable[_Node]) -> dict[str, str]:
-    """Abolished county code → the current county of the same short name in the same city.
-
-    繁昌县 became 繁昌区 and 无为县 became 无为市: an address using the old name belongs to
-    the current division. 芜湖县 became 湾沚区 and stays an (abolished) division of its own.
-    """
-    current: dict[tuple[str, str], str] = {}
-    for node in nodes:
-        short = short_form(node.name, node.level)
-        if node.level is Level.COUNTY and node.current and short and len(node.chain) > 1:
-            current[(node.chain[1], short)] = node.code
-    renamed: dict[str, str] = {}
-    for node in nodes:
-        short = short_form(node.name, node.level)
-        if node.level is Level.COUNTY and not node.current and short and len(node.chain) > 1:
-            successor = current.get((node.chain[1], short))
-            if successor is not None:
-                renamed[node.code] = successor
-    return renamed
-
-
 @cache
 def get_address_resolver() -> AddressResolver:
-    """The resolver over the shipped division table, built on first use and cached."""
-    return AddressResolver(load_divisions())
+    """The resolver over the shipped division table, built on first use and cached.
+
+    Its keywords come from the shipped keyword table (:mod:`smokewatch.text.address_table`).
+    """
+    return AddressResolver(load_divisions(), table=read_keyword_table(shipped_keyword_table()))
 
 
 __all__ = ["AddressMatch", "AddressResolver", "AddressScan", "get_address_resolver", "short_form"]

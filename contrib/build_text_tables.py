@@ -1,0 +1,34 @@
+"""Build the text reader's start-up tables, shipped in ``src/smokewatch/text/data/``.
+
+* ``address_keywords.json.gz``: the address resolver's keyword table, derived from the shipped
+  division table (``src/smokewatch/model/data/divisions.csv.gz``; rerun this script after
+  ``contrib/build_divisions.py``).
+
+It is reproducible byte for byte, and a test fails when the shipped file differs from what
+this script would write.
+
+Usage: python contrib/build_text_tables.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smokewatch.model.divisions import load_divisions
+from smokewatch.text import address_table
+
+OUT = Path(__file__).resolve().parents[1] / "src/smokewatch/text/data"
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    tables = {
+        address_table.TABLE_FILE: address_table.build_keyword_table(load_divisions()),
+    }
+    for name, data in tables.items():
+        (OUT / name).write_bytes(data)
+        print(f"wrote {OUT / name} ({len(data):,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
