@@ -35,6 +35,7 @@ from smokewatch.model._yaml import load_yaml_resource, package_dir
 from smokewatch.model.divisions import Level, load_divisions
 from smokewatch.model.types.text import fold_width
 from smokewatch.text.address import short_form
+from smokewatch.text.jieba_dictionary import jieba_tokenizer, load_jieba_dictionary
 
 MAX_NAME = 30
 """Longest name considered (characters before the ending)."""
@@ -102,32 +103,40 @@ class _Words:
     """The lists of ``mention_words.yml`` and jieba, loaded together on first use."""
 
     boundary: frozenset[str]
-    boundary_tags: frozenset[str]
+    boundary_tagged: frozenset[str]
+    """jieba's words whose part-of-speech tag is one of ``boundary_tags``."""
     name_words: frozenset[str]
     generic: frozenset[str]
     places: frozenset[str]
     cut: Callable[[str], list[str]]
-    tags: Mapping[str, str]
 
 
 @cache
 def _words() -> _Words:
-    """Load the word lists, the place names and jieba (about a second and a half, once).
+    """Load the word lists, the place names and jieba's dictionary (once).
 
-    jieba builds its prefix dictionary and reads its part-of-speech table here; nothing is
-    loaded at import time.
+    jieba's prefix dictionary and part-of-speech tags come from the copy shipped with the
+    package (:mod:`smokewatch.text.jieba_dictionary`), or from jieba itself where its
+    dictionary differs from that copy; nothing is loaded at import time.
     """
     import jieba  # noqa: PLC0415 - heavy: loaded on first use only
-    import jieba.posseg  # noqa: PLC0415
 
     jieba.setLogLevel(logging.WARNING)
-    tokenizer: Any = jieba.posseg.dt.tokenizer
-    tokenizer.initialize()
+    raw = load_yaml_resource(package_dir("smokewatch.text", "lexicons") / "mention_words.yml")
+    boundary_tags = frozenset(raw["boundary_tags"].split())
+    dictionary = load_jieba_dictionary()
+    tokenizer: Any = jieba_tokenizer(dictionary)
 
     def cut(text: str) -> list[str]:
         return list(tokenizer.cut(text, HMM=False))
 
-    raw = load_yaml_resource(package_dir("smokewatch.text", "lexicons") / "mention_words.yml")
+    if dictionary is not None:
+        tagged = dictionary.words_tagged(boundary_tags)
+    else:
+        import jieba.posseg  # noqa: PLC0415
+
+        tags: Mapping[str, str] = jieba.posseg.dt.word_tag_tab
+        tagged = frozenset(word for word, tag in tags.items() if tag in boundary_tags)
     places: set[str] = set()
     for division in load_divisions():
         if division.level is not Level.TOWNSHIP and division.status != "placeholder":
@@ -137,12 +146,11 @@ def _words() -> _Words:
                 places.add(short)
     return _Words(
         boundary=frozenset(raw["boundary"].split()),
-        boundary_tags=frozenset(raw["boundary_tags"].split()),
+        boundary_tagged=tagged,
         name_words=frozenset(raw["name_words"].split()),
         generic=frozenset(raw["generic"].split()),
         places=frozenset(places),
         cut=cut,
-        tags=jieba.posseg.dt.word_tag_tab,
     )
 
 
@@ -151,7 +159,7 @@ def _is_boundary(token: str, words: _Words) -> bool:
         return True
     if len(token) < 2 or token in words.name_words or token.isascii():
         return False
-    return words.tags.get(token) in words.boundary_tags or token.endswith(("公司", "集团"))
+    return token in words.boundary_tagged or token.endswith(("公司", "集团"))
 
 
 def _is_generic(tokens: list[str], words: _Words) -> bool:
