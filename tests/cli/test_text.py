@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.cli.conftest import Run
@@ -22,6 +24,35 @@ def test_analyze_writes_one_line_per_text_and_reports_skipped_lines(
     (record,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     assert record["id"] == "ad-1"
     assert record["promised_returns"][0]["annual_rate"] == 20.0
+
+
+_LOADED = """
+import sys
+from smokewatch.cli.main import main
+try:
+    main(["--no-progress", "text", "analyze", "--in", sys.argv[1], "--out", sys.argv[2]])
+except SystemExit:
+    pass
+heavy = ("numpy", "scipy", "pyarrow", "pydantic_settings", "jieba.posseg", "cn2an")
+print(" ".join(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_analyze_with_the_rules_only_loads_no_model_arrow_or_settings_library(
+    tmp_path: Path,
+) -> None:
+    # Start-up: the rules need none of them (cn2an only once a Chinese numeral is read).
+    source = tmp_path / "in.jsonl"
+    text = "芜湖鑫源财富管理有限公司承诺年化12%，保本保息"
+    source.write_text(json.dumps({"id": 1, "text": text}, ensure_ascii=False) + "\n", "utf-8")
+    done = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-c", _LOADED, str(source), str(tmp_path / "out.jsonl")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (tmp_path / "out.jsonl").read_text("utf-8").count("\n") == 1
+    assert done.stdout.split() == []
 
 
 def test_analyze_fails_with_exit_1_when_no_line_can_be_read(sw: Run, tmp_path: Path) -> None:

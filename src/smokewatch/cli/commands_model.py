@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from smokewatch.cli.render import err, key_values, out, print_json, progress_bars, table
 from smokewatch.cli.state import CliState
-from smokewatch.settings import EngineSettings
+
+if TYPE_CHECKING:
+    from smokewatch.settings import EngineSettings
 
 model_app = typer.Typer(
     help="Risk models: train with honest validation, predict with reasons, show model cards.",
@@ -88,6 +90,8 @@ def _print_training(report: Any) -> None:
 
 
 def _engine(ctx: typer.Context) -> tuple[str | None, EngineSettings]:
+    from smokewatch.settings import EngineSettings  # pydantic-settings: only when needed
+
     return _state(ctx).engine, EngineSettings()
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from smokewatch.cli.render import err, out, print_json, table
 from smokewatch.cli.state import CliState, WorkspaceOption
 from smokewatch.errors import ConfigError, Problem
-from smokewatch.settings import Settings
+
+if TYPE_CHECKING:
+    from smokewatch.settings import Settings
 
 rules_app = typer.Typer(help="Inspect, lint and test detection rules.", no_args_is_help=True)
 

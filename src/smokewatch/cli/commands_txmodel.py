@@ -7,18 +7,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from smokewatch.cli.render import err, out, print_json, progress_bars, table
 from smokewatch.cli.state import CliState
-from smokewatch.settings import EngineSettings
+
+if TYPE_CHECKING:
+    from smokewatch.settings import EngineSettings
 
 
 def _state(ctx: typer.Context) -> CliState:
     state: CliState = ctx.obj
     return state
+
+
+def _engine_settings() -> EngineSettings:
+    from smokewatch.settings import EngineSettings  # pydantic-settings: only when needed
+
+    return EngineSettings()
 
 
 def _fmt(value: Any) -> str:
@@ -75,7 +83,7 @@ def train(
             data,
             out_dir,
             engine_url=_state(ctx).engine,
-            engine_settings=EngineSettings(),
+            engine_settings=_engine_settings(),
             cuts=cuts,
             threshold_rule=threshold_rule,
             progress=progress,
@@ -162,7 +170,7 @@ def score(
             lang=lang,
             top=top,
             engine_url=engine or _state(ctx).engine,
-            engine_settings=EngineSettings(),
+            engine_settings=_engine_settings(),
             progress=progress,
         )
     for note in run.scores.notes:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from smokewatch.settings import Settings, load_settings
+if TYPE_CHECKING:
+    from smokewatch.settings import Settings
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -36,6 +37,8 @@ class CliState:
 
     def settings(self, workspace: Path | None = None) -> Settings:
         """Settings for the workspace (command-line options win over env and the TOML)."""
+        from smokewatch.settings import load_settings  # pydantic-settings: only when needed
+
         overrides: dict[str, Any] = {}
         if self.engine:
             overrides["engine"] = {"url": self.engine}

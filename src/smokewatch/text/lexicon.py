@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smokewatch.errors import ConfigError, Location, NotFound, Problem
@@ -35,6 +34,9 @@ from smokewatch.model._yaml import (
     validation_problems,
 )
 from smokewatch.text.matcher import LexiconMatcher, Match, fold_for_matching
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Tier(StrEnum):
@@ -198,6 +200,8 @@ class Lexicon:
 
     def to_arrow(self) -> pa.Table:
         """One row per term (term, tier, weight, sources, doc, variants, applies_to, category)."""
+        import pyarrow as pa  # noqa: PLC0415 - the text reader itself never needs Arrow
+
         return pa.table(
             {
                 "term": [t.term for t in self.terms],
@@ -215,6 +219,8 @@ class Lexicon:
 
 def lexicon_arrow_schema() -> pa.Schema:
     """The Arrow schema of :meth:`Lexicon.to_arrow`."""
+    import pyarrow as pa  # noqa: PLC0415
+
     return pa.schema(
         [
             pa.field("term", pa.string(), nullable=False),

@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
-import pyarrow as pa
 
 from smokewatch.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _fold_table() -> dict[int, int]:
@@ -195,6 +197,8 @@ class LexiconMatcher:
         :func:`match_list_type`); null input gives a null list, a string without matches an
         empty list.
         """
+        import pyarrow as pa  # noqa: PLC0415 - the text reader itself never needs Arrow
+
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
         offsets = [0]
@@ -227,6 +231,8 @@ class LexiconMatcher:
 
 def match_list_type() -> pa.ListType:
     """The Arrow type of :meth:`LexiconMatcher.find_arrow`: a list of match structs."""
+    import pyarrow as pa  # noqa: PLC0415
+
     return pa.list_(
         pa.struct(
             [

@@ -26,8 +26,6 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-import cn2an
-
 from smokewatch.errors import InvalidInput
 
 CN_DIGITS = "零〇一二两三四五六七八九"
@@ -100,6 +98,8 @@ def _parse_chinese(text: str) -> Decimal:
             raise InvalidInput(f"not a number: {text!r}")
     if not integer or any(c not in CN_NUMERAL_CHARS for c in integer):
         raise InvalidInput(f"not a number: {text!r}")
+    import cn2an  # noqa: PLC0415 - builds its converters on import: only once a numeral is read
+
     try:
         whole = cn2an.cn2an(integer, "normal")
     except (ValueError, KeyError, IndexError) as exc:
