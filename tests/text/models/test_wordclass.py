@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jieba.posseg
 import numpy as np
 
 from smokewatch.text.models import wordclass
@@ -89,3 +90,7 @@ def test_the_batch_look_ups_agree_with_the_dictionary_on_every_short_span() -> N
     words = wordclass.dictionary_classes(batch, start, end)
     assert words.tolist() == [w for w, _, _ in expected]
     assert sum(w > 0 for w, _, _ in expected) > 20  # the sentences do contain words
+
+
+def test_the_table_is_jiebas_part_of_speech_table_in_its_order() -> None:
+    assert list(wordclass._table().items()) == list(jieba.posseg.dt.word_tag_tab.items())
