@@ -1,8 +1,9 @@
 """Smoke test of an installed wheel with no extras (run by `make wheel-check`, from /tmp).
 
 Checks that the package imports without optional dependencies, that every data file it needs
-was packaged (divisions, vocabularies, lexicons, the rule pack, migrations), and that the
-screen, rules and demo commands work end to end on DuckDB and SQLite, and that the dashboard
+was packaged (divisions, vocabularies, lexicons, the text reader's tables, the rule pack,
+migrations), and that the screen, rules, text analyze and demo commands work end to end on
+DuckDB and SQLite, and that the dashboard
 serves its sign-in page, translations and vendored JavaScript from the installed package.
 """
 
@@ -59,11 +60,26 @@ def main() -> None:
     screened = run("screen", "--name", "芜湖恒信财富管理有限公司", "--json")
     expect('"verdict": "restricted"' in screened, "screen flags a restricted name")
     expect(" 0 failed" in run("rules", "test"), "the built-in fixtures pass")
+    text_analyze()
     with tempfile.TemporaryDirectory() as scratch:
         out = run("demo", "init", str(Path(scratch) / "demo"), "--enterprises", "1000")
         expect("Planted cases" in out, f"demo summary printed:\n{out}")
         dashboard(Path(scratch) / "demo")
     print("wheel smoke test passed:", location)
+
+
+def text_analyze() -> None:
+    """The text reader runs from the wheel's tables (keywords, jieba dictionary), not jieba's."""
+    from smokewatch.text.jieba_dictionary import load_jieba_dictionary
+
+    expect(load_jieba_dictionary() is not None, "the shipped jieba dictionary is jieba's")
+    with tempfile.TemporaryDirectory() as scratch:
+        source, target = Path(scratch) / "in.jsonl", Path(scratch) / "out.jsonl"
+        text = "位于安徽省芜湖市镜湖区的鑫源理财咨询有限公司承诺年化收益18%，保本保息"
+        source.write_text(f'{{"id": 1, "text": "{text}"}}\n', encoding="utf-8")
+        run("--no-progress", "text", "analyze", "--in", str(source), "--out", str(target))
+        read = target.read_text(encoding="utf-8")
+        expect('"鑫源理财咨询有限公司"' in read and '"340202"' in read, f"text analyze:\n{read}")
 
 
 def dashboard(workspace: Path) -> None:
