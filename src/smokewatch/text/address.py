@@ -19,7 +19,8 @@ the other mentions agree with:
   ancestor, or to nothing.
 
 Build the resolver once per process with :func:`get_address_resolver`; it reads the keyword
-table shipped with the package (a fifth of a second) and nothing happens at import time.
+table shipped with the package (with the division table, about a quarter of a second) and
+nothing happens at import time.
 """
 
 from __future__ import annotations
