@@ -243,6 +243,14 @@ def _paired_se(targets: tuning.TextTargets, new: np.ndarray, old: np.ndarray) ->
     return float(np.std(diffs, ddof=1))
 
 
+def print_bar(gains: list[float]) -> None:
+    """The per-seed group-F1 gains against the bar fixed before the first read."""
+    print(
+        f"mean Δ group F1 {100 * np.mean(gains):+.2f} points, per seed "
+        f"{[round(100 * g, 2) for g in gains]}; bar: mean >= +0.5, no seed negative"
+    )
+
+
 def news_gate(part: Part) -> np.ndarray:
     """The package's news-sentence gate (no stock code; a comma or a full stop) per text.
 
@@ -354,10 +362,32 @@ def neighbour_features(part: Part, seed: int, gate: np.ndarray) -> np.ndarray:
     return out
 
 
+def arm_figures(
+    row: dict[str, object],
+    arm: str,
+    p_none: np.ndarray,
+    part: Part,
+    scores: np.ndarray,
+    seed: int,
+    weights: tuple[float, ...],
+    where: np.ndarray,
+    name: str,
+) -> tuple[dict[str, float], np.ndarray]:
+    """One stacker arm: its has-subject AUC on the ``where`` texts and its nested figures
+    (written into ``row``); returns the figures and the outer-fold predictions."""
+    from sklearn.metrics import roc_auc_score
+
+    has = np.asarray([bool(g) for g in part.golds])
+    row[f"AUC {arm}, {name}"] = round(float(roc_auc_score(has[where], -p_none[where])), 4)
+    predicted, chosen = nested(scores, logit(p_none), part.targets, seed, weights)
+    figures = tuning.objective_parts(part.targets, predicted)
+    row[arm] = {k: round(v, 4) for k, v in figures.items()} | {"w": chosen}
+    return figures, predicted
+
+
 def judge_extra(part: Part, work: Path, fit_on: str, weights: tuple[float, ...]) -> None:
     """Round 13: the shipped stacker (gate flag, tagger features of gated texts) against the
     same + :func:`gazetteer_features` of the gated texts; nested per-text figures per seed."""
-    from sklearn.metrics import roc_auc_score
 
     has = np.asarray([bool(g) for g in part.golds])
     none = (~has).astype(np.int64)
@@ -396,12 +426,9 @@ def judge_extra(part: Part, work: Path, fit_on: str, weights: tuple[float, ...])
             ("hgb all", np.column_stack([probs_x, news_flag[:, None] * gaz]), stacked_hgb),
         )
         for arm, x, stack in arms:
-            p = stack(x, none, s)
-            row[f"AUC {arm}, news"] = round(float(roc_auc_score(has[news], -p[news])), 4)
-            predicted, chosen = nested(scores, logit(p), part.targets, s, weights)
-            figures[arm] = tuning.objective_parts(part.targets, predicted)
-            predictions[arm] = predicted
-            row[arm] = {k: round(v, 4) for k, v in figures[arm].items()} | {"w": chosen}
+            figures[arm], predictions[arm] = arm_figures(
+                row, arm, stack(x, none, s), part, scores, s, weights, news, "news"
+            )
         gains.append(figures["gazetteer"]["group_f1"] - figures["shipped"]["group_f1"])
         row["Δ group F1 (points)"] = round(100 * gains[-1], 2)
         for arm, _, _ in arms[2:]:
@@ -413,10 +440,7 @@ def judge_extra(part: Part, work: Path, fit_on: str, weights: tuple[float, ...])
             2,
         )
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    print(
-        f"mean Δ group F1 {100 * np.mean(gains):+.2f} points, per seed "
-        f"{[round(100 * g, 2) for g in gains]}; bar: mean >= +0.5, no seed negative"
-    )
+    print_bar(gains)
 
 
 def judge(
@@ -493,10 +517,7 @@ def judge(
             100 * _paired_se(part.targets, predictions["tagger"], predictions["base"]), 2
         )
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    print(
-        f"mean Δ group F1 {100 * np.mean(gains):+.2f} points, per seed "
-        f"{[round(100 * g, 2) for g in gains]}; bar: mean >= +0.5, no seed negative"
-    )
+    print_bar(gains)
 
 
 def main() -> None:

@@ -38,10 +38,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from news_hassubj import SEEDS, WEIGHTS, Part, _paired_se, nested, news_gate, stacked
+from news_hassubj import (
+    SEEDS,
+    WEIGHTS,
+    Part,
+    _paired_se,
+    arm_figures,
+    news_gate,
+    print_bar,
+    stacked,
+)
 
 from smokewatch.text.models import tuning
-from smokewatch.text.models.presence import logit, other_log_odds
+from smokewatch.text.models.presence import other_log_odds
 
 MAX_LEN = 256
 EMBED = 64
@@ -273,12 +282,9 @@ def judge(part: Part, work: Path, events: Path) -> None:
             )
         figures, predictions = {}, {}
         for arm, x in arms.items():
-            p = stacked(x, none, s)
-            row[f"AUC {arm}, gated"] = round(float(roc_auc_score(has[gate], -p[gate])), 4)
-            predicted, chosen = nested(scores, logit(p), part.targets, s, WEIGHTS)
-            figures[arm] = tuning.objective_parts(part.targets, predicted)
-            predictions[arm] = predicted
-            row[arm] = {k: round(v, 4) for k, v in figures[arm].items()} | {"w": chosen}
+            figures[arm], predictions[arm] = arm_figures(
+                row, arm, stacked(x, none, s), part, scores, s, WEIGHTS, gate, "gated"
+            )
         gains.append(figures["shipped + reader"]["group_f1"] - figures["shipped"]["group_f1"])
         row["Δ group F1 (points)"] = round(100 * gains[-1], 2)
         row["Δ bootstrap SE (points)"] = round(
@@ -286,10 +292,7 @@ def judge(part: Part, work: Path, events: Path) -> None:
             2,
         )
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    print(
-        f"mean Δ group F1 {100 * np.mean(gains):+.2f} points, per seed "
-        f"{[round(100 * g, 2) for g in gains]}; bar: mean >= +0.5, no seed negative"
-    )
+    print_bar(gains)
 
 
 def main() -> None:
