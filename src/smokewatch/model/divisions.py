@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -101,10 +102,20 @@ class Divisions:
 _LEVELS: Mapping[str, Level] = {level.value: level for level in Level}
 
 
+def _table_bytes() -> bytes:
+    return (package_dir("smokewatch.model", "data") / "divisions.csv.gz").read_bytes()
+
+
+@cache
+def divisions_sha256() -> str:
+    """SHA-256 of the shipped division table (tables derived from it record it)."""
+    return hashlib.sha256(_table_bytes()).hexdigest()
+
+
 @cache
 def load_divisions() -> Divisions:
     """Load the shipped division table (about 45,000 rows; cached after the first call)."""
-    raw = (package_dir("smokewatch.model", "data") / "divisions.csv.gz").read_bytes()
+    raw = _table_bytes()
     rows = csv.reader(io.StringIO(gzip.decompress(raw).decode("utf-8")))
     header = next(rows)
     if header != ["code", "name", "level", "parent", "lon", "lat", "status"]:
@@ -126,4 +137,4 @@ def load_divisions() -> Divisions:
     return Divisions(by_code, {k: tuple(sorted(v)) for k, v in children.items()})
 
 
-__all__ = ["Division", "Divisions", "Level", "load_divisions"]
+__all__ = ["Division", "Divisions", "Level", "divisions_sha256", "load_divisions"]

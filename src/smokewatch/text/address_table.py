@@ -16,7 +16,6 @@ dozen of the 45,000 divisions.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smokewatch.model._yaml import package_dir
-from smokewatch.model.divisions import Division, Divisions, Level
+from smokewatch.model.divisions import Division, Divisions, Level, divisions_sha256
 
 RANK: Mapping[Level, int] = {
     Level.PROVINCE: 1,
@@ -230,12 +229,6 @@ def _renamed_counties(nodes: Iterable[Node]) -> dict[str, str]:
     return renamed
 
 
-def divisions_digest() -> str:
-    """SHA-256 of the shipped division table, the one source of the keyword table."""
-    raw = (package_dir("smokewatch.model", "data") / "divisions.csv.gz").read_bytes()
-    return hashlib.sha256(raw).hexdigest()
-
-
 def build_keyword_table(divisions: Divisions) -> bytes:
     """The keyword table of ``divisions`` as shipped: gzip'd JSON, byte for byte reproducible.
 
@@ -244,7 +237,7 @@ def build_keyword_table(divisions: Divisions) -> bytes:
     table = keywords(divisions, Nodes(divisions))
     document = {
         "format": _FORMAT,
-        "divisions_sha256": divisions_digest(),
+        "divisions_sha256": divisions_sha256(),
         "keywords": [
             [word, list(codes), short, parent] for word, (codes, short, parent) in table.items()
         ],
@@ -260,7 +253,7 @@ def read_keyword_table(data: bytes) -> dict[str, Keyword] | None:
     by another format): the caller derives the keywords instead.
     """
     document: dict[str, Any] = json.loads(gzip.decompress(data))
-    if document.get("format") != _FORMAT or document.get("divisions_sha256") != divisions_digest():
+    if document.get("format") != _FORMAT or document.get("divisions_sha256") != divisions_sha256():
         return None
     return {
         word: (tuple(codes), short, parent) for word, codes, short, parent in document["keywords"]
