@@ -285,8 +285,10 @@ def _distinct(
     # (a text number added in the hash's base equals a shift of the string's second character)
     span = (g[end] - g[start]) * inverse[start]
     doc = batch.doc[start]
-    # np.lexsort((span, doc)) as two stable sorts, the second a radix sort on small integers
-    order = np.argsort(span, kind="stable")
+    # grouped by (doc, span) as np.lexsort((span, doc)) would, from two sorts: the order inside
+    # a group is never read (its sources are OR-ed, its starts reduced by min), so the first
+    # need not be stable; the second is a stable radix sort on small integers
+    order = np.argsort(span)
     order = order[np.argsort(_small(doc[order], n_docs), kind="stable")]
     span, doc, start, end, src = span[order], doc[order], start[order], end[order], src[order]
     new = np.ones(len(span), dtype=bool)
