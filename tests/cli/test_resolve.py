@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import io
+import sys
 from pathlib import Path
+
+import pytest
 
 from smokewatch.demo.resolution import resolution_table
 from smokewatch.services.workspace import open_engine
@@ -54,6 +58,21 @@ def test_compare_refuses_a_file_without_left_and_right(sw: Run, tmp_path: Path) 
     assert not (tmp_path / "o.csv").exists()
     missing = sw("resolve", "compare", "--in", str(tmp_path / "nope.csv"), "--out", "o.csv")
     assert missing.code == 1 and "no such input file" in missing.err
+
+
+def test_compare_reads_standard_input_in_the_encoding_given(
+    sw: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pairs = "left,right\n陆金服,上海陆金所互联网金融信息服务有限公司\n".encode("gbk")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(pairs), encoding="utf-8"))
+    out = tmp_path / "out.csv"
+    result = sw("resolve", "compare", "--in", "-", "--out", str(out), "--encoding", "gbk")
+    assert result.code == 0, result.err
+    assert [r["left"] for r in _rows(out)] == ["陆金服"]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(pairs), encoding="utf-8"))
+    wrong = sw("resolve", "compare", "--in", "-", "--out", str(out), "--encoding", "utf-8")
+    assert wrong.code == 1
+    assert "standard input is not valid utf-8 text (invalid start byte); name it with" in wrong.err
 
 
 def test_run_judge_and_explain_a_workspace(sw: Run, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,13 @@ def test_an_ordinary_text_has_nothing() -> None:
     assert record["risk_score"] == 0.0
     assert record["promised_returns"] == record["signals"] == record["mentions"] == []
     assert record["explanation"] == {"risk_factors": [], "model": None}
+
+
+def test_a_lone_surrogate_is_read_as_a_replacement_character_in_its_place() -> None:
+    clean, broken = _one(AD), _one(AD.replace("合作", "合\ud800"))
+    assert broken["promised_returns"] == clean["promised_returns"]
+    assert broken["mentions"] == clean["mentions"]  # the same spans
+    assert json.dumps(broken, ensure_ascii=False).encode("utf-8")  # every string is writable
 
 
 def test_the_sms_model_reads_no_subject_so_the_named_company_is_the_subject(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,6 +84,69 @@ def test_gbk_input_is_detected_and_read(tmp_path: Path) -> None:
     assert report.encoding == "gb18030"
     (record,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     assert record["promised_returns"][0]["annual_rate"] == 24.0
+
+
+def test_a_line_with_undecodable_bytes_is_reported_and_the_rest_analysed(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = [_line(1, "月息2分，稳赚不赔"), _line(2, "保本保息"), _line(3, "年化20%")]
+    encoded = [line.encode("gbk") for line in lines]
+    encoded[1] = encoded[1].replace("保本".encode("gbk"), b"\xff\xfe")  # a corrupt line
+    source.write_bytes(b"\n".join(encoded) + b"\n")
+    report = analyze_file(source, tmp_path / "out.jsonl")
+    assert report.encoding == "gb18030"
+    assert report.malformed == [
+        text_files.MalformedLine(2, "not gb18030 text: undecodable bytes at column 20")
+    ]
+    out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert [r["id"] for r in out] == [1, 3]
+
+
+def test_a_file_in_another_encoding_is_refused_with_the_option_to_name_it(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_line(1, "保本保息").encode("utf-16"))
+    with pytest.raises(InvalidInput, match=r"name it with --encoding \(e\.g\. big5, utf-16\)"):
+        analyze_file(source, tmp_path / "out.jsonl")
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_standard_input_is_read_in_the_encoding_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stdin(monkeypatch, (_line(1, "月息2分") + "\n").encode("gbk"))
+    report = analyze_file("-", tmp_path / "out.jsonl", encoding="gbk")
+    (record,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert (report.encoding, record["promised_returns"][0]["annual_rate"]) == ("gbk", 24.0)
+
+
+def test_undecodable_bytes_on_standard_input_are_one_bad_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stdin(monkeypatch, _line(1, "年化20%").encode() + b'\n{"id": 2, "text": "\xff"}\n')
+    report = analyze_file("-", tmp_path / "out.jsonl")
+    assert [(m.line, m.reason) for m in report.malformed] == [
+        (2, "not utf-8 text: undecodable bytes at column 20")
+    ]
+    assert report.written == 1
+
+
+def test_a_lone_surrogate_escape_is_read_in_a_text_and_refused_in_an_id(tmp_path: Path) -> None:
+    source = _write(
+        tmp_path / "in.jsonl",
+        ['{"id": 1, "text": "保本\\ud800保息，月息2分"}', '{"id": "\\udc00", "text": "保本"}'],
+    )
+    report = analyze_file(source, tmp_path / "out.jsonl")
+    assert [(m.line, m.reason) for m in report.malformed] == [
+        (2, '"id" is not Unicode text (a lone surrogate escape)')
+    ]
+    (record,) = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert record["promised_returns"][0]["span"] == [6, 10]  # U+FFFD holds the surrogate's place
 
 
 def test_a_failed_run_leaves_no_output_behind(

@@ -66,7 +66,7 @@ def train(
         raise InvalidInput(f"--task must be one of {', '.join(TASKS)}, not {task!r}")
     if not data.is_file():
         raise InvalidInput(f"no such training file: {data}")
-    codec = detect_encoding(data, encoding)
+    codec = detect_encoding(data, encoding, how_to_declare="name it with --encoding")
     trainer = train_news_events if task == "news-events" else train_sms_fraud
     with progress_bars(_state(ctx).progress) as progress:
         report = trainer(

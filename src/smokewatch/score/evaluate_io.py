@@ -382,7 +382,7 @@ def read_outcomes(path: str | Path) -> OutcomeFile:
     file = Path(path)
     if not file.is_file():
         raise InvalidInput(f"outcome file not found: {file}")
-    encoding = detect_encoding(file, "auto")
+    encoding = detect_encoding(file, "auto", how_to_declare="save it as UTF-8 or GB18030")
     outcomes: list[Outcome] = []
     rejects: list[OutcomeReject] = []
     with file.open(encoding=encoding, newline="") as fh:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from smokewatch.errors import InvalidInput
-from smokewatch.ingest.encoding import detect_encoding
+from smokewatch.ingest.encoding import detect_encoding, standard_input
 from smokewatch.resolve.compare import THRESHOLD, compare_names
 
 STDIO = "-"
@@ -55,11 +55,18 @@ class CompareReport:
 
 @contextmanager
 def _reader(source: str, encoding: str) -> Iterator[IO[str]]:
-    if source == STDIO:
-        yield sys.stdin
-        return
-    with Path(source).open(encoding=encoding, newline="") as fh:
-        yield fh
+    try:
+        if source == STDIO:
+            with standard_input(encoding, newline="") as stream:
+                yield stream
+            return
+        with Path(source).open(encoding=encoding, newline="") as fh:
+            yield fh
+    except UnicodeDecodeError as exc:  # standard input is not checked before it is read
+        raise InvalidInput(
+            f"standard input is not valid {encoding} text ({exc.reason}); "
+            "name it with --encoding"
+        ) from exc
 
 
 @contextmanager
@@ -110,7 +117,7 @@ def compare_file(
         path = Path(source)
         if not path.is_file():
             raise InvalidInput(f"no such input file: {source}")
-        encoding = detect_encoding(path, encoding)
+        encoding = detect_encoding(path, encoding, how_to_declare="name it with --encoding")
     elif encoding == "auto":
         encoding = sys.stdin.encoding or "utf-8"
     report = CompareReport(encoding=encoding)

@@ -30,6 +30,7 @@ Batch files are read and written by :mod:`smokewatch.services.text_files`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -171,6 +172,14 @@ def _return(promised: PromisedReturn, found: Deviation | None) -> dict[str, Any]
     return record
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a str holds surrogates only unpaired
+
+
+def _characters(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD (one for one)."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 @dataclass(slots=True)
 class TextAnalyzer:
     """Analyses texts: the rules always, a trained model when one is given.
@@ -213,14 +222,18 @@ class TextAnalyzer:
         return self.model.task if self.model is not None else None
 
     def analyze(self, items: Sequence[tuple[Any, str]]) -> list[dict[str, Any]]:
-        """Analyse ``(id, text)`` pairs; one record each, in order."""
-        texts = [text for _, text in items]
+        r"""Analyse ``(id, text)`` pairs; one record each, in order.
+
+        A lone surrogate (a JSON escape such as ``\ud800`` without its pair: no character) is
+        read as U+FFFD, so spans keep their places and every output string is valid UTF-8.
+        """
+        texts = [_characters(text) for _, text in items]
         predictions: Sequence[TextPrediction | None] = (
             self.model.predict(texts) if self.model is not None else [None] * len(texts)
         )
         return [
             self.record(identifier, text, prediction)
-            for (identifier, text), prediction in zip(items, predictions, strict=True)
+            for (identifier, _), text, prediction in zip(items, texts, predictions, strict=True)
         ]
 
     def record(

@@ -126,7 +126,7 @@ def evaluate_text_model(
     data = Path(data)
     if not data.is_file():
         raise InvalidInput(f"no such labelled file: {data}")
-    codec = detect_encoding(data, encoding)
+    codec = detect_encoding(data, encoding, how_to_declare="name it with --encoding")
     trained_on = manifest.get("training_data", {}).get("sha256") == file_sha256(data)
     split = _recorded_split(manifest) if trained_on and not all_rows else None
     notes: list[str] = []

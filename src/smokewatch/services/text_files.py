@@ -3,10 +3,12 @@
 Input lines are ``{"id": ..., "text": "..."}``; other keys are ignored. A line that is not such
 an object is reported with its line number and the reason, and skipped — never silently
 dropped. Files may be UTF-8 (with or without a BOM) or GB18030/GBK; the encoding is detected
-unless given. The output file appears only when the whole run succeeded (it is written next to
-the target and renamed), so a failed or interrupted run never leaves half a file behind.
-With ``jobs`` above 1 the batches are analysed in worker processes and written in input order:
-the same file, line for line.
+unless given. A line with bytes the encoding cannot decode is such a line too: one corrupt
+line does not refuse the file, unless most of its lines are undecodable (another encoding).
+The output file appears only when the whole run succeeded (it is written next to the target
+and renamed), so a failed or interrupted run never leaves half a file behind. With ``jobs``
+above 1 the batches are analysed in worker processes and written in input order: the same
+file, line for line.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ from typing import IO, Any
 
 from smokewatch.errors import InvalidInput
 from smokewatch.heap import frozen_heap
-from smokewatch.ingest.encoding import detect_encoding
+from smokewatch.ingest.encoding import (
+    detect_line_encoding,
+    open_lines,
+    standard_input,
+    undecodable_at,
+)
 from smokewatch.progress import NO_PROGRESS, Progress
 from smokewatch.services.text import TextAnalyzer
 
@@ -70,8 +77,13 @@ class AnalyzeReport:
         return self.written / self.seconds if self.seconds else 0.0
 
 
-def parse_line(number: int, line: str) -> dict[str, Any] | MalformedLine | None:
-    """One input line: the record, a :class:`MalformedLine`, or ``None`` for a blank line.
+def parse_line(
+    number: int, line: str, *, encoding: str = "utf-8"
+) -> dict[str, Any] | MalformedLine | None:
+    r"""One input line: the record, a :class:`MalformedLine`, or ``None`` for a blank line.
+
+    ``line`` comes from a stream opened with ``errors="surrogateescape"``: its undecodable
+    bytes are lone surrogates, reported against ``encoding``.
 
     Examples:
         >>> parse_line(1, '{"id": 7, "text": "保本保息"}')
@@ -84,10 +96,17 @@ def parse_line(number: int, line: str) -> dict[str, Any] | MalformedLine | None:
         MalformedLine(line=4, reason="not JSON: Expecting ',' delimiter at the end of the line")
         >>> parse_line(5, '{"id": 7 "text": "保本保息"}')
         MalformedLine(line=5, reason="not JSON: Expecting ',' delimiter at column 10")
+        >>> parse_line(6, b'{"id": 7, "text": "\xb1\xa3"}'.decode("utf-8", "surrogateescape"))
+        MalformedLine(line=6, reason='not utf-8 text: undecodable bytes at column 20')
+        >>> parse_line(7, '{"id": "\\ud800", "text": "保本保息"}')
+        MalformedLine(line=7, reason='"id" is not Unicode text (a lone surrogate escape)')
     """
     if not line.strip():
         return None
     line = line.rstrip("\r\n")  # so that an error at the end is not placed on a next line
+    at = undecodable_at(line)
+    if at is not None:
+        return MalformedLine(number, f"not {encoding} text: undecodable bytes at column {at + 1}")
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -100,13 +119,27 @@ def parse_line(number: int, line: str) -> dict[str, Any] | MalformedLine | None:
         or not isinstance(record.get("text"), str)
     ):
         return MalformedLine(number, 'expected an object with "id" and a string "text"')
+    # the id is written back as it came: "\ud800" (JSON, but no character) cannot be; a text's
+    # lone surrogates are read as U+FFFD by the analyzer
+    if "\\u" in line and not _writable(record["id"]):
+        return MalformedLine(number, '"id" is not Unicode text (a lone surrogate escape)')
     return record
 
 
-def read_lines(stream: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | MalformedLine]]:
+def _writable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def read_lines(
+    stream: Iterable[str], *, encoding: str = "utf-8"
+) -> Iterator[tuple[int, dict[str, Any] | MalformedLine]]:
     """Number every line (from 1); parse records, report the others, skip blank lines."""
     for number, line in enumerate(stream, start=1):
-        parsed = parse_line(number, line)
+        parsed = parse_line(number, line, encoding=encoding)
         if parsed is not None:
             yield number, parsed
 
@@ -134,11 +167,12 @@ def _count_lines(path: Path) -> int:
 
 @contextmanager
 def _reader(source: str, encoding: str) -> Iterator[IO[str]]:
-    if source == STDIO:
-        yield sys.stdin
+    if source != STDIO:
+        with open_lines(Path(source), encoding) as fh:
+            yield fh
         return
-    with Path(source).open(encoding=encoding, newline=None) as fh:
-        yield fh
+    with standard_input(encoding, errors="surrogateescape") as stream:
+        yield stream
 
 
 @contextmanager
@@ -184,8 +218,8 @@ class _Chunk:
     last_line: int
 
 
-def _chunks(stream: Iterable[str]) -> Iterator[_Chunk]:
-    for batch in _batches(read_lines(stream), BATCH):
+def _chunks(stream: Iterable[str], encoding: str) -> Iterator[_Chunk]:
+    for batch in _batches(read_lines(stream, encoding=encoding), BATCH):
         yield _Chunk(
             [(r["id"], r["text"]) for _, r in batch if isinstance(r, dict)],
             [bad for _, bad in batch if isinstance(bad, MalformedLine)],
@@ -295,7 +329,7 @@ def analyze_file(
     workers start, and load, before the first line is read.
 
     Raises:
-        InvalidInput: the input is missing or in an undecodable encoding, none of its
+        InvalidInput: the input is missing or most of its lines are undecodable, none of its
             non-blank lines is a text to analyse (the output is then left as it was), the
             output folder does not exist, or ``jobs`` is below 1.
         ConfigError: ``model_dir`` is not a text model, or a file changed after training.
@@ -308,7 +342,7 @@ def analyze_file(
         path = Path(source)
         if not path.is_file():
             raise InvalidInput(f"no such input file: {source}")
-        encoding = detect_encoding(path, encoding)
+        encoding = detect_line_encoding(path, encoding, how_to_declare="name it with --encoding")
         total = _count_lines(path)
     elif encoding == "auto":
         encoding = sys.stdin.encoding or "utf-8"
@@ -320,7 +354,7 @@ def analyze_file(
         progress.start("analyze", total=total)
         # the loaded word lists, divisions and model outlive the run: no collection need walk them
         with frozen_heap(), _reader(source, encoding) as inp, _atomic_writer(target) as out:
-            for chunk, lines in analysed(_chunks(inp)):
+            for chunk, lines in analysed(_chunks(inp, encoding)):
                 out.writelines(lines)
                 report.malformed += chunk.malformed
                 report.written += len(chunk.items)
