@@ -235,6 +235,14 @@ def test_within_breaks_ties_between_places_of_the_same_name() -> None:
     assert _pairs("家住鼓楼区中山路1号", K.PLACE, within="350100") == [("鼓楼区", "350102")]
 
 
+def test_a_long_text_has_the_places_of_its_parts() -> None:
+    # read part by part (cut at separators): a page's places cost its length, not its cube
+    part = "芜湖市镜湖区的张三和安徽省的李四，家住鼓楼区中山路1号。"
+    page = part * 400
+    assert len(page) > 4 * 2_000
+    assert _pairs(page, K.PLACE) == _pairs(part, K.PLACE) * 400
+
+
 # ---------------------------------------------------------------- overlaps
 
 

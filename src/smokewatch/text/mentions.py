@@ -274,6 +274,21 @@ def _largest_gap(surface: str, code: str) -> tuple[int, int] | None:
     return best
 
 
+_LONG_RANGE = 2_000
+"""Places of a longer range are read part by part: a range is cut at a separator near its
+middle (no place name crosses one), so a long page costs about its length, not its cube."""
+
+
+def _middle_separator(folded: str, lo: int, hi: int) -> int:
+    """A separator near the middle of ``folded[lo:hi]`` (the middle itself if none)."""
+    middle = (lo + hi) // 2
+    after = _SEPARATOR.search(folded, middle, hi)
+    if after is not None:
+        return after.start()
+    before = [found.start() for found in _SEPARATOR.finditer(folded, lo + 1, middle)]
+    return before[-1] if before else middle
+
+
 class _Places:
     """Reads the places of one text: resolve, keep what counts, then read what is left."""
 
@@ -287,6 +302,13 @@ class _Places:
         if hi - lo < 2:
             return
         folded = self.folded
+        if hi - lo > _LONG_RANGE:
+            # every place found splits its range in two and each part is resolved again, over
+            # all of its division names: cubic in the length of a web page full of places
+            middle = _middle_separator(folded, lo, hi)
+            self.read(lo, middle)
+            self.read(middle, hi)
+            return
         match = self.resolver.resolve_in(self.scan, lo, hi, within=self.within)
         if match is None:
             return
