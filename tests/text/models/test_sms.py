@@ -22,6 +22,14 @@ def test_neutralise_removes_the_marks_only_one_class_has() -> None:
     assert neutralise("PLACE移动NAME先生XXX") == "X移动X先生X"
 
 
+def test_host_names_are_bounded_as_dns_bounds_them() -> None:
+    assert neutralise("访问abc.example.com领取") == "访问U领取"
+    # a long run of digits or letters is no host name (and costs time linear in its length)
+    assert neutralise("1" * 100_000) == "0"
+    assert neutralise("A-" * 50_000) == "A-" * 50_000
+    assert neutralise("x" * 64 + ".cn") == "X" + "U"
+
+
 def test_a_trained_model_round_trips_and_explains(sms_file: Path, tmp_path: Path) -> None:
     report = train_sms_fraud(sms_file, tmp_path / "sms", seed=1)
     model = load_text_model(report.folder)

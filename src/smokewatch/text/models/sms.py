@@ -53,9 +53,12 @@ _SENDER = re.compile(r"【[^】]{0,20}】|\[[^\]]{0,12}\]")
 _OPT_OUT = re.compile(
     r"(?:回复|回|发送)?\s*(?:TD|T|N|0000|退订)\s*(?:可)?退订|退订回\w{1,4}|拒收请回复\w{1,4}"
 )
+# host names as DNS bounds them (labels of ≤ 63 characters; here ≤ 9 labels and a known
+# top-level domain): unbounded, a long run of digits or letters cost time quadratic in its length
 _URL = re.compile(
     r"(?:https?://|www\.)[A-Za-z0-9./?=&%#:~+_-]*"
-    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|cc|me|top|xyz|vip)(?:/[A-Za-z0-9./?=&%#:~+_-]*)?"
+    r"|[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.(?:com|cn|net|cc|me|top|xyz|vip)"
+    r"(?:/[A-Za-z0-9./?=&%#:~+_-]*)?"
     r"|URL",
     re.IGNORECASE,
 )
@@ -64,7 +67,7 @@ _MASK = re.compile(r"(?:PLACENAME|PLACE|NAME)+|X{2,}|\*{2,}")
 
 SPEC: dict[str, Any] = {
     "task": SMS_TASK,
-    "version": 2,
+    "version": 3,
     "neutralise": [_SENDER.pattern, _OPT_OUT.pattern, _URL.pattern, _NUMBER.pattern, _MASK.pattern],
     "orders": list(ORDERS),
     "weighting": "sublinear tf-idf, l2",
