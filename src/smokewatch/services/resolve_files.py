@@ -62,10 +62,10 @@ def _reader(source: str, encoding: str) -> Iterator[IO[str]]:
             return
         with Path(source).open(encoding=encoding, newline="") as fh:
             yield fh
-    except UnicodeDecodeError as exc:  # standard input is not checked before it is read
+    except UnicodeDecodeError as exc:  # standard input (unlike a file) is not checked first
+        name = "standard input" if source == STDIO else source
         raise InvalidInput(
-            f"standard input is not valid {encoding} text ({exc.reason}); "
-            "name it with --encoding"
+            f"{name} is not valid {encoding} text ({exc.reason}); name it with --encoding"
         ) from exc
 
 
