@@ -400,6 +400,16 @@ def test_find_signals_many_equals_one_by_one() -> None:
     assert find_signals_many(texts) == [find_signals(t) for t in texts]
 
 
+def test_every_hit_of_a_long_sentence_is_judged_against_its_nearest_cue() -> None:
+    # one sentence, 1,500 hits and as many cues: scanned once per scope, not once per hit
+    analysis = find_signals("谨防“保本保息”" * 1_500 + "陷阱")
+    assert analysis.signals == ()
+    assert len(analysis.discounted) == 1_500
+    assert {(s.rule, s.cue) for s in analysis.discounted} == {("warning_verb", "谨防")}
+    affirmed = find_signals("本平台" + "保本保息" * 3_000)  # no cue anywhere: every hit fires
+    assert (len(affirmed.signals), affirmed.discounted) == (3_000, ())
+
+
 def test_signals_are_value_objects() -> None:
     signal = Signal("k", "t", "t", 0, 1, 0.5, "s", "c")
     with pytest.raises(AttributeError):

@@ -25,7 +25,9 @@ warning is no warning (本平台绝非非法集资，保本保息 fires), a nega
 (不承诺保本保息、高额回报).
 
 Speed. Texts without any hit cost one Aho–Corasick pass plus a few substring tests for the
-claims; only texts with hits are folded and cut. Build a :class:`SignalScanner` once per process
+claims; only texts with hits are folded and cut. A rule's matches in a clause or sentence are
+found once and shared by the hits there, so a page that repeats a lure thousands of times in
+one sentence costs about its length. Build a :class:`SignalScanner` once per process
 or batch (or call :func:`find_signals`, which caches the default one).
 
 Examples:
@@ -393,6 +395,9 @@ class _Judge:
         self.sentence_ends = [i for i in self.clause_ends if folded[i] in sentence]
         self.previous: tuple[int, _Verdict | None] | None = None
         """End of the previous hit and its verdict (for cues and lists)."""
+        self._scans: dict[tuple[str, int, int], list[re.Match[str]]] = {}
+        self._ends: dict[tuple[str, int, int], list[int]] = {}
+        self._marks: list[int] | None = None
 
     def verdict(self, start: int, end: int) -> _Verdict | None:
         clause = _bounds(self.clause_ends, start, end, len(self.folded))
@@ -438,14 +443,29 @@ class _Judge:
         if position is Position.EARLIER:
             return self._earlier(rule, start, lo, hi)
         if position is Position.LATER:
+            if not self._scan(rule, lo, hi):  # no match starts in the scope, none after the hit
+                return None
             for found in rule.regex.finditer(self.folded, end, hi):
                 if self._stands(end, found.start(), end, found.start()):
                     return found.group()
             return None
         if self._quoted(start, end, lo, hi):
-            found = rule.regex.search(self.folded, lo, hi)
-            return None if found is None else found.group()
+            scanned = self._scan(rule, lo, hi)
+            return scanned[0].group() if scanned else None
         return None
+
+    def _scan(self, rule: DiscountRule, lo: int, hi: int) -> list[re.Match[str]]:
+        """Every match of ``rule`` in ``[lo, hi)``, found once per scope and shared by its hits.
+
+        A scope holding thousands of hits (a page without punctuation repeating a lure) would
+        otherwise be scanned once per hit and rule: time quadratic in its length.
+        """
+        key = (rule.id, lo, hi)
+        found = self._scans.get(key)
+        if found is None:
+            found = self._scans[key] = list(rule.regex.finditer(self.folded, lo, hi))
+            self._ends[key] = [match.end() for match in found]
+        return found
 
     def _before(self, rule: DiscountRule, start: int, lo: int) -> str | None:
         folded = self.folded
@@ -462,15 +482,16 @@ class _Judge:
         return found.group()
 
     def _earlier(self, rule: DiscountRule, start: int, lo: int, hi: int) -> str | None:
-        cue = None
         # Searched up to the end of the scope so that look-aheads (防范(?=…非法集资)) see past
         # the hit; only cues that end before the hit count, the nearest one is reported.
-        for found in rule.regex.finditer(self.folded, lo, hi):
-            if found.end() > start:
-                break
+        # Matches do not overlap, so their ends grow: those ending before the hit are a prefix,
+        # read from the nearest back (the first that stands is the nearest that stands).
+        scanned = self._scan(rule, lo, hi)
+        ends = self._ends[(rule.id, lo, hi)]
+        for found in reversed(scanned[: bisect_right(ends, start)]):
             if self._stands(found.end(), start, lo, found.start()):
-                cue = found.group()
-        return cue
+                return found.group()
+        return None
 
     def _stands(self, gap_start: int, gap_end: int, lo: int, cue_start: int) -> bool:
         """No reset word between cue and hit, and no negation of the cue right before it."""
@@ -480,12 +501,21 @@ class _Judge:
         return patterns.cue_negation.search(self.folded, lo, cue_start) is None
 
     def _quoted(self, start: int, end: int, lo: int, hi: int) -> bool:
+        """The nearest quotation mark before the hit opens and the nearest after it closes."""
         opening, closing = self.patterns.quotes_open, self.patterns.quotes_close
-        before = next(
-            (c for c in reversed(self.folded[lo:start]) if c in opening or c in closing), None
+        if self._marks is None:
+            self._marks = [i for i, c in enumerate(self.folded) if c in opening or c in closing]
+        marks = self._marks
+        before = bisect_left(marks, start) - 1
+        after = bisect_left(marks, end)
+        return (
+            before >= 0
+            and marks[before] >= lo
+            and self.folded[marks[before]] in opening
+            and after < len(marks)
+            and marks[after] < hi
+            and self.folded[marks[after]] in closing
         )
-        after = next((c for c in self.folded[end:hi] if c in opening or c in closing), None)
-        return before is not None and before in opening and after is not None and after in closing
 
 
 def _bounds(ends: list[int], start: int, end: int, size: int) -> tuple[int, int]:
