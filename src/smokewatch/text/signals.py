@@ -27,8 +27,9 @@ warning is no warning (本平台绝非非法集资，保本保息 fires), a nega
 Speed. Texts without any hit cost one Aho–Corasick pass plus a few substring tests for the
 claims; only texts with hits are folded and cut. A rule's matches in a clause or sentence are
 found once and shared by the hits there, so a page that repeats a lure thousands of times in
-one sentence costs about its length. Build a :class:`SignalScanner` once per process
-or batch (or call :func:`find_signals`, which caches the default one).
+one sentence costs about its length (:mod:`~smokewatch.text.signal_judge`). Build a
+:class:`SignalScanner` once per process or batch (or call :func:`find_signals`, which caches
+the default one).
 
 Examples:
     >>> [s.term for s in find_signals("本平台保本保息，日日分红").signals]
@@ -44,7 +45,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -52,12 +52,10 @@ from typing import NamedTuple
 
 from smokewatch.text.lexicon import Lexicon, LexiconTerm, SourceStatus, load_lexicon
 from smokewatch.text.matcher import fold_for_matching
+from smokewatch.text.signal_judge import Judge
 from smokewatch.text.signal_patterns import (
     ClaimPattern,
     DiscountKind,
-    DiscountRule,
-    Position,
-    Scope,
     SignalPatterns,
     lure_signal_patterns,
 )
@@ -232,11 +230,6 @@ class _Found(NamedTuple):
     value: str | None
 
 
-class _Verdict(NamedTuple):
-    rule: DiscountRule
-    cue: str
-
-
 def _cited_source(lexicon: Lexicon, entry: LexiconTerm) -> tuple[str, str]:
     """The source a word is cited with: its first binding source, else its first source."""
     sources = [lexicon.source(s) for s in entry.sources]
@@ -260,6 +253,7 @@ class SignalScanner:
         "_gate",
         "_info",
         "_matcher",
+        "_quotes",
         "_trim",
         "lexicon",
         "patterns",
@@ -281,7 +275,9 @@ class SignalScanner:
         self._gate = re.compile("|".join(map(re.escape, literals)) or r"(?!)")
         breaks = self.patterns.clause_breaks
         self._breaks = re.compile("[" + re.escape("".join(sorted(breaks))) + "]")
-        self._trim = frozenset(self.patterns.quotes_open | self.patterns.quotes_close | {" "})
+        quotes = self.patterns.quotes_open | self.patterns.quotes_close
+        self._trim = frozenset(quotes | {" "})
+        self._quotes = re.compile("[" + re.escape("".join(sorted(quotes))) + "]")
 
     def __reduce__(self) -> tuple[type[SignalScanner], tuple[Lexicon, SignalPatterns]]:
         return (SignalScanner, (self.lexicon, self.patterns))
@@ -325,7 +321,7 @@ class SignalScanner:
         return self._judge_all(text, folded, found)
 
     def _judge_all(self, text: str, folded: str, found: list[_Found]) -> SignalAnalysis:
-        judge = _Judge(folded, self.patterns, self._breaks, self._trim)
+        judge = Judge(folded, self.patterns, self._breaks, self._trim, self._quotes)
         signals: list[Signal] = []
         discounted: list[Signal] = []
         for hit in found:
@@ -379,152 +375,6 @@ def _without_overlaps(found: list[_Found]) -> list[_Found]:
             kept.append(hit)
             taken = hit.end
     return kept
-
-
-class _Judge:
-    """Applies the discount rules to the hits of one folded text, left to right."""
-
-    def __init__(
-        self, folded: str, patterns: SignalPatterns, breaks: re.Pattern[str], trim: frozenset[str]
-    ) -> None:
-        self.folded = folded
-        self.patterns = patterns
-        self.trim = trim
-        self.clause_ends = [m.start() for m in breaks.finditer(folded)]
-        sentence = patterns.sentence_breaks
-        self.sentence_ends = [i for i in self.clause_ends if folded[i] in sentence]
-        self.previous: tuple[int, _Verdict | None] | None = None
-        """End of the previous hit and its verdict (for cues and lists)."""
-        self._scans: dict[tuple[str, int, int], list[re.Match[str]]] = {}
-        self._ends: dict[tuple[str, int, int], list[int]] = {}
-        self._marks: list[int] | None = None
-
-    def verdict(self, start: int, end: int) -> _Verdict | None:
-        clause = _bounds(self.clause_ends, start, end, len(self.folded))
-        sentence = _bounds(self.sentence_ends, start, end, len(self.folded))
-        floor = clause[0]
-        inherited: _Verdict | None = None
-        if self.previous is not None and self.previous[0] > clause[0]:
-            floor = self.previous[0]
-            inherited = self._listed(self.previous, start)
-        result = None
-        for rule in self.patterns.discounts:
-            lo, hi = clause if rule.scope is Scope.CLAUSE else sentence
-            if rule.position is Position.BEFORE:
-                lo = max(lo, floor)  # a cue never lies inside the previous hit
-            cue = self._apply(rule, start, end, lo, hi)
-            if cue is not None:
-                result = _Verdict(rule, cue)
-                break
-        if result is None:
-            result = inherited
-        self.previous = (end, result)
-        return result
-
-    def _listed(self, previous: tuple[int, _Verdict | None], start: int) -> _Verdict | None:
-        """The previous hit's negation, when only a list joiner (、, 或者) separates them."""
-        previous_end, verdict = previous
-        if verdict is None or verdict.rule.kind is not DiscountKind.NEGATION:
-            return None
-        joined = self.patterns.list_joiner.fullmatch(self.folded, previous_end, start)
-        return verdict if joined else None
-
-    def _apply(self, rule: DiscountRule, start: int, end: int, lo: int, hi: int) -> str | None:
-        """The cue if ``rule`` discounts the hit ``[start, end)`` within ``[lo, hi)``."""
-        position = rule.position
-        if position is Position.BEFORE:
-            return self._before(rule, start, lo)
-        if position is Position.AFTER:
-            begin = end
-            while begin < hi and self.folded[begin] in self.trim:
-                begin += 1
-            found = rule.regex.match(self.folded, begin, hi)
-            return None if found is None else found.group()
-        if position is Position.EARLIER:
-            return self._earlier(rule, start, lo, hi)
-        if position is Position.LATER:
-            if not self._scan(rule, lo, hi):  # no match starts in the scope, none after the hit
-                return None
-            for found in rule.regex.finditer(self.folded, end, hi):
-                if self._stands(end, found.start(), end, found.start()):
-                    return found.group()
-            return None
-        if self._quoted(start, end, lo, hi):
-            scanned = self._scan(rule, lo, hi)
-            return scanned[0].group() if scanned else None
-        return None
-
-    def _scan(self, rule: DiscountRule, lo: int, hi: int) -> list[re.Match[str]]:
-        """Every match of ``rule`` in ``[lo, hi)``, found once per scope and shared by its hits.
-
-        A scope holding thousands of hits (a page without punctuation repeating a lure) would
-        otherwise be scanned once per hit and rule: time quadratic in its length.
-        """
-        key = (rule.id, lo, hi)
-        found = self._scans.get(key)
-        if found is None:
-            found = self._scans[key] = list(rule.regex.finditer(self.folded, lo, hi))
-            self._ends[key] = [match.end() for match in found]
-        return found
-
-    def _before(self, rule: DiscountRule, start: int, lo: int) -> str | None:
-        folded = self.folded
-        stop = start
-        while stop > lo and folded[stop - 1] in self.trim:
-            stop -= 1
-        found = rule.regex.search(folded, lo, stop)
-        if found is None:
-            return None
-        if rule.kind is DiscountKind.NEGATION and self.patterns.double_negation.search(
-            folded, lo, found.start()
-        ):
-            return None  # 不是不保本: the negation is itself negated
-        return found.group()
-
-    def _earlier(self, rule: DiscountRule, start: int, lo: int, hi: int) -> str | None:
-        # Searched up to the end of the scope so that look-aheads (防范(?=…非法集资)) see past
-        # the hit; only cues that end before the hit count, the nearest one is reported.
-        # Matches do not overlap, so their ends grow: those ending before the hit are a prefix,
-        # read from the nearest back (the first that stands is the nearest that stands).
-        scanned = self._scan(rule, lo, hi)
-        ends = self._ends[(rule.id, lo, hi)]
-        for found in reversed(scanned[: bisect_right(ends, start)]):
-            if self._stands(found.end(), start, lo, found.start()):
-                return found.group()
-        return None
-
-    def _stands(self, gap_start: int, gap_end: int, lo: int, cue_start: int) -> bool:
-        """No reset word between cue and hit, and no negation of the cue right before it."""
-        patterns = self.patterns
-        if gap_end > gap_start and patterns.reset.search(self.folded, gap_start, gap_end):
-            return False
-        return patterns.cue_negation.search(self.folded, lo, cue_start) is None
-
-    def _quoted(self, start: int, end: int, lo: int, hi: int) -> bool:
-        """The nearest quotation mark before the hit opens and the nearest after it closes."""
-        opening, closing = self.patterns.quotes_open, self.patterns.quotes_close
-        if self._marks is None:
-            self._marks = [i for i, c in enumerate(self.folded) if c in opening or c in closing]
-        marks = self._marks
-        before = bisect_left(marks, start) - 1
-        after = bisect_left(marks, end)
-        return (
-            before >= 0
-            and marks[before] >= lo
-            and self.folded[marks[before]] in opening
-            and after < len(marks)
-            and marks[after] < hi
-            and self.folded[marks[after]] in closing
-        )
-
-
-def _bounds(ends: list[int], start: int, end: int, size: int) -> tuple[int, int]:
-    """The stretch between the break before ``start`` and the break at or after ``end``."""
-    index = bisect_right(ends, start - 1)
-    lo = ends[index - 1] + 1 if index else 0
-    after = bisect_left(ends, end)
-    hi = ends[after] if after < len(ends) else size
-    return lo, hi
 
 
 @cache
